@@ -1,0 +1,137 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { entryPath, type FunctionSpec, REPO_ROOT } from '../function-catalog';
+import { METRICS_NAMESPACE } from '../naming';
+
+/** esbuild settings shared by every function; exported so the bundle test checks the same ones. */
+export const BUNDLING: nodejs.BundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  format: nodejs.OutputFormat.ESM,
+  mainFields: ['module', 'main'],
+  // The Node.js 22 runtime ships SDK v3; better-sqlite3 belongs to local mode only and must never
+  // be reachable from a Lambda entry (the bundle test fails if it is).
+  externalModules: ['@aws-sdk/*'],
+  // Some CommonJS dependencies call require(); ESM output needs it defined.
+  banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
+};
+
+export interface ServiceFunctionProps {
+  readonly spec: FunctionSpec;
+  /** POWERTOOLS_SERVICE_NAME, also the function's short name in dashboards. */
+  readonly serviceName: string;
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly environment: Record<string, string>;
+  readonly logRetention: logs.RetentionDays;
+  readonly alarmTopic: sns.ITopic;
+  readonly deploymentApplication: codedeploy.ILambdaApplication;
+  readonly deploymentConfig: codedeploy.ILambdaDeploymentConfig;
+  /** Where failed asynchronous invocations land (EventBridge targets). */
+  readonly deadLetterQueue?: sqs.IQueue;
+}
+
+/**
+ * One Meridian Lambda function with everything it always needs: bundling, VPC placement, its own
+ * log group, Powertools settings, tracing, a `live` alias shifted by CodeDeploy (canary, rolled back
+ * on alarm), and error and throttle alarms. Callers wire triggers and grants to `alias`.
+ */
+export class ServiceFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly alias: lambda.Alias;
+  readonly errorsAlarm: cloudwatch.Alarm;
+  readonly throttlesAlarm: cloudwatch.Alarm;
+  readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const { spec } = props;
+    const logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: entryPath(spec),
+      handler: 'handler',
+      description: spec.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memorySize,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}/package-lock.json`,
+      bundling: BUNDLING,
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [props.securityGroup],
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      deadLetterQueue: props.deadLetterQueue,
+      environment: {
+        ...props.environment,
+        MERIDIAN_REGION: Stack.of(this).region,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+    });
+    this.alias = new lambda.Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });
+
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'Errors', {
+      alarmDescription: `${props.serviceName}: invocations failed`,
+      metric: this.alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm = new cloudwatch.Alarm(this, 'Throttles', {
+      alarmDescription: `${props.serviceName}: invocations throttled`,
+      metric: this.alias.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    for (const alarm of [this.errorsAlarm, this.throttlesAlarm]) alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+
+    this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
+      application: props.deploymentApplication,
+      alias: this.alias,
+      deploymentConfig: props.deploymentConfig,
+      alarms: [this.errorsAlarm],
+      autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+    });
+
+    Validations.of(this.function).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWS-maintained policy limited to writing this function’s CloudWatch Logs.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason: 'AWS-maintained policy Lambda needs to attach its network interfaces in the private subnets.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource ARN; nothing else is granted on *.',
+      },
+    );
+  }
+
+  /** Rolls the canary back when this alarm fires as well. */
+  addRollbackAlarm(alarm: cloudwatch.IAlarm): void {
+    this.deploymentGroup.addAlarm(alarm);
+  }
+}

@@ -1,0 +1,115 @@
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import type { MeridianConfig } from '../config/config-schema';
+import { DeployTimeLookup, readParameter } from '../constructs/deploy-time-lookup';
+import { Identity, type IdentityRef } from '../constructs/identity';
+import { dataKeyAliasArn, PARAMETERS, TABLE_NAME } from '../naming';
+
+export interface DataStackProps extends StackProps {
+  readonly config: MeridianConfig;
+  readonly regionName: string;
+  readonly primaryRegionName: string;
+}
+
+/** This region's view of the global table. */
+export interface RegionalTableRef {
+  readonly tableArn: string;
+  readonly tableStreamArn: string;
+}
+
+/**
+ * Stateful resources. The primary region creates the global table (one replica per configured
+ * region) and the user pool; every region gets its replica's stream ARN, its data key and the payment
+ * provider secret. Everything here is retained when the stack is deleted.
+ */
+export class DataStack extends Stack {
+  readonly dataKey: kms.IKey;
+  readonly table: RegionalTableRef;
+  readonly identity: IdentityRef;
+  readonly paymentProviderSecret: secretsmanager.Secret;
+  /** Only in the primary region. */
+  readonly globalTable?: dynamodb.TableV2;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, props);
+    const { config, regionName, primaryRegionName } = props;
+    const isPrimary = regionName === primaryRegionName;
+    // Created by the Keys stack of this region's foundation stage; resolved by CloudFormation.
+    this.dataKey = kms.Key.fromKeyArn(
+      this,
+      'DataKey',
+      ssm.StringParameter.valueForStringParameter(this, PARAMETERS.dataKeyArn),
+    );
+
+    if (isPrimary) {
+      const table = this.createGlobalTable(config, regionName);
+      this.globalTable = table;
+      this.table = { tableArn: table.tableArn, tableStreamArn: table.tableStreamArn ?? '' };
+      const identity = new Identity(this, 'Identity');
+      this.identity = {
+        userPoolId: identity.userPool.userPoolId,
+        userPoolClientId: identity.webClient.userPoolClientId,
+        region: regionName,
+      };
+    } else {
+      const tableArn = `arn:aws:dynamodb:${regionName}:${config.account}:table/${TABLE_NAME}`;
+      // A replica's stream ARN carries a creation timestamp, so only DescribeTable can tell it.
+      const stream = new DeployTimeLookup(this, 'ReplicaStream', {
+        service: 'DynamoDB',
+        action: 'describeTable',
+        parameters: { TableName: TABLE_NAME },
+        region: regionName,
+        outputPath: 'Table.LatestStreamArn',
+        iamAction: 'dynamodb:DescribeTable',
+        resourceArn: tableArn,
+      });
+      this.table = { tableArn, tableStreamArn: stream.value };
+      const read = (lookupId: string, name: string) =>
+        readParameter(this, lookupId, { account: config.account, region: primaryRegionName, name });
+      this.identity = {
+        userPoolId: read('UserPoolId', PARAMETERS.userPoolId),
+        userPoolClientId: read('UserPoolClientId', PARAMETERS.userPoolClientId),
+        region: primaryRegionName,
+      };
+    }
+
+    this.paymentProviderSecret = new secretsmanager.Secret(this, 'PaymentProviderSecret', {
+      secretName: 'meridian/payment-provider',
+      description: 'Payment provider API key; the operator puts the real value (docs/deploy.md)',
+      encryptionKey: this.dataKey,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  private createGlobalTable(config: MeridianConfig, regionName: string): dynamodb.TableV2 {
+    const replicaRegions = config.regions.map((region) => region.name).filter((name) => name !== regionName);
+    const index = (name: string): dynamodb.GlobalSecondaryIndexPropsV2 => ({
+      indexName: name,
+      partitionKey: { name: `${name}pk`, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: `${name}sk`, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
+    return new dynamodb.TableV2(this, 'Table', {
+      tableName: TABLE_NAME,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      globalSecondaryIndexes: [index('gsi1'), index('gsi2')],
+      dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      // Each replica uses its own region's data key, named by alias because it lives in another stage.
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(
+        this.dataKey,
+        Object.fromEntries(replicaRegions.map((name) => [name, dataKeyAliasArn(config.account, name)])),
+      ),
+      replicas: replicaRegions.map((name) => ({ region: name })),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}

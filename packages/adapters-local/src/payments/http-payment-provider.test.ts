@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { PaymentDeclinedError } from '../../../domain/src/payments/payment-errors';
+import { TransientError } from '../../../domain/src/shared/errors';
+import { HttpPaymentProvider } from './http-payment-provider';
+import { PaymentProviderRequestError } from './payment-provider-request-error';
+
+interface SentRequest {
+  url: string;
+  init: RequestInit;
+}
+
+/** A fetch that records what it was sent and answers with a fixed status and body. */
+function answering(status: number, body: unknown): { fetch: typeof fetch; sent: SentRequest[] } {
+  const sent: SentRequest[] = [];
+  const fake = async (input: string | URL | Request, init?: RequestInit) => {
+    sent.push({ url: String(input), init: init ?? {} });
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    return new Response(text, { status, headers: { 'content-type': 'application/json' } });
+  };
+  return { fetch: fake as typeof fetch, sent };
+}
+
+const authorizeRequest = {
+  idempotencyKey: 'order-1:authorize',
+  orderId: 'order-1',
+  amountMinor: 4200,
+  currency: 'EUR',
+  paymentMethod: 'pm_card_visa',
+};
+
+function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('HttpPaymentProvider', () => {
+  it('posts the authorization with the idempotency key and maps the answer', async () => {
+    const { fetch, sent } = answering(201, {
+      id: 'auth_1',
+      object: 'authorization',
+      status: 'authorized',
+      amount: 4200,
+      currency: 'EUR',
+      order_id: 'order-1',
+      payment_method: 'pm_card_visa',
+    });
+    const provider = new HttpPaymentProvider({ baseUrl: 'http://payments.test/', fetch });
+
+    const result = await provider.authorize(authorizeRequest);
+
+    expect(result).toEqual({
+      authorizationId: 'auth_1',
+      operationId: 'auth_1',
+      status: 'authorized',
+      amountMinor: 4200,
+      currency: 'EUR',
+    });
+    expect(sent[0]?.url).toBe('http://payments.test/v1/authorizations');
+    expect(sent[0]?.init.method).toBe('POST');
+    expect(new Headers(sent[0]?.init.headers).get('idempotency-key')).toBe('order-1:authorize');
+    expect(JSON.parse(String(sent[0]?.init.body))).toEqual({
+      amount: 4200,
+      currency: 'EUR',
+      payment_method: 'pm_card_visa',
+      order_id: 'order-1',
+    });
+  });
+
+  it('addresses follow-up operations to the authorization and reads its id from the answer', async () => {
+    const { fetch, sent } = answering(200, {
+      id: 'ref_9',
+      object: 'refund',
+      status: 'refunded',
+      authorization_id: 'auth/1',
+      amount: 100,
+      currency: 'EUR',
+    });
+    const provider = new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch });
+
+    const result = await provider.refund({
+      idempotencyKey: 'k',
+      authorizationId: 'auth/1',
+      amountMinor: 100,
+    });
+    await provider.void({ idempotencyKey: 'k2', authorizationId: 'auth/1' });
+
+    expect(result).toEqual({
+      authorizationId: 'auth/1',
+      operationId: 'ref_9',
+      status: 'refunded',
+      amountMinor: 100,
+      currency: 'EUR',
+    });
+    expect(sent.map((request) => request.url)).toEqual([
+      'http://payments.test/v1/authorizations/auth%2F1/refund',
+      'http://payments.test/v1/authorizations/auth%2F1/void',
+    ]);
+    expect(JSON.parse(String(sent[0]?.init.body))).toEqual({ amount: 100 });
+  });
+
+  it.each([
+    [
+      { code: 'card_declined', decline_code: 'generic_decline' },
+      'generic_decline',
+      'Your card was declined.',
+    ],
+    [
+      { code: 'card_declined', decline_code: 'insufficient_funds' },
+      'insufficient_funds',
+      'Your card was declined (insufficient funds).',
+    ],
+    [{ code: 'expired_card' }, 'expired_card', 'Your card was declined (expired card).'],
+  ])('maps a 402 %j to PaymentDeclinedError(%s)', async (error, declineCode, message) => {
+    const { fetch } = answering(402, { error: { type: 'card_error', message: 'provider text', ...error } });
+    const provider = new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch });
+
+    const failure = await failureOf(provider.authorize(authorizeRequest));
+
+    expect(failure).toBeInstanceOf(PaymentDeclinedError);
+    expect(failure).toMatchObject({ declineCode, message });
+  });
+
+  it.each([500, 502, 503, 429])(
+    'maps HTTP %i to TransientError, even with a non-JSON body',
+    async (status) => {
+      const { fetch } = answering(status, '<html>Bad gateway</html>');
+      const provider = new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch });
+
+      const failure = await failureOf(
+        provider.capture({ idempotencyKey: 'k', authorizationId: 'a', amountMinor: 1 }),
+      );
+
+      expect(failure).toBeInstanceOf(TransientError);
+      expect((failure as Error).name).toBe('TransientError');
+      expect((failure as Error).message).toContain(`HTTP ${status}`);
+    },
+  );
+
+  it('maps other 4xx answers to a non-retryable PaymentProviderRequestError with the provider message', async () => {
+    const message = "Cannot capture authorization 'a': it is voided.";
+    const { fetch } = answering(409, {
+      error: { type: 'invalid_request_error', code: 'authorization_unexpected_state', message },
+    });
+    const provider = new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch });
+
+    const failure = await failureOf(
+      provider.capture({ idempotencyKey: 'k', authorizationId: 'a', amountMinor: 1 }),
+    );
+
+    expect(failure).toBeInstanceOf(PaymentProviderRequestError);
+    expect(failure).not.toBeInstanceOf(TransientError);
+    expect(failure).toMatchObject({ status: 409, code: 'authorization_unexpected_state', message });
+  });
+
+  it('maps a network failure to TransientError', async () => {
+    const fetch = (async () => {
+      throw new TypeError('fetch failed');
+    }) as typeof globalThis.fetch;
+    const provider = new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch });
+
+    const failure = await failureOf(provider.void({ idempotencyKey: 'k', authorizationId: 'a' }));
+
+    expect(failure).toBeInstanceOf(TransientError);
+    expect((failure as Error).message).toContain('fetch failed');
+  });
+
+  it('gives up after timeoutMs with a TransientError', async () => {
+    // Never answers; only the abort signal ends the call, as with a hung provider.
+    const fetch = ((_input: string | URL | Request, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      })) as typeof globalThis.fetch;
+    const provider = new HttpPaymentProvider({ baseUrl: 'http://payments.test', timeoutMs: 20, fetch });
+
+    const failure = await failureOf(provider.authorize(authorizeRequest));
+
+    expect(failure).toBeInstanceOf(TransientError);
+    expect((failure as Error).message).toContain('within 20 ms');
+  });
+
+  it('rejects a success answer it cannot read instead of inventing a result', async () => {
+    const { fetch } = answering(200, {
+      id: 'cap_1',
+      object: 'capture',
+      status: 'captured',
+      amount: 1,
+      currency: 'EUR',
+    });
+    const provider = new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch });
+
+    const failure = await failureOf(
+      provider.capture({ idempotencyKey: 'k', authorizationId: 'a', amountMinor: 1 }),
+    );
+
+    expect(failure).toBeInstanceOf(PaymentProviderRequestError);
+    expect(failure).toMatchObject({ code: 'invalid_response' });
+  });
+});

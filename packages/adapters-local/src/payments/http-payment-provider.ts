@@ -1,0 +1,161 @@
+import { z } from 'zod';
+import { PaymentDeclinedError } from '../../../domain/src/payments/payment-errors';
+import type {
+  AuthorizeRequest,
+  CaptureRequest,
+  PaymentOperationResult,
+  PaymentProvider,
+  RefundRequest,
+  VoidRequest,
+} from '../../../domain/src/payments/payment-provider';
+import { TransientError } from '../../../domain/src/shared/errors';
+import { PaymentProviderRequestError } from './payment-provider-request-error';
+
+export interface HttpPaymentProviderOptions {
+  /** e.g. http://127.0.0.1:8090 */
+  baseUrl: string;
+  /** Whole-request budget, including reading the body; default 2000. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+const operationFields = {
+  id: z.string().min(1),
+  status: z.enum(['authorized', 'captured', 'voided', 'refunded']),
+  amount: z.number().int(),
+  currency: z.string(),
+};
+
+const operationSchema = z.discriminatedUnion('object', [
+  z.object({ ...operationFields, object: z.literal('authorization') }),
+  z.object({
+    ...operationFields,
+    object: z.enum(['capture', 'void', 'refund']),
+    authorization_id: z.string().min(1),
+  }),
+]);
+
+const errorSchema = z.object({
+  error: z.object({
+    type: z.string().optional(),
+    code: z.string().optional(),
+    decline_code: z.string().optional(),
+    message: z.string().optional(),
+  }),
+});
+
+type ProviderError = z.infer<typeof errorSchema>['error'];
+
+/** PaymentProvider over the Stripe-style HTTP API of the local payment simulator. */
+export class HttpPaymentProvider implements PaymentProvider {
+  private readonly baseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly fetch: typeof fetch;
+
+  constructor(options: HttpPaymentProviderOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  authorize(request: AuthorizeRequest): Promise<PaymentOperationResult> {
+    return this.post('/v1/authorizations', request.idempotencyKey, {
+      amount: request.amountMinor,
+      currency: request.currency,
+      payment_method: request.paymentMethod,
+      order_id: request.orderId,
+    });
+  }
+
+  capture(request: CaptureRequest): Promise<PaymentOperationResult> {
+    return this.post(operationPath(request.authorizationId, 'capture'), request.idempotencyKey, {
+      amount: request.amountMinor,
+    });
+  }
+
+  void(request: VoidRequest): Promise<PaymentOperationResult> {
+    return this.post(operationPath(request.authorizationId, 'void'), request.idempotencyKey, {});
+  }
+
+  refund(request: RefundRequest): Promise<PaymentOperationResult> {
+    return this.post(operationPath(request.authorizationId, 'refund'), request.idempotencyKey, {
+      amount: request.amountMinor,
+    });
+  }
+
+  private async post(path: string, idempotencyKey: string, body: object): Promise<PaymentOperationResult> {
+    const url = `${this.baseUrl}${path}`;
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let status: number;
+    let text: string;
+    try {
+      const response = await this.fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify(body),
+        signal,
+      });
+      status = response.status;
+      text = await response.text();
+    } catch (error) {
+      if (signal.aborted) {
+        throw new TransientError(`Payment provider did not answer POST ${path} within ${this.timeoutMs} ms`);
+      }
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TransientError(`Payment provider unreachable (POST ${path}): ${reason}`);
+    }
+    const payload = parseJson(text);
+    if (status >= 200 && status < 300) return toResult(status, payload);
+    throw toError(status, errorSchema.safeParse(payload).data?.error ?? {});
+  }
+}
+
+// A proxy's HTML error page must still map by status, so an unreadable body is not fatal.
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function operationPath(authorizationId: string, operation: 'capture' | 'void' | 'refund'): string {
+  return `/v1/authorizations/${encodeURIComponent(authorizationId)}/${operation}`;
+}
+
+function toResult(status: number, payload: unknown): PaymentOperationResult {
+  const parsed = operationSchema.safeParse(payload);
+  if (!parsed.success) {
+    throw new PaymentProviderRequestError(
+      status,
+      'invalid_response',
+      'Payment provider answered with an unexpected body',
+    );
+  }
+  const operation = parsed.data;
+  return {
+    authorizationId: operation.object === 'authorization' ? operation.id : operation.authorization_id,
+    operationId: operation.id,
+    status: operation.status,
+    amountMinor: operation.amount,
+    currency: operation.currency,
+  };
+}
+
+function toError(status: number, error: ProviderError): Error {
+  const detail = error.message ?? `HTTP ${status}`;
+  if (status === 402) {
+    const declineCode = error.decline_code ?? error.code ?? 'card_declined';
+    return new PaymentDeclinedError(declineCode, declineMessage(declineCode));
+  }
+  if (status >= 500 || status === 429) {
+    return new TransientError(`Payment provider unavailable (HTTP ${status}): ${detail}`);
+  }
+  return new PaymentProviderRequestError(status, error.code ?? 'request_rejected', detail);
+}
+
+/** Shown to the customer, so it names the reason without provider jargon. */
+function declineMessage(declineCode: string): string {
+  if (declineCode === 'generic_decline' || declineCode === 'card_declined') return 'Your card was declined.';
+  return `Your card was declined (${declineCode.replaceAll('_', ' ')}).`;
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { type ShippingAddress, type ShippingCarrier, ShipmentRejectedError } from '@meridian/domain';
+
+/** Countries the simulated carrier delivers to; anything else is refused, like a real carrier's coverage. */
+export const SERVED_COUNTRIES = new Set([
+  'US',
+  'CA',
+  'MX',
+  'GB',
+  'IE',
+  'FR',
+  'DE',
+  'NL',
+  'BE',
+  'LU',
+  'ES',
+  'PT',
+  'IT',
+  'AT',
+  'CH',
+  'DK',
+  'SE',
+  'NO',
+  'FI',
+  'PL',
+  'CZ',
+  'JP',
+  'AU',
+  'NZ',
+]);
+
+/**
+ * An in-process stand-in for a carrier API ("Meridian Post"). Shipment ids and tracking numbers are derived
+ * from the idempotency key, so a repeated create returns the same shipment, as a real carrier's would.
+ */
+export class LocalCarrier implements ShippingCarrier {
+  readonly cancelled = new Set<string>();
+
+  async createShipment(request: {
+    idempotencyKey: string;
+    orderId: string;
+    address: ShippingAddress;
+    parcels: number;
+  }): Promise<{ shipmentId: string; carrier: string; trackingNumber: string }> {
+    const country = request.address.country.toUpperCase();
+    if (!SERVED_COUNTRIES.has(country)) {
+      throw new ShipmentRejectedError(`Sorry, we cannot ship to ${country} yet. You have not been charged.`);
+    }
+    const digest = createHash('sha256').update(request.idempotencyKey).digest('hex');
+    const digits = BigInt(`0x${digest.slice(0, 15)}`)
+      .toString()
+      .padStart(18, '0')
+      .slice(0, 12);
+    return {
+      shipmentId: `shp_${digest.slice(0, 20)}`,
+      carrier: 'Meridian Post',
+      trackingNumber: `MP${digits}${country}`,
+    };
+  }
+
+  async cancelShipment(request: { idempotencyKey: string; shipmentId: string }): Promise<void> {
+    this.cancelled.add(request.shipmentId);
+  }
+}

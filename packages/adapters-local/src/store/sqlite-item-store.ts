@@ -1,0 +1,155 @@
+import type { EventEnvelope } from '@meridian/contracts';
+import {
+  type Clock,
+  ConditionFailedError,
+  type IndexName,
+  InvalidCursorError,
+  type ItemKey,
+  type ItemStore,
+  type ItemWrite,
+  type Page,
+  type PageRequest,
+  type StoredItem,
+} from '@meridian/domain';
+import type { Database, Statement } from 'better-sqlite3';
+import { applyMigrations } from '../sqlite/migrations';
+import { itemStoreMigrations } from './item-store-schema';
+
+interface ItemRow {
+  pk: string;
+  sk: string;
+  data: string;
+  version: number;
+}
+
+const MAX_PAGE = 200;
+
+/**
+ * ItemStore on one SQLite file. A transaction writes the items, appends each new image to the change log
+ * and inserts the events into the outbox, all in one SQLite transaction: nothing is written unannounced.
+ */
+export class SqliteItemStore implements ItemStore {
+  private readonly commitListeners = new Set<() => void>();
+  private readonly statements: {
+    get: Statement<[string, string], ItemRow>;
+    version: Statement<[string, string], { version: number }>;
+    upsert: Statement;
+    logChange: Statement;
+    outbox: Statement;
+    partition: Statement<[string, string], ItemRow>;
+  };
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: { region: string; clock: Clock },
+  ) {
+    applyMigrations(db, itemStoreMigrations);
+    this.statements = {
+      get: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk = ?'),
+      version: db.prepare('SELECT version FROM items WHERE pk = ? AND sk = ?'),
+      upsert: db.prepare(`INSERT INTO items (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
+        VALUES (@pk, @sk, @data, @version, @updatedAt, @region, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk)
+        ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = excluded.version,
+          updated_at = excluded.updated_at, writer_region = excluded.writer_region,
+          gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, gsi2pk = excluded.gsi2pk, gsi2sk = excluded.gsi2sk`),
+      logChange: db.prepare(`INSERT INTO change_log (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
+        VALUES (@pk, @sk, @data, @version, @updatedAt, @region, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk)`),
+      outbox: db.prepare('INSERT INTO outbox (event_id, event, created_at) VALUES (?, ?, ?)'),
+      partition: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk >= ? ORDER BY sk'),
+    };
+  }
+
+  /** Called after every committed transaction that recorded events (the relay wakes up on it). */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  async get(pk: string, sk: string): Promise<StoredItem | undefined> {
+    const row = this.statements.get.get(pk, sk);
+    return row && toItem(row);
+  }
+
+  async getMany(keys: readonly ItemKey[]): Promise<StoredItem[]> {
+    return keys.flatMap((key) => {
+      const row = this.statements.get.get(key.pk, key.sk);
+      return row ? [toItem(row)] : [];
+    });
+  }
+
+  async queryPartition(pk: string, options: { skPrefix?: string } = {}): Promise<StoredItem[]> {
+    const prefix = options.skPrefix ?? '';
+    return this.statements.partition
+      .all(pk, prefix)
+      .filter((row) => row.sk.startsWith(prefix))
+      .map(toItem);
+  }
+
+  async queryIndex(index: IndexName, pk: string, options: PageRequest): Promise<Page<StoredItem>> {
+    const limit = Math.min(Math.max(1, Math.trunc(options.limit)), MAX_PAGE);
+    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const direction = options.descending ? 'DESC' : 'ASC';
+    const comparison = options.descending ? '<' : '>';
+    // Index names come from the IndexName union, never from input, so interpolating them is safe.
+    const sql = `SELECT pk, sk, data, version, ${index}sk AS indexSk FROM items
+      WHERE ${index}pk = ? ${after ? `AND (${index}sk, pk) ${comparison} (?, ?)` : ''}
+      ORDER BY ${index}sk ${direction}, pk ${direction} LIMIT ?`;
+    const params = after ? [pk, after.sk, after.pk, limit + 1] : [pk, limit + 1];
+    const rows = this.db.prepare<unknown[], ItemRow & { indexSk: string }>(sql).all(...params);
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      items: page.map(toItem),
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor({ sk: last.indexSk, pk: last.pk }) } : {}),
+    };
+  }
+
+  async transact(writes: readonly ItemWrite[], events: readonly EventEnvelope[] = []): Promise<void> {
+    const now = this.options.clock.now();
+    this.db.transaction(() => {
+      for (const write of writes) {
+        const current = this.statements.version.get(write.pk, write.sk);
+        if (write.expect === 'absent' && current) throw new ConditionFailedError(`${write.pk}/${write.sk} already exists`);
+        if (typeof write.expect === 'number' && current?.version !== write.expect) {
+          throw new ConditionFailedError(`${write.pk}/${write.sk} is not at version ${write.expect}`);
+        }
+        const row = {
+          pk: write.pk,
+          sk: write.sk,
+          data: JSON.stringify(write.data),
+          version: (current?.version ?? 0) + 1,
+          updatedAt: now,
+          region: this.options.region,
+          gsi1pk: write.gsi1?.pk ?? null,
+          gsi1sk: write.gsi1?.sk ?? null,
+          gsi2pk: write.gsi2?.pk ?? null,
+          gsi2sk: write.gsi2?.sk ?? null,
+        };
+        this.statements.upsert.run(row);
+        this.statements.logChange.run(row);
+      }
+      for (const event of events) this.statements.outbox.run(event.id, JSON.stringify(event), now);
+    })();
+    if (events.length > 0) for (const listener of this.commitListeners) listener();
+  }
+}
+
+function toItem(row: ItemRow): StoredItem {
+  return { pk: row.pk, sk: row.sk, data: JSON.parse(row.data) as Record<string, unknown>, version: row.version };
+}
+
+function encodeCursor(position: { sk: string; pk: string }): string {
+  return Buffer.from(JSON.stringify([position.sk, position.pk])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { sk: string; pk: string } {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
+      return { sk: parsed[0] as string, pk: parsed[1] as string };
+    }
+  } catch {
+    // Fall through: any undecodable cursor is the caller's mistake.
+  }
+  throw new InvalidCursorError();
+}

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+
+/** Every event `source` Meridian publishes. */
+export const EVENT_SOURCES = {
+  orders: 'meridian.orders',
+  catalog: 'meridian.catalog',
+  inventory: 'meridian.inventory',
+} as const;
+
+const orderEventBase = z.object({
+  schemaVersion: z.literal(1),
+  orderId: z.string(),
+  customerId: z.string(),
+  /** The region that owns (writes) the order. */
+  region: z.string(),
+  status: z.enum(['PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED']),
+  totalMinor: z.number().int().nonnegative(),
+  currency: z.string(),
+});
+
+/** Order events: one detail schema per detail-type, each versioned by `schemaVersion`. */
+export const orderEventSchemas = {
+  OrderPlaced: orderEventBase.extend({
+    lines: z.array(z.object({ sku: z.string(), quantity: z.number().int().positive() })),
+  }),
+  OrderInventoryReserved: orderEventBase,
+  OrderPaymentAuthorized: orderEventBase.extend({ authorizationId: z.string() }),
+  OrderShipmentCreated: orderEventBase.extend({ carrier: z.string(), trackingNumber: z.string() }),
+  OrderPaymentCaptured: orderEventBase.extend({ authorizationId: z.string() }),
+  OrderConfirmed: orderEventBase,
+  OrderCancelRequested: orderEventBase,
+  OrderInventoryReleased: orderEventBase,
+  OrderPaymentVoided: orderEventBase,
+  OrderPaymentRefunded: orderEventBase.extend({ amountMinor: z.number().int().nonnegative() }),
+  OrderShipmentCancelled: orderEventBase,
+  OrderShipped: orderEventBase.extend({ carrier: z.string(), trackingNumber: z.string() }),
+  OrderFailed: orderEventBase.extend({ reason: z.string() }),
+  OrderCancelled: orderEventBase.extend({ refundedMinor: z.number().int().nonnegative() }),
+} as const;
+
+export type OrderEventType = keyof typeof orderEventSchemas;
+export type OrderEventDetail<T extends OrderEventType = OrderEventType> = z.infer<(typeof orderEventSchemas)[T]>;
+
+export const catalogEventSchemas = {
+  ProductCreated: z.object({ schemaVersion: z.literal(1), sku: z.string(), name: z.string(), priceMinor: z.number().int() }),
+  ProductUpdated: z.object({ schemaVersion: z.literal(1), sku: z.string(), name: z.string(), priceMinor: z.number().int() }),
+} as const;
+
+export const inventoryEventSchemas = {
+  StockRestocked: z.object({
+    schemaVersion: z.literal(1),
+    sku: z.string(),
+    allotments: z.array(z.object({ region: z.string(), quantity: z.number().int() })),
+  }),
+} as const;
+
+export const allEventSchemas = { ...orderEventSchemas, ...catalogEventSchemas, ...inventoryEventSchemas } as const;
+export type EventDetailType = keyof typeof allEventSchemas;
+
+/** Validates an event's detail against the schema of its detail-type; unknown types are rejected. */
+export function parseEventDetail(detailType: string, detail: unknown): Record<string, unknown> {
+  const schema = (allEventSchemas as Record<string, z.ZodType<Record<string, unknown>>>)[detailType];
+  if (!schema) throw new Error(`unknown event detail-type: ${detailType}`);
+  return schema.parse(detail);
+}

@@ -1,0 +1,66 @@
+import type { EventEnvelope, OrderEventDetail } from '@meridian/contracts';
+import { formatMoney } from '../shared/money';
+
+/** A message to a customer, rendered from one order event and kept in the notification outbox. */
+export interface Notification {
+  /** The id of the event it was rendered from: one notification per event, however often it is delivered. */
+  notificationId: string;
+  eventType: string;
+  orderId: string;
+  customerId: string;
+  channel: 'email';
+  recipient: string;
+  subject: string;
+  body: string;
+  createdAt: string;
+}
+
+type Renderer = (detail: OrderEventDetail & Record<string, unknown>) => { subject: string; body: string };
+
+const renderers: Record<string, Renderer> = {
+  OrderPlaced: (d) => ({
+    subject: `We received your order ${d.orderId}`,
+    body: `Thank you! Your order of ${formatMoney(d.totalMinor, d.currency)} is being processed.`,
+  }),
+  OrderConfirmed: (d) => ({
+    subject: `Order ${d.orderId} confirmed`,
+    body: `Your payment of ${formatMoney(d.totalMinor, d.currency)} was captured and your order is being prepared for shipping.`,
+  }),
+  OrderShipped: (d) => ({
+    subject: `Order ${d.orderId} has shipped`,
+    body: `Your parcel is on its way with ${String(d.carrier)}, tracking number ${String(d.trackingNumber)}.`,
+  }),
+  OrderFailed: (d) => ({
+    subject: `We could not complete order ${d.orderId}`,
+    body: String(d.reason),
+  }),
+  OrderCancelled: (d) => ({
+    subject: `Order ${d.orderId} cancelled`,
+    body:
+      Number(d.refundedMinor) > 0
+        ? `Your order was cancelled and ${formatMoney(Number(d.refundedMinor), d.currency)} was refunded.`
+        : 'Your order was cancelled. You have not been charged.',
+  }),
+};
+
+/** The order event types that notify the customer. */
+export const NOTIFYING_EVENT_TYPES = Object.keys(renderers);
+
+/** Renders the customer message for an order event, or undefined for events that notify nobody. */
+export function renderNotification(event: EventEnvelope): Notification | undefined {
+  const render = renderers[event['detail-type']];
+  if (!render) return undefined;
+  const detail = event.detail as OrderEventDetail & Record<string, unknown>;
+  const { subject, body } = render(detail);
+  return {
+    notificationId: event.id,
+    eventType: event['detail-type'],
+    orderId: detail.orderId,
+    customerId: detail.customerId,
+    channel: 'email',
+    recipient: `${detail.customerId}@customers.meridian.example`,
+    subject,
+    body,
+    createdAt: event.time,
+  };
+}

@@ -1,0 +1,31 @@
+import { loadOrder, orderWrite } from '../store/repositories';
+import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
+import { advance, type Order, OrderNotFoundError } from './order';
+import { orderEvent } from './order-events';
+import { MeridianError } from '../shared/errors';
+
+export class OrderNotShippableError extends MeridianError {
+  constructor(message: string) {
+    super('order_not_shippable', message);
+  }
+}
+
+/** The warehouse hands a confirmed order to the carrier; from then on it can no longer be cancelled. */
+export async function markOrderShipped(ctx: DomainContext, orderId: string): Promise<Order> {
+  return withConflictRetry(async () => {
+    const current = await loadOrder(ctx.store, orderId);
+    if (!current) throw new OrderNotFoundError(orderId);
+    const order = current.value;
+    if (order.shipment?.status === 'SHIPPED') return order;
+    if (order.status !== 'CONFIRMED' || order.cancelRequested || !order.shipment) {
+      throw new OrderNotShippableError('Only a confirmed order that is not being cancelled can ship.');
+    }
+    if (order.region !== ctx.region) throw new OrderNotShippableError(`Order ${orderId} is owned by ${order.region}.`);
+    const next = advance(order, 'SHIPPED', { shipment: { ...order.shipment, status: 'SHIPPED' } }, nowIso(ctx));
+    await ctx.store.transact(
+      [orderWrite(next, current.version)],
+      [orderEvent(ctx, 'OrderShipped', next, { carrier: order.shipment.carrier, trackingNumber: order.shipment.trackingNumber })],
+    );
+    return next;
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * Port to a card payment provider (Stripe-like). Every call carries an idempotency key: the provider
+ * returns the first result again for a repeated key, so a retried call never charges twice.
+ *
+ * Errors: a declined card throws PaymentDeclinedError; a provider outage, 5xx or timeout throws
+ * TransientError (the saga retries it with backoff).
+ */
+export interface PaymentProvider {
+  authorize(request: AuthorizeRequest): Promise<PaymentOperationResult>;
+  capture(request: CaptureRequest): Promise<PaymentOperationResult>;
+  void(request: VoidRequest): Promise<PaymentOperationResult>;
+  refund(request: RefundRequest): Promise<PaymentOperationResult>;
+}
+
+export interface AuthorizeRequest {
+  idempotencyKey: string;
+  orderId: string;
+  amountMinor: number;
+  currency: string;
+  paymentMethod: string;
+}
+
+export interface CaptureRequest {
+  idempotencyKey: string;
+  authorizationId: string;
+  amountMinor: number;
+}
+
+export interface VoidRequest {
+  idempotencyKey: string;
+  authorizationId: string;
+}
+
+export interface RefundRequest {
+  idempotencyKey: string;
+  authorizationId: string;
+  amountMinor: number;
+}
+
+export interface PaymentOperationResult {
+  /** The provider's id of the authorization this operation belongs to. */
+  authorizationId: string;
+  /** The provider's id of this operation (authorization, capture, void or refund). */
+  operationId: string;
+  status: 'authorized' | 'captured' | 'voided' | 'refunded';
+  amountMinor: number;
+  currency: string;
+}

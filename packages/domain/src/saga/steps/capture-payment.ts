@@ -1,0 +1,66 @@
+import { advance } from '../../orders/order';
+import { orderEvent } from '../../orders/order-events';
+import { orderWrite } from '../../store/repositories';
+import { nowIso, withConflictRetry } from '../../shared/context';
+import { MeridianError } from '../../shared/errors';
+import {
+  assertNotCancelled,
+  loadSagaOrder,
+  type SagaDependencies,
+  type SagaStepInput,
+  type SagaStepOutput,
+  stepKey,
+} from '../saga-step';
+
+export class PaymentNotAuthorizedError extends MeridianError {
+  constructor(orderId: string) {
+    super('payment_not_authorized', `Order ${orderId} has no authorized payment to capture.`);
+  }
+}
+
+/** Forward: capture the authorized amount once the shipment exists. */
+export async function capturePayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
+  const { ctx, payments } = deps;
+  return withConflictRetry(async () => {
+    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
+    if (order.payment?.status === 'CAPTURED') return { orderId: order.orderId, outcome: 'already-applied' };
+    assertNotCancelled(order);
+    if (order.payment?.status !== 'AUTHORIZED') throw new PaymentNotAuthorizedError(order.orderId);
+    await payments.capture({
+      idempotencyKey: stepKey(order.orderId, 'capture'),
+      authorizationId: order.payment.authorizationId,
+      amountMinor: order.payment.amountMinor,
+    });
+    const next = advance(order, 'PAYMENT_CAPTURED', { payment: { ...order.payment, status: 'CAPTURED' } }, nowIso(ctx));
+    await ctx.store.transact(
+      [orderWrite(next, version)],
+      [orderEvent(ctx, 'OrderPaymentCaptured', next, { authorizationId: order.payment.authorizationId })],
+    );
+    return { orderId: order.orderId, outcome: 'applied' };
+  });
+}
+
+/** Compensation: refund a captured payment in full. Does nothing when nothing was captured. */
+export async function refundPayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
+  const { ctx, payments } = deps;
+  return withConflictRetry(async () => {
+    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
+    if (order.payment?.status !== 'CAPTURED') {
+      return { orderId: order.orderId, outcome: order.payment?.status === 'REFUNDED' ? 'already-applied' : 'skipped' };
+    }
+    const amountMinor = order.payment.amountMinor;
+    await payments.refund({
+      idempotencyKey: stepKey(order.orderId, 'refund'),
+      authorizationId: order.payment.authorizationId,
+      amountMinor,
+    });
+    const next = advance(
+      order,
+      'PAYMENT_REFUNDED',
+      { payment: { ...order.payment, status: 'REFUNDED', refundedMinor: amountMinor } },
+      nowIso(ctx),
+    );
+    await ctx.store.transact([orderWrite(next, version)], [orderEvent(ctx, 'OrderPaymentRefunded', next, { amountMinor })]);
+    return { orderId: order.orderId, outcome: 'applied', refundedMinor: amountMinor };
+  });
+}

@@ -1,0 +1,68 @@
+import { advance, isTerminal } from '../../orders/order';
+import { orderEvent } from '../../orders/order-events';
+import { orderWrite } from '../../store/repositories';
+import { nowIso, withConflictRetry } from '../../shared/context';
+import { loadSagaOrder, type SagaDependencies, type SagaStepOutput } from '../saga-step';
+
+/** The state machine's error object after a Catch: `{ Error: <error name>, Cause: <message or JSON> }`. */
+export interface SagaError {
+  Error?: string;
+  Cause?: string;
+}
+
+export interface FailOrderInput {
+  orderId: string;
+  input?: { error?: SagaError; compensationErrors?: Record<string, SagaError> };
+}
+
+/** Errors whose message was written for customers; anything else is reported generically. */
+const CUSTOMER_READABLE_ERRORS = new Set(['OutOfStockError', 'PaymentDeclinedError', 'ShipmentRejectedError', 'InvalidOrderError']);
+
+const TECHNICAL_FAILURE =
+  'We could not complete your order because of a technical problem. Any payment authorization has been released.';
+
+/** Lambda reports the cause as JSON ({errorMessage, errorType}); the local runner as the plain message. */
+function causeMessage(cause: string | undefined): string | undefined {
+  if (!cause) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (parsed && typeof parsed === 'object' && 'errorMessage' in parsed) return String(parsed.errorMessage);
+  } catch {
+    // Not JSON: the plain message.
+  }
+  return cause;
+}
+
+export function customerReadableReason(error: SagaError | undefined): string {
+  const message = causeMessage(error?.Cause);
+  if (error?.Error && CUSTOMER_READABLE_ERRORS.has(error.Error) && message) return message;
+  return TECHNICAL_FAILURE;
+}
+
+/**
+ * Closes the order after compensation: CANCELLED when the customer asked for it, otherwise FAILED with a
+ * reason the customer can read. A closed order is left as it is.
+ */
+export async function failOrder(deps: SagaDependencies, input: FailOrderInput): Promise<SagaStepOutput> {
+  const { ctx } = deps;
+  return withConflictRetry(async () => {
+    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
+    const closed = order.status === 'FAILED' || order.status === 'CANCELLED';
+    if (closed || (isTerminal(order) && !order.cancelRequested)) {
+      return { orderId: order.orderId, outcome: 'already-applied', status: order.status };
+    }
+    const now = nowIso(ctx);
+    if (order.cancelRequested) {
+      const next = advance(order, 'CANCELLED', { status: 'CANCELLED' }, now);
+      await ctx.store.transact(
+        [orderWrite(next, version)],
+        [orderEvent(ctx, 'OrderCancelled', next, { refundedMinor: next.payment?.refundedMinor ?? 0 })],
+      );
+      return { orderId: order.orderId, outcome: 'applied', status: 'CANCELLED' };
+    }
+    const reason = customerReadableReason(input.input?.error);
+    const next = advance(order, 'FAILED', { status: 'FAILED', failureReason: reason }, now, reason);
+    await ctx.store.transact([orderWrite(next, version)], [orderEvent(ctx, 'OrderFailed', next, { reason })]);
+    return { orderId: order.orderId, outcome: 'applied', status: 'FAILED', reason };
+  });
+}

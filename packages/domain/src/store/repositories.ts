@@ -1,0 +1,67 @@
+import type { Product } from '../catalog/product';
+import type { Allotment } from '../inventory/allotment';
+import type { Order } from '../orders/order';
+import type { ItemStore, ItemWrite } from './item-store';
+import { keys } from './keys';
+
+/** An entity as read, with the version its next conditional write must expect. */
+export interface Versioned<T> {
+  value: T;
+  version: number;
+}
+
+// The store holds plain JSON written by these same functions, so reading it back as the entity type is sound.
+export function asEntity<T>(data: Record<string, unknown>): T {
+  return data as unknown as T;
+}
+
+export async function loadOrder(store: ItemStore, orderId: string): Promise<Versioned<Order> | undefined> {
+  const key = keys.order(orderId);
+  const item = await store.get(key.pk, key.sk);
+  return item && { value: asEntity<Order>(item.data), version: item.version };
+}
+
+export function orderWrite(order: Order, expect: ItemWrite['expect']): ItemWrite {
+  return {
+    ...keys.order(order.orderId),
+    data: { ...order },
+    gsi1: keys.customerOrdersIndex(order.customerId, order.createdAt, order.orderId),
+    gsi2: keys.allOrdersIndex(order.createdAt, order.orderId),
+    expect,
+  };
+}
+
+export async function loadProduct(store: ItemStore, sku: string): Promise<Versioned<Product> | undefined> {
+  const key = keys.product(sku);
+  const item = await store.get(key.pk, key.sk);
+  return item && { value: asEntity<Product>(item.data), version: item.version };
+}
+
+export async function loadProducts(store: ItemStore, skus: readonly string[]): Promise<Map<string, Product>> {
+  const items = await store.getMany(skus.map((sku) => keys.product(sku)));
+  return new Map(items.map((item) => [String(item.data.sku), asEntity<Product>(item.data)]));
+}
+
+export function productWrite(product: Product, expect: ItemWrite['expect']): ItemWrite {
+  return { ...keys.product(product.sku), data: { ...product }, gsi1: keys.productIndex(product.sku), expect };
+}
+
+/** Every region's allotment of one SKU (a region that never stocked it has none). */
+export async function loadAllotments(store: ItemStore, sku: string): Promise<Array<Versioned<Allotment>>> {
+  const items = await store.queryPartition(keys.stockPartition(sku));
+  return items.map((item) => ({ value: asEntity<Allotment>(item.data), version: item.version }));
+}
+
+export async function loadAllotment(
+  store: ItemStore,
+  sku: string,
+  region: string,
+): Promise<Versioned<Allotment> | undefined> {
+  const key = keys.allotment(sku, region);
+  const item = await store.get(key.pk, key.sk);
+  return item && { value: asEntity<Allotment>(item.data), version: item.version };
+}
+
+export function allotmentWrite(allotment: Allotment, expect: ItemWrite['expect']): ItemWrite {
+  return { ...keys.allotment(allotment.sku, allotment.region), data: { ...allotment }, expect };
+}
