@@ -39,13 +39,15 @@ export function errorResponse(status: number, body: ApiErrorBody): Response {
   return jsonResponse(status, JSON.stringify(body));
 }
 
-/** Turns the first zod issue into Stripe's `parameter_missing` / `parameter_invalid` error. */
+/** Turns the first zod issue into Stripe's parameter_missing / parameter_unknown / parameter_invalid error. */
 export function validationError(error: { issues: readonly ZodIssueLike[] }): ApiErrorBody {
   const issue = error.issues[0];
   const param = issue ? issue.path.map(String).join('.') : '';
   const missing = issue?.code === 'invalid_type' && issue.input === undefined;
+  const unknown = issue?.code === 'unrecognized_keys';
   const message = issue ? (param ? `${param}: ${issue.message}` : issue.message) : 'Invalid request.';
-  return apiError('invalid_request_error', missing ? 'parameter_missing' : 'parameter_invalid', message, {
+  const code = missing ? 'parameter_missing' : unknown ? 'parameter_unknown' : 'parameter_invalid';
+  return apiError('invalid_request_error', code, message, {
     ...(param ? { param } : {}),
   });
 }

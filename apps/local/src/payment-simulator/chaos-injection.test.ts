@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HttpPaymentProvider } from '../../../../packages/adapters-local/src/payments';
 import { TransientError } from '../../../../packages/domain/src/shared/errors';
-import { ledgerFor, postJson, startTestSimulator, type TestSimulator, unique } from './test-kit';
+import {
+  type LedgerRowJson,
+  ledgerFor,
+  postJson,
+  startTestSimulator,
+  type TestSimulator,
+  unique,
+} from './test-kit';
 
 // Scripted draws for the injected random source; once empty it draws 0.5, so only errorRate decides.
 const draws: number[] = [];
@@ -26,6 +33,15 @@ async function setChaos(chaos: { latencyMs?: number; errorRate?: number }): Prom
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(chaos),
   });
+}
+
+async function waitForLedgerRows(orderId: string, count: number): Promise<LedgerRowJson[]> {
+  for (let waited = 0; waited < 5000; waited += 25) {
+    const rows = await ledgerFor(simulator.url, orderId);
+    if (rows.length >= count) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return ledgerFor(simulator.url, orderId);
 }
 
 function authorizeRequest(orderId: string) {
@@ -100,8 +116,7 @@ describe('chaos injection', () => {
     const timedOut = await impatient.authorize(request).catch((e: unknown) => e);
     await setChaos({ latencyMs: 0 });
     // A timeout says nothing about the outcome: the delayed request is applied once its latency ends.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    const ledgerAfterTimeout = await ledgerFor(simulator.url, orderId);
+    const ledgerAfterTimeout = await waitForLedgerRows(orderId, 1);
     const retried = await impatient.authorize(request);
 
     expect(timedOut).toBeInstanceOf(TransientError);

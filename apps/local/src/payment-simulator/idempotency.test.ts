@@ -111,6 +111,30 @@ describe('idempotency keys', () => {
     expect(await ledgerFor(simulator.url, orderId)).toHaveLength(1);
   });
 
+  it('rejects unknown parameters and a non-object body without storing anything', async () => {
+    const orderId = unique('order');
+    const key = unique('key');
+
+    const unknownParam = await postJson(
+      simulator.url,
+      '/v1/authorizations',
+      { ...authorizationBody(orderId), tip: 5 },
+      key,
+    );
+    const notAnObject = await postJson(
+      simulator.url,
+      '/v1/authorizations',
+      [authorizationBody(orderId)],
+      key,
+    );
+
+    expect(unknownParam.status).toBe(400);
+    expect(await unknownParam.json()).toMatchObject({ error: { code: 'parameter_unknown' } });
+    expect(notAnObject.status).toBe(400);
+    expect(await notAnObject.json()).toMatchObject({ error: { code: 'body_invalid' } });
+    expect(await ledgerFor(simulator.url, orderId)).toEqual([]);
+  });
+
   it('scopes keys per endpoint and resource', async () => {
     const orderId = unique('order');
     const key = unique('key');

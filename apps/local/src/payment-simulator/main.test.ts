@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+// `--import tsx` resolves from the working directory, so run where node_modules lives.
+const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
 
@@ -16,6 +18,7 @@ afterEach(() => {
 
 function launch(env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,7 +3,7 @@ import { TEST_PAYMENT_METHODS } from './test-cards';
 
 const amount = z.number().int().positive().max(99_999_999);
 
-export const authorizeBodySchema = z.object({
+export const authorizeBodySchema = z.strictObject({
   amount,
   currency: z.string().regex(/^[A-Za-z]{3}$/, 'currency must be a three-letter ISO 4217 code'),
   payment_method: z.enum(TEST_PAYMENT_METHODS, {
@@ -12,11 +12,11 @@ export const authorizeBodySchema = z.object({
   order_id: z.string().min(1).max(200),
 });
 
-export const amountBodySchema = z.object({ amount });
+export const amountBodySchema = z.strictObject({ amount });
 
-export const emptyBodySchema = z.object({});
+export const emptyBodySchema = z.strictObject({});
 
-export const chaosUpdateSchema = z.object({
+export const chaosUpdateSchema = z.strictObject({
   latencyMs: z.number().int().min(0).max(60_000).optional(),
   errorRate: z.number().min(0).max(1).optional(),
 });

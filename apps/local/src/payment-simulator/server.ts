@@ -41,13 +41,15 @@ export async function startPaymentSimulator(
   });
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
     (resolve, reject) => {
-      const server = serve({ fetch: app.fetch, port: options.port, hostname }, (info) =>
-        resolve({ server, port: info.port }),
-      );
-      server.once('error', (error) => {
+      const onStartError = (error: Error): void => {
         db.close();
         reject(error);
+      };
+      const server = serve({ fetch: app.fetch, port: options.port, hostname }, (info) => {
+        server.off('error', onStartError);
+        resolve({ server, port: info.port });
       });
+      server.once('error', onStartError);
     },
   );
   return {

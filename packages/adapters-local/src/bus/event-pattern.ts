@@ -118,7 +118,9 @@ function matchNestedField(node: ObjectNode, value: unknown): boolean {
 }
 
 function isLeaf(value: unknown): value is JsonLeaf {
-  return value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+  return (
+    value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+  );
 }
 
 function collectLeaves(values: readonly unknown[], into: JsonLeaf[]): void {

@@ -121,7 +121,9 @@ function compileAnythingBut(operand: unknown, path: string): LeafTest {
         return negate((value) => tests.some((test) => test(value)));
       }
       case 'wildcard': {
-        const regexes = stringOrStrings(inner, innerPath, key).map((item) => compileWildcard(item, innerPath));
+        const regexes = stringOrStrings(inner, innerPath, key).map((item) =>
+          compileWildcard(item, innerPath),
+        );
         return negate((value) => regexes.some((regex) => regex.test(value)));
       }
     }

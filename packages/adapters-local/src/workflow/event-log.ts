@@ -2,10 +2,17 @@ import type { StateMachine } from 'aws-local-stepfunctions';
 import type { HistoryRow } from './workflow-store';
 
 /** One event of aws-local-stepfunctions' `eventLogs` (the type is not exported by the package). */
-export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+export type EventLog =
+  ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
-export function toHistoryRow(executionId: number, run: number, event: EventLog, timestamp: string): HistoryRow {
-  const stateName = 'state' in event ? event.state.name : 'parentState' in event ? event.parentState.name : null;
+export function toHistoryRow(
+  executionId: number,
+  run: number,
+  event: EventLog,
+  timestamp: string,
+): HistoryRow {
+  const stateName =
+    'state' in event ? event.state.name : 'parentState' in event ? event.parentState.name : null;
   return {
     executionId,
     run,

@@ -13,4 +13,3 @@ export function failureOf(thrown: unknown): Outcome {
   if (original instanceof Error) return { status: 'FAILED', error: original.name, cause: original.message };
   return { status: 'FAILED', error: 'Error', cause: String(original) };
 }
-

@@ -5,6 +5,12 @@ export interface WorkflowLogger {
   error(message: string, extra?: Record<string, unknown>): void;
 }
 
+/** The default logger: quiet about routine work, loud about lost writes and failed executions. */
+export const errorsToConsole: WorkflowLogger = {
+  info: () => {},
+  error: (message, extra) => console.error(message, extra ?? ''),
+};
+
 /**
  * Group commit for history and finished executions: everything appended during one turn of the event
  * loop is written in a single transaction on the next `setImmediate`. With many executions in flight

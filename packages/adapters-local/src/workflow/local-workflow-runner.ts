@@ -7,7 +7,8 @@ import { applyMigrations } from '../sqlite/migrations';
 import { type EventLog, toHistoryRow } from './event-log';
 import { assertExecutionName, canonicalJson } from './execution-input';
 import { failureOf, type Outcome } from './execution-outcome';
-import { HistoryWriter, type WorkflowLogger } from './history-writer';
+import { FifoQueue } from './fifo-queue';
+import { errorsToConsole, HistoryWriter, type WorkflowLogger } from './history-writer';
 import { placeholderNames } from './substitute-definition';
 import { assertHandlersMatch, collectStates, type TaskHandler, toLocalHandlers } from './task-handlers';
 import { ExecutionAlreadyExistsError, UnresolvedPlaceholderError } from './workflow-errors';
@@ -63,11 +64,6 @@ interface Execution {
   detached: boolean;
 }
 
-const defaultLogger: WorkflowLogger = {
-  info: () => {},
-  error: (message, extra) => console.error(message, extra ?? ''),
-};
-
 /**
  * Runs the order saga's ASL locally with aws-local-stepfunctions and keeps Step Functions' record of
  * it in SQLite: executions (RUNNING → SUCCEEDED | FAILED | TIMED_OUT) and their event history.
@@ -82,13 +78,14 @@ export class LocalWorkflowRunner {
   private readonly logger: WorkflowLogger;
   private readonly maxConcurrent: number;
   private readonly onExecutionFinished: ((execution: ExecutionDescription) => void) | undefined;
-  private queue: Execution[] = [];
-  private queueHead = 0;
+  private readonly queue = new FifoQueue<Execution>();
   private readonly running = new Map<number, Execution>();
   /** Ids queued or running here, so a resume never starts a second run of the same execution. */
   private readonly scheduled = new Set<number>();
   private idleWaiters: Array<() => void> = [];
   private stopped = false;
+  private lastStampMs = Number.NaN;
+  private lastStamp = '';
 
   constructor(options: LocalWorkflowRunnerOptions) {
     const { definition, handlers, retryIntervalMs, maxConcurrent = 64 } = options;
@@ -110,7 +107,7 @@ export class LocalWorkflowRunner {
     };
     applyMigrations(options.db, workflowMigrations);
     this.store = new WorkflowStore(options.db);
-    this.logger = options.logger ?? defaultLogger;
+    this.logger = options.logger ?? errorsToConsole;
     this.writer = new HistoryWriter(this.store, this.logger);
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxConcurrent = maxConcurrent;
@@ -145,7 +142,8 @@ export class LocalWorkflowRunner {
     for (const row of claimed) {
       this.enqueue({ ...row, run: row.runs, abort: undefined, detached: false });
     }
-    if (claimed.length > 0) this.logger.info('resuming unfinished workflow executions', { count: claimed.length });
+    if (claimed.length > 0)
+      this.logger.info('resuming unfinished workflow executions', { count: claimed.length });
     return claimed.length;
   }
 
@@ -180,9 +178,7 @@ export class LocalWorkflowRunner {
    */
   async stop(options: StopOptions = {}): Promise<void> {
     this.stopped = true;
-    for (const execution of this.queue.slice(this.queueHead)) this.scheduled.delete(execution.id);
-    this.queue = [];
-    this.queueHead = 0;
+    for (const execution of this.queue.drain()) this.scheduled.delete(execution.id);
     if (this.running.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => {
@@ -207,7 +203,9 @@ export class LocalWorkflowRunner {
 
   private enqueue(execution: Execution): void {
     if (this.stopped) {
-      this.logger.info('workflow runner stopped; execution left RUNNING for resume', { name: execution.name });
+      this.logger.info('workflow runner stopped; execution left RUNNING for resume', {
+        name: execution.name,
+      });
       return;
     }
     this.scheduled.add(execution.id);
@@ -216,14 +214,9 @@ export class LocalWorkflowRunner {
   }
 
   private pump(): void {
-    while (!this.stopped && this.running.size < this.maxConcurrent && this.queueHead < this.queue.length) {
-      const execution = this.queue[this.queueHead] as Execution;
-      this.queueHead += 1;
-      // Compacted now and then so a long-lived queue neither grows forever nor shifts on every start.
-      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
-        this.queue = this.queue.slice(this.queueHead);
-        this.queueHead = 0;
-      }
+    while (!this.stopped && this.running.size < this.maxConcurrent) {
+      const execution = this.queue.take();
+      if (execution === undefined) return;
       this.running.set(execution.id, execution);
       void this.execute(execution);
     }
@@ -272,7 +265,11 @@ export class LocalWorkflowRunner {
     };
     if (!(await this.writer.finish(row))) return;
     if (!succeeded) {
-      this.logger.error('workflow execution failed', { name: execution.name, error: row.error, cause: row.cause });
+      this.logger.error('workflow execution failed', {
+        name: execution.name,
+        error: row.error,
+        cause: row.cause,
+      });
     }
     if (this.onExecutionFinished === undefined) return;
     try {
@@ -293,7 +290,7 @@ export class LocalWorkflowRunner {
   }
 
   private isIdle(): boolean {
-    return this.running.size === 0 && this.queueHead >= this.queue.length;
+    return this.running.size === 0 && this.queue.size === 0;
   }
 
   private notifyIfIdle(): void {
@@ -303,7 +300,13 @@ export class LocalWorkflowRunner {
     for (const resolve of waiters) resolve();
   }
 
+  // Cached per millisecond: a saga records ~16 events, mostly within the same millisecond.
   private timestamp(): string {
-    return new Date(this.clock.now()).toISOString();
+    const now = this.clock.now();
+    if (now !== this.lastStampMs) {
+      this.lastStampMs = now;
+      this.lastStamp = new Date(now).toISOString();
+    }
+    return this.lastStamp;
   }
 }

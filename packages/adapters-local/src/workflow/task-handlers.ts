@@ -23,7 +23,8 @@ export class LocalTaskError extends Error {
 }
 
 export function toLocalTaskError(thrown: unknown): LocalTaskError {
-  if (thrown instanceof Error) return new LocalTaskError(thrown.name || 'Error', thrown.message, thrown.stack);
+  if (thrown instanceof Error)
+    return new LocalTaskError(thrown.name || 'Error', thrown.message, thrown.stack);
   return new LocalTaskError('Error', typeof thrown === 'string' ? thrown : JSON.stringify(thrown), undefined);
 }
 

@@ -214,10 +214,14 @@ export class WorkflowStore {
     const rows = this.db
       .prepare(
         `SELECT * FROM workflow_executions
-         WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR id < ?2)
-         ORDER BY id DESC LIMIT ?3`,
+         WHERE (@status IS NULL OR status = @status) AND (@before IS NULL OR id < @before)
+         ORDER BY id DESC LIMIT @limit`,
       )
-      .all(status ?? null, cursor === undefined ? null : Number(cursor), limit + 1) as ExecutionRow[];
+      .all({
+        status: status ?? null,
+        before: cursor === undefined ? null : Number(cursor),
+        limit: limit + 1,
+      }) as ExecutionRow[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -256,7 +260,10 @@ export class WorkflowStore {
   }
 
   counts(): Record<ExecutionStatus, number> {
-    const counts = Object.fromEntries(executionStatuses.map((s) => [s, 0])) as Record<ExecutionStatus, number>;
+    const counts = Object.fromEntries(executionStatuses.map((s) => [s, 0])) as Record<
+      ExecutionStatus,
+      number
+    >;
     const rows = this.db
       .prepare('SELECT status, COUNT(*) AS n FROM workflow_executions GROUP BY status')
       .all() as Array<{ status: ExecutionStatus; n: number }>;

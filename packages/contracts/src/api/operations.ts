@@ -24,7 +24,7 @@ export const deadLetterSchema = z
 export const executionSchema = z
   .object({
     name: z.string(),
-    status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED']),
+    status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT']),
     input: z.unknown(),
     output: z.unknown().optional(),
     error: z.string().optional(),

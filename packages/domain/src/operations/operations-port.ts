@@ -17,7 +17,7 @@ export interface DeadLetterView {
 
 export interface ExecutionView {
   name: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
   input: unknown;
   output?: unknown;
   error?: string;

@@ -1,0 +1,97 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { ZodError } from 'zod';
+import type { ApiDependencies, ApiEnv } from './api-env';
+import { problemResponse, requireAdmin, requireAuth, requireJsonBody } from './middleware';
+import { problem, problemForError } from './problem';
+import { registerAdminRoutes } from './routes/admin-routes';
+import { registerHealthRoutes } from './routes/health-routes';
+import { registerOrderRoutes } from './routes/order-routes';
+import { registerProductRoutes } from './routes/product-routes';
+
+export const API_BASE_PATH = '/api/v1';
+/** Order bodies are a few hundred bytes; anything near this limit is a mistake or an attack. */
+export const MAX_BODY_BYTES = 32 * 1024;
+
+function validationProblem(error: ZodError) {
+  const errors = error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+  const missingKey = error.issues.some((issue) => issue.path[0] === 'idempotency-key');
+  return missingKey
+    ? problem(400, 'idempotency_key_required', 'POST /orders needs an Idempotency-Key header (1-255 characters).', { errors })
+    : problem(400, 'invalid_request', 'The request does not match the API schema.', { errors });
+}
+
+/**
+ * The Meridian HTTP API: one Hono app, served by a local region process and by API Gateway through Lambda.
+ * Errors are RFC 9457 problem+json; every response names the region that answered.
+ */
+export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
+  const api = new OpenAPIHono<ApiEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return problemResponse(c, validationProblem(result.error));
+    },
+  });
+
+  api.use('*', requireJsonBody);
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        problemResponse(c, problem(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`)),
+    }),
+  );
+  for (const path of ['/orders', '/orders/*', '/notifications', '/admin/*']) api.use(path, requireAuth(deps.verifier));
+  api.use('/admin/*', requireAdmin);
+
+  registerHealthRoutes(api, deps);
+  registerProductRoutes(api, deps);
+  registerOrderRoutes(api, deps);
+  registerAdminRoutes(api, deps);
+
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A Cognito user pool token on AWS; locally `npm run -s token -- alice`.',
+  });
+  api.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Meridian API',
+      version: '1.0.0',
+      description: 'Multi-region commerce API. Errors are application/problem+json (RFC 9457).',
+    },
+    servers: [{ url: API_BASE_PATH }],
+  });
+
+  const app = new Hono<ApiEnv>();
+  app.use('*', async (c, next) => {
+    await next();
+    c.res.headers.set('x-meridian-region', deps.ctx.region);
+  });
+  app.route(API_BASE_PATH, api);
+  app.notFound((c) => problemResponse(c, problem(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`)));
+  app.onError((error, c) => {
+    const known = problemForError(error);
+    if (known) {
+      const headers: Record<string, string> = known.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+      if (known.status === 503) headers['retry-after'] = '1';
+      return problemResponse(c, known, headers);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      const malformed = /json/i.test(error.message);
+      return problemResponse(
+        c,
+        malformed
+          ? problem(400, 'malformed_json', 'The request body is not valid JSON.')
+          : problem(error.status, 'invalid_request', error.message),
+      );
+    }
+    deps.logger.error('unhandled error', { error: error instanceof Error ? error : String(error), path: c.req.path });
+    return problemResponse(c, problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.'));
+  });
+  return app;
+}

@@ -1,0 +1,37 @@
+import { ForbiddenError, type TokenVerifier, UnauthenticatedError } from '@meridian/domain';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { ApiEnv } from './api-env';
+import { problem, type Problem } from './problem';
+
+export function problemResponse(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
+  return c.body(JSON.stringify(body), body.status as 400, { 'content-type': 'application/problem+json', ...headers });
+}
+
+/** Requires a verified bearer token; the principal is then available as c.get('principal'). */
+export function requireAuth(verifier: TokenVerifier): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) throw new UnauthenticatedError();
+    c.set('principal', await verifier.verify(match[1]));
+    await next();
+  };
+}
+
+export const requireAdmin: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  if (!c.get('principal').isAdmin) throw new ForbiddenError();
+  await next();
+};
+
+/** Requests with a body must send JSON: anything else is refused before it is parsed (415). */
+export const requireJsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  const hasBody = c.req.header('content-length') !== undefined && c.req.header('content-length') !== '0';
+  const chunked = c.req.header('transfer-encoding') !== undefined;
+  if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && (hasBody || chunked)) {
+    const type = c.req.header('content-type') ?? '';
+    if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+      return problemResponse(c, problem(415, 'unsupported_media_type', 'Send the request body as application/json.'));
+    }
+  }
+  await next();
+};

@@ -1,0 +1,123 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { notificationSchema, orderSchema, pageQuerySchema, pageSchema, placeOrderBodySchema } from '@meridian/contracts';
+import { cancelOrder, getOrder, listCustomerOrders, listNotifications, placeOrder } from '@meridian/domain';
+import type { ApiApp, ApiDependencies } from '../api-env';
+import { requestFingerprint } from '../request-fingerprint';
+import { bearerSecurity, jsonContent, problemResponses, regionHeaders, toPageRequest } from './route-helpers';
+
+const orderIdParam = z.object({ orderId: z.string().min(1).max(100) });
+
+const placeRoute = createRoute({
+  method: 'post',
+  path: '/orders',
+  tags: ['orders'],
+  summary: 'Place an order',
+  description:
+    'Accepts the order and starts the order saga. Requires an Idempotency-Key: the same key and body return the same order; the same key with another body is refused (422).',
+  security: bearerSecurity,
+  request: {
+    headers: z.object({
+      'idempotency-key': z
+        .string()
+        .min(1)
+        .max(255)
+        .meta({ description: 'Unique per order attempt; reuse it when retrying the same request.' }),
+    }),
+    body: { required: true, content: { 'application/json': { schema: placeOrderBodySchema } } },
+  },
+  responses: {
+    202: {
+      description: 'Accepted: the saga is running. Poll the order until its status is CONFIRMED, FAILED or CANCELLED.',
+      headers: regionHeaders.extend({ location: z.string() }),
+      content: { 'application/json': { schema: orderSchema } },
+    },
+    ...problemResponses(400, 401, 413, 415, 422),
+  },
+});
+
+const listMineRoute = createRoute({
+  method: 'get',
+  path: '/orders',
+  tags: ['orders'],
+  summary: "List the caller's orders, newest first",
+  security: bearerSecurity,
+  request: { query: pageQuerySchema },
+  responses: { 200: jsonContent(pageSchema(orderSchema, 'OrderPage'), 'A page of orders.'), ...problemResponses(400, 401) },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/orders/{orderId}',
+  tags: ['orders'],
+  summary: 'Read an order: status, timeline, payment and shipment',
+  security: bearerSecurity,
+  request: { params: orderIdParam },
+  responses: { 200: jsonContent(orderSchema, 'The order.'), ...problemResponses(401, 404) },
+});
+
+const cancelRoute = createRoute({
+  method: 'post',
+  path: '/orders/{orderId}/cancel',
+  tags: ['orders'],
+  summary: 'Cancel an order before it ships',
+  description: 'The saga compensates (refund or void, cancel the shipment, release the stock) and ends CANCELLED.',
+  security: bearerSecurity,
+  request: { params: orderIdParam },
+  responses: { 202: jsonContent(orderSchema, 'Cancellation under way.'), ...problemResponses(401, 404, 409) },
+});
+
+const myNotificationsRoute = createRoute({
+  method: 'get',
+  path: '/notifications',
+  tags: ['orders'],
+  summary: "The caller's notifications, newest first",
+  security: bearerSecurity,
+  request: { query: pageQuerySchema },
+  responses: {
+    200: jsonContent(pageSchema(notificationSchema, 'NotificationPage'), 'A page of notifications.'),
+    ...problemResponses(400, 401),
+  },
+});
+
+export function registerOrderRoutes(app: ApiApp, deps: ApiDependencies): void {
+  app.openapi(placeRoute, async (c) => {
+    const body = c.req.valid('json');
+    const principal = c.get('principal');
+    const { order, created } = await placeOrder(deps.ctx, deps.workflow, {
+      customerId: principal.subject,
+      idempotencyKey: c.req.valid('header')['idempotency-key'],
+      requestFingerprint: requestFingerprint(body),
+      items: body.items,
+      shippingAddress: body.shippingAddress,
+      paymentMethod: body.paymentMethod,
+    });
+    if (!created) c.header('idempotent-replayed', 'true');
+    c.header('location', `/api/v1/orders/${order.orderId}`);
+    return c.json(order, 202);
+  });
+
+  app.openapi(listMineRoute, async (c) => {
+    const page = await listCustomerOrders(deps.ctx, c.get('principal').subject, toPageRequest(c.req.valid('query')));
+    return c.json(page, 200);
+  });
+
+  app.openapi(getRoute, async (c) => {
+    const principal = c.get('principal');
+    const order = await getOrder(deps.ctx, c.req.valid('param').orderId, principal.isAdmin ? undefined : principal.subject);
+    return c.json(order, 200);
+  });
+
+  app.openapi(cancelRoute, async (c) => {
+    const principal = c.get('principal');
+    const order = await cancelOrder(deps.ctx, deps.workflow, {
+      orderId: c.req.valid('param').orderId,
+      ...(principal.isAdmin ? {} : { customerId: principal.subject }),
+    });
+    return c.json(order, 202);
+  });
+
+  app.openapi(myNotificationsRoute, async (c) => {
+    const page = await listNotifications(deps.ctx, toPageRequest(c.req.valid('query')), c.get('principal').subject);
+    return c.json(page, 200);
+  });
+}

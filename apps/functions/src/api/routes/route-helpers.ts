@@ -1,0 +1,34 @@
+import { z } from '@hono/zod-openapi';
+import { problemSchema, regionHeaderDescription } from '@meridian/contracts';
+
+export const problemContent = { 'application/problem+json': { schema: problemSchema } };
+
+export const regionHeaders = z.object({ 'x-meridian-region': z.string().meta({ description: regionHeaderDescription }) });
+
+/** Standard problem responses, so every route documents the errors it can answer with. */
+export function problemResponses(...statuses: number[]) {
+  const descriptions: Record<number, string> = {
+    400: 'Invalid request (malformed JSON, wrong types, unknown fields).',
+    401: 'Missing or invalid bearer token.',
+    403: 'The caller is not an admin.',
+    404: 'Not found (or not yours).',
+    409: 'Conflicts with the current state.',
+    413: 'Request body too large.',
+    415: 'Request body is not JSON.',
+    422: 'Well-formed but not acceptable.',
+  };
+  return Object.fromEntries(
+    statuses.map((status) => [status, { description: descriptions[status] ?? 'Error', content: problemContent }]),
+  );
+}
+
+export const bearerSecurity = [{ bearerAuth: [] }];
+
+export function jsonContent<T extends z.ZodType>(schema: T, description: string) {
+  return { description, headers: regionHeaders, content: { 'application/json': { schema } } };
+}
+
+/** The validated `?limit=&cursor=` query as the domain's page request. */
+export function toPageRequest(query: { limit: number; cursor?: string | undefined }): { limit: number; cursor?: string } {
+  return query.cursor ? { limit: query.limit, cursor: query.cursor } : { limit: query.limit };
+}

@@ -1,0 +1,83 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { EVENT_SOURCES } from '@meridian/contracts';
+import { EVENT_BUS_NAME, eventBusArn } from '../naming';
+import { DeadLetterQueue } from './dead-letter-queue';
+
+export interface EventBackboneProps {
+  readonly account: string;
+  readonly regionName: string;
+  /** Every other configured region: each receives this region's events. */
+  readonly peerRegions: readonly string[];
+  readonly alarmTopic: sns.ITopic;
+}
+
+/** Every event Meridian publishes has a `meridian.*` source. */
+const MERIDIAN_SOURCES = Object.values(EVENT_SOURCES);
+
+/**
+ * The regional bus, its archive, and the cross-region path. The stream publisher puts each event
+ * once on the bus of the region that wrote it; one rule per peer forwards exactly the events that
+ * originated here (`region` is the origin region, and EventBridge never forwards an event a second
+ * time), so every bus sees every event once: the same contract as local mode. Consumers are
+ * idempotent by event id because delivery is at least once.
+ */
+export class EventBackbone extends Construct {
+  readonly bus: events.EventBus;
+  readonly deadLetterQueues: DeadLetterQueue[] = [];
+  private readonly props: EventBackboneProps;
+
+  constructor(scope: Construct, id: string, props: EventBackboneProps) {
+    super(scope, id);
+    this.props = props;
+    this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME });
+    this.bus.archive('Archive', {
+      archiveName: `meridian-${props.regionName}`,
+      description: 'Every Meridian event seen on this bus, for replay after a consumer fix',
+      eventPattern: { source: MERIDIAN_SOURCES },
+      retention: Duration.days(30),
+    });
+
+    for (const peer of props.peerRegions) {
+      const deadLetters = this.deadLetterQueue(`ForwardTo-${peer}`, `events not delivered to ${peer}`);
+      new events.Rule(this, `ForwardTo-${peer}`, {
+        eventBus: this.bus,
+        description: `Forward events that originated in ${props.regionName} to ${peer}`,
+        eventPattern: { source: MERIDIAN_SOURCES, region: [props.regionName] },
+        targets: [
+          new targets.EventBus(
+            events.EventBus.fromEventBusArn(this, `PeerBus-${peer}`, eventBusArn(props.account, peer)),
+            { deadLetterQueue: deadLetters.queue },
+          ),
+        ],
+      });
+    }
+  }
+
+  /** Routes order events, from any region, to a consumer with retries and a dead-letter queue. */
+  addOrderEventConsumer(id: string, consumer: lambda.IFunction): events.Rule {
+    const deadLetters = this.deadLetterQueue(`${id}Delivery`, `order events not delivered to ${id}`);
+    return new events.Rule(this, id, {
+      eventBus: this.bus,
+      description: `Order events to ${id}`,
+      eventPattern: { source: [EVENT_SOURCES.orders] },
+      targets: [
+        new targets.LambdaFunction(consumer, {
+          deadLetterQueue: deadLetters.queue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(6),
+        }),
+      ],
+    });
+  }
+
+  deadLetterQueue(id: string, purpose: string): DeadLetterQueue {
+    const queue = new DeadLetterQueue(this, `${id}DeadLetters`, { purpose, alarmTopic: this.props.alarmTopic });
+    this.deadLetterQueues.push(queue);
+    return queue;
+  }
+}

@@ -1,0 +1,199 @@
+import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import type { Construct } from 'constructs';
+import type { MeridianConfig } from '../config/config-schema';
+import { AlarmTopic } from '../constructs/alarm-topic';
+import { EventBackbone } from '../constructs/event-backbone';
+import { HttpApi } from '../constructs/http-api';
+import { issuerUrl } from '../constructs/identity';
+import { OperationsDashboard } from '../constructs/operations-dashboard';
+import { OrderSaga } from '../constructs/order-saga';
+import { ServiceFunction } from '../constructs/service-function';
+import {
+  API_FUNCTION,
+  type FunctionSpec,
+  NOTIFICATION_CONSUMER_FUNCTION,
+  SAGA_FUNCTIONS,
+  type SagaStep,
+  STREAM_PUBLISHER_FUNCTION,
+} from '../function-catalog';
+import { EVENT_BUS_NAME, PARAMETERS, TABLE_NAME } from '../naming';
+import type { DataStack } from './data-stack';
+import type { NetworkStack } from './network-stack';
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: MeridianConfig;
+  readonly regionName: string;
+  readonly network: NetworkStack;
+  readonly data: DataStack;
+}
+
+/**
+ * Stateless compute of one region: the functions, the order saga, the event bus, the HTTP API and
+ * the operations dashboard. Safe to delete and recreate; state lives in the data stack.
+ */
+export class ServiceStack extends Stack {
+  readonly api: HttpApi;
+  readonly saga: OrderSaga;
+  readonly backbone: EventBackbone;
+  readonly functions: Record<string, ServiceFunction> = {};
+  readonly apiUrl: CfnOutput;
+  readonly outputs: Record<'userPoolId' | 'userPoolClientId' | 'identityRegion', CfnOutput>;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    const { config, regionName, network, data } = props;
+    const peerRegions = config.regions.map((region) => region.name).filter((name) => name !== regionName);
+    const alarmTopic = new AlarmTopic(this, 'Alarms', { email: config.alarmEmail }).topic;
+    const table = dynamodb.TableV2.fromTableAttributes(this, 'Table', {
+      tableArn: data.table.tableArn,
+      tableStreamArn: data.table.tableStreamArn,
+      encryptionKey: data.dataKey,
+      grantIndexPermissions: true,
+    });
+    this.backbone = new EventBackbone(this, 'Events', { account: config.account, regionName, peerRegions, alarmTopic });
+
+    const application = new codedeploy.LambdaApplication(this, 'Deployments');
+    const make = (name: string, spec: FunctionSpec, serviceName: string, environment: Record<string, string> = {}) => {
+      const fn = new ServiceFunction(this, name, {
+        spec,
+        serviceName,
+        vpc: network.vpc,
+        securityGroup: network.functionSecurityGroup,
+        environment: { TABLE_NAME, EVENT_BUS_NAME, ...environment },
+        logRetention: config.logRetentionDays as logs.RetentionDays,
+        alarmTopic,
+        deploymentApplication: application,
+        deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+        deadLetterQueue:
+          spec === NOTIFICATION_CONSUMER_FUNCTION
+            ? this.backbone.deadLetterQueue(`${name}Invocations`, `${name} invocations that kept failing`).queue
+            : undefined,
+      });
+      this.functions[name] = fn;
+      return fn;
+    };
+
+    // Saga steps: table access; payment steps also read the provider's API key.
+    const paymentEnv = {
+      PAYMENT_PROVIDER_URL: config.paymentProviderUrl,
+      PAYMENT_PROVIDER_SECRET_ARN: data.paymentProviderSecret.secretArn,
+    };
+    const steps = {} as Record<SagaStep, lambda.IFunction>;
+    for (const [step, spec] of Object.entries(SAGA_FUNCTIONS) as Array<[SagaStep, FunctionSpec]>) {
+      const fn = make(step, spec, 'order-saga', spec.payment ? paymentEnv : {});
+      table.grantReadWriteData(fn.alias);
+      if (spec.payment) data.paymentProviderSecret.grantRead(fn.alias);
+      steps[step] = fn.alias;
+    }
+    this.saga = new OrderSaga(this, 'OrderSaga', {
+      steps,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+    });
+
+    const issuer = issuerUrl(data.identity);
+    const api = make('Api', API_FUNCTION, 'api', {
+      STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn,
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: data.identity.userPoolClientId,
+      JWKS_URL: `${issuer}/.well-known/jwks.json`,
+    });
+    table.grantReadWriteData(api.alias);
+    this.grantSagaStart(api.alias);
+
+    const publisher = make('StreamPublisher', STREAM_PUBLISHER_FUNCTION, 'stream-publisher');
+    this.connectStream(publisher.alias, data.table.tableStreamArn, regionName);
+    table.grantStreamRead(publisher.alias);
+    this.backbone.bus.grantPutEventsTo(publisher.alias);
+
+    const notifications = make('NotificationConsumer', NOTIFICATION_CONSUMER_FUNCTION, 'notifications');
+    table.grantReadWriteData(notifications.alias);
+    this.backbone.addOrderEventConsumer('OrderNotifications', notifications.alias);
+
+    this.api = new HttpApi(this, 'Http', {
+      handler: api.alias,
+      identity: data.identity,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+      domain: config.domain,
+    });
+    const operations = new OperationsDashboard(this, 'Operations', {
+      api: this.api,
+      functions: this.functions,
+      stateMachine: this.saga.stateMachine,
+      deadLetterQueues: this.backbone.deadLetterQueues,
+      peerRegions,
+      alarmTopic,
+    });
+    // A canary that makes the API answer 5xx rolls back even if the function itself does not throw.
+    api.addRollbackAlarm(operations.api5xxAlarm);
+
+    this.publishParameters();
+    this.apiUrl = new CfnOutput(this, 'ApiUrl', { value: `https://${this.api.hostname}` });
+    this.outputs = {
+      userPoolId: new CfnOutput(this, 'UserPoolId', { value: data.identity.userPoolId }),
+      userPoolClientId: new CfnOutput(this, 'UserPoolClientId', { value: data.identity.userPoolClientId }),
+      identityRegion: new CfnOutput(this, 'IdentityRegion', { value: data.identity.region }),
+    };
+  }
+
+  private grantSagaStart(grantee: lambda.IFunction): void {
+    const stateMachine = this.saga.stateMachine;
+    stateMachine.grantStartExecution(grantee);
+    const executions = this.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    grantee.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+  }
+
+  /** Only new outbox items written in this region reach the publisher: replicas are published at home. */
+  private connectStream(publisher: lambda.IFunction, streamArn: string, regionName: string): void {
+    const failures = this.backbone.deadLetterQueue('StreamPublisherBatches', 'outbox stream batches not published');
+    new lambda.EventSourceMapping(this, 'OutboxStream', {
+      target: publisher,
+      eventSourceArn: streamArn,
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      bisectBatchOnError: true,
+      reportBatchItemFailures: true,
+      retryAttempts: 10,
+      onFailure: new SqsDlq(failures.queue),
+      filters: [
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.isEqual('INSERT'),
+          dynamodb: {
+            NewImage: {
+              pk: { S: lambda.FilterRule.beginsWith('OUTBOX#') },
+              originRegion: { S: lambda.FilterRule.isEqual(regionName) },
+            },
+          },
+        }),
+      ],
+    });
+  }
+
+  private publishParameters(): void {
+    new ssm.StringParameter(this, 'ApiHostnameParameter', {
+      parameterName: PARAMETERS.apiHostname,
+      stringValue: this.api.hostname,
+    });
+    const domain = this.api.customDomain;
+    if (!domain) return;
+    new ssm.StringParameter(this, 'ApiDomainTargetParameter', {
+      parameterName: PARAMETERS.apiDomainTarget,
+      stringValue: domain.regionalDomainName,
+    });
+    new ssm.StringParameter(this, 'ApiDomainZoneParameter', {
+      parameterName: PARAMETERS.apiDomainZoneId,
+      stringValue: domain.regionalHostedZoneId,
+    });
+  }
+}

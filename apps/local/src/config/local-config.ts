@@ -1,0 +1,51 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+const envSchema = z.object({
+  MERIDIAN_DATA_DIR: z.string().min(1).default(join(REPO_ROOT, '.meridian')),
+  MERIDIAN_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  MERIDIAN_REGIONS: z
+    .string()
+    .default('us-east-1')
+    .transform((value) => value.split(',').map((region) => region.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'regions look like us-east-1')).min(1)),
+  MERIDIAN_REGION_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(8081),
+  MERIDIAN_PAYMENTS_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
+  MERIDIAN_RETRY_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+});
+
+/** Local-mode settings, all from the environment with working defaults (see docs/local-mode.md). */
+export interface LocalConfig {
+  dataDir: string;
+  frontDoorPort: number;
+  regions: Array<{ name: string; port: number; url: string }>;
+  paymentsPort: number;
+  paymentsUrl: string;
+  /** Saga retries wait this long locally instead of the ASL's seconds-long backoff. */
+  retryIntervalMs: number;
+  issuerKeyFile: string;
+}
+
+export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid Meridian environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    dataDir: resolve(e.MERIDIAN_DATA_DIR),
+    frontDoorPort: e.MERIDIAN_PORT,
+    regions: e.MERIDIAN_REGIONS.map((name, index) => {
+      const port = e.MERIDIAN_REGION_BASE_PORT + index;
+      return { name, port, url: `http://127.0.0.1:${port}` };
+    }),
+    paymentsPort: e.MERIDIAN_PAYMENTS_PORT,
+    paymentsUrl: `http://127.0.0.1:${e.MERIDIAN_PAYMENTS_PORT}`,
+    retryIntervalMs: e.MERIDIAN_RETRY_INTERVAL_MS,
+    issuerKeyFile: join(resolve(e.MERIDIAN_DATA_DIR), 'issuer-keys.json'),
+  };
+}

@@ -1,0 +1,97 @@
+import type { LocalEventBus, LocalWorkflowRunner, OutboxRelay } from '@meridian/adapters-local';
+import type {
+  DeadLetterView,
+  ExecutionEventView,
+  ExecutionView,
+  HealthCheck,
+  OperationsPort,
+  Page,
+  PageRequest,
+} from '@meridian/domain';
+import type { Database } from 'better-sqlite3';
+
+/** Outbox rows older than this mean the relay is stuck: the region reports itself degraded. */
+const STUCK_OUTBOX_MS = 30_000;
+
+/** The operations port over the local bus, workflow runner and outbox. */
+export class LocalOperations implements OperationsPort {
+  constructor(
+    private readonly deps: { db: Database; bus: LocalEventBus; runner: LocalWorkflowRunner; relay: OutboxRelay; now: () => number },
+  ) {}
+
+  async health(): Promise<Record<string, HealthCheck>> {
+    const database = this.deps.db.prepare('SELECT 1 AS ok').get() as { ok: number } | undefined;
+    const oldest = this.deps.db
+      .prepare('SELECT MIN(created_at) AS at FROM outbox WHERE published_at IS NULL')
+      .get() as { at: number | null };
+    const outboxLagMs = oldest.at === null ? 0 : this.deps.now() - oldest.at;
+    const stats = this.deps.bus.stats();
+    return {
+      database: { status: database?.ok === 1 ? 'ok' : 'degraded' },
+      outbox: {
+        status: outboxLagMs < STUCK_OUTBOX_MS ? 'ok' : 'degraded',
+        detail: `${this.deps.relay.pendingCount()} unpublished, oldest ${outboxLagMs} ms`,
+      },
+      bus: { status: 'ok', detail: `${stats.pendingDeliveries} pending deliveries, ${stats.deadLetters} dead letters` },
+    };
+  }
+
+  async listDeadLetters(page: PageRequest): Promise<Page<DeadLetterView>> {
+    const result = this.deps.bus.listDeadLetters(page);
+    return {
+      items: result.items.map((letter) => ({
+        id: letter.id,
+        rule: letter.ruleName,
+        target: letter.targetId,
+        attempts: letter.attempts,
+        error: letter.lastError,
+        failedAt: letter.failedAt,
+        event: { ...letter.event },
+      })),
+      ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
+    };
+  }
+
+  async redriveDeadLetter(id: string): Promise<boolean> {
+    return this.deps.bus.redriveDeadLetter(id);
+  }
+
+  async redriveAllDeadLetters(): Promise<number> {
+    return this.deps.bus.redriveAllDeadLetters();
+  }
+
+  async listExecutions(page: PageRequest & { status?: ExecutionView['status'] }): Promise<Page<ExecutionView>> {
+    const result = this.deps.runner.list({
+      limit: page.limit,
+      ...(page.cursor ? { cursor: page.cursor } : {}),
+      ...(page.status ? { status: page.status } : {}),
+    });
+    const items = result.executions.flatMap((summary) => {
+      const execution = this.deps.runner.describe(summary.name);
+      if (!execution) return [];
+      const view: ExecutionView = {
+        name: execution.name,
+        status: execution.status,
+        input: execution.input,
+        startedAt: execution.startedAt,
+        ...(execution.output === null ? {} : { output: execution.output }),
+        ...(execution.error === null ? {} : { error: execution.error }),
+        ...(execution.cause === null ? {} : { cause: execution.cause }),
+        ...(execution.finishedAt === null ? {} : { finishedAt: execution.finishedAt }),
+      };
+      return [view];
+    });
+    return { items, ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}) };
+  }
+
+  async executionHistory(name: string): Promise<ExecutionEventView[] | undefined> {
+    if (!this.deps.runner.describe(name)) return undefined;
+    return this.deps.runner.history(name).map((event) => ({
+      type: event.type,
+      at: event.timestamp,
+      ...(event.stateName === null ? {} : { state: event.stateName }),
+      ...(event.error === null ? {} : { error: event.error }),
+      ...(event.cause === null ? {} : { cause: event.cause }),
+    }));
+  }
+}

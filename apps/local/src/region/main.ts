@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { LocalIssuer } from '../auth/local-issuer';
+import { seedDemoCatalog } from '../catalog/demo-catalog';
+import { loadLocalConfig } from '../config/local-config';
+import { createLocalRegion } from './local-region';
+
+/** One region as its own OS process: `MERIDIAN_REGION=us-east-1 tsx apps/local/src/region/main.ts`. */
+async function main(): Promise<void> {
+  const config = loadLocalConfig();
+  const name = process.env.MERIDIAN_REGION ?? config.regions[0]?.name;
+  const regionConfig = config.regions.find((candidate) => candidate.name === name);
+  if (!regionConfig) throw new Error(`MERIDIAN_REGION must be one of ${config.regions.map((r) => r.name).join(', ')}`);
+  const issuer = await LocalIssuer.open(config.issuerKeyFile);
+  const region = createLocalRegion({
+    region: regionConfig.name,
+    regions: config.regions.map((r) => r.name),
+    databaseFile: join(config.dataDir, `${regionConfig.name}.sqlite`),
+    paymentsUrl: config.paymentsUrl,
+    keySet: issuer.keySet(),
+    retryIntervalMs: config.retryIntervalMs,
+  });
+  const seeded = await seedDemoCatalog(region.ctx);
+  const recovery = await region.start();
+  const server = serve({ fetch: region.app.fetch, port: regionConfig.port, hostname: '127.0.0.1' });
+  region.logger.info(`region ${regionConfig.name} listening on ${regionConfig.url}`, {
+    seededProducts: seeded,
+    ...recovery,
+    database: join(config.dataDir, `${regionConfig.name}.sqlite`),
+  });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    region.logger.info(`region ${regionConfig.name} stopping (${signal})`);
+    server.close();
+    await region.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

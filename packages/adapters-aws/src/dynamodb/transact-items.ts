@@ -1,0 +1,124 @@
+import type { TransactWriteItem } from '@aws-sdk/lib-dynamodb';
+import type { EventEnvelope } from '@meridian/contracts';
+import type { IndexName, ItemWrite } from '@meridian/domain';
+import { outboxItem } from './outbox-item';
+import { asJsonMap, ATTR, indexKeyAttributes, MAX_TRANSACTION_ITEMS } from './table-layout';
+
+export interface TransactContext {
+  tableName: string;
+  region: string;
+  nowMs: number;
+}
+
+/** A transaction DynamoDB would reject as a whole; raised before calling it, with the reason. */
+export class InvalidTransactionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidTransactionError';
+  }
+}
+
+const INDEXES: readonly IndexName[] = ['gsi1', 'gsi2'];
+
+/**
+ * The TransactItems for a set of writes and their events (the outbox rows), in that order, so a
+ * cancellation reason at position i names writes[i].
+ *
+ * Conditional writes are Puts: the expected version is known, so the new version is too, and a Put
+ * replaces the whole item (a dropped index key disappears, as in SQLite). Unconditional writes are
+ * Updates with `ADD version 1`: DynamoDB increments atomically, where read-then-put would need a read in
+ * the transaction and could lose an increment to a concurrent writer.
+ */
+export function buildTransactItems(
+  writes: readonly ItemWrite[],
+  events: readonly EventEnvelope[],
+  context: TransactContext,
+): TransactWriteItem[] {
+  const total = writes.length + events.length;
+  if (total > MAX_TRANSACTION_ITEMS) {
+    throw new InvalidTransactionError(
+      `a transaction holds at most ${MAX_TRANSACTION_ITEMS} writes and events together, got ${total}`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const write of writes) {
+    const key = JSON.stringify([write.pk, write.sk]);
+    if (seen.has(key)) throw new InvalidTransactionError(`${write.pk}/${write.sk} is written twice in one transaction`);
+    seen.add(key);
+  }
+  return [
+    ...writes.map((write) => (write.expect === undefined ? updateItem(write, context) : putItem(write, context))),
+    ...events.map((event) => ({ Put: { TableName: context.tableName, Item: outboxItem(event, context.region, context.nowMs) } })),
+  ];
+}
+
+function putItem(write: ItemWrite, context: TransactContext): TransactWriteItem {
+  const item: Record<string, unknown> = {
+    [ATTR.pk]: write.pk,
+    [ATTR.sk]: write.sk,
+    [ATTR.data]: asJsonMap(write.data),
+    [ATTR.version]: write.expect === 'absent' ? 1 : (write.expect ?? 0) + 1,
+    [ATTR.updatedAt]: context.nowMs,
+    [ATTR.writerRegion]: context.region,
+  };
+  for (const index of INDEXES) {
+    const key = write[index];
+    if (!key) continue;
+    const attrs = indexKeyAttributes(index);
+    item[attrs.pk] = key.pk;
+    item[attrs.sk] = key.sk;
+  }
+  if (write.expect === 'absent') {
+    return { Put: { TableName: context.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+  return {
+    Put: {
+      TableName: context.tableName,
+      Item: item,
+      ConditionExpression: '#version = :expected',
+      ExpressionAttributeNames: { '#version': ATTR.version },
+      ExpressionAttributeValues: { ':expected': write.expect },
+    },
+  };
+}
+
+function updateItem(write: ItemWrite, context: TransactContext): TransactWriteItem {
+  // `data` is a DynamoDB reserved word, so every attribute goes through a name placeholder.
+  const names: Record<string, string> = {
+    '#data': ATTR.data,
+    '#updatedAt': ATTR.updatedAt,
+    '#writerRegion': ATTR.writerRegion,
+    '#version': ATTR.version,
+  };
+  const values: Record<string, unknown> = {
+    ':data': asJsonMap(write.data),
+    ':now': context.nowMs,
+    ':region': context.region,
+    ':one': 1,
+  };
+  const set = ['#data = :data', '#updatedAt = :now', '#writerRegion = :region'];
+  const remove: string[] = [];
+  for (const index of INDEXES) {
+    const attrs = indexKeyAttributes(index);
+    names[`#${attrs.pk}`] = attrs.pk;
+    names[`#${attrs.sk}`] = attrs.sk;
+    const key = write[index];
+    if (key) {
+      values[`:${attrs.pk}`] = key.pk;
+      values[`:${attrs.sk}`] = key.sk;
+      set.push(`#${attrs.pk} = :${attrs.pk}`, `#${attrs.sk} = :${attrs.sk}`);
+    } else {
+      // An unconditional write replaces the item in SQLite, index keys included: drop stale ones here too.
+      remove.push(`#${attrs.pk}`, `#${attrs.sk}`);
+    }
+  }
+  return {
+    Update: {
+      TableName: context.tableName,
+      Key: { [ATTR.pk]: write.pk, [ATTR.sk]: write.sk },
+      UpdateExpression: `SET ${set.join(', ')} ADD #version :one${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
