@@ -25,6 +25,10 @@ export function eventBusArn(account: string, region: string): string {
   return `arn:aws:events:${region}:${account}:event-bus/${EVENT_BUS_NAME}`;
 }
 
+export function tableArn(account: string, region: string): string {
+  return `arn:aws:dynamodb:${region}:${account}:table/${TABLE_NAME}`;
+}
+
 export function dataKeyAliasArn(account: string, region: string): string {
   return `arn:aws:kms:${region}:${account}:${DATA_KEY_ALIAS}`;
 }

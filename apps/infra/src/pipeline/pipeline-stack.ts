@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as codepipeline from 'aws-cdk-lib/aws-codepipeline';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { Construct } from 'constructs';
@@ -7,6 +7,7 @@ import { EDGE_REGION, webBucketName } from '../naming';
 import { FoundationStage } from '../stages/foundation-stage';
 import { GlobalStage, webFailoverRegion } from '../stages/global-stage';
 import { RegionStage } from '../stages/region-stage';
+import { acknowledgePipelineFindings } from './pipeline-acknowledgements';
 import { BUILD_ENVIRONMENT, NODE_22, publishWebStep, smokeTestStep } from './pipeline-steps';
 
 export interface PipelineStackProps extends StackProps {
@@ -69,6 +70,25 @@ export class PipelineStack extends Stack {
     }));
     this.pipeline.addStage(this.globalStage, {
       post: [publishWebStep(config, buckets, this.globalStage.global.distributionId, source)],
+    });
+
+    // Built now (not lazily at synth) so that the generated roles can be acknowledged precisely.
+    this.pipeline.buildPipeline();
+    acknowledgePipelineFindings(this.pipeline);
+    const steps = Validations.of(this.pipeline);
+    steps.acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:aws:cognito-idp:${primaryRegion(config).name}:${config.account}:userpool/*]`,
+      reason: 'Smoke tests manage their test user in the user pool, whose id exists only after the primary stage.',
+    });
+    for (const bucket of buckets) {
+      steps.acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:aws:s3:::${bucket.name}/*]`,
+        reason: 'Publishing the web app writes and deletes any object of its own web bucket.',
+      });
+    }
+    steps.acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:aws:cloudfront::${config.account}:distribution/*]`,
+      reason: 'The distribution id is an output of a later stage than the one that defines this role.',
     });
   }
 }

@@ -73,7 +73,7 @@ export class GlobalStack extends Stack {
       return apiHostname;
     });
 
-    const primaryBucket = new WebBucket(this, 'Web', { bucketName: webBucketName(config.account, EDGE_REGION) }).bucket;
+    const primaryBucket = new WebBucket(this, 'WebBucket', { bucketName: webBucketName(config.account, EDGE_REGION) }).bucket;
     const failoverBucket = s3.Bucket.fromBucketAttributes(this, 'WebFailoverBucket', {
       bucketName: webBucketName(config.account, props.failoverRegion),
       region: props.failoverRegion,
@@ -87,7 +87,7 @@ export class GlobalStack extends Stack {
           })
         : undefined;
     const [primaryApi] = apiHostnames;
-    const web = new WebDistribution(this, 'Web', {
+    const web = new WebDistribution(this, 'Cdn', {
       primaryBucket,
       failoverBucket,
       apiOrigin: config.domain ? apiDomainName(config.domain.name) : (primaryApi ?? ''),

@@ -61,13 +61,14 @@ export class NetworkStack extends Stack {
     this.functionSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to endpoints and provider');
 
     for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS)) {
-      this.vpc.addInterfaceEndpoint(name, {
+      const endpoint = this.vpc.addInterfaceEndpoint(name, {
         service,
         subnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
         privateDnsEnabled: true,
-        // `open` admits HTTPS from the VPC CIDR only, never from outside.
-        open: true,
+        // Only the functions may reach the endpoints, not every address in the VPC.
+        open: false,
       });
+      endpoint.connections.allowDefaultPortFrom(this.functionSecurityGroup, 'Meridian functions');
     }
   }
 }

@@ -29,6 +29,6 @@ export class GlobalStage extends Stage {
       config,
       failoverRegion,
     });
-    this.global.addDependency(this.webFailover, 'CloudFront reads the failover bucket');
+    this.global.addStackDependency(this.webFailover, 'CloudFront reads the failover bucket');
   }
 }

@@ -1,7 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ADMIN_GROUP } from '@meridian/domain';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type JWK, type JWTVerifyGetKey, SignJWT } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTVerifyGetKey,
+  SignJWT,
+} from 'jose';
 
 /** The local stand-in for the Cognito user pool: same claims, same verification path (jose + a JWKS). */
 export const LOCAL_ISSUER = 'http://localhost:8080/auth';
@@ -71,8 +79,14 @@ export class LocalIssuer {
   async issue(userId: string, options: { admin?: boolean; ttlSeconds?: number } = {}): Promise<string> {
     const user = DEMO_USERS.find((candidate) => candidate.id === userId);
     if (!user) throw new UnknownDemoUserError(userId);
-    const groups = options.admin && !user.groups.includes(ADMIN_GROUP) ? [...user.groups, ADMIN_GROUP] : user.groups;
-    return new SignJWT({ 'cognito:groups': groups, token_use: 'access', client_id: LOCAL_AUDIENCE, name: user.name })
+    const groups =
+      options.admin && !user.groups.includes(ADMIN_GROUP) ? [...user.groups, ADMIN_GROUP] : user.groups;
+    return new SignJWT({
+      'cognito:groups': groups,
+      token_use: 'access',
+      client_id: LOCAL_AUDIENCE,
+      name: user.name,
+    })
       .setProtectedHeader({ alg: ALGORITHM, kid: this.keys.kid, typ: 'JWT' })
       .setIssuer(LOCAL_ISSUER)
       .setAudience(LOCAL_AUDIENCE)

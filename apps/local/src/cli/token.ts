@@ -10,12 +10,16 @@ async function main(): Promise<void> {
   });
   const user = positionals[0];
   if (!user) {
-    console.error(`usage: npm run -s token -- <user> [--admin] [--ttl seconds]\nusers: ${DEMO_USERS.map((u) => u.id).join(', ')}`);
+    console.error(
+      `usage: npm run -s token -- <user> [--admin] [--ttl seconds]\nusers: ${DEMO_USERS.map((u) => u.id).join(', ')}`,
+    );
     process.exit(2);
   }
   const issuer = await LocalIssuer.open(loadLocalConfig().issuerKeyFile);
   const ttlSeconds = values.ttl === undefined ? undefined : Number(values.ttl);
-  process.stdout.write(`${await issuer.issue(user, { admin: values.admin ?? false, ...(ttlSeconds ? { ttlSeconds } : {}) })}\n`);
+  process.stdout.write(
+    `${await issuer.issue(user, { admin: values.admin ?? false, ...(ttlSeconds ? { ttlSeconds } : {}) })}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

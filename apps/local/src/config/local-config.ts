@@ -10,11 +10,20 @@ const envSchema = z.object({
   MERIDIAN_REGIONS: z
     .string()
     .default('us-east-1')
-    .transform((value) => value.split(',').map((region) => region.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((region) => region.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'regions look like us-east-1')).min(1)),
   MERIDIAN_REGION_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(8081),
   MERIDIAN_PAYMENTS_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
   MERIDIAN_RETRY_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  MERIDIAN_ROUTING: z.enum(['failover', 'home-region']).default('failover'),
+  MERIDIAN_PRIMARY_REGION: z.string().optional(),
+  MERIDIAN_HEALTH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  MERIDIAN_HEALTH_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(10).default(2),
 });
 
 /** Local-mode settings, all from the environment with working defaults (see docs/local-mode.md). */
@@ -27,15 +36,25 @@ export interface LocalConfig {
   /** Saga retries wait this long locally instead of the ASL's seconds-long backoff. */
   retryIntervalMs: number;
   issuerKeyFile: string;
+  /** Front door routing: failover to the primary (default: the first region), or each client's home region. */
+  routing: { kind: 'failover'; primary: string } | { kind: 'home-region'; defaultRegion: string };
+  health: { intervalMs: number; failureThreshold: number };
+  webRoot: string;
+  logDir: string;
 }
 
 export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+      .join('; ');
     throw new Error(`Invalid Meridian environment: ${problems}`);
   }
   const e = parsed.data;
+  const primary = e.MERIDIAN_PRIMARY_REGION ?? (e.MERIDIAN_REGIONS[0] as string);
+  if (!e.MERIDIAN_REGIONS.includes(primary))
+    throw new Error(`MERIDIAN_PRIMARY_REGION ${primary} is not in MERIDIAN_REGIONS`);
   return {
     dataDir: resolve(e.MERIDIAN_DATA_DIR),
     frontDoorPort: e.MERIDIAN_PORT,
@@ -47,5 +66,15 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     paymentsUrl: `http://127.0.0.1:${e.MERIDIAN_PAYMENTS_PORT}`,
     retryIntervalMs: e.MERIDIAN_RETRY_INTERVAL_MS,
     issuerKeyFile: join(resolve(e.MERIDIAN_DATA_DIR), 'issuer-keys.json'),
+    routing:
+      e.MERIDIAN_ROUTING === 'failover'
+        ? { kind: 'failover', primary }
+        : { kind: 'home-region', defaultRegion: primary },
+    health: {
+      intervalMs: e.MERIDIAN_HEALTH_INTERVAL_MS,
+      failureThreshold: e.MERIDIAN_HEALTH_FAILURE_THRESHOLD,
+    },
+    webRoot: join(REPO_ROOT, 'apps/web/dist'),
+    logDir: join(resolve(e.MERIDIAN_DATA_DIR), 'logs'),
   };
 }

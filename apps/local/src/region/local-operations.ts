@@ -16,7 +16,13 @@ const STUCK_OUTBOX_MS = 30_000;
 /** The operations port over the local bus, workflow runner and outbox. */
 export class LocalOperations implements OperationsPort {
   constructor(
-    private readonly deps: { db: Database; bus: LocalEventBus; runner: LocalWorkflowRunner; relay: OutboxRelay; now: () => number },
+    private readonly deps: {
+      db: Database;
+      bus: LocalEventBus;
+      runner: LocalWorkflowRunner;
+      relay: OutboxRelay;
+      now: () => number;
+    },
   ) {}
 
   async health(): Promise<Record<string, HealthCheck>> {
@@ -32,7 +38,10 @@ export class LocalOperations implements OperationsPort {
         status: outboxLagMs < STUCK_OUTBOX_MS ? 'ok' : 'degraded',
         detail: `${this.deps.relay.pendingCount()} unpublished, oldest ${outboxLagMs} ms`,
       },
-      bus: { status: 'ok', detail: `${stats.pendingDeliveries} pending deliveries, ${stats.deadLetters} dead letters` },
+      bus: {
+        status: 'ok',
+        detail: `${stats.pendingDeliveries} pending deliveries, ${stats.deadLetters} dead letters`,
+      },
     };
   }
 
@@ -60,7 +69,9 @@ export class LocalOperations implements OperationsPort {
     return this.deps.bus.redriveAllDeadLetters();
   }
 
-  async listExecutions(page: PageRequest & { status?: ExecutionView['status'] }): Promise<Page<ExecutionView>> {
+  async listExecutions(
+    page: PageRequest & { status?: ExecutionView['status'] },
+  ): Promise<Page<ExecutionView>> {
     const result = this.deps.runner.list({
       limit: page.limit,
       ...(page.cursor ? { cursor: page.cursor } : {}),

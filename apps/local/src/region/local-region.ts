@@ -53,7 +53,9 @@ export interface LocalRegionOptions {
  */
 export function createLocalRegion(options: LocalRegionOptions) {
   const clock = options.clock ?? { now: () => Date.now() };
-  const logger = options.logger ?? new Logger({ serviceName: 'meridian-region', persistentKeys: { region: options.region } });
+  const logger =
+    options.logger ??
+    new Logger({ serviceName: 'meridian-region', persistentKeys: { region: options.region } });
   const db: Database = openDatabase(options.databaseFile);
   const store = new SqliteItemStore(db, { region: options.region, clock });
   const ctx: DomainContext = {
@@ -85,7 +87,10 @@ export function createLocalRegion(options: LocalRegionOptions) {
     carrier: new LocalCarrier(),
   });
   const aslText = readFileSync(SAGA_DEFINITION_FILE, 'utf8');
-  const definition = substituteDefinition(aslText, localFunctionArns(placeholderNames(aslText), options.region));
+  const definition = substituteDefinition(
+    aslText,
+    localFunctionArns(placeholderNames(aslText), options.region),
+  );
   const runner = new LocalWorkflowRunner({
     db,
     definition,
@@ -112,14 +117,20 @@ export function createLocalRegion(options: LocalRegionOptions) {
   bus.addRule({
     name: 'order-notifications',
     eventPattern: { source: [EVENT_SOURCES.orders], 'detail-type': [...NOTIFYING_EVENT_TYPES] },
-    targets: [{ id: 'notification-service', invoke: async (event) => void (await recordNotification(ctx, event)) }],
+    targets: [
+      { id: 'notification-service', invoke: async (event) => void (await recordNotification(ctx, event)) },
+    ],
   });
 
   const operations = new LocalOperations({ db, bus, runner, relay, now: () => clock.now() });
   const app = createApiApp({
     ctx,
     workflow,
-    verifier: new JwtTokenVerifier({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keySet: options.keySet }),
+    verifier: new JwtTokenVerifier({
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      keySet: options.keySet,
+    }),
     operations,
     logger,
   });

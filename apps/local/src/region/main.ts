@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   const config = loadLocalConfig();
   const name = process.env.MERIDIAN_REGION ?? config.regions[0]?.name;
   const regionConfig = config.regions.find((candidate) => candidate.name === name);
-  if (!regionConfig) throw new Error(`MERIDIAN_REGION must be one of ${config.regions.map((r) => r.name).join(', ')}`);
+  if (!regionConfig)
+    throw new Error(`MERIDIAN_REGION must be one of ${config.regions.map((r) => r.name).join(', ')}`);
   const issuer = await LocalIssuer.open(config.issuerKeyFile);
   const region = createLocalRegion({
     region: regionConfig.name,

@@ -1,7 +1,8 @@
 import { type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, eventEnvelopeSchema } from '@meridian/contracts';
-import { asJsonMap, ATTR } from './table-layout';
+import { asJsonMap } from '../shared/json';
+import { ATTR } from './table-layout';
 
 export const OUTBOX_PK_PREFIX = 'OUTBOX#';
 export const OUTBOX_SK = 'EVENT';

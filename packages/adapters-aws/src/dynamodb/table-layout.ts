@@ -1,4 +1,5 @@
 import type { IndexName, StoredItem } from '@meridian/domain';
+import { isRecord } from '../shared/json';
 
 /**
  * Attribute names of the Meridian single table (the CDK data stack creates the same keys and indexes).
@@ -29,16 +30,4 @@ export function toStoredItem(item: Record<string, unknown>): StoredItem {
     throw new Error(`item ${String(pk)}/${String(sk)} is not a Meridian entity item`);
   }
   return { pk, sk, data, version };
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * Normalises an entity exactly as the SQLite store's JSON column does (undefined fields dropped, dates as
- * ISO strings), so both runtimes read back the same value and the DocumentClient never sees undefined.
- */
-export function asJsonMap<T extends object>(value: T): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }

@@ -2,7 +2,8 @@ import type { TransactWriteItem } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { IndexName, ItemWrite } from '@meridian/domain';
 import { outboxItem } from './outbox-item';
-import { asJsonMap, ATTR, indexKeyAttributes, MAX_TRANSACTION_ITEMS } from './table-layout';
+import { asJsonMap } from '../shared/json';
+import { ATTR, indexKeyAttributes, MAX_TRANSACTION_ITEMS } from './table-layout';
 
 export interface TransactContext {
   tableName: string;

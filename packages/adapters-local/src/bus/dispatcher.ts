@@ -1,6 +1,7 @@
 import { backoffDelayMs } from './backoff';
 import type { ResolvedBusOptions } from './bus-options';
 import type { ClaimedDelivery, DeliveryOutcome, DeliveryStore } from './delivery-store';
+import { BusConfigurationError } from './errors';
 import { toIso } from './timestamps';
 import type { BusTarget, DeliveredEvent } from './types';
 
@@ -41,7 +42,9 @@ export class Dispatcher {
 
   start(): void {
     if (this.running) return;
-    if (this.inFlight.size > 0) throw new Error('the bus is still stopping; await stop() before start()');
+    if (this.inFlight.size > 0) {
+      throw new BusConfigurationError('the bus is still stopping; await stop() before start()');
+    }
     this.running = true;
     this.store.releaseClaims();
     this.pump();

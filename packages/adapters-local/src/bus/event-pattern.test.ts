@@ -22,6 +22,7 @@ const event = {
     note: '',
     fileName: 'Invoice.PNG',
     sourceIp: '10.0.0.33',
+    glob: 'lib/*.so',
     customer: { id: 'c-9', tier: 'gold', address: { country: 'FR' } },
     lines: [
       { sku: 'sku-1', quantity: 2 },
@@ -86,6 +87,8 @@ const cases: Case[] = [
   ['wildcard', { resources: [{ wildcard: 'arn:*/c-*' }] }, true],
   ['wildcard anchored at both ends', { source: [{ wildcard: 'orders*' }] }, false],
   ['wildcard with an escaped star', { source: [{ wildcard: 'meridian\\*' }] }, false],
+  ['wildcard escaped star is a literal star', { detail: { glob: [{ wildcard: 'lib/\\*.*' }] } }, true],
+  ['wildcard escaped star does not match other text', { detail: { glob: [{ wildcard: 'l\\*' }] } }, false],
   ['wildcard dots are literal', { source: [{ wildcard: 'meridian?orders' }] }, false],
   // anything-but
   ['anything-but string', { detail: { status: [{ 'anything-but': 'CONFIRMED' }] } }, true],

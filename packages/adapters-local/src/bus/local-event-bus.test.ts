@@ -83,12 +83,13 @@ describe('LocalEventBus routing', () => {
     bus.addRule({ name: 'orders', eventPattern: ORDERS_PATTERN, targets: [recordingTarget('t')] });
     const invalid = { ...makeEvent('e2'), source: '' };
     const badTime = makeEvent('e3', { time: 'yesterday' });
+    const notJson = makeEvent('e4', { detail: { amount: 10n } });
 
-    const attempt = bus.putEvents([makeEvent('e1'), invalid, badTime]);
+    const attempt = bus.putEvents([makeEvent('e1'), invalid, badTime, notJson]);
 
     await expect(attempt).rejects.toThrow(InvalidEventError);
     await attempt.catch((error: InvalidEventError) => {
-      expect(error.issues.map((issue) => issue.index)).toEqual([1, 2]);
+      expect(error.issues.map((issue) => issue.index)).toEqual([1, 2, 3]);
       expect(error.issues[0]?.message).toContain('source');
       expect(error.issues[1]?.message).toContain('yesterday');
     });

@@ -251,7 +251,11 @@ export class LocalEventBus {
         issues.push({ index, message: `time: '${parsed.data.time}' is not an RFC 3339 timestamp` });
         return;
       }
-      const json = JSON.stringify(parsed.data);
+      const json = toJson(parsed.data);
+      if (json === undefined) {
+        issues.push({ index, message: 'detail: not JSON-serializable' });
+        return;
+      }
       // Match the JSON form, exactly what the archive keeps and what targets and replays will see.
       const event = JSON.parse(json) as EventEnvelope;
       prepared.push({ event, timeMs, json, targets: RuleRegistry.targetsMatching(rules, event) });
@@ -276,4 +280,13 @@ export class LocalEventBus {
 function page<T>(items: T[], limit: number, cursor: () => string): Page<T> {
   // A full page may be followed by more; an extra empty page is cheaper than a second count query.
   return items.length === limit ? { items, nextCursor: cursor() } : { items };
+}
+
+function toJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    // BigInt values and cycles cannot travel as JSON; the caller reports the event as invalid.
+    return undefined;
+  }
 }

@@ -1,0 +1,74 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { formatLogLine } from './log-format';
+
+export interface ManagedProcess {
+  name: string;
+  script: string;
+  env: Record<string, string>;
+}
+
+/**
+ * Runs Meridian's processes as children (each its own OS process, so a region can really be killed),
+ * prints their logs readably, keeps the raw JSON logs in files and a pid file per process.
+ */
+export class ProcessSupervisor {
+  private readonly children = new Map<string, ChildProcess>();
+  private stopping = false;
+
+  constructor(
+    private readonly options: {
+      logDir: string;
+      runDir: string;
+      color: boolean;
+      onExit?: (name: string, code: number | null, signal: string | null) => void;
+    },
+  ) {
+    mkdirSync(options.logDir, { recursive: true });
+    mkdirSync(options.runDir, { recursive: true });
+  }
+
+  start(managed: ManagedProcess): ChildProcess {
+    const child = spawn(process.execPath, ['--import', 'tsx', managed.script], {
+      env: { ...process.env, ...managed.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.children.set(managed.name, child);
+    if (child.pid) writeFileSync(join(this.options.runDir, `${managed.name}.pid`), String(child.pid));
+    const logFile = createWriteStream(join(this.options.logDir, `${managed.name}.log`), { flags: 'a' });
+    for (const stream of [child.stdout, child.stderr]) {
+      if (!stream) continue;
+      createInterface({ input: stream }).on('line', (line) => {
+        logFile.write(`${line}\n`);
+        console.log(formatLogLine(managed.name, line, this.options.color));
+      });
+    }
+    child.on('exit', (code, signal) => {
+      logFile.end();
+      rmSync(join(this.options.runDir, `${managed.name}.pid`), { force: true });
+      if (this.children.get(managed.name) === child) this.children.delete(managed.name);
+      if (!this.stopping) this.options.onExit?.(managed.name, code, signal);
+    });
+    return child;
+  }
+
+  /** SIGTERM everyone, wait for clean exits, SIGKILL whatever is still running after the grace period. */
+  async stopAll(graceMs = 5000): Promise<void> {
+    this.stopping = true;
+    const running = [...this.children.values()];
+    const exits = running.map(
+      (child) =>
+        new Promise<void>((resolve) =>
+          child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+        ),
+    );
+    for (const child of running) child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+    }, graceMs);
+    await Promise.all(exits);
+    clearTimeout(timer);
+  }
+}
