@@ -1,4 +1,4 @@
-import { App, type AppProps, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, DefaultStackSynthesizer, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { MeridianConfig } from './config/config-schema';
 import { PipelineStack } from './pipeline/pipeline-stack';
@@ -30,12 +30,31 @@ export const FEATURE_FLAGS: Record<string, unknown> = {
 };
 
 /**
+ * The CDK bootstrap roles, written with the `aws` partition literally: with the default
+ * `${AWS::Partition}` placeholder CDK Pipelines renders each role ARN as Fn::Join, which cfn-lint
+ * rejects in CodePipeline action configuration (E3703). Meridian deploys to the aws partition only.
+ */
+function bootstrapRole(name: string): string {
+  return `arn:aws:iam::\${AWS::AccountId}:role/cdk-\${Qualifier}-${name}-\${AWS::AccountId}-\${AWS::Region}`;
+}
+
+/**
  * The whole cloud assembly: the pipeline stack, whose stages hold every regional and global stack.
  * cdk-nag's AwsSolutions pack runs as a validation plugin on every synth: an unacknowledged finding
  * fails synthesis, so it cannot be missed locally, in CI or in the pipeline.
  */
 export function createMeridianApp(config: MeridianConfig, props: AppProps = {}): { app: App; pipeline: PipelineStack } {
-  const app = new App({ ...props, context: { ...FEATURE_FLAGS, ...props.context } });
+  const app = new App({
+    ...props,
+    context: { ...FEATURE_FLAGS, ...props.context },
+    defaultStackSynthesizer: new DefaultStackSynthesizer({
+      deployRoleArn: bootstrapRole('deploy-role'),
+      cloudFormationExecutionRole: bootstrapRole('cfn-exec-role'),
+      fileAssetPublishingRoleArn: bootstrapRole('file-publishing-role'),
+      imageAssetPublishingRoleArn: bootstrapRole('image-publishing-role'),
+      lookupRoleArn: bootstrapRole('lookup-role'),
+    }),
+  });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const pipeline = new PipelineStack(app, PIPELINE_STACK_ID, { config, description: 'Meridian delivery pipeline' });
   return { app, pipeline };

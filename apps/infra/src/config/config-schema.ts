@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const AWS_REGION = /^[a-z]{2}-[a-z]+-\d$/;
 
 const regionSchema = z
   .object({

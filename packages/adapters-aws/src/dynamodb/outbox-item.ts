@@ -1,7 +1,7 @@
-import { type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type EventEnvelope, eventEnvelopeSchema } from '@meridian/contracts';
-import { asJsonMap } from '../shared/json';
+import { asJsonMap, isRecord } from '../shared/json';
 import { ATTR } from './table-layout';
 
 export const OUTBOX_PK_PREFIX = 'OUTBOX#';
@@ -29,12 +29,18 @@ export function outboxItem(event: EventEnvelope, originRegion: string, nowMs: nu
  * publishes). Throws when an outbox row of this region holds no valid envelope: that is data loss to surface.
  */
 export function outboxEventFromImage(
-  image: Record<string, AttributeValue> | undefined,
+  image: Readonly<Record<string, unknown>> | undefined,
   region: string,
 ): EventEnvelope | undefined {
   if (!image) return undefined;
-  if (!image.pk?.S?.startsWith(OUTBOX_PK_PREFIX) || image.sk?.S !== OUTBOX_SK) return undefined;
-  if (image.originRegion?.S !== region) return undefined;
-  const row = unmarshall(image);
+  const text = (name: string) => {
+    const value = image[name];
+    return isRecord(value) && typeof value.S === 'string' ? value.S : undefined;
+  };
+  if (!text(ATTR.pk)?.startsWith(OUTBOX_PK_PREFIX) || text(ATTR.sk) !== OUTBOX_SK) return undefined;
+  if (text('originRegion') !== region) return undefined;
+  // Lambda delivers stream images as JSON, whose binary members are base64 text rather than bytes; an
+  // outbox row has no binary attributes, so the SDK's unmarshaller reads it as is.
+  const row = unmarshall(image as Record<string, AttributeValue>);
   return eventEnvelopeSchema.parse(row.event);
 }

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@meridian/contracts';
+import type { DomainContext } from '../shared/context';
 import {
   ConditionFailedError,
   type IndexKey,
@@ -102,6 +103,29 @@ export class InMemoryItemStore implements ItemStore {
     this.rows = next;
     this.transactions.push({ writes: structuredClone([...writes]), events: structuredClone([...events]) });
   }
+}
+
+/**
+ * A DomainContext over an in-memory store (a fresh one unless given, so two regions can share one), with a
+ * manual clock and increasing alphanumeric ids (tagged with the region, so sharing regions never collide).
+ */
+export function inMemoryContext(
+  options: { region?: string; regions?: readonly string[]; store?: InMemoryItemStore } = {},
+): { ctx: DomainContext; store: InMemoryItemStore; advanceClock(ms: number): void } {
+  const store = options.store ?? new InMemoryItemStore();
+  const region = options.region ?? 'us-east-1';
+  let now = Date.parse('2025-01-01T00:00:00.000Z');
+  let issued = 0;
+  const tag = region.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
+  const ctx: DomainContext = {
+    store,
+    clock: { now: () => now },
+    ids: { next: () => `${tag}${String(++issued).padStart(12, '0')}` },
+    region,
+    regions: options.regions ?? [region],
+    account: '000000000000',
+  };
+  return { ctx, store, advanceClock: (ms) => void (now += ms) };
 }
 
 function rowId(pk: string, sk: string): string {

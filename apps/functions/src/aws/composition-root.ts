@@ -1,0 +1,109 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Logger } from '@aws-lambda-powertools/logger';
+import {
+  AwsOperations,
+  DynamoDbItemStore,
+  EventBridgePublisher,
+  SqsDeadLetters,
+  StepFunctionsExecutions,
+  StepFunctionsOrderWorkflow,
+} from '@meridian/adapters-aws';
+import type { Clock, DomainContext, SagaDependencies } from '@meridian/domain';
+import { createRemoteJWKSet } from 'jose';
+import type { ApiDependencies } from '../api/api-env';
+import { JwtTokenVerifier } from '../api/jwt-token-verifier';
+import { ConfigurationError, readEnv } from './env';
+import { LazyPaymentProvider } from './lazy-payment-provider';
+import { HttpPaymentProvider, LocalCarrier, UlidSource } from './shared-adapters';
+
+/**
+ * The AWS runtime, built once per Lambda container and only as far as the function needs it: each piece
+ * is a lazy singleton that reads (and validates) its own environment variables on first use, so a
+ * function fails at its first invocation with a message naming what is missing, and a function is never
+ * asked for settings of pieces it does not use. Nothing here runs at import time.
+ */
+function lazy<T>(create: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => {
+    made ??= { value: create() };
+    return made.value;
+  };
+}
+
+const clock: Clock = { now: () => Date.now() };
+
+/** Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL, which the CDK construct sets. */
+export const logger = lazy(() => new Logger());
+
+export const region = lazy(() => readEnv(['MERIDIAN_REGION']).MERIDIAN_REGION);
+
+const documentClient = lazy(() => DynamoDBDocumentClient.from(new DynamoDBClient({})));
+const sfnClient = lazy(() => new SFNClient({}));
+
+export const domainContext = lazy((): DomainContext => {
+  const env = readEnv(['TABLE_NAME', 'MERIDIAN_REGION', 'MERIDIAN_REGIONS', 'MERIDIAN_ACCOUNT']);
+  if (!env.MERIDIAN_REGIONS.includes(env.MERIDIAN_REGION)) {
+    throw new ConfigurationError(
+      `Meridian function configuration: MERIDIAN_REGIONS (${env.MERIDIAN_REGIONS.join(',')}) does not include this region, ${env.MERIDIAN_REGION}`,
+    );
+  }
+  return {
+    store: new DynamoDbItemStore({
+      client: documentClient(),
+      tableName: env.TABLE_NAME,
+      region: env.MERIDIAN_REGION,
+      clock,
+    }),
+    clock,
+    ids: new UlidSource(clock),
+    region: env.MERIDIAN_REGION,
+    regions: env.MERIDIAN_REGIONS,
+    account: env.MERIDIAN_ACCOUNT,
+  };
+});
+
+export const eventPublisher = lazy(
+  () => new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: readEnv(['EVENT_BUS_NAME']).EVENT_BUS_NAME }),
+);
+
+const stateMachineArn = lazy(() => readEnv(['STATE_MACHINE_ARN']).STATE_MACHINE_ARN);
+
+export const apiDependencies = lazy((): ApiDependencies => {
+  const auth = readEnv(['JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL']);
+  const ctx = domainContext();
+  return {
+    ctx,
+    workflow: new StepFunctionsOrderWorkflow({ client: sfnClient(), stateMachineArn: stateMachineArn() }),
+    // The key set is fetched on the first token and cached by jose for the container's lifetime.
+    verifier: new JwtTokenVerifier({
+      issuer: auth.JWT_ISSUER,
+      audience: auth.JWT_AUDIENCE,
+      keySet: createRemoteJWKSet(new URL(auth.JWKS_URL)),
+    }),
+    operations: new AwsOperations({
+      store: ctx.store,
+      executions: new StepFunctionsExecutions({ client: sfnClient(), stateMachineArn: stateMachineArn() }),
+      deadLetters: new SqsDeadLetters({
+        client: new SQSClient({}),
+        queueUrls: readEnv(['DLQ_URL']).DLQ_URL,
+        publisher: eventPublisher(),
+      }),
+    }),
+    logger: logger(),
+  };
+});
+
+export const sagaDependencies = lazy(
+  (): SagaDependencies => ({
+    ctx: domainContext(),
+    payments: new LazyPaymentProvider(
+      () => new HttpPaymentProvider({ baseUrl: readEnv(['PAYMENT_PROVIDER_URL']).PAYMENT_PROVIDER_URL }),
+    ),
+    // No carrier integration exists yet: the deterministic simulated carrier serves both runtimes.
+    carrier: new LocalCarrier(),
+  }),
+);

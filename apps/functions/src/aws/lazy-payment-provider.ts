@@ -1,0 +1,39 @@
+import type {
+  AuthorizeRequest,
+  CaptureRequest,
+  PaymentOperationResult,
+  PaymentProvider,
+  RefundRequest,
+  VoidRequest,
+} from '@meridian/domain';
+
+/**
+ * Creates the real provider on first use. Every saga step shares one set of dependencies, but only the
+ * payment steps are configured with the provider's URL: the others never touch it and must not fail for it.
+ */
+export class LazyPaymentProvider implements PaymentProvider {
+  private provider: PaymentProvider | undefined;
+
+  constructor(private readonly create: () => PaymentProvider) {}
+
+  authorize(request: AuthorizeRequest): Promise<PaymentOperationResult> {
+    return this.resolve().authorize(request);
+  }
+
+  capture(request: CaptureRequest): Promise<PaymentOperationResult> {
+    return this.resolve().capture(request);
+  }
+
+  void(request: VoidRequest): Promise<PaymentOperationResult> {
+    return this.resolve().void(request);
+  }
+
+  refund(request: RefundRequest): Promise<PaymentOperationResult> {
+    return this.resolve().refund(request);
+  }
+
+  private resolve(): PaymentProvider {
+    this.provider ??= this.create();
+    return this.provider;
+  }
+}

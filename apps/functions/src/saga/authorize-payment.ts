@@ -1,0 +1,4 @@
+import { sagaTaskHandler } from '../aws/saga-task-handler';
+
+/** Lambda entry of the order saga's AuthorizePayment Task state (statemachines/order-saga.asl.json). */
+export const handler = sagaTaskHandler('AuthorizePayment');

@@ -1,0 +1,52 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../src/config/local-config';
+
+/** A free TCP port on 127.0.0.1 (the OS picks it; the tiny race before reuse is acceptable in tests). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Starts one of Meridian's process entries (e.g. 'region/main.ts') with tsx, as `npm start` does. */
+export function startProcess(
+  entry: string,
+  env: Record<string, string>,
+): ChildProcess & { output: string[] } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/local/src', entry)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }) as ChildProcess & { output: string[] };
+  child.output = [];
+  child.stdout?.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => child.output.push(chunk.toString()));
+  return child;
+}
+
+export async function waitForHealthy(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url, { signal: AbortSignal.timeout(1000) })
+      .then(async (response) => {
+        await response.body?.cancel();
+        return response.ok;
+      })
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not healthy within ${timeoutMs} ms: ${url}`);
+}
+
+export async function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve) => child.once('exit', resolve));
+}

@@ -1,0 +1,137 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Product } from '../../catalog/product';
+import { cancelOrder } from '../../orders/cancel-order';
+import { createOrder, type Order, OrderCancelledError } from '../../orders/order';
+import type { PaymentProvider } from '../../payments/payment-provider';
+import type { DomainContext } from '../../shared/context';
+import type { ShippingCarrier } from '../../shipping/shipping-carrier';
+import { loadOrder, orderWrite } from '../../store/repositories';
+import { inMemoryContext } from '../../testing/in-memory-item-store';
+import type { SagaDependencies } from '../saga-step';
+import { authorizePayment, voidPayment } from './authorize-payment';
+import { capturePayment, refundPayment } from './capture-payment';
+import { cancelShipment, createShipment } from './create-shipment';
+
+// A customer's cancel request is a concurrent write to the order. When it lands while a step's provider
+// call is in flight, the step's conditional write fails, its retry sees `cancelRequested` and throws
+// OrderCancelledError: the provider's effect is then recorded nowhere, so no compensation can undo it.
+// These tests fail until a step records an effect it has already caused before honouring the cancel.
+
+const product: Product = {
+  sku: 'SKU-1',
+  name: 'Kettle',
+  description: '',
+  priceMinor: 2_500,
+  currency: 'USD',
+  active: true,
+  category: 'kitchen',
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+};
+
+let ctx: DomainContext;
+let calls: string[];
+let deps: SagaDependencies;
+/** Set per test: runs inside the provider call, before it returns. */
+let whileInFlight: () => Promise<unknown>;
+
+beforeEach(() => {
+  ({ ctx } = inMemoryContext());
+  calls = [];
+  whileInFlight = async () => {};
+  const result = (authorizationId: string, status: 'authorized' | 'captured' | 'voided' | 'refunded') => ({
+    authorizationId,
+    operationId: `op_${calls.length}`,
+    status,
+    amountMinor: 5_000,
+    currency: 'USD',
+  });
+  const payments: PaymentProvider = {
+    authorize: async () => {
+      calls.push('authorize');
+      await whileInFlight();
+      return result('auth_1', 'authorized');
+    },
+    capture: async (request) => {
+      calls.push('capture');
+      await whileInFlight();
+      return result(request.authorizationId, 'captured');
+    },
+    void: async (request) => {
+      calls.push(`void ${request.authorizationId}`);
+      return result(request.authorizationId, 'voided');
+    },
+    refund: async (request) => {
+      calls.push(`refund ${request.authorizationId}`);
+      return result(request.authorizationId, 'refunded');
+    },
+  };
+  const carrier: ShippingCarrier = {
+    createShipment: async () => {
+      calls.push('createShipment');
+      await whileInFlight();
+      return { shipmentId: 'shp_1', carrier: 'LocalPost', trackingNumber: 'TRK-1' };
+    },
+    cancelShipment: async (request) => {
+      calls.push(`cancelShipment ${request.shipmentId}`);
+    },
+  };
+  deps = { ctx, payments, carrier };
+});
+
+async function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
+  const order = {
+    ...createOrder(
+      {
+        orderId: `ord_${ctx.ids.next()}_${ctx.region}`,
+        region: ctx.region,
+        customerId: 'cust-1',
+        items: [{ sku: 'SKU-1', quantity: 2 }],
+        shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Town', postalCode: '12345', country: 'US' },
+        paymentMethod: 'pm_card_visa',
+        now: '2025-01-01T00:00:00.000Z',
+      },
+      new Map([['SKU-1', product]]),
+    ),
+    ...changes,
+  };
+  await ctx.store.transact([orderWrite(order, 'absent')]);
+  whileInFlight = () => cancelOrder(ctx, { startOrderSaga: async () => {} }, { orderId: order.orderId });
+  return order;
+}
+
+async function reload(orderId: string): Promise<Order | undefined> {
+  return (await loadOrder(ctx.store, orderId))?.value;
+}
+
+describe('a cancel request landing while a provider call is in flight', () => {
+  it('still records the authorization, so VoidPayment releases the hold on the card', async () => {
+    const order = await seedOrder();
+
+    await authorizePayment(deps, { orderId: order.orderId }).catch(() => undefined);
+    await expect(createShipment(deps, { orderId: order.orderId })).rejects.toThrow(OrderCancelledError);
+    await voidPayment(deps, { orderId: order.orderId });
+
+    expect((await reload(order.orderId))?.cancelRequested).toBe(true);
+    expect(calls).toEqual(['authorize', 'void auth_1']);
+  });
+
+  it('still records the booked shipment, so CancelShipment cancels it', async () => {
+    const order = await seedOrder({ payment: { authorizationId: 'auth_1', status: 'AUTHORIZED', amountMinor: 5_000, refundedMinor: 0 } });
+
+    await createShipment(deps, { orderId: order.orderId }).catch(() => undefined);
+    await cancelShipment(deps, { orderId: order.orderId });
+
+    expect(calls).toEqual(['createShipment', 'cancelShipment shp_1']);
+  });
+
+  it('still records the capture, so the money is refunded rather than a captured payment voided', async () => {
+    const order = await seedOrder({ payment: { authorizationId: 'auth_1', status: 'AUTHORIZED', amountMinor: 5_000, refundedMinor: 0 } });
+
+    await capturePayment(deps, { orderId: order.orderId }).catch(() => undefined);
+    await refundPayment(deps, { orderId: order.orderId });
+    await voidPayment(deps, { orderId: order.orderId });
+
+    expect(calls).toEqual(['capture', 'refund auth_1']);
+  });
+});
