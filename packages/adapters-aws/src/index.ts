@@ -1,5 +1,5 @@
-export { DynamoDbItemStore, type DynamoDbItemStoreOptions } from './dynamodb/dynamodb-item-store';
 export { toStoreError } from './dynamodb/dynamodb-errors';
+export { DynamoDbItemStore, type DynamoDbItemStoreOptions } from './dynamodb/dynamodb-item-store';
 export { decodeIndexCursor, encodeIndexCursor, type IndexPosition } from './dynamodb/index-cursor';
 export {
   OUTBOX_PK_PREFIX,
@@ -24,7 +24,11 @@ export {
 } from './eventbridge/eventbridge-publisher';
 export { AwsOperations, type AwsOperationsOptions, HEALTH_PROBE_KEY } from './operations/aws-operations';
 export { SqsDeadLetters, type SqsDeadLettersOptions, toDeadLetterView } from './operations/sqs-dead-letters';
-export { StepFunctionsExecutions, toEventViews, toExecutionView } from './operations/step-functions-executions';
+export {
+  StepFunctionsExecutions,
+  toEventViews,
+  toExecutionView,
+} from './operations/step-functions-executions';
 export {
   ExecutionInputConflictError,
   executionArn,

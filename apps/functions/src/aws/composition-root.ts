@@ -1,9 +1,9 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
 import {
   AwsOperations,
   DynamoDbItemStore,
@@ -67,7 +67,11 @@ export const domainContext = lazy((): DomainContext => {
 });
 
 export const eventPublisher = lazy(
-  () => new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: readEnv(['EVENT_BUS_NAME']).EVENT_BUS_NAME }),
+  () =>
+    new EventBridgePublisher({
+      client: new EventBridgeClient({}),
+      eventBusName: readEnv(['EVENT_BUS_NAME']).EVENT_BUS_NAME,
+    }),
 );
 
 const stateMachineArn = lazy(() => readEnv(['STATE_MACHINE_ARN']).STATE_MACHINE_ARN);

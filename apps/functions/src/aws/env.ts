@@ -19,7 +19,9 @@ const commaList = (item: z.ZodType<string, string>) =>
 const envSchemas = {
   TABLE_NAME: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
-  STATE_MACHINE_ARN: z.string().regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, 'not a state machine ARN'),
+  STATE_MACHINE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:.+$/, 'not a state machine ARN'),
   /** This region; falls back to AWS_REGION, which Lambda always sets. */
   MERIDIAN_REGION: z.string().min(1),
   /** Every region of the deployment, this one included (stock is split between them). */
@@ -49,7 +51,10 @@ export function readEnv<K extends EnvName>(
   names: readonly K[],
   source: Readonly<Record<string, string | undefined>> = process.env,
 ): Pick<FunctionEnv, K> {
-  const raw: Record<string, string | undefined> = { ...source, MERIDIAN_REGION: source.MERIDIAN_REGION ?? source.AWS_REGION };
+  const raw: Record<string, string | undefined> = {
+    ...source,
+    MERIDIAN_REGION: source.MERIDIAN_REGION ?? source.AWS_REGION,
+  };
   const values: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const name of names) {
@@ -60,9 +65,11 @@ export function readEnv<K extends EnvName>(
     }
     const parsed = envSchemas[name].safeParse(value);
     if (parsed.success) values[name] = parsed.data;
-    else problems.push(`${name} is invalid (${parsed.error.issues.map((issue) => issue.message).join(', ')})`);
+    else
+      problems.push(`${name} is invalid (${parsed.error.issues.map((issue) => issue.message).join(', ')})`);
   }
-  if (problems.length > 0) throw new ConfigurationError(`Meridian function configuration: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new ConfigurationError(`Meridian function configuration: ${problems.join('; ')}`);
   // Every requested name was parsed by its own schema above.
   return values as Pick<FunctionEnv, K>;
 }

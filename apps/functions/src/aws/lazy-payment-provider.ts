@@ -16,19 +16,19 @@ export class LazyPaymentProvider implements PaymentProvider {
 
   constructor(private readonly create: () => PaymentProvider) {}
 
-  authorize(request: AuthorizeRequest): Promise<PaymentOperationResult> {
+  async authorize(request: AuthorizeRequest): Promise<PaymentOperationResult> {
     return this.resolve().authorize(request);
   }
 
-  capture(request: CaptureRequest): Promise<PaymentOperationResult> {
+  async capture(request: CaptureRequest): Promise<PaymentOperationResult> {
     return this.resolve().capture(request);
   }
 
-  void(request: VoidRequest): Promise<PaymentOperationResult> {
+  async void(request: VoidRequest): Promise<PaymentOperationResult> {
     return this.resolve().void(request);
   }
 
-  refund(request: RefundRequest): Promise<PaymentOperationResult> {
+  async refund(request: RefundRequest): Promise<PaymentOperationResult> {
     return this.resolve().refund(request);
   }
 

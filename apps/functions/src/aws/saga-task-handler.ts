@@ -9,7 +9,9 @@ let handlers: ReturnType<typeof createSagaHandlers> | undefined;
  * The Lambda handler of one saga Task state. Errors are rethrown unchanged: Step Functions matches its
  * Retry and Catch rules on the error's name (TransientError, PaymentDeclinedError, …).
  */
-export function sagaTaskHandler(state: SagaTaskState): (input: unknown, context?: Context) => Promise<unknown> {
+export function sagaTaskHandler(
+  state: SagaTaskState,
+): (input: unknown, context?: Context) => Promise<unknown> {
   return async (input, context) => {
     const log = logger();
     if (context) log.addContext(context);

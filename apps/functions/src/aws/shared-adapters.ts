@@ -4,6 +4,7 @@
  * never through the adapters-local entry point, which would pull better-sqlite3 into the Lambda bundles;
  * the bundle test fails if that ever happens. One place to change when they move to a shared package.
  */
+
+export { UlidSource } from '../../../../packages/adapters-local/src/ids/ulid';
 export { HttpPaymentProvider } from '../../../../packages/adapters-local/src/payments';
 export { LocalCarrier } from '../../../../packages/adapters-local/src/shipping/local-carrier';
-export { UlidSource } from '../../../../packages/adapters-local/src/ids/ulid';

@@ -31,7 +31,10 @@ export function createNotificationConsumer(deps: NotificationConsumerDependencie
 let consume: ReturnType<typeof createNotificationConsumer> | undefined;
 
 /** Lambda entry: target of the bus rule for `meridian.orders` events. */
-export async function handler(event: EventBridgeEvent<string, unknown>, context: Context): Promise<{ recorded: boolean }> {
+export async function handler(
+  event: EventBridgeEvent<string, unknown>,
+  context: Context,
+): Promise<{ recorded: boolean }> {
   logger().addContext(context);
   consume ??= createNotificationConsumer({ ctx: domainContext(), logger: logger() });
   return consume(event);

@@ -45,7 +45,10 @@ export function createStreamPublisher(deps: StreamPublisherDependencies) {
         });
       }
       for (const item of pending) if (failedIds.has(item.event.id)) failedSequences.push(item.sequence);
-      deps.logger.info('outbox events published', { published: pending.length - failedIds.size, failed: failedIds.size });
+      deps.logger.info('outbox events published', {
+        published: pending.length - failedIds.size,
+        failed: failedIds.size,
+      });
     }
     return { batchItemFailures: failedSequences.map((itemIdentifier) => ({ itemIdentifier })) };
   };

@@ -35,29 +35,29 @@ export class OperationsDashboard extends Construct {
     super(scope, id);
     this.alarmAction = new actions.SnsAction(props.alarmTopic);
     const region = Stack.of(this).region;
-    const api5xx = props.api.api.metricServerError({ period: MINUTE, statistic: 'Sum', label: 'API 5xx' });
-    const apiP99 = props.api.api.metricLatency({ period: MINUTE, statistic: 'p99', label: 'API p99 latency' });
-    const sagaFailed = props.stateMachine.metricFailed({ period: MINUTE, statistic: 'Sum', label: 'Saga failed' });
-    const sagaTimedOut = props.stateMachine.metricTimedOut({ period: MINUTE, statistic: 'Sum', label: 'Saga timed out' });
-    const replication = props.peerRegions.map(
-      (peer) =>
-        new cloudwatch.Metric({
-          namespace: 'AWS/DynamoDB',
-          metricName: 'ReplicationLatency',
-          dimensionsMap: { TableName: TABLE_NAME, ReceivingRegion: peer },
-          period: MINUTE,
-          statistic: 'Average',
-          label: `Replication to ${peer}`,
-        }),
-    );
+    // Alarms take the plain metrics (a label would turn them into metric-math alarms); graphs label them.
+    const api5xx = props.api.api.metricServerError({ period: MINUTE, statistic: 'Sum' });
+    const apiP99 = props.api.api.metricLatency({ period: MINUTE, statistic: 'p99' });
+    const sagaFailed = props.stateMachine.metricFailed({ period: MINUTE, statistic: 'Sum' });
+    const sagaTimedOut = props.stateMachine.metricTimedOut({ period: MINUTE, statistic: 'Sum' });
+    const replication = props.peerRegions.map((peer) => ({
+      peer,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName: 'ReplicationLatency',
+        dimensionsMap: { TableName: TABLE_NAME, ReceivingRegion: peer },
+        period: MINUTE,
+        statistic: 'Average',
+      }),
+    }));
 
     this.api5xxAlarm = this.alarm('Api5xx', 'API answered 5xx', api5xx, 5, 2);
     this.alarm('ApiLatencyP99', 'API p99 latency above 2 s', apiP99, 2000, 5);
     this.alarm('SagaFailed', 'Order saga executions failed', sagaFailed, 1, 1);
     this.alarm('SagaTimedOut', 'Order saga executions timed out', sagaTimedOut, 1, 1);
-    replication.forEach((metric, index) =>
-      this.alarm(`ReplicationLatency${index}`, `${metric.label} above 30 s`, metric, 30_000, 5),
-    );
+    for (const { peer, metric } of replication) {
+      this.alarm(`ReplicationLatency-${peer}`, `Replication to ${peer} above 30 s`, metric, 30_000, 5);
+    }
 
     const fns = Object.entries(props.functions);
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
@@ -65,9 +65,13 @@ export class OperationsDashboard extends Construct {
       defaultInterval: Duration.hours(3),
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'API 5xx', left: [api5xx], width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'API p99 latency (ms)', left: [apiP99], width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'Saga failures and timeouts', left: [sagaFailed, sagaTimedOut], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'API 5xx', left: [api5xx.with({ label: 'API 5xx' })], width: 8 }),
+          new cloudwatch.GraphWidget({ title: 'API p99 latency (ms)', left: [apiP99.with({ label: 'p99' })], width: 8 }),
+          new cloudwatch.GraphWidget({
+            title: 'Saga failures and timeouts',
+            left: [sagaFailed.with({ label: 'failed' }), sagaTimedOut.with({ label: 'timed out' })],
+            width: 8,
+          }),
         ],
         [
           new cloudwatch.GraphWidget({
@@ -89,7 +93,11 @@ export class OperationsDashboard extends Construct {
             ),
             width: 12,
           }),
-          new cloudwatch.GraphWidget({ title: 'Global table replication latency (ms)', left: replication, width: 12 }),
+          new cloudwatch.GraphWidget({
+            title: 'Global table replication latency (ms)',
+            left: replication.map(({ peer, metric }) => metric.with({ label: `to ${peer}` })),
+            width: 12,
+          }),
         ],
         [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
       ],

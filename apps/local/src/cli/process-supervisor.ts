@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { REPO_ROOT } from '../config/local-config';
 import { formatLogLine } from './log-format';
 
 export interface ManagedProcess {
@@ -33,7 +34,9 @@ export class ProcessSupervisor {
   start(managed: ManagedProcess): ChildProcess {
     const child = spawn(process.execPath, ['--import', 'tsx', managed.script], {
       env: { ...process.env, ...managed.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // `--import tsx` resolves from the working directory, so children always start in the repository.
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.set(managed.name, child);
     if (child.pid) writeFileSync(join(this.options.runDir, `${managed.name}.pid`), String(child.pid));

@@ -1,6 +1,6 @@
+import type { DeliveredEvent } from '@meridian/adapters-local';
 import { EVENT_SOURCES } from '@meridian/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeliveredEvent } from '@meridian/adapters-local';
 import { expectProblem, listAll } from '../support/assertions';
 import {
   newKey,
@@ -60,7 +60,11 @@ beforeAll(async () => {
         ],
       }),
   });
-  [alice, bob, admin] = await Promise.all([harness.token('alice'), harness.token('bob'), harness.token('admin', true)]);
+  [alice, bob, admin] = await Promise.all([
+    harness.token('alice'),
+    harness.token('bob'),
+    harness.token('admin', true),
+  ]);
 });
 afterAll(async () => {
   await harness?.close();
@@ -81,7 +85,13 @@ describe('products', () => {
       json: { sku: 'MAP-001', name: '  Wall Map  ', priceMinor: 2500, category: 'office' },
     });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ sku: 'MAP-001', name: 'Wall Map', priceMinor: 2500, active: true, currency: 'USD' });
+    expect(response.body).toMatchObject({
+      sku: 'MAP-001',
+      name: 'Wall Map',
+      priceMinor: 2500,
+      active: true,
+      currency: 'USD',
+    });
     expect(response.body.stock).toMatchObject({ available: 0, reserved: 0, sold: 0 });
     const read = await harness.request<ProductView>('/products/MAP-001');
     expect(read.status).toBe(200);
@@ -108,7 +118,11 @@ describe('products', () => {
     ['a missing price', { sku: 'NOPRICE-001', name: 'X' }],
   ])('refuses %s with 400 and creates nothing', async (_label, json) => {
     const before = (await listAll<ProductView>(harness, '/products', admin)).length;
-    const problem = expectProblem(await harness.request('/admin/products', { token: admin, json }), 400, 'invalid_request');
+    const problem = expectProblem(
+      await harness.request('/admin/products', { token: admin, json }),
+      400,
+      'invalid_request',
+    );
     expect(problem.errors?.length).toBeGreaterThan(0);
     expect((await listAll<ProductView>(harness, '/products', admin)).length).toBe(before);
   });
@@ -120,7 +134,12 @@ describe('products', () => {
       json: { priceMinor: 6100, category: 'lighting' },
     });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ sku: 'LAMP-001', name: 'Desk Lamp', priceMinor: 6100, category: 'lighting' });
+    expect(response.body).toMatchObject({
+      sku: 'LAMP-001',
+      name: 'Desk Lamp',
+      priceMinor: 6100,
+      category: 'lighting',
+    });
     expect((await harness.request<ProductView>('/products/LAMP-001')).body.priceMinor).toBe(6100);
     const placed = await harness.placeOrder(orderBody({ sku: 'LAMP-001' }), { token: alice, key: newKey() });
     expect(placed.body.lines[0]?.unitPriceMinor).toBe(6100);
@@ -129,13 +148,25 @@ describe('products', () => {
 
   it('patch: unknown SKU → 404; empty or invalid change → 400', async () => {
     expectProblem(
-      await harness.request('/admin/products/NOPE-404', { method: 'PATCH', token: admin, json: { priceMinor: 1 } }),
+      await harness.request('/admin/products/NOPE-404', {
+        method: 'PATCH',
+        token: admin,
+        json: { priceMinor: 1 },
+      }),
       404,
       'product_not_found',
     );
-    expectProblem(await harness.request('/admin/products/MUG-001', { method: 'PATCH', token: admin, json: {} }), 400, 'invalid_request');
     expectProblem(
-      await harness.request('/admin/products/MUG-001', { method: 'PATCH', token: admin, json: { sku: 'OTHER-1' } }),
+      await harness.request('/admin/products/MUG-001', { method: 'PATCH', token: admin, json: {} }),
+      400,
+      'invalid_request',
+    );
+    expectProblem(
+      await harness.request('/admin/products/MUG-001', {
+        method: 'PATCH',
+        token: admin,
+        json: { sku: 'OTHER-1' },
+      }),
       400,
       'invalid_request',
     );
@@ -149,7 +180,11 @@ describe('products', () => {
       json: { quantity: 7 },
     });
     expect(response.status).toBe(200);
-    expect(response.body.stock).toMatchObject({ available: before.available + 7, reserved: before.reserved, sold: before.sold });
+    expect(response.body.stock).toMatchObject({
+      available: before.available + 7,
+      reserved: before.reserved,
+      sold: before.sold,
+    });
     expect(await harness.stockOf('CLOCK-001')).toEqual({ ...before, available: before.available + 7 });
     // An explicit split naming this region works the same way.
     await harness.request('/admin/products/CLOCK-001/restock', {
@@ -167,8 +202,16 @@ describe('products', () => {
     expectProblem(await restock('CLOCK-001', { quantity: 0 }), 400, 'invalid_request');
     expectProblem(await restock('CLOCK-001', { quantity: -5 }), 400, 'invalid_request');
     expectProblem(await restock('CLOCK-001', { quantity: 2.5 }), 400, 'invalid_request');
-    expectProblem(await restock('CLOCK-001', { quantity: 2, split: [{ region: 'eu-west-1', quantity: 2 }] }), 422, 'invalid_stock_operation');
-    expectProblem(await restock('CLOCK-001', { quantity: 2, split: [{ region: 'us-east-1', quantity: 1 }] }), 422, 'invalid_stock_operation');
+    expectProblem(
+      await restock('CLOCK-001', { quantity: 2, split: [{ region: 'eu-west-1', quantity: 2 }] }),
+      422,
+      'invalid_stock_operation',
+    );
+    expectProblem(
+      await restock('CLOCK-001', { quantity: 2, split: [{ region: 'us-east-1', quantity: 1 }] }),
+      422,
+      'invalid_stock_operation',
+    );
     expect(await harness.stockOf('CLOCK-001')).toEqual(before);
   });
 });
@@ -184,7 +227,10 @@ describe('orders, notifications and executions', () => {
     expect(ids.indexOf(bobOrder.orderId)).toBeLessThan(ids.indexOf(aliceOrder.orderId));
     expect(new Set(ids).size).toBe(ids.length);
 
-    const first = await harness.request<{ items: OrderView[]; nextCursor?: string }>('/admin/orders?limit=1', { token: admin });
+    const first = await harness.request<{ items: OrderView[]; nextCursor?: string }>(
+      '/admin/orders?limit=1',
+      { token: admin },
+    );
     expect(first.body.items).toHaveLength(1);
     expect(first.body.nextCursor).toEqual(expect.any(String));
     const second = await harness.request<{ items: OrderView[] }>(
@@ -192,14 +238,22 @@ describe('orders, notifications and executions', () => {
       { token: admin },
     );
     expect(second.body.items[0]?.orderId).toBe(ids[1]);
-    expectProblem(await harness.request('/admin/orders?cursor=garbage', { token: admin }), 400, 'invalid_cursor');
+    expectProblem(
+      await harness.request('/admin/orders?cursor=garbage', { token: admin }),
+      400,
+      'invalid_cursor',
+    );
   });
 
   it('records one notification per notifying event (OrderPlaced, OrderConfirmed), never duplicated', async () => {
     const order = await placeConfirmed(bob, 'BAG-001');
     const forOrder = async () =>
-      (await listAll<NotificationView>(harness, '/admin/notifications', admin)).filter((n) => n.orderId === order.orderId);
-    await waitFor(async () => ((await forOrder()).length >= 2 ? true : undefined), { what: 'two notifications' });
+      (await listAll<NotificationView>(harness, '/admin/notifications', admin)).filter(
+        (n) => n.orderId === order.orderId,
+      );
+    await waitFor(async () => ((await forOrder()).length >= 2 ? true : undefined), {
+      what: 'two notifications',
+    });
     await harness.region.bus.drain();
     const notifications = await forOrder();
     expect(notifications.map((n) => n.eventType).sort()).toEqual(['OrderConfirmed', 'OrderPlaced']);
@@ -215,19 +269,26 @@ describe('orders, notifications and executions', () => {
 
   it('lists executions (filterable by status) and shows the saga history in order', async () => {
     const order = await placeConfirmed(alice, 'NOTE-001');
-    const executions = await listAll<{ name: string; status: string; input: { orderId: string; mode: string } }>(
-      harness,
-      '/admin/executions',
-      admin,
-    );
+    const executions = await listAll<{
+      name: string;
+      status: string;
+      input: { orderId: string; mode: string };
+    }>(harness, '/admin/executions', admin);
     const execution = executions.find((candidate) => candidate.name === order.orderId);
-    expect(execution).toMatchObject({ status: 'SUCCEEDED', input: { orderId: order.orderId, mode: 'place' } });
+    expect(execution).toMatchObject({
+      status: 'SUCCEEDED',
+      input: { orderId: order.orderId, mode: 'place' },
+    });
     const succeeded = await listAll<{ status: string }>(harness, '/admin/executions?status=SUCCEEDED', admin);
     expect(succeeded.length).toBeGreaterThan(0);
     for (const candidate of succeeded) expect(candidate.status).toBe('SUCCEEDED');
     const failed = await listAll<{ name: string }>(harness, '/admin/executions?status=FAILED', admin);
     expect(failed.map((candidate) => candidate.name)).not.toContain(order.orderId);
-    expectProblem(await harness.request('/admin/executions?status=BOGUS', { token: admin }), 400, 'invalid_request');
+    expectProblem(
+      await harness.request('/admin/executions?status=BOGUS', { token: admin }),
+      400,
+      'invalid_request',
+    );
 
     const history = await harness.request<{ items: Array<{ type: string; state?: string }> }>(
       `/admin/executions/${encodeURIComponent(order.orderId)}/history`,
@@ -236,7 +297,9 @@ describe('orders, notifications and executions', () => {
     expect(history.status).toBe(200);
     expect(history.body.items[0]?.type).toBe('ExecutionStarted');
     expect(history.body.items.at(-1)?.type).toBe('ExecutionSucceeded');
-    const entered = history.body.items.filter((event) => event.type === 'StateEntered').map((event) => event.state);
+    const entered = history.body.items
+      .filter((event) => event.type === 'StateEntered')
+      .map((event) => event.state);
     expect(entered).toEqual([
       'ChooseMode',
       'ReserveInventory',
@@ -246,7 +309,11 @@ describe('orders, notifications and executions', () => {
       'ConfirmOrder',
       'OrderConfirmed',
     ]);
-    expectProblem(await harness.request('/admin/executions/nope/history', { token: admin }), 404, 'execution_not_found');
+    expectProblem(
+      await harness.request('/admin/executions/nope/history', { token: admin }),
+      404,
+      'execution_not_found',
+    );
   });
 });
 
@@ -269,10 +336,20 @@ describe('dead letters', () => {
 
     // The notification rule is independent of the failing target.
     const notifications = await listAll<NotificationView>(harness, '/admin/notifications', admin);
-    expect(notifications.filter((n) => n.orderId === order.orderId).map((n) => n.eventType)).toContain('OrderConfirmed');
+    expect(notifications.filter((n) => n.orderId === order.orderId).map((n) => n.eventType)).toContain(
+      'OrderConfirmed',
+    );
 
-    expectProblem(await harness.request('/admin/dead-letters/999999/redrive', { method: 'POST', token: admin }), 404, 'dead_letter_not_found');
-    expectProblem(await harness.request('/admin/dead-letters/not-an-id/redrive', { method: 'POST', token: admin }), 404, 'dead_letter_not_found');
+    expectProblem(
+      await harness.request('/admin/dead-letters/999999/redrive', { method: 'POST', token: admin }),
+      404,
+      'dead_letter_not_found',
+    );
+    expectProblem(
+      await harness.request('/admin/dead-letters/not-an-id/redrive', { method: 'POST', token: admin }),
+      404,
+      'dead_letter_not_found',
+    );
 
     audit.failing = false;
     const redrive = await harness.request<{ redriven: number }>(`/admin/dead-letters/${letter.id}/redrive`, {
@@ -282,14 +359,19 @@ describe('dead letters', () => {
     expect(redrive.status).toBe(202);
     expect(redrive.body).toEqual({ redriven: 1 });
     const delivered = await waitFor(
-      async () => audit.delivered.find((event) => (event.detail as { orderId?: string }).orderId === order.orderId),
+      async () =>
+        audit.delivered.find((event) => (event.detail as { orderId?: string }).orderId === order.orderId),
       { what: 'the redriven delivery' },
     );
     expect(delivered.id).toBe(letter.event.id);
     const remaining = await listAll<DeadLetterView>(harness, '/admin/dead-letters', admin);
     expect(remaining.some((candidate) => candidate.id === letter.id)).toBe(false);
     // Redriving the same letter again finds nothing.
-    expectProblem(await harness.request(`/admin/dead-letters/${letter.id}/redrive`, { method: 'POST', token: admin }), 404, 'dead_letter_not_found');
+    expectProblem(
+      await harness.request(`/admin/dead-letters/${letter.id}/redrive`, { method: 'POST', token: admin }),
+      404,
+      'dead_letter_not_found',
+    );
   });
 
   it('redrive-all moves every dead letter back', async () => {
@@ -304,11 +386,16 @@ describe('dead letters', () => {
     );
     const parked = (await listAll<DeadLetterView>(harness, '/admin/dead-letters', admin)).length;
     audit.failing = false;
-    const response = await harness.request<{ redriven: number }>('/admin/dead-letters/redrive', { method: 'POST', token: admin });
+    const response = await harness.request<{ redriven: number }>('/admin/dead-letters/redrive', {
+      method: 'POST',
+      token: admin,
+    });
     expect(response.status).toBe(202);
     expect(response.body.redriven).toBe(parked);
     await waitFor(
-      async () => audit.delivered.some((event) => (event.detail as { orderId?: string }).orderId === order.orderId) || undefined,
+      async () =>
+        audit.delivered.some((event) => (event.detail as { orderId?: string }).orderId === order.orderId) ||
+        undefined,
       { what: 'the redriven delivery' },
     );
     await harness.region.bus.drain();

@@ -4,7 +4,13 @@ import { importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer } from '../../src/auth/local-issuer';
 import { expectProblem } from '../support/assertions';
-import { newKey, type OrderView, orderBody, startTestRegion, type TestRegion } from '../support/region-harness';
+import {
+  newKey,
+  type OrderView,
+  orderBody,
+  startTestRegion,
+  type TestRegion,
+} from '../support/region-harness';
 
 let harness: TestRegion;
 let alice: string;
@@ -28,7 +34,11 @@ async function forge(claims: { iss?: string; aud?: string; sub?: string; exp?: n
 
 beforeAll(async () => {
   harness = await startTestRegion();
-  [alice, bob, admin] = await Promise.all([harness.token('alice'), harness.token('bob'), harness.token('admin', true)]);
+  [alice, bob, admin] = await Promise.all([
+    harness.token('alice'),
+    harness.token('bob'),
+    harness.token('admin', true),
+  ]);
   const placed = await harness.placeOrder(orderBody(), { token: alice, key: newKey() });
   expect(placed.status).toBe(202);
   aliceOrder = await harness.waitForTerminal(placed.body.orderId, alice);
@@ -48,19 +58,28 @@ describe('authentication', () => {
     ['POST', '/admin/products'],
   ];
 
-  it.each(protectedRoutes)('%s %s without a token → 401 problem with WWW-Authenticate', async (method, path) => {
-    const response = await harness.request(path, { method });
-    expectProblem(response, 401, 'unauthenticated');
-    expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
-  });
+  it.each(protectedRoutes)(
+    '%s %s without a token → 401 problem with WWW-Authenticate',
+    async (method, path) => {
+      const response = await harness.request(path, { method });
+      expectProblem(response, 401, 'unauthenticated');
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+    },
+  );
 
   it.each([
     ['a garbage token', () => 'garbage'],
     ['a truncated JWT', async () => (await harness.token('alice')).slice(0, -10)],
     ['a non-Bearer scheme', async () => `x ${await harness.token('alice')}`],
     ['an expired token', () => harness.issuer.issue('alice', { ttlSeconds: -120 })],
-    ['a token signed by another issuer key', async () => (await LocalIssuer.open(join(harness.dataDir, 'other-keys.json'))).issue('alice')],
-    ['a token from the wrong issuer', () => forge({ iss: 'https://evil.example/auth', aud: LOCAL_AUDIENCE, sub: 'alice' })],
+    [
+      'a token signed by another issuer key',
+      async () => (await LocalIssuer.open(join(harness.dataDir, 'other-keys.json'))).issue('alice'),
+    ],
+    [
+      'a token from the wrong issuer',
+      () => forge({ iss: 'https://evil.example/auth', aud: LOCAL_AUDIENCE, sub: 'alice' }),
+    ],
     ['a token for another audience', () => forge({ iss: LOCAL_ISSUER, aud: 'someone-else', sub: 'alice' })],
     ['a token without a subject', () => forge({ iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE })],
     [
@@ -68,7 +87,13 @@ describe('authentication', () => {
       () => {
         const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
         const now = Math.floor(Date.now() / 1000);
-        const payload = { iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, sub: 'admin', 'cognito:groups': ['admin'], exp: now + 600 };
+        const payload = {
+          iss: LOCAL_ISSUER,
+          aud: LOCAL_AUDIENCE,
+          sub: 'admin',
+          'cognito:groups': ['admin'],
+          exp: now + 600,
+        };
         return `${encode({ alg: 'none', typ: 'JWT' })}.${encode(payload)}.`;
       },
     ],
@@ -87,7 +112,9 @@ describe('authentication', () => {
   });
 
   it('says when a token has expired', async () => {
-    const response = await harness.request('/orders', { token: await harness.issuer.issue('alice', { ttlSeconds: -120 }) });
+    const response = await harness.request('/orders', {
+      token: await harness.issuer.issue('alice', { ttlSeconds: -120 }),
+    });
     expect(expectProblem(response, 401, 'unauthenticated').detail).toMatch(/expired/i);
   });
 });
@@ -109,7 +136,11 @@ describe('authorization', () => {
 
   it.each(adminRoutes)('a customer on %s %s → 403, and nothing changes', async (method, path, json) => {
     const before = await harness.request('/products/MUG-001');
-    const response = await harness.request(path, { method, token: alice, ...(json === undefined ? {} : { json }) });
+    const response = await harness.request(path, {
+      method,
+      token: alice,
+      ...(json === undefined ? {} : { json }),
+    });
     expectProblem(response, 403, 'forbidden');
     const after = await harness.request('/products/MUG-001');
     expect(after.body).toEqual(before.body);
@@ -119,7 +150,11 @@ describe('authorization', () => {
   it("hides another customer's order: bob gets 404, exactly as for an unknown order", async () => {
     const response = await harness.request(`/orders/${aliceOrder.orderId}`, { token: bob });
     const problem = expectProblem(response, 404, 'order_not_found');
-    const unknown = expectProblem(await harness.request('/orders/ord_unknown_us-east-1', { token: bob }), 404, 'order_not_found');
+    const unknown = expectProblem(
+      await harness.request('/orders/ord_unknown_us-east-1', { token: bob }),
+      404,
+      'order_not_found',
+    );
     expect(problem.title).toBe(unknown.title);
   });
 
@@ -134,7 +169,11 @@ describe('authorization', () => {
   it('lets an admin read any order', async () => {
     const response = await harness.request<OrderView>(`/orders/${aliceOrder.orderId}`, { token: admin });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ orderId: aliceOrder.orderId, customerId: 'alice', status: 'CONFIRMED' });
+    expect(response.body).toMatchObject({
+      orderId: aliceOrder.orderId,
+      customerId: 'alice',
+      status: 'CONFIRMED',
+    });
   });
 
   it('treats a customer granted the admin group as an admin', async () => {

@@ -17,7 +17,11 @@ let admin: string;
 
 beforeAll(async () => {
   harness = await startTestRegion();
-  [alice, bob, admin] = await Promise.all([harness.token('alice'), harness.token('bob'), harness.token('admin', true)]);
+  [alice, bob, admin] = await Promise.all([
+    harness.token('alice'),
+    harness.token('bob'),
+    harness.token('admin', true),
+  ]);
 });
 afterAll(async () => {
   await harness?.close();
@@ -33,15 +37,25 @@ async function placeConfirmed(sku = 'MUG-001', quantity = 1): Promise<OrderView>
 
 describe('placing an order', () => {
   it('answers 202 PENDING with a Location to poll, priced from the catalog', async () => {
-    const response = await harness.placeOrder(orderBody({ sku: 'PEN-001', quantity: 2 }), { token: alice, key: newKey() });
+    const response = await harness.placeOrder(orderBody({ sku: 'PEN-001', quantity: 2 }), {
+      token: alice,
+      key: newKey(),
+    });
     expect(response.status).toBe(202);
     expect(response.headers.get('x-meridian-region')).toBe('us-east-1');
     expect(response.headers.get('idempotent-replayed')).toBeNull();
     expect(response.headers.get('location')).toBe(`/api/v1/orders/${response.body.orderId}`);
-    expect(response.body).toMatchObject({ customerId: 'alice', region: 'us-east-1', status: 'PENDING', cancelRequested: false });
+    expect(response.body).toMatchObject({
+      customerId: 'alice',
+      region: 'us-east-1',
+      status: 'PENDING',
+      cancelRequested: false,
+    });
     expect(response.body.orderId).toMatch(/^ord_[0-9A-Za-z]+_us-east-1$/);
     // 2 × 32.00 = 64.00: at least 50.00, so shipping is free.
-    expect(response.body.lines).toEqual([expect.objectContaining({ sku: 'PEN-001', quantity: 2, unitPriceMinor: 3200, lineTotalMinor: 6400 })]);
+    expect(response.body.lines).toEqual([
+      expect.objectContaining({ sku: 'PEN-001', quantity: 2, unitPriceMinor: 3200, lineTotalMinor: 6400 }),
+    ]);
     expect(response.body.totalMinor).toBe(6400);
     await harness.waitForTerminal(response.body.orderId, alice);
   });
@@ -53,7 +67,11 @@ describe('idempotency', () => {
     const body = orderBody({ sku: 'NOTE-001', quantity: 3 });
     const first = await harness.placeOrder(body, { token: alice, key });
     // Same content, other key order and formatting: still the same request.
-    const reordered = { shippingAddress: body.shippingAddress, paymentMethod: body.paymentMethod, items: body.items };
+    const reordered = {
+      shippingAddress: body.shippingAddress,
+      paymentMethod: body.paymentMethod,
+      items: body.items,
+    };
     const second = await harness.placeOrder(reordered, { token: alice, key });
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
@@ -77,7 +95,9 @@ describe('idempotency', () => {
     const key = newKey();
     const before = (await listAll<OrderView>(harness, '/admin/orders', admin)).length;
     const responses = await Promise.all(
-      Array.from({ length: 6 }, () => harness.placeOrder(orderBody({ sku: 'BAG-001' }), { token: alice, key })),
+      Array.from({ length: 6 }, () =>
+        harness.placeOrder(orderBody({ sku: 'BAG-001' }), { token: alice, key }),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(6).fill(202));
     const ids = new Set(responses.map((response) => response.body.orderId));
@@ -117,8 +137,16 @@ describe('idempotency', () => {
   it('refuses a missing, empty or over-long key with 400 idempotency_key_required', async () => {
     const before = (await listAll<OrderView>(harness, '/admin/orders', admin)).length;
     expectProblem(await harness.placeOrder(orderBody(), { token: alice }), 400, 'idempotency_key_required');
-    expectProblem(await harness.placeOrder(orderBody(), { token: alice, key: '' }), 400, 'idempotency_key_required');
-    expectProblem(await harness.placeOrder(orderBody(), { token: alice, key: 'k'.repeat(256) }), 400, 'idempotency_key_required');
+    expectProblem(
+      await harness.placeOrder(orderBody(), { token: alice, key: '' }),
+      400,
+      'idempotency_key_required',
+    );
+    expectProblem(
+      await harness.placeOrder(orderBody(), { token: alice, key: 'k'.repeat(256) }),
+      400,
+      'idempotency_key_required',
+    );
     expect((await listAll<OrderView>(harness, '/admin/orders', admin)).length).toBe(before);
   });
 });
@@ -148,14 +176,39 @@ describe('bad input changes nothing', () => {
   const json = (body: unknown): RequestOptions => ({ json: body });
 
   const cases: Array<[string, RequestOptions, number, string]> = [
-    ['malformed JSON', { body: '{"items": [', headers: { 'content-type': 'application/json' } }, 400, 'malformed_json'],
-    ['an empty body', { method: 'POST', headers: { 'content-type': 'application/json' } }, 400, 'malformed_json'],
-    ['a JSON array body', { body: '[]', headers: { 'content-type': 'application/json' } }, 400, 'invalid_request'],
-    ['a JSON null body', { body: 'null', headers: { 'content-type': 'application/json' } }, 400, 'invalid_request'],
+    [
+      'malformed JSON',
+      { body: '{"items": [', headers: { 'content-type': 'application/json' } },
+      400,
+      'malformed_json',
+    ],
+    [
+      'an empty body',
+      { method: 'POST', headers: { 'content-type': 'application/json' } },
+      400,
+      'malformed_json',
+    ],
+    [
+      'a JSON array body',
+      { body: '[]', headers: { 'content-type': 'application/json' } },
+      400,
+      'invalid_request',
+    ],
+    [
+      'a JSON null body',
+      { body: 'null', headers: { 'content-type': 'application/json' } },
+      400,
+      'invalid_request',
+    ],
     ['items as a string', json(withItems(SKU)), 400, 'invalid_request'],
     ['quantity as a string', json(withItems([{ sku: SKU, quantity: '1' }])), 400, 'invalid_request'],
     ['paymentMethod as a number', json({ ...valid(), paymentMethod: 42 }), 400, 'invalid_request'],
-    ['a missing shipping address', json({ items: valid().items, paymentMethod: 'pm_card_visa' }), 400, 'invalid_request'],
+    [
+      'a missing shipping address',
+      json({ items: valid().items, paymentMethod: 'pm_card_visa' }),
+      400,
+      'invalid_request',
+    ],
     ['quantity 0', json(withItems([{ sku: SKU, quantity: 0 }])), 400, 'invalid_request'],
     ['quantity -1', json(withItems([{ sku: SKU, quantity: -1 }])), 400, 'invalid_request'],
     ['quantity 1e9', json(withItems([{ sku: SKU, quantity: 1e9 }])), 400, 'invalid_request'],
@@ -163,14 +216,34 @@ describe('bad input changes nothing', () => {
     ['an unknown SKU', json(withItems([{ sku: 'NOPE-001', quantity: 1 }])), 422, 'invalid_order'],
     ['a malformed SKU', json(withItems([{ sku: 'lamp 1', quantity: 1 }])), 400, 'invalid_request'],
     ['empty items', json(withItems([])), 400, 'invalid_request'],
-    ['51 lines', json(withItems(Array.from({ length: 51 }, (_, i) => ({ sku: `SKU-${i}`, quantity: 1 })))), 400, 'invalid_request'],
+    [
+      '51 lines',
+      json(withItems(Array.from({ length: 51 }, (_, i) => ({ sku: `SKU-${i}`, quantity: 1 })))),
+      400,
+      'invalid_request',
+    ],
     ['an unknown top-level field', json({ ...valid(), discountPercent: 100 }), 400, 'invalid_request'],
-    ['an unknown item field', json(withItems([{ sku: SKU, quantity: 1, priceMinor: 1 }])), 400, 'invalid_request'],
+    [
+      'an unknown item field',
+      json(withItems([{ sku: SKU, quantity: 1, priceMinor: 1 }])),
+      400,
+      'invalid_request',
+    ],
     ['an unknown address field', json(withAddress({ floor: '3' })), 400, 'invalid_request'],
     ['a client-side total', json({ ...valid(), totalMinor: 1 }), 400, 'invalid_request'],
     ['an oversized body', json({ ...valid(), padding: 'x'.repeat(40 * 1024) }), 413, 'payload_too_large'],
-    ['a text/plain body', { body: JSON.stringify(valid()), headers: { 'content-type': 'text/plain' } }, 415, 'unsupported_media_type'],
-    ['a form body', { body: 'items=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported_media_type'],
+    [
+      'a text/plain body',
+      { body: JSON.stringify(valid()), headers: { 'content-type': 'text/plain' } },
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'a form body',
+      { body: 'items=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      415,
+      'unsupported_media_type',
+    ],
     ['a lower-case country', json(withAddress({ country: 'us' })), 400, 'invalid_request'],
     ['a three-letter country', json(withAddress({ country: 'USA' })), 400, 'invalid_request'],
     ['a numeric country', json(withAddress({ country: 'U1' })), 400, 'invalid_request'],
@@ -178,7 +251,12 @@ describe('bad input changes nothing', () => {
     ['a malformed payment method', json({ ...valid(), paymentMethod: 'visa' }), 400, 'invalid_request'],
     [
       'duplicate SKU lines',
-      json(withItems([{ sku: SKU, quantity: 1 }, { sku: SKU, quantity: 2 }])),
+      json(
+        withItems([
+          { sku: SKU, quantity: 1 },
+          { sku: SKU, quantity: 2 },
+        ]),
+      ),
       422,
       'invalid_order',
     ],
@@ -208,7 +286,11 @@ describe('bad input changes nothing', () => {
     });
     const response = await fetch(`${harness.baseUrl}/orders`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json', 'idempotency-key': newKey() },
+      headers: {
+        authorization: `Bearer ${alice}`,
+        'content-type': 'application/json',
+        'idempotency-key': newKey(),
+      },
       body: stream,
       duplex: 'half',
     } as RequestInit);
@@ -219,8 +301,16 @@ describe('bad input changes nothing', () => {
 
   it('a refused request does not burn its idempotency key', async () => {
     const key = newKey();
-    expectProblem(await harness.placeOrder(withItems([{ sku: SKU, quantity: 0 }]), { token: alice, key }), 400, 'invalid_request');
-    expectProblem(await harness.placeOrder(withItems([{ sku: 'NOPE-001', quantity: 1 }]), { token: alice, key }), 422, 'invalid_order');
+    expectProblem(
+      await harness.placeOrder(withItems([{ sku: SKU, quantity: 0 }]), { token: alice, key }),
+      400,
+      'invalid_request',
+    );
+    expectProblem(
+      await harness.placeOrder(withItems([{ sku: 'NOPE-001', quantity: 1 }]), { token: alice, key }),
+      422,
+      'invalid_order',
+    );
     const accepted = await harness.placeOrder(valid(), { token: alice, key });
     expect(accepted.status).toBe(202);
     expect((await harness.waitForTerminal(accepted.body.orderId, alice)).status).toBe('CONFIRMED');
@@ -233,7 +323,10 @@ describe('bad input changes nothing', () => {
     });
     expect(created.status).toBe(201);
     const before = await snapshot();
-    const response = await harness.placeOrder(withItems([{ sku: 'RETIRED-001', quantity: 1 }]), { token: alice, key: newKey() });
+    const response = await harness.placeOrder(withItems([{ sku: 'RETIRED-001', quantity: 1 }]), {
+      token: alice,
+      key: newKey(),
+    });
     expectProblem(response, 422, 'invalid_order');
     expect(await snapshot()).toEqual(before);
   });
@@ -243,9 +336,16 @@ describe('cancelling', () => {
   it('a CONFIRMED order → 202, ends CANCELLED, refunded in full, stock back where it was', async () => {
     const initial = await harness.stockOf('GLOBE-001');
     const order = await placeConfirmed('GLOBE-001', 2);
-    expect(await harness.stockOf('GLOBE-001')).toEqual({ ...initial, available: initial.available - 2, sold: initial.sold + 2 });
+    expect(await harness.stockOf('GLOBE-001')).toEqual({
+      ...initial,
+      available: initial.available - 2,
+      sold: initial.sold + 2,
+    });
 
-    const response = await harness.request<OrderView>(`/orders/${order.orderId}/cancel`, { method: 'POST', token: alice });
+    const response = await harness.request<OrderView>(`/orders/${order.orderId}/cancel`, {
+      method: 'POST',
+      token: alice,
+    });
     expect(response.status).toBe(202);
     expect(response.body).toMatchObject({ orderId: order.orderId, cancelRequested: true });
 
@@ -268,7 +368,10 @@ describe('cancelling', () => {
     expect(first.status).toBe(202);
     expect(second.status).toBe(202);
     expect((await harness.waitForTerminal(order.orderId, alice)).status).toBe('CANCELLED');
-    const third = await harness.request<OrderView>(`/orders/${order.orderId}/cancel`, { method: 'POST', token: alice });
+    const third = await harness.request<OrderView>(`/orders/${order.orderId}/cancel`, {
+      method: 'POST',
+      token: alice,
+    });
     expect(third.status).toBe(202);
     expect(third.body.status).toBe('CANCELLED');
     const ledger = await harness.payments.ledger(order.orderId);
@@ -276,28 +379,50 @@ describe('cancelling', () => {
     const runs = (await listAll<{ name: string }>(harness, '/admin/executions', admin)).filter((execution) =>
       execution.name.startsWith(order.orderId),
     );
-    expect(runs.map((execution) => execution.name).sort()).toEqual([order.orderId, `${order.orderId}-cancel`]);
+    expect(runs.map((execution) => execution.name).sort()).toEqual([
+      order.orderId,
+      `${order.orderId}-cancel`,
+    ]);
   });
 
   it('after the admin shipped it → 409, and the order stays shipped and charged', async () => {
     const order = await placeConfirmed('PEN-001');
-    const shipped = await harness.request<OrderView>(`/admin/orders/${order.orderId}/ship`, { method: 'POST', token: admin });
+    const shipped = await harness.request<OrderView>(`/admin/orders/${order.orderId}/ship`, {
+      method: 'POST',
+      token: admin,
+    });
     expect(shipped.status).toBe(200);
     expect(shipped.body.shipment?.status).toBe('SHIPPED');
     const stockAfterShip = await harness.stockOf('PEN-001');
 
-    const response = await harness.request(`/orders/${order.orderId}/cancel`, { method: 'POST', token: alice });
+    const response = await harness.request(`/orders/${order.orderId}/cancel`, {
+      method: 'POST',
+      token: alice,
+    });
     expectProblem(response, 409, 'order_not_cancellable');
     const after = await harness.getOrder(order.orderId, alice);
-    expect(after).toMatchObject({ status: 'CONFIRMED', cancelRequested: false, shipment: { status: 'SHIPPED' } });
-    expect((await harness.payments.ledger(order.orderId)).map((entry) => entry.type)).toEqual(['authorization', 'capture']);
+    expect(after).toMatchObject({
+      status: 'CONFIRMED',
+      cancelRequested: false,
+      shipment: { status: 'SHIPPED' },
+    });
+    expect((await harness.payments.ledger(order.orderId)).map((entry) => entry.type)).toEqual([
+      'authorization',
+      'capture',
+    ]);
     expect(await harness.stockOf('PEN-001')).toEqual(stockAfterShip);
   });
 
   it('shipping twice is idempotent; shipping an unknown order is 404', async () => {
     const order = await placeConfirmed('PEN-001');
-    const first = await harness.request<OrderView>(`/admin/orders/${order.orderId}/ship`, { method: 'POST', token: admin });
-    const second = await harness.request<OrderView>(`/admin/orders/${order.orderId}/ship`, { method: 'POST', token: admin });
+    const first = await harness.request<OrderView>(`/admin/orders/${order.orderId}/ship`, {
+      method: 'POST',
+      token: admin,
+    });
+    const second = await harness.request<OrderView>(`/admin/orders/${order.orderId}/ship`, {
+      method: 'POST',
+      token: admin,
+    });
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(second.body.timeline.filter((entry) => entry.type === 'SHIPPED')).toHaveLength(1);
     expectProblem(
@@ -309,23 +434,42 @@ describe('cancelling', () => {
 
   it("someone else's order → 404, and it is not cancelled", async () => {
     const order = await placeConfirmed('MUG-001');
-    expectProblem(await harness.request(`/orders/${order.orderId}/cancel`, { method: 'POST', token: bob }), 404, 'order_not_found');
+    expectProblem(
+      await harness.request(`/orders/${order.orderId}/cancel`, { method: 'POST', token: bob }),
+      404,
+      'order_not_found',
+    );
     const after = await harness.getOrder(order.orderId, alice);
     expect(after).toMatchObject({ status: 'CONFIRMED', cancelRequested: false });
-    expect((await harness.payments.ledger(order.orderId)).some((entry) => entry.type === 'refund')).toBe(false);
+    expect((await harness.payments.ledger(order.orderId)).some((entry) => entry.type === 'refund')).toBe(
+      false,
+    );
   });
 
   it('a FAILED order → 409, and a cancelled order cannot be shipped (409)', async () => {
-    const placed = await harness.placeOrder(orderBody({ paymentMethod: 'pm_card_chargeDeclined' }), { token: alice, key: newKey() });
+    const placed = await harness.placeOrder(orderBody({ paymentMethod: 'pm_card_chargeDeclined' }), {
+      token: alice,
+      key: newKey(),
+    });
     const failed = await harness.waitForTerminal(placed.body.orderId, alice);
     expect(failed.status).toBe('FAILED');
-    expectProblem(await harness.request(`/orders/${failed.orderId}/cancel`, { method: 'POST', token: alice }), 409, 'order_not_cancellable');
-    expectProblem(await harness.request(`/admin/orders/${failed.orderId}/ship`, { method: 'POST', token: admin }), 409, 'order_not_shippable');
+    expectProblem(
+      await harness.request(`/orders/${failed.orderId}/cancel`, { method: 'POST', token: alice }),
+      409,
+      'order_not_cancellable',
+    );
+    expectProblem(
+      await harness.request(`/admin/orders/${failed.orderId}/ship`, { method: 'POST', token: admin }),
+      409,
+      'order_not_shippable',
+    );
   });
 
   it('an admin may cancel any order', async () => {
     const order = await placeConfirmed('NOTE-001');
-    expect((await harness.request(`/orders/${order.orderId}/cancel`, { method: 'POST', token: admin })).status).toBe(202);
+    expect(
+      (await harness.request(`/orders/${order.orderId}/cancel`, { method: 'POST', token: admin })).status,
+    ).toBe(202);
     expect((await harness.waitForTerminal(order.orderId, alice)).status).toBe('CANCELLED');
   });
 });

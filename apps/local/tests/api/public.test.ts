@@ -7,7 +7,12 @@ interface ProductView {
   sku: string;
   name: string;
   priceMinor: number;
-  stock: { available: number; reserved: number; sold: number; byRegion: Array<{ region: string; available: number }> };
+  stock: {
+    available: number;
+    reserved: number;
+    sold: number;
+    byRegion: Array<{ region: string; available: number }>;
+  };
 }
 interface ProductPage {
   items: ProductView[];
@@ -25,9 +30,11 @@ afterAll(async () => {
 
 describe('health', () => {
   it('answers 200 ok with the region, uncached, and with the region header', async () => {
-    const response = await harness.request<{ status: string; region: string; checks: Record<string, { status: string }> }>(
-      '/health',
-    );
+    const response = await harness.request<{
+      status: string;
+      region: string;
+      checks: Record<string, { status: string }>;
+    }>('/health');
     expect(response.status).toBe(200);
     expect(response.headers.get('x-meridian-region')).toBe('us-east-1');
     expect(response.headers.get('cache-control')).toBe('no-store');
@@ -88,7 +95,11 @@ describe('products', () => {
 
   it.each([
     ['a garbage cursor', '/products?cursor=not-a-cursor', 'invalid_cursor'],
-    ['a base64 cursor of junk', `/products?cursor=${Buffer.from('{"pk":"x"}').toString('base64url')}`, 'invalid_cursor'],
+    [
+      'a base64 cursor of junk',
+      `/products?cursor=${Buffer.from('{"pk":"x"}').toString('base64url')}`,
+      'invalid_cursor',
+    ],
     ['limit 0', '/products?limit=0', 'invalid_request'],
     ['limit 101', '/products?limit=101', 'invalid_request'],
     ['a non-numeric limit', '/products?limit=ten', 'invalid_request'],
@@ -115,8 +126,20 @@ describe('OpenAPI document', () => {
   interface OpenApiDoc {
     openapi: string;
     servers: Array<{ url: string }>;
-    paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean }>; responses: Record<string, { content?: Record<string, unknown> }> }>>;
-    components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme: string }> };
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: Array<{ name: string; in: string; required?: boolean }>;
+          responses: Record<string, { content?: Record<string, unknown> }>;
+        }
+      >
+    >;
+    components: {
+      schemas: Record<string, unknown>;
+      securitySchemes: Record<string, { type: string; scheme: string }>;
+    };
   }
 
   const ROUTES: Record<string, string[]> = {
@@ -161,12 +184,16 @@ describe('OpenAPI document', () => {
   });
 
   it('has the shared components and the bearer scheme', () => {
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['Problem', 'Order', 'PlaceOrderRequest', 'Product']));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['Problem', 'Order', 'PlaceOrderRequest', 'Product']),
+    );
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
   it('requires the Idempotency-Key header on POST /orders', () => {
-    const parameter = doc.paths['/orders']?.post?.parameters?.find((p) => p.name.toLowerCase() === 'idempotency-key');
+    const parameter = doc.paths['/orders']?.post?.parameters?.find(
+      (p) => p.name.toLowerCase() === 'idempotency-key',
+    );
     expect(parameter).toMatchObject({ in: 'header', required: true });
   });
 
@@ -177,7 +204,9 @@ describe('OpenAPI document', () => {
         const errors = Object.entries(operation.responses).filter(([status]) => /^[45]/.test(status));
         expect(errors.length, `${method} ${path}`).toBeGreaterThan(0);
         for (const [status, response] of errors) {
-          expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual(['application/problem+json']);
+          expect(Object.keys(response.content ?? {}), `${method} ${path} ${status}`).toEqual([
+            'application/problem+json',
+          ]);
         }
       }
     }

@@ -23,6 +23,8 @@ export function startProcess(
 ): ChildProcess & { output: string[] } {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/local/src', entry)], {
     env: { ...process.env, ...env },
+    // `--import tsx` resolves from the working directory, so children always start in the repository.
+    cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   }) as ChildProcess & { output: string[] };
   child.output = [];

@@ -4,8 +4,8 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { serve } from '@hono/node-server';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { serve } from '@hono/node-server';
 import { LocalIssuer } from '../../src/auth/local-issuer';
 import { seedDemoCatalog } from '../../src/catalog/demo-catalog';
 import type { ChaosConfig } from '../../src/payment-simulator/app';
@@ -217,15 +217,24 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
         body = JSON.stringify(opts.json);
       }
       const url = path.startsWith('http') ? path : `${baseUrl}${path}`;
-      const response = await fetch(url, { method: opts.method ?? (body === undefined ? 'GET' : 'POST'), headers, body });
+      const response = await fetch(url, {
+        method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        body,
+      });
       const text = await response.text();
       const isJson = /json/.test(response.headers.get('content-type') ?? '');
-      return { status: response.status, headers: response.headers, body: (isJson && text ? JSON.parse(text) : text) as T };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (isJson && text ? JSON.parse(text) : text) as T,
+      };
     };
 
     const getOrder = async (orderId: string, token: string): Promise<OrderView> => {
       const response = await request<OrderView>(`/orders/${encodeURIComponent(orderId)}`, { token });
-      if (response.status !== 200) throw new Error(`GET order ${orderId}: ${response.status} ${JSON.stringify(response.body)}`);
+      if (response.status !== 200)
+        throw new Error(`GET order ${orderId}: ${response.status} ${JSON.stringify(response.body)}`);
       return response.body;
     };
 
@@ -239,7 +248,9 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
       payments: {
         url: simulator.url,
         async ledger(orderId) {
-          const response = await fetch(`${simulator.url}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`);
+          const response = await fetch(
+            `${simulator.url}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`,
+          );
           if (!response.ok) throw new Error(`ledger: HTTP ${response.status}`);
           return ((await response.json()) as { data: LedgerEntry[] }).data;
         },

@@ -29,7 +29,9 @@ export function toStoreError(error: unknown, keys: readonly ItemKey[] = []): unk
         key ? `${key.pk}/${key.sk} is not in the expected state` : 'an item is not in the expected state',
       );
     }
-    if (reasons.some((reason) => reason.Code !== undefined && TRANSIENT_CANCELLATION_CODES.has(reason.Code))) {
+    if (
+      reasons.some((reason) => reason.Code !== undefined && TRANSIENT_CANCELLATION_CODES.has(reason.Code))
+    ) {
       return new TransientError(`DynamoDB transaction cancelled: ${reasonCodes(reasons)}`);
     }
     return error;

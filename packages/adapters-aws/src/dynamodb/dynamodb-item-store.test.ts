@@ -3,7 +3,7 @@ import {
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionFailedError, InvalidCursorError, type ItemWrite, TransientError } from '@meridian/domain';
+import { ConditionFailedError, type ItemWrite, TransientError } from '@meridian/domain';
 import { describe, expect, it } from 'vitest';
 import { fakeAwsClient, noSleep, type Respond, scripted } from '../testing/fake-aws-client';
 import { sampleEvent } from '../testing/sample-event';
@@ -47,7 +47,13 @@ describe('DynamoDbItemStore.transact', () => {
   it('builds conditional puts, a versioned update and the outbox rows in one TransactWriteItems', async () => {
     const { store, sent } = storeWith(scripted({}));
     const writes: ItemWrite[] = [
-      { pk: 'ORDER#a', sk: 'ORDER', data: { status: 'PENDING', note: undefined }, expect: 'absent', gsi1: { pk: 'C#1', sk: 't#a' } },
+      {
+        pk: 'ORDER#a',
+        sk: 'ORDER',
+        data: { status: 'PENDING', note: undefined },
+        expect: 'absent',
+        gsi1: { pk: 'C#1', sk: 't#a' },
+      },
       { pk: 'ORDER#b', sk: 'ORDER', data: { status: 'CONFIRMED' }, expect: 3 },
       { pk: 'STOCK#x', sk: 'ALLOTMENT#eu-west-1', data: { available: 4 }, gsi2: { pk: 'STOCK', sk: 'x' } },
     ];
@@ -55,7 +61,10 @@ describe('DynamoDbItemStore.transact', () => {
     await store.transact(writes, [sampleEvent('evt-1')]);
 
     expect(sent).toHaveLength(1);
-    const input = sent[0]?.input as { TransactItems: Array<Record<string, Record<string, unknown>>>; ClientRequestToken: string };
+    const input = sent[0]?.input as {
+      TransactItems: Array<Record<string, Record<string, unknown>>>;
+      ClientRequestToken: string;
+    };
     expect(input.ClientRequestToken).toBe('token-1');
     const [created, updated, upserted, outbox] = input.TransactItems;
     expect(created?.Put).toEqual({
@@ -78,7 +87,11 @@ describe('DynamoDbItemStore.transact', () => {
     expect(upserted?.Update?.UpdateExpression).toBe(
       'SET #data = :data, #updatedAt = :now, #writerRegion = :region, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk ADD #version :one REMOVE #gsi1pk, #gsi1sk',
     );
-    expect(upserted?.Update?.ExpressionAttributeValues).toMatchObject({ ':one': 1, ':data': { available: 4 }, ':gsi2sk': 'x' });
+    expect(upserted?.Update?.ExpressionAttributeValues).toMatchObject({
+      ':one': 1,
+      ':data': { available: 4 },
+      ':gsi2sk': 'x',
+    });
     expect(upserted?.Update?.ConditionExpression).toBeUndefined();
     expect(outbox?.Put).toEqual({
       TableName: 'meridian',
@@ -120,7 +133,11 @@ describe('DynamoDbItemStore.transact', () => {
 
   it('refuses a transaction over 100 items or writing one item twice, without calling DynamoDB', async () => {
     const { store, sent } = storeWith(scripted());
-    const writes: ItemWrite[] = Array.from({ length: 95 }, (_, i) => ({ pk: `ORDER#${i}`, sk: 'ORDER', data: {} }));
+    const writes: ItemWrite[] = Array.from({ length: 95 }, (_, i) => ({
+      pk: `ORDER#${i}`,
+      sk: 'ORDER',
+      data: {},
+    }));
     const events = Array.from({ length: 6 }, (_, i) => sampleEvent(`evt-${i}`));
     const twice: ItemWrite[] = [
       { pk: 'ORDER#a', sk: 'ORDER', data: {} },
@@ -143,13 +160,18 @@ describe('DynamoDbItemStore reads', () => {
 
     expect(found).toEqual({ pk: 'ORDER#a', sk: 'ORDER', data: { orderId: 'ORDER#a' }, version: 7 });
     expect(missing).toBeUndefined();
-    expect(sent[0]?.input).toEqual({ TableName: 'meridian', Key: { pk: 'ORDER#a', sk: 'ORDER' }, ConsistentRead: true });
+    expect(sent[0]?.input).toEqual({
+      TableName: 'meridian',
+      Key: { pk: 'ORDER#a', sk: 'ORDER' },
+      ConsistentRead: true,
+    });
   });
 
   it('getMany fetches in chunks of 100, retries unprocessed keys and answers in the caller order', async () => {
     const keys = Array.from({ length: 150 }, (_, i) => ({ pk: `ORDER#${i}`, sk: 'ORDER' }));
     const respond: Respond = (command) => {
-      const request = (command.input.RequestItems as Record<string, { Keys: Array<{ pk: string }> }>).meridian;
+      const request = (command.input.RequestItems as Record<string, { Keys: Array<{ pk: string }> }>)
+        .meridian;
       const asked = request?.Keys ?? [];
       // DynamoDB leaves ORDER#0 unprocessed once and answers the rest in reverse order.
       const leave = asked.length === 100 ? asked.filter((key) => key.pk === 'ORDER#0') : [];
@@ -163,15 +185,21 @@ describe('DynamoDbItemStore reads', () => {
 
     const items = await store.getMany([...keys, { pk: 'ORDER#3', sk: 'ORDER' }]);
 
-    expect(sent.map((command) => (command.input.RequestItems as Record<string, { Keys: unknown[] }>).meridian?.Keys.length)).toEqual([
-      100, 1, 50,
-    ]);
+    expect(
+      sent.map(
+        (command) =>
+          (command.input.RequestItems as Record<string, { Keys: unknown[] }>).meridian?.Keys.length,
+      ),
+    ).toEqual([100, 1, 50]);
     expect(items.map((item) => item.pk)).toEqual([...keys.slice(0, 149).map((key) => key.pk), 'ORDER#3']);
   });
 
   it('getMany gives up with TransientError when keys stay unprocessed', async () => {
     const { store, sent } = storeWith(
-      () => ({ Responses: { meridian: [] }, UnprocessedKeys: { meridian: { Keys: [{ pk: 'ORDER#1', sk: 'ORDER' }] } } }),
+      () => ({
+        Responses: { meridian: [] },
+        UnprocessedKeys: { meridian: { Keys: [{ pk: 'ORDER#1', sk: 'ORDER' }] } },
+      }),
       3,
     );
 
@@ -182,7 +210,10 @@ describe('DynamoDbItemStore reads', () => {
   it('queryPartition follows LastEvaluatedKey and filters by sort-key prefix', async () => {
     const { store, sent } = storeWith(
       scripted(
-        { Items: [entity('STOCK#x', 1, { sk: 'ALLOTMENT#eu-west-1' })], LastEvaluatedKey: { pk: 'STOCK#x', sk: 'ALLOTMENT#eu-west-1' } },
+        {
+          Items: [entity('STOCK#x', 1, { sk: 'ALLOTMENT#eu-west-1' })],
+          LastEvaluatedKey: { pk: 'STOCK#x', sk: 'ALLOTMENT#eu-west-1' },
+        },
         { Items: [entity('STOCK#x', 2, { sk: 'ALLOTMENT#us-east-1' })] },
       ),
     );

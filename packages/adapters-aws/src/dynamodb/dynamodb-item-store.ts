@@ -83,7 +83,8 @@ export class DynamoDbItemStore implements ItemStore {
     const unique = [...new Map(keys.map((key) => [keyId(key), key])).values()];
     const found = new Map<string, StoredItem>();
     for (let start = 0; start < unique.length; start += BATCH_GET_SIZE) {
-      for (const item of await this.batchGet(unique.slice(start, start + BATCH_GET_SIZE))) found.set(keyId(item), item);
+      for (const item of await this.batchGet(unique.slice(start, start + BATCH_GET_SIZE)))
+        found.set(keyId(item), item);
     }
     return keys.flatMap((key) => {
       const item = found.get(keyId(key));
@@ -105,7 +106,9 @@ export class DynamoDbItemStore implements ItemStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.call(() =>
-        this.client.send(new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) })),
+        this.client.send(
+          new QueryCommand({ ...input, ...(startKey ? { ExclusiveStartKey: startKey } : {}) }),
+        ),
       );
       for (const item of page.Items ?? []) items.push(toStoredItem(item));
       startKey = page.LastEvaluatedKey;
@@ -114,10 +117,14 @@ export class DynamoDbItemStore implements ItemStore {
   }
 
   async queryIndex(index: IndexName, pk: string, options: PageRequest): Promise<Page<StoredItem>> {
-    const limit = Number.isFinite(options.limit) ? Math.min(Math.max(1, Math.trunc(options.limit)), MAX_PAGE) : MAX_PAGE;
+    const limit = Number.isFinite(options.limit)
+      ? Math.min(Math.max(1, Math.trunc(options.limit)), MAX_PAGE)
+      : MAX_PAGE;
     const attrs = indexKeyAttributes(index);
     let startKey: Record<string, unknown> | undefined =
-      options.cursor === undefined ? undefined : exclusiveStartKey(index, pk, decodeIndexCursor(options.cursor));
+      options.cursor === undefined
+        ? undefined
+        : exclusiveStartKey(index, pk, decodeIndexCursor(options.cursor));
     // One item beyond the page tells whether another page exists (no empty last page, as in SQLite); a
     // response may also stop early at 1 MB, so keep reading until the page is full or the index ends.
     const rows: Record<string, unknown>[] = [];
@@ -176,7 +183,9 @@ export class DynamoDbItemStore implements ItemStore {
     let pending: Record<string, unknown>[] = keys.map((key) => ({ [ATTR.pk]: key.pk, [ATTR.sk]: key.sk }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt >= this.maxBatchGetAttempts) {
-        throw new TransientError(`DynamoDB left ${pending.length} keys unprocessed after ${attempt} attempts`);
+        throw new TransientError(
+          `DynamoDB left ${pending.length} keys unprocessed after ${attempt} attempts`,
+        );
       }
       if (attempt > 0) await this.sleep(backoffDelay(attempt));
       const request = { [this.tableName]: { Keys: pending, ConsistentRead: true } };

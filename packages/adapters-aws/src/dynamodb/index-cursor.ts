@@ -17,7 +17,11 @@ export function decodeIndexCursor(cursor: string): IndexPosition {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     // DynamoDB rejects empty key strings, so an empty part can only be a forged cursor.
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === 'string' && part !== '')) {
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === 3 &&
+      parsed.every((part) => typeof part === 'string' && part !== '')
+    ) {
       const [indexSk, pk, sk] = parsed as [string, string, string];
       return { indexSk, pk, sk };
     }
@@ -28,9 +32,18 @@ export function decodeIndexCursor(cursor: string): IndexPosition {
 }
 
 /** A GSI query's ExclusiveStartKey is the index key plus the table key of the last item returned. */
-export function exclusiveStartKey(index: IndexName, indexPk: string, position: IndexPosition): Record<string, string> {
+export function exclusiveStartKey(
+  index: IndexName,
+  indexPk: string,
+  position: IndexPosition,
+): Record<string, string> {
   const attrs = indexKeyAttributes(index);
-  return { [ATTR.pk]: position.pk, [ATTR.sk]: position.sk, [attrs.pk]: indexPk, [attrs.sk]: position.indexSk };
+  return {
+    [ATTR.pk]: position.pk,
+    [ATTR.sk]: position.sk,
+    [attrs.pk]: indexPk,
+    [attrs.sk]: position.indexSk,
+  };
 }
 
 /** The position of an item read from the index (projection ALL, so its keys are all present). */

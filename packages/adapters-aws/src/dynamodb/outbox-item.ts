@@ -13,7 +13,11 @@ export const OUTBOX_TTL_SECONDS = 24 * 60 * 60;
  * The outbox row of one event, written in the same TransactWriteItems as the state change it announces.
  * `originRegion` lets the stream publisher of each region skip the copies the global table replicates in.
  */
-export function outboxItem(event: EventEnvelope, originRegion: string, nowMs: number): Record<string, unknown> {
+export function outboxItem(
+  event: EventEnvelope,
+  originRegion: string,
+  nowMs: number,
+): Record<string, unknown> {
   return {
     [ATTR.pk]: `${OUTBOX_PK_PREFIX}${event.id}`,
     [ATTR.sk]: OUTBOX_SK,

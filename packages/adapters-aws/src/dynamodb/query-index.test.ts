@@ -7,7 +7,13 @@ import { decodeIndexCursor, encodeIndexCursor } from './index-cursor';
 
 function storeWith(respond: Respond) {
   const { client, sent } = fakeAwsClient<DynamoDBDocumentClient>(respond);
-  const store = new DynamoDbItemStore({ client, tableName: 'meridian', region: 'eu-west-1', clock: { now: () => 0 }, sleep: noSleep });
+  const store = new DynamoDbItemStore({
+    client,
+    tableName: 'meridian',
+    region: 'eu-west-1',
+    clock: { now: () => 0 },
+    sleep: noSleep,
+  });
   return { store, sent };
 }
 
@@ -26,10 +32,16 @@ function validationError(message: string): Error {
 
 describe('DynamoDbItemStore.queryIndex', () => {
   it('returns a cursor only when another page exists, and resumes from it', async () => {
-    const { store, sent } = storeWith(scripted({ Items: [indexed(1), indexed(2), indexed(3)] }, { Items: [indexed(3)] }));
+    const { store, sent } = storeWith(
+      scripted({ Items: [indexed(1), indexed(2), indexed(3)] }, { Items: [indexed(3)] }),
+    );
 
     const first = await store.queryIndex('gsi2', 'ORDERS', { limit: 2, descending: true });
-    const second = await store.queryIndex('gsi2', 'ORDERS', { limit: 2, descending: true, cursor: first.nextCursor });
+    const second = await store.queryIndex('gsi2', 'ORDERS', {
+      limit: 2,
+      descending: true,
+      cursor: first.nextCursor,
+    });
 
     expect(first.items.map((item) => item.pk)).toEqual(['ORDER#1', 'ORDER#2']);
     expect(first.nextCursor).toBeDefined();
@@ -53,7 +65,10 @@ describe('DynamoDbItemStore.queryIndex', () => {
 
   it('keeps reading when DynamoDB stops a page early at 1 MB', async () => {
     const { store, sent } = storeWith(
-      scripted({ Items: [indexed(1)], LastEvaluatedKey: { pk: 'ORDER#1' } }, { Items: [indexed(2), indexed(3)] }),
+      scripted(
+        { Items: [indexed(1)], LastEvaluatedKey: { pk: 'ORDER#1' } },
+        { Items: [indexed(2), indexed(3)] },
+      ),
     );
 
     const page = await store.queryIndex('gsi2', 'ORDERS', { limit: 5 });
@@ -76,8 +91,12 @@ describe('DynamoDbItemStore.queryIndex', () => {
     const { store, sent } = storeWith(scripted());
     const forged = Buffer.from(JSON.stringify(['only-two', 'parts'])).toString('base64url');
 
-    await expect(store.queryIndex('gsi2', 'ORDERS', { limit: 5, cursor: 'not json!' })).rejects.toBeInstanceOf(InvalidCursorError);
-    await expect(store.queryIndex('gsi2', 'ORDERS', { limit: 5, cursor: forged })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(
+      store.queryIndex('gsi2', 'ORDERS', { limit: 5, cursor: 'not json!' }),
+    ).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.queryIndex('gsi2', 'ORDERS', { limit: 5, cursor: forged })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
     expect(sent).toHaveLength(0);
   });
 
@@ -85,7 +104,9 @@ describe('DynamoDbItemStore.queryIndex', () => {
     const { store } = storeWith(scripted(validationError('The provided starting key is invalid')));
     const cursor = encodeIndexCursor({ indexSk: 'x', pk: 'ORDER#1', sk: 'ORDER' });
 
-    await expect(store.queryIndex('gsi1', 'CUSTOMER#c', { limit: 5, cursor })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(store.queryIndex('gsi1', 'CUSTOMER#c', { limit: 5, cursor })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
   });
 
   it('encodes cursors as opaque base64url that decode to the same position', () => {

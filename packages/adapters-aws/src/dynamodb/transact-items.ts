@@ -1,8 +1,8 @@
 import type { TransactWriteItem } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { IndexName, ItemWrite } from '@meridian/domain';
-import { outboxItem } from './outbox-item';
 import { asJsonMap } from '../shared/json';
+import { outboxItem } from './outbox-item';
 import { ATTR, indexKeyAttributes, MAX_TRANSACTION_ITEMS } from './table-layout';
 
 export interface TransactContext {
@@ -44,12 +44,17 @@ export function buildTransactItems(
   const seen = new Set<string>();
   for (const write of writes) {
     const key = JSON.stringify([write.pk, write.sk]);
-    if (seen.has(key)) throw new InvalidTransactionError(`${write.pk}/${write.sk} is written twice in one transaction`);
+    if (seen.has(key))
+      throw new InvalidTransactionError(`${write.pk}/${write.sk} is written twice in one transaction`);
     seen.add(key);
   }
   return [
-    ...writes.map((write) => (write.expect === undefined ? updateItem(write, context) : putItem(write, context))),
-    ...events.map((event) => ({ Put: { TableName: context.tableName, Item: outboxItem(event, context.region, context.nowMs) } })),
+    ...writes.map((write) =>
+      write.expect === undefined ? updateItem(write, context) : putItem(write, context),
+    ),
+    ...events.map((event) => ({
+      Put: { TableName: context.tableName, Item: outboxItem(event, context.region, context.nowMs) },
+    })),
   ];
 }
 
@@ -70,7 +75,9 @@ function putItem(write: ItemWrite, context: TransactContext): TransactWriteItem 
     item[attrs.sk] = key.sk;
   }
   if (write.expect === 'absent') {
-    return { Put: { TableName: context.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+    return {
+      Put: { TableName: context.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+    };
   }
   return {
     Put: {

@@ -45,10 +45,13 @@ export function entrySize(entry: PutEventsRequestEntry): number {
  * stays the origin region, because forwarding between buses keeps it.
  */
 export function fromEventBridgeEvent(event: unknown): EventEnvelope {
-  if (!isRecord(event) || !isRecord(event.detail)) throw new Error('not an EventBridge event: no detail object');
+  if (!isRecord(event) || !isRecord(event.detail))
+    throw new Error('not an EventBridge event: no detail object');
   const { [EVENT_ID_FIELD]: eventId, ...detail } = event.detail;
   if (typeof eventId !== 'string' || eventId === '') {
-    throw new Error(`event ${String(event.id)} carries no detail.${EVENT_ID_FIELD}: it was not published by Meridian`);
+    throw new Error(
+      `event ${String(event.id)} carries no detail.${EVENT_ID_FIELD}: it was not published by Meridian`,
+    );
   }
   return eventEnvelopeSchema.parse({ ...event, id: eventId, detail });
 }

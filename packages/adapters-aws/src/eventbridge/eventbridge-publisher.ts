@@ -1,4 +1,8 @@
-import { type EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  type EventBridgeClient,
+  PutEventsCommand,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { EventEnvelope } from '@meridian/contracts';
 import { describeError, errorName } from '../shared/aws-errors';
 import { backoffDelay, realSleep, type Sleep } from '../shared/retry';
@@ -59,7 +63,11 @@ export class EventBridgePublisher {
       }
       const size = entrySize(entry);
       if (size > MAX_PUT_EVENTS_BYTES) {
-        failed.push({ event, errorCode: 'EntryTooLarge', errorMessage: `entry is ${size} bytes, over 256 KB` });
+        failed.push({
+          event,
+          errorCode: 'EntryTooLarge',
+          errorMessage: `entry is ${size} bytes, over 256 KB`,
+        });
       } else {
         sendable.push({ event, entry, size });
       }
@@ -81,7 +89,9 @@ export class EventBridgePublisher {
     const failures: FailedPublication[] = [];
     let pending = batch;
     for (let attempt = 1; ; attempt++) {
-      const response = await this.options.client.send(new PutEventsCommand({ Entries: pending.map((p) => p.entry) }));
+      const response = await this.options.client.send(
+        new PutEventsCommand({ Entries: pending.map((p) => p.entry) }),
+      );
       if (!response.FailedEntryCount) return failures;
       // Result entries are positional: the i-th result belongs to the i-th request entry.
       const retry: Array<(typeof pending)[number]> = [];
@@ -89,7 +99,12 @@ export class EventBridgePublisher {
         const result = response.Entries?.[i];
         if (!result?.ErrorCode) return;
         if (RETRYABLE_ENTRY_ERRORS.has(result.ErrorCode) && attempt < this.maxAttempts) retry.push(item);
-        else failures.push({ event: item.event, errorCode: result.ErrorCode, errorMessage: result.ErrorMessage ?? '' });
+        else
+          failures.push({
+            event: item.event,
+            errorCode: result.ErrorCode,
+            errorMessage: result.ErrorMessage ?? '',
+          });
       });
       if (retry.length === 0) return failures;
       pending = retry;

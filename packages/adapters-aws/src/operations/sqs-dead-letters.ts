@@ -7,9 +7,15 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { EventEnvelope } from '@meridian/contracts';
-import { type DeadLetterView, InvalidCursorError, type Page, type PageRequest, TransientError } from '@meridian/domain';
-import type { PublishResult } from '../eventbridge/eventbridge-publisher';
+import {
+  type DeadLetterView,
+  InvalidCursorError,
+  type Page,
+  type PageRequest,
+  TransientError,
+} from '@meridian/domain';
 import { fromEventBridgeEvent } from '../eventbridge/event-entry';
+import type { PublishResult } from '../eventbridge/eventbridge-publisher';
 import { isRecord, parseJsonOrUndefined } from '../shared/json';
 
 const MAX_PAGE = 200;
@@ -49,7 +55,10 @@ export class SqsDeadLetters {
     const entries = await Promise.all(
       this.options.queueUrls.map(async (queueUrl) => {
         const result = await this.options.client.send(
-          new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages'],
+          }),
         );
         return [queueUrl, Number(result.Attributes?.ApproximateNumberOfMessages ?? 0)] as const;
       }),
@@ -59,17 +68,24 @@ export class SqsDeadLetters {
 
   async list(page: PageRequest): Promise<Page<DeadLetterView>> {
     if (page.cursor !== undefined) throw new InvalidCursorError();
-    const limit = Number.isFinite(page.limit) ? Math.min(Math.max(1, Math.trunc(page.limit)), MAX_PAGE) : MAX_PAGE;
+    const limit = Number.isFinite(page.limit)
+      ? Math.min(Math.max(1, Math.trunc(page.limit)), MAX_PAGE)
+      : MAX_PAGE;
     const depths = await this.depths();
     const found = new Map<string, DeadLetterView>();
     for (const queueUrl of this.options.queueUrls) {
       const depth = depths.get(queueUrl) ?? 0;
       // Stop at the reported depth or when a read brings nothing new (the same messages come back).
-      for (let read = 0; depth > 0 && found.size < limit && read < Math.ceil(depth / RECEIVE_BATCH) + 2; read++) {
+      for (
+        let read = 0;
+        depth > 0 && found.size < limit && read < Math.ceil(depth / RECEIVE_BATCH) + 2;
+        read++
+      ) {
         const messages = await this.receive(queueUrl, Math.min(RECEIVE_BATCH, limit - found.size), 0);
         const fresh = messages.filter((message) => message.MessageId && !found.has(message.MessageId));
         if (fresh.length === 0) break;
-        for (const message of fresh) found.set(message.MessageId as string, toDeadLetterView(queueUrl, message));
+        for (const message of fresh)
+          found.set(message.MessageId as string, toDeadLetterView(queueUrl, message));
       }
     }
     return { items: [...found.values()] };
@@ -87,7 +103,9 @@ export class SqsDeadLetters {
           passedOver.push(...messages.filter((message) => message !== match));
           if (!match) continue;
           if ((await this.redriveMessages(queueUrl, [match])) === 0) {
-            throw new TransientError(`dead letter ${id} could not be put back on the bus; it stays in the queue`);
+            throw new TransientError(
+              `dead letter ${id} could not be put back on the bus; it stays in the queue`,
+            );
           }
           return true;
         }
@@ -140,7 +158,11 @@ export class SqsDeadLetters {
       await this.options.client.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: queueUrl,
-          Entries: chunk.map((message, i) => ({ Id: String(i), ReceiptHandle: message.ReceiptHandle, VisibilityTimeout: 0 })),
+          Entries: chunk.map((message, i) => ({
+            Id: String(i),
+            ReceiptHandle: message.ReceiptHandle,
+            VisibilityTimeout: 0,
+          })),
         }),
       );
     }

@@ -1,6 +1,6 @@
 import {
-  type DescribeExecutionCommandOutput,
   DescribeExecutionCommand,
+  type DescribeExecutionCommandOutput,
   type ExecutionStatus,
   GetExecutionHistoryCommand,
   type HistoryEvent,
@@ -8,7 +8,13 @@ import {
   type ListExecutionsCommandOutput,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { type ExecutionEventView, type ExecutionView, InvalidCursorError, type Page, type PageRequest } from '@meridian/domain';
+import {
+  type ExecutionEventView,
+  type ExecutionView,
+  InvalidCursorError,
+  type Page,
+  type PageRequest,
+} from '@meridian/domain';
 import { errorName } from '../shared/aws-errors';
 import { mapWithConcurrency } from '../shared/concurrency';
 import { isRecord, parseJsonOrUndefined } from '../shared/json';
@@ -29,7 +35,9 @@ export class StepFunctionsExecutions {
   constructor(private readonly options: { client: SFNClient; stateMachineArn: string }) {}
 
   async list(page: PageRequest & { status?: ExecutionView['status'] }): Promise<Page<ExecutionView>> {
-    const maxResults = Number.isFinite(page.limit) ? Math.min(Math.max(1, Math.trunc(page.limit)), MAX_PAGE) : MAX_PAGE;
+    const maxResults = Number.isFinite(page.limit)
+      ? Math.min(Math.max(1, Math.trunc(page.limit)), MAX_PAGE)
+      : MAX_PAGE;
     let listed: ListExecutionsCommandOutput;
     try {
       listed = await this.options.client.send(
@@ -44,11 +52,16 @@ export class StepFunctionsExecutions {
       if (errorName(error) === 'InvalidToken') throw new InvalidCursorError();
       throw error;
     }
-    const arns = (listed.executions ?? []).flatMap((execution) => (execution.executionArn ? [execution.executionArn] : []));
+    const arns = (listed.executions ?? []).flatMap((execution) =>
+      execution.executionArn ? [execution.executionArn] : [],
+    );
     const described = await mapWithConcurrency(arns, DESCRIBE_CONCURRENCY, (arn) =>
       this.options.client.send(new DescribeExecutionCommand({ executionArn: arn })),
     );
-    return { items: described.map(toExecutionView), ...(listed.nextToken ? { nextCursor: listed.nextToken } : {}) };
+    return {
+      items: described.map(toExecutionView),
+      ...(listed.nextToken ? { nextCursor: listed.nextToken } : {}),
+    };
   }
 
   /** Undefined when the state machine has no execution of that name. */
@@ -59,7 +72,11 @@ export class StepFunctionsExecutions {
     try {
       for (let pageCount = 0; pageCount < MAX_HISTORY_PAGES; pageCount++) {
         const page = await this.options.client.send(
-          new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
+          new GetExecutionHistoryCommand({
+            executionArn: arn,
+            maxResults: 1000,
+            ...(nextToken ? { nextToken } : {}),
+          }),
         );
         events.push(...(page.events ?? []));
         nextToken = page.nextToken;
@@ -75,7 +92,8 @@ export class StepFunctionsExecutions {
 
 export function toExecutionView(execution: DescribeExecutionCommandOutput): ExecutionView {
   const status = toViewStatus(execution.status);
-  const error = execution.error ?? (status === 'FAILED' && execution.status !== 'FAILED' ? execution.status : undefined);
+  const error =
+    execution.error ?? (status === 'FAILED' && execution.status !== 'FAILED' ? execution.status : undefined);
   return {
     name: execution.name ?? '',
     status,
@@ -104,7 +122,8 @@ export function toEventViews(events: readonly HistoryEvent[]): ExecutionEventVie
     const stateName = event.stateEnteredEventDetails?.name ?? event.stateExitedEventDetails?.name;
     if (event.stateEnteredEventDetails?.name) currentState = stateName;
     const details = Object.entries(event).find(
-      ([key, value]) => key.endsWith('EventDetails') && isRecord(value) && ('error' in value || 'cause' in value),
+      ([key, value]) =>
+        key.endsWith('EventDetails') && isRecord(value) && ('error' in value || 'cause' in value),
     )?.[1] as Record<string, unknown> | undefined;
     const state = stateName ?? currentState;
     const view: ExecutionEventView = {

@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { type OrderWorkflow, sagaExecutionName, TransientError } from '@meridian/domain';
-import { isRecord, parseJsonOrUndefined } from '../shared/json';
 import { describeError, errorName, isTransientAwsError } from '../shared/aws-errors';
+import { isRecord, parseJsonOrUndefined } from '../shared/json';
 
 /** Two executions share a name but not an input: a bug, since the name is derived from the input. */
 export class ExecutionInputConflictError extends Error {
@@ -25,12 +25,18 @@ export class StepFunctionsOrderWorkflow implements OrderWorkflow {
     const input = { orderId, mode };
     try {
       await this.options.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.options.stateMachineArn, name, input: JSON.stringify(input) }),
+        new StartExecutionCommand({
+          stateMachineArn: this.options.stateMachineArn,
+          name,
+          input: JSON.stringify(input),
+        }),
       );
     } catch (error) {
       if (errorName(error) !== 'ExecutionAlreadyExists') throw toWorkflowError(error);
       const existing = await this.options.client
-        .send(new DescribeExecutionCommand({ executionArn: executionArn(this.options.stateMachineArn, name) }))
+        .send(
+          new DescribeExecutionCommand({ executionArn: executionArn(this.options.stateMachineArn, name) }),
+        )
         .catch((describeFailure: unknown) => {
           throw toWorkflowError(describeFailure);
         });
@@ -50,5 +56,7 @@ function sameInput(stored: string | undefined, expected: { orderId: string; mode
 }
 
 function toWorkflowError(error: unknown): unknown {
-  return isTransientAwsError(error) ? new TransientError(`Step Functions is busy: ${describeError(error)}`) : error;
+  return isTransientAwsError(error)
+    ? new TransientError(`Step Functions is busy: ${describeError(error)}`)
+    : error;
 }

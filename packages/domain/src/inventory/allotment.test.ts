@@ -27,7 +27,10 @@ const quantity = fc.oneof(
 );
 
 const operationSequence = fc.array(
-  fc.record({ name: fc.constantFrom<OperationName>('reserve', 'release', 'commit', 'restore', 'restock'), quantity }),
+  fc.record({
+    name: fc.constantFrom<OperationName>('reserve', 'release', 'commit', 'restore', 'restock'),
+    quantity,
+  }),
   { maxLength: 60 },
 );
 
@@ -52,7 +55,10 @@ describe('allotment invariants', () => {
           try {
             allotment = operations[name](previous, quantity);
           } catch (error) {
-            const expected = name === 'reserve' ? [OutOfStockError, InvalidStockOperationError] : [InvalidStockOperationError];
+            const expected =
+              name === 'reserve'
+                ? [OutOfStockError, InvalidStockOperationError]
+                : [InvalidStockOperationError];
             expect(expected.some((type) => error instanceof type)).toBe(true);
             continue;
           } finally {
@@ -104,7 +110,8 @@ describe('allotment invariants', () => {
           [restore, allotment.sold],
         ];
         for (const [operation, source] of cases) {
-          if (requested > source) expect(() => operation(allotment, requested)).toThrow(InvalidStockOperationError);
+          if (requested > source)
+            expect(() => operation(allotment, requested)).toThrow(InvalidStockOperationError);
           else expect(total(operation(allotment, requested))).toBe(total(allotment));
         }
       }),

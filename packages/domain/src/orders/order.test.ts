@@ -64,33 +64,48 @@ describe('createOrder totals', () => {
       fc.property(orderLines, (lines) => {
         const products = catalog(...lines.map((line) => product(line.sku, line.priceMinor)));
 
-        const order = createOrder(
-          input(lines.map(({ sku, quantity }) => ({ sku, quantity }))),
-          products,
-        );
+        const order = createOrder(input(lines.map(({ sku, quantity }) => ({ sku, quantity }))), products);
 
         const expectedSubtotal = lines.reduce((sum, line) => sum + line.priceMinor * line.quantity, 0);
-        expect(order.lines.map((line) => [line.sku, line.unitPriceMinor, line.quantity, line.lineTotalMinor])).toEqual(
+        expect(
+          order.lines.map((line) => [line.sku, line.unitPriceMinor, line.quantity, line.lineTotalMinor]),
+        ).toEqual(
           lines.map((line) => [line.sku, line.priceMinor, line.quantity, line.priceMinor * line.quantity]),
         );
         expect(order.subtotalMinor).toBe(expectedSubtotal);
-        expect(order.shippingMinor).toBe(expectedSubtotal >= FREE_SHIPPING_FROM_MINOR ? 0 : FLAT_SHIPPING_MINOR);
-        expect(order.totalMinor).toBe(order.lines.reduce((sum, line) => sum + line.lineTotalMinor, 0) + order.shippingMinor);
+        expect(order.shippingMinor).toBe(
+          expectedSubtotal >= FREE_SHIPPING_FROM_MINOR ? 0 : FLAT_SHIPPING_MINOR,
+        );
+        expect(order.totalMinor).toBe(
+          order.lines.reduce((sum, line) => sum + line.lineTotalMinor, 0) + order.shippingMinor,
+        );
         expect(Number.isSafeInteger(order.totalMinor)).toBe(true);
       }),
     );
   });
 
   it('charges flat shipping just below the free-shipping threshold and none from it', () => {
-    const below = createOrder(input([{ sku: 'A', quantity: 1 }]), catalog(product('A', FREE_SHIPPING_FROM_MINOR - 1)));
-    const at = createOrder(input([{ sku: 'A', quantity: 1 }]), catalog(product('A', FREE_SHIPPING_FROM_MINOR)));
+    const below = createOrder(
+      input([{ sku: 'A', quantity: 1 }]),
+      catalog(product('A', FREE_SHIPPING_FROM_MINOR - 1)),
+    );
+    const at = createOrder(
+      input([{ sku: 'A', quantity: 1 }]),
+      catalog(product('A', FREE_SHIPPING_FROM_MINOR)),
+    );
 
-    expect([below.shippingMinor, below.totalMinor]).toEqual([FLAT_SHIPPING_MINOR, FREE_SHIPPING_FROM_MINOR - 1 + FLAT_SHIPPING_MINOR]);
+    expect([below.shippingMinor, below.totalMinor]).toEqual([
+      FLAT_SHIPPING_MINOR,
+      FREE_SHIPPING_FROM_MINOR - 1 + FLAT_SHIPPING_MINOR,
+    ]);
     expect([at.shippingMinor, at.totalMinor]).toEqual([0, FREE_SHIPPING_FROM_MINOR]);
   });
 
   it('prices from the catalog and opens the order PENDING with nothing reserved', () => {
-    const order = createOrder(input([{ sku: 'A', quantity: 2 }]), catalog(product('A', 1_250, { currency: 'EUR' })));
+    const order = createOrder(
+      input([{ sku: 'A', quantity: 2 }]),
+      catalog(product('A', 1_250, { currency: 'EUR' })),
+    );
 
     expect(order).toMatchObject({
       status: 'PENDING',
@@ -112,13 +127,28 @@ describe('createOrder validation', () => {
 
   it.each([
     ['no items', []],
-    ['too many lines', Array.from({ length: MAX_LINES_PER_ORDER + 1 }, (_, i) => ({ sku: `S${i}`, quantity: 1 }))],
-    ['a repeated SKU', [{ sku: 'A', quantity: 1 }, { sku: 'A', quantity: 2 }]],
+    [
+      'too many lines',
+      Array.from({ length: MAX_LINES_PER_ORDER + 1 }, (_, i) => ({ sku: `S${i}`, quantity: 1 })),
+    ],
+    [
+      'a repeated SKU',
+      [
+        { sku: 'A', quantity: 1 },
+        { sku: 'A', quantity: 2 },
+      ],
+    ],
     ['a zero quantity', [{ sku: 'A', quantity: 0 }]],
     ['a quantity above the maximum', [{ sku: 'A', quantity: MAX_QUANTITY_PER_LINE + 1 }]],
     ['a fractional quantity', [{ sku: 'A', quantity: 1.5 }]],
     ['an unknown SKU', [{ sku: 'NOPE', quantity: 1 }]],
-    ['mixed currencies', [{ sku: 'A', quantity: 1 }, { sku: 'EUR', quantity: 1 }]],
+    [
+      'mixed currencies',
+      [
+        { sku: 'A', quantity: 1 },
+        { sku: 'EUR', quantity: 1 },
+      ],
+    ],
   ])('refuses %s', (_, items) => {
     expect(() => createOrder(input(items), products)).toThrow(InvalidOrderError);
   });
@@ -166,11 +196,6 @@ describe('order ids', () => {
 
   it('know which statuses are terminal', () => {
     const statuses = ['PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED'] as const;
-    expect(statuses.map((status) => isTerminal({ status }))).toEqual([
-      false,
-      true,
-      true,
-      true,
-    ]);
+    expect(statuses.map((status) => isTerminal({ status }))).toEqual([false, true, true, true]);
   });
 });

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertMinorUnits, formatMoney, InvalidAmountError, MAX_AMOUNT_MINOR, multiplyMinor, sumMinor } from './money';
+import {
+  assertMinorUnits,
+  formatMoney,
+  InvalidAmountError,
+  MAX_AMOUNT_MINOR,
+  multiplyMinor,
+  sumMinor,
+} from './money';
 
 const amount = fc.integer({ min: 0, max: MAX_AMOUNT_MINOR });
 /** Anything that is not a non-negative safe integer. */
@@ -26,10 +33,14 @@ describe('multiplyMinor', () => {
 
   it('rejects a product above the maximum instead of returning it', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX_AMOUNT_MINOR }), fc.integer({ min: 2, max: 10_000 }), (unit, quantity) => {
-        fc.pre(unit * quantity > MAX_AMOUNT_MINOR);
-        expect(() => multiplyMinor(unit, quantity)).toThrow(InvalidAmountError);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: MAX_AMOUNT_MINOR }),
+        fc.integer({ min: 2, max: 10_000 }),
+        (unit, quantity) => {
+          fc.pre(unit * quantity > MAX_AMOUNT_MINOR);
+          expect(() => multiplyMinor(unit, quantity)).toThrow(InvalidAmountError);
+        },
+      ),
     );
   });
 

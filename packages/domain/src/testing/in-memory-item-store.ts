@@ -107,14 +107,14 @@ export class InMemoryItemStore implements ItemStore {
 
 /**
  * A DomainContext over an in-memory store (a fresh one unless given, so two regions can share one), with a
- * manual clock and increasing alphanumeric ids (tagged with the region, so sharing regions never collide).
+ * fixed clock and increasing alphanumeric ids (tagged with the region, so sharing regions never collide).
  */
 export function inMemoryContext(
   options: { region?: string; regions?: readonly string[]; store?: InMemoryItemStore } = {},
-): { ctx: DomainContext; store: InMemoryItemStore; advanceClock(ms: number): void } {
+): { ctx: DomainContext; store: InMemoryItemStore } {
   const store = options.store ?? new InMemoryItemStore();
   const region = options.region ?? 'us-east-1';
-  let now = Date.parse('2025-01-01T00:00:00.000Z');
+  const now = Date.parse('2025-01-01T00:00:00.000Z');
   let issued = 0;
   const tag = region.replace(/[^0-9A-Za-z]/g, '').toUpperCase();
   const ctx: DomainContext = {
@@ -125,7 +125,7 @@ export function inMemoryContext(
     regions: options.regions ?? [region],
     account: '000000000000',
   };
-  return { ctx, store, advanceClock: (ms) => void (now += ms) };
+  return { ctx, store };
 }
 
 function rowId(pk: string, sk: string): string {

@@ -87,7 +87,13 @@ async function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
         region: ctx.region,
         customerId: 'cust-1',
         items: [{ sku: 'SKU-1', quantity: 2 }],
-        shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Town', postalCode: '12345', country: 'US' },
+        shippingAddress: {
+          name: 'Ada',
+          line1: '1 Main St',
+          city: 'Town',
+          postalCode: '12345',
+          country: 'US',
+        },
         paymentMethod: 'pm_card_visa',
         now: '2025-01-01T00:00:00.000Z',
       },
@@ -117,7 +123,9 @@ describe('a cancel request landing while a provider call is in flight', () => {
   });
 
   it('still records the booked shipment, so CancelShipment cancels it', async () => {
-    const order = await seedOrder({ payment: { authorizationId: 'auth_1', status: 'AUTHORIZED', amountMinor: 5_000, refundedMinor: 0 } });
+    const order = await seedOrder({
+      payment: { authorizationId: 'auth_1', status: 'AUTHORIZED', amountMinor: 5_000, refundedMinor: 0 },
+    });
 
     await createShipment(deps, { orderId: order.orderId }).catch(() => undefined);
     await cancelShipment(deps, { orderId: order.orderId });
@@ -126,7 +134,9 @@ describe('a cancel request landing while a provider call is in flight', () => {
   });
 
   it('still records the capture, so the money is refunded rather than a captured payment voided', async () => {
-    const order = await seedOrder({ payment: { authorizationId: 'auth_1', status: 'AUTHORIZED', amountMinor: 5_000, refundedMinor: 0 } });
+    const order = await seedOrder({
+      payment: { authorizationId: 'auth_1', status: 'AUTHORIZED', amountMinor: 5_000, refundedMinor: 0 },
+    });
 
     await capturePayment(deps, { orderId: order.orderId }).catch(() => undefined);
     await refundPayment(deps, { orderId: order.orderId });

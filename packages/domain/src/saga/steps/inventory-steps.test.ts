@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Product } from '../../catalog/product';
 import { type Allotment, InvalidStockOperationError, OutOfStockError } from '../../inventory/allotment';
@@ -16,7 +17,7 @@ let ctx: DomainContext;
 let store: InMemoryItemStore;
 let deps: SagaDependencies;
 
-beforeEach(() => {
+function reset(): void {
   ({ ctx, store } = inMemoryContext({ region: REGION, regions: [REGION, 'eu-west-1'] }));
   const unexpected = async () => {
     throw new Error('inventory steps never call a provider');
@@ -26,19 +27,40 @@ beforeEach(() => {
     payments: { authorize: unexpected, capture: unexpected, void: unexpected, refund: unexpected },
     carrier: { createShipment: unexpected, cancelShipment: unexpected },
   };
-});
+}
+
+beforeEach(reset);
 
 function product(sku: string): Product {
   const at = '2025-01-01T00:00:00.000Z';
-  return { sku, name: sku, description: '', priceMinor: 1_000, currency: 'USD', active: true, category: 'c', createdAt: at, updatedAt: at };
+  return {
+    sku,
+    name: sku,
+    description: '',
+    priceMinor: 1_000,
+    currency: 'USD',
+    active: true,
+    category: 'c',
+    createdAt: at,
+    updatedAt: at,
+  };
 }
 
-function allotment(sku: string, available: number, region = REGION, counts: Partial<Allotment> = {}): Allotment {
+function allotment(
+  sku: string,
+  available: number,
+  region = REGION,
+  counts: Partial<Allotment> = {},
+): Allotment {
   return { sku, region, available, reserved: 0, sold: 0, ...counts };
 }
 
 /** Stores the order (lines: sku → quantity) and the given allotments. */
-async function seed(lines: Record<string, number>, allotments: Allotment[], changes: Partial<Order> = {}): Promise<Order> {
+async function seed(
+  lines: Record<string, number>,
+  allotments: Allotment[],
+  changes: Partial<Order> = {},
+): Promise<Order> {
   const skus = Object.keys(lines);
   const order = {
     ...createOrder(
@@ -47,7 +69,13 @@ async function seed(lines: Record<string, number>, allotments: Allotment[], chan
         region: REGION,
         customerId: 'cust-1',
         items: skus.map((sku) => ({ sku, quantity: lines[sku] ?? 0 })),
-        shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Town', postalCode: '12345', country: 'US' },
+        shippingAddress: {
+          name: 'Ada',
+          line1: '1 Main St',
+          city: 'Town',
+          postalCode: '12345',
+          country: 'US',
+        },
         paymentMethod: 'pm_card_visa',
         now: '2025-01-01T00:00:00.000Z',
       },
@@ -70,7 +98,11 @@ async function orderOf(orderId: string): Promise<Order | undefined> {
 
 describe('reserveInventory', () => {
   it('moves every line from available to reserved with the order update and its event, in one transaction', async () => {
-    const order = await seed({ A: 2, B: 3 }, [allotment('A', 5), allotment('B', 3), allotment('A', 100, 'eu-west-1')]);
+    const order = await seed({ A: 2, B: 3 }, [
+      allotment('A', 5),
+      allotment('B', 3),
+      allotment('A', 100, 'eu-west-1'),
+    ]);
     const committed = store.transactions.length;
 
     const output = await reserveInventory(deps, { orderId: order.orderId });
@@ -80,7 +112,9 @@ describe('reserveInventory', () => {
       [3, 2, 0],
       [0, 3, 0],
     ]);
-    expect(await counts('A', 'eu-west-1'), 'another region’s allotment is never touched').toEqual([100, 0, 0]);
+    expect(await counts('A', 'eu-west-1'), 'another region’s allotment is never touched').toEqual([
+      100, 0, 0,
+    ]);
     expect((await orderOf(order.orderId))?.inventory).toBe('RESERVED');
     expect(store.transactions.slice(committed)).toEqual([
       {
@@ -99,7 +133,10 @@ describe('reserveInventory', () => {
     await reserveInventory(deps, { orderId: order.orderId });
     const committed = store.transactions.length;
 
-    expect(await reserveInventory(deps, { orderId: order.orderId })).toEqual({ orderId: order.orderId, outcome: 'already-applied' });
+    expect(await reserveInventory(deps, { orderId: order.orderId })).toEqual({
+      orderId: order.orderId,
+      outcome: 'already-applied',
+    });
     expect(await counts('A')).toEqual([3, 2, 0]);
     expect(store.transactions).toHaveLength(committed);
   });
@@ -119,7 +156,11 @@ describe('reserveInventory', () => {
       'Not enough stock: B (requested 4, available 3), C (requested 1, available 0).',
     );
     expect(store.transactions).toHaveLength(committed);
-    expect([await counts('A'), await counts('B'), await counts('C')]).toEqual([[5, 0, 0], [3, 0, 0], undefined]);
+    expect([await counts('A'), await counts('B'), await counts('C')]).toEqual([
+      [5, 0, 0],
+      [3, 0, 0],
+      undefined,
+    ]);
   });
 
   it('stops before reserving when the customer asked to cancel', async () => {
@@ -128,6 +169,38 @@ describe('reserveInventory', () => {
 
     await expect(reserveInventory(deps, { orderId: order.orderId })).rejects.toThrow(OrderCancelledError);
     expect(store.transactions).toHaveLength(committed);
+  });
+});
+
+describe('concurrent reservations', () => {
+  it('never oversell: concurrent orders on one SKU reserve at most what is available, and the rest are out of stock', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.nat(20),
+        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: 1, maxLength: 6 }),
+        async (stock, quantities) => {
+          reset();
+          const orders = [];
+          for (const [index, quantity] of quantities.entries()) {
+            orders.push(await seed({ A: quantity }, index === 0 ? [allotment('A', stock)] : []));
+          }
+
+          const results = await Promise.allSettled(
+            orders.map((order) => reserveInventory(deps, { orderId: order.orderId })),
+          );
+
+          const reserved = quantities.filter((_, index) => results[index]?.status === 'fulfilled');
+          const sum = reserved.reduce((total, quantity) => total + quantity, 0);
+          expect(await counts('A')).toEqual([stock - sum, sum, 0]);
+          for (const result of results) {
+            if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(OutOfStockError);
+          }
+          const rejected = quantities.filter((_, index) => results[index]?.status === 'rejected');
+          for (const quantity of rejected) expect(quantity).toBeGreaterThan(stock - sum);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });
 
@@ -150,7 +223,10 @@ describe('releaseInventory', () => {
     expect([first.outcome, replay.outcome]).toEqual(['applied', 'already-applied']);
     expect(await counts('A')).toEqual([5, 0, 0]);
     expect((await orderOf(order.orderId))?.inventory).toBe('RELEASED');
-    expect(store.events.map((event) => event['detail-type'])).toEqual(['OrderInventoryReserved', 'OrderInventoryReleased']);
+    expect(store.events.map((event) => event['detail-type'])).toEqual([
+      'OrderInventoryReserved',
+      'OrderInventoryReleased',
+    ]);
   });
 
   it('puts sold units back on sale when a confirmed order is cancelled', async () => {
@@ -180,7 +256,9 @@ describe('confirmOrder', () => {
       ['STOCK#B', 1],
       [`ORDER#${order.orderId}`, 'CONFIRMED'],
     ]);
-    expect(transaction?.events.map((event) => [event['detail-type'], event.detail.status])).toEqual([['OrderConfirmed', 'CONFIRMED']]);
+    expect(transaction?.events.map((event) => [event['detail-type'], event.detail.status])).toEqual([
+      ['OrderConfirmed', 'CONFIRMED'],
+    ]);
     expect([await counts('A'), await counts('B')]).toEqual([
       [3, 0, 2],
       [0, 0, 1],

@@ -31,11 +31,18 @@ class FakePayments implements PaymentProvider {
   authorize: PaymentProvider['authorize'] = async (request) => {
     this.calls.push({ operation: 'authorize', idempotencyKey: request.idempotencyKey, request });
     if (this.decline) throw new PaymentDeclinedError('card_declined', 'Your card was declined.');
-    return this.once(request.idempotencyKey, `auth_${this.results.size + 1}`, 'authorized', request.amountMinor);
+    return this.once(
+      request.idempotencyKey,
+      `auth_${this.results.size + 1}`,
+      'authorized',
+      request.amountMinor,
+    );
   };
-  capture: PaymentProvider['capture'] = async (request) => this.record('capture', request, 'captured', request.amountMinor);
+  capture: PaymentProvider['capture'] = async (request) =>
+    this.record('capture', request, 'captured', request.amountMinor);
   void: PaymentProvider['void'] = async (request) => this.record('void', request, 'voided', 0);
-  refund: PaymentProvider['refund'] = async (request) => this.record('refund', request, 'refunded', request.amountMinor);
+  refund: PaymentProvider['refund'] = async (request) =>
+    this.record('refund', request, 'refunded', request.amountMinor);
 
   private record(
     operation: Operation,
@@ -53,7 +60,13 @@ class FakePayments implements PaymentProvider {
     status: PaymentOperationResult['status'],
     amountMinor: number,
   ): Promise<PaymentOperationResult> {
-    const result = this.results.get(key) ?? { authorizationId, operationId: `op_${key}`, status, amountMinor, currency: 'USD' };
+    const result = this.results.get(key) ?? {
+      authorizationId,
+      operationId: `op_${key}`,
+      status,
+      amountMinor,
+      currency: 'USD',
+    };
     this.results.set(key, result);
     return result;
   }
@@ -64,7 +77,11 @@ class FakeCarrier implements ShippingCarrier {
 
   createShipment: ShippingCarrier['createShipment'] = async (request) => {
     this.calls.push({ operation: 'createShipment', idempotencyKey: request.idempotencyKey, request });
-    return { shipmentId: `shp_${request.orderId}`, carrier: 'LocalPost', trackingNumber: `TRK-${request.orderId}` };
+    return {
+      shipmentId: `shp_${request.orderId}`,
+      carrier: 'LocalPost',
+      trackingNumber: `TRK-${request.orderId}`,
+    };
   };
   cancelShipment: ShippingCarrier['cancelShipment'] = async (request) => {
     this.calls.push({ operation: 'cancelShipment', idempotencyKey: request.idempotencyKey, request });
@@ -104,7 +121,13 @@ async function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
         region: ctx.region,
         customerId: 'cust-1',
         items: [{ sku: 'SKU-1', quantity: 2 }],
-        shippingAddress: { name: 'Ada', line1: '1 Main St', city: 'Town', postalCode: '12345', country: 'US' },
+        shippingAddress: {
+          name: 'Ada',
+          line1: '1 Main St',
+          city: 'Town',
+          postalCode: '12345',
+          country: 'US',
+        },
         paymentMethod: 'pm_card_visa',
         now: '2025-01-01T00:00:00.000Z',
       },
@@ -122,7 +145,12 @@ async function reload(orderId: string): Promise<Order> {
   return order.value;
 }
 
-const authorized = { authorizationId: 'auth_seeded', status: 'AUTHORIZED', amountMinor: 5_499, refundedMinor: 0 } as const;
+const authorized = {
+  authorizationId: 'auth_seeded',
+  status: 'AUTHORIZED',
+  amountMinor: 5_499,
+  refundedMinor: 0,
+} as const;
 
 describe('authorizePayment', () => {
   it('authorizes the order total once and records it with its event in one transaction', async () => {
@@ -136,7 +164,11 @@ describe('authorizePayment', () => {
       {
         operation: 'authorize',
         idempotencyKey: `${order.orderId}:authorize`,
-        request: expect.objectContaining({ amountMinor: order.totalMinor, currency: 'USD', paymentMethod: 'pm_card_visa' }),
+        request: expect.objectContaining({
+          amountMinor: order.totalMinor,
+          currency: 'USD',
+          paymentMethod: 'pm_card_visa',
+        }),
       },
     ]);
     expect((await reload(order.orderId)).payment).toEqual({
@@ -184,7 +216,9 @@ describe('authorizePayment', () => {
   });
 
   it('reports an unknown order', async () => {
-    await expect(authorizePayment(deps, { orderId: 'ord_NOPE_us-east-1' })).rejects.toThrow(OrderNotFoundError);
+    await expect(authorizePayment(deps, { orderId: 'ord_NOPE_us-east-1' })).rejects.toThrow(
+      OrderNotFoundError,
+    );
   });
 });
 
@@ -280,9 +314,15 @@ describe('createShipment and cancelShipment', () => {
     const first = await createShipment(deps, { orderId: order.orderId });
     const replay = await createShipment(deps, { orderId: order.orderId });
 
-    expect(first).toEqual({ orderId: order.orderId, outcome: 'applied', trackingNumber: `TRK-${order.orderId}` });
+    expect(first).toEqual({
+      orderId: order.orderId,
+      outcome: 'applied',
+      trackingNumber: `TRK-${order.orderId}`,
+    });
     expect(replay).toEqual({ ...first, outcome: 'already-applied' });
-    expect(calls.map((call) => [call.operation, call.idempotencyKey])).toEqual([['createShipment', `${order.orderId}:ship`]]);
+    expect(calls.map((call) => [call.operation, call.idempotencyKey])).toEqual([
+      ['createShipment', `${order.orderId}:ship`],
+    ]);
     expect((await reload(order.orderId)).shipment).toEqual({
       shipmentId: `shp_${order.orderId}`,
       carrier: 'LocalPost',

@@ -1,0 +1,286 @@
+import { readFileSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORDER_SAGA_ASL, SAGA_FUNCTIONS, substitutionKey } from '../src/function-catalog';
+import { resourcesOfType, type Synthesized, synthesize, TEST_CONFIG } from './support/synthesize';
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+type Resource = { Properties?: Record<string, unknown> };
+let synth: Synthesized;
+
+beforeAll(() => {
+  // Prove synthesis needs no credentials: none are visible to the process.
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[name];
+  process.env.AWS_EC2_METADATA_DISABLED = 'true';
+  synth = synthesize('regional', TEST_CONFIG);
+});
+afterAll(() => synth?.cleanup());
+
+describe('synthesis', () => {
+  it('produces every stack of every stage offline', () => {
+    const expected = [
+      'MeridianPipeline',
+      ...REGIONS.map((region) => `Foundation-${region}-Keys`),
+      ...REGIONS.flatMap((region) => ['Network', 'Data', 'Service'].map((stack) => `Region-${region}-${stack}`)),
+      'Global-WebFailover',
+      'Global-Global',
+    ];
+    expect([...synth.stacks.keys()]).toEqual(expect.arrayContaining(expected));
+    for (const region of REGIONS) expect(synth.stacks.get(`Region-${region}-Service`)?.environment.region).toBe(region);
+  });
+});
+
+describe('data stack', () => {
+  it('creates the global table once, in the primary, with a replica in every region', () => {
+    const primary = synth.json('Region-us-east-1-Data');
+    const [[, table] = []] = resourcesOfType(primary, 'AWS::DynamoDB::GlobalTable');
+    const replicas = (table?.Properties?.Replicas ?? []) as Array<Record<string, unknown>>;
+
+    expect(replicas.map((replica) => replica.Region).sort()).toEqual([...REGIONS].sort());
+    for (const region of REGIONS.slice(1)) {
+      expect(resourcesOfType(synth.json(`Region-${region}-Data`), 'AWS::DynamoDB::GlobalTable')).toHaveLength(0);
+    }
+  });
+
+  it('turns on PITR, deletion protection and customer-managed KMS on every replica', () => {
+    const template = synth.template('Region-us-east-1-Data');
+    const replica = (region: string, kmsKey: unknown) =>
+      Match.objectLike({
+        Region: region,
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { KMSMasterKeyId: kmsKey },
+      });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'meridian',
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({ IndexName: 'gsi1', Projection: { ProjectionType: 'ALL' } }),
+        Match.objectLike({ IndexName: 'gsi2', Projection: { ProjectionType: 'ALL' } }),
+      ]),
+    });
+    const keys: Record<string, unknown> = {
+      'us-east-1': Match.objectLike({ Ref: Match.stringLikeRegexp('datakeyarn') }),
+      'eu-west-1': 'arn:aws:kms:eu-west-1:123456789012:alias/meridian-data',
+      'ap-southeast-2': 'arn:aws:kms:ap-southeast-2:123456789012:alias/meridian-data',
+    };
+    for (const [region, key] of Object.entries(keys)) {
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: Match.arrayWith([replica(region, key)]) });
+    }
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
+  });
+
+  it('keeps one user pool, in the primary, with an admin group', () => {
+    synth.template('Region-us-east-1-Data').hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    expect(resourcesOfType(synth.json('Region-eu-west-1-Data'), 'AWS::Cognito::UserPool')).toHaveLength(0);
+  });
+
+  it('gives every region a rotated data key', () => {
+    for (const region of REGIONS) {
+      synth.template(`Foundation-${region}-Keys`).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    }
+  });
+});
+
+describe('network stack', () => {
+  it('spans three AZs with public, private and isolated subnets and two NAT gateways', () => {
+    const network = synth.json('Region-eu-west-1-Network');
+    const subnets = resourcesOfType(network, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties ?? {});
+    const zones = new Set(subnets.map((subnet) => subnet.AvailabilityZone));
+    const tiers = subnets.map(
+      (subnet) => ((subnet.Tags ?? []) as Array<{ Key: string; Value: string }>).find((tag) => tag.Key === 'aws-cdk:subnet-name')?.Value,
+    );
+
+    expect([...zones].sort()).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(tiers.sort()).toEqual(['isolated', 'isolated', 'isolated', 'private', 'private', 'private', 'public', 'public', 'public']);
+    expect(resourcesOfType(network, 'AWS::EC2::NatGateway')).toHaveLength(2);
+  });
+
+  it('reaches DynamoDB through a gateway endpoint and the other services through interface endpoints', () => {
+    const network = synth.json('Region-eu-west-1-Network');
+    const services = resourcesOfType(network, 'AWS::EC2::VPCEndpoint').map(([, endpoint]) => {
+      const name = endpoint.Properties?.ServiceName;
+      return { type: endpoint.Properties?.VpcEndpointType, name: typeof name === 'string' ? name : JSON.stringify(name) };
+    });
+
+    expect(services).toContainEqual({ type: 'Gateway', name: expect.stringContaining('dynamodb') });
+    for (const service of ['events', 'states', 'secretsmanager', 'xray']) {
+      expect(services).toContainEqual({ type: 'Interface', name: `com.amazonaws.eu-west-1.${service}` });
+    }
+  });
+});
+
+describe('service stack', () => {
+  const service = () => synth.json('Region-eu-west-1-Service');
+  const functions = () => resourcesOfType(service(), 'AWS::Lambda::Function');
+
+  it('runs every function on Node.js 22+ arm64, traced, in the private subnets', () => {
+    expect(functions()).toHaveLength(13);
+    for (const [id, fn] of functions()) {
+      const props = fn.Properties ?? {};
+      const major = Number(/^nodejs(\d+)/.exec(String(props.Runtime))?.[1]);
+      const subnetIds = JSON.stringify((props.VpcConfig as { SubnetIds?: unknown })?.SubnetIds ?? []);
+      expect(major, id).toBeGreaterThanOrEqual(22);
+      expect(props.Architectures, id).toEqual(['arm64']);
+      expect(props.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(subnetIds.match(/privateSubnet\d/g), id).toHaveLength(3);
+      expect(subnetIds, id).not.toMatch(/public|isolated/);
+    }
+  });
+
+  it('gives functions the Powertools environment and what each one reads', () => {
+    const byName = new Map(
+      functions().map(([id, fn]) => [id, ((fn.Properties?.Environment as { Variables: Record<string, unknown> }) ?? {}).Variables]),
+    );
+    for (const [id, env] of byName) {
+      expect(env, id).toMatchObject({
+        TABLE_NAME: 'meridian',
+        EVENT_BUS_NAME: 'meridian',
+        MERIDIAN_REGION: 'eu-west-1',
+        POWERTOOLS_METRICS_NAMESPACE: 'Meridian',
+        POWERTOOLS_SERVICE_NAME: expect.any(String),
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+    }
+    const api = [...byName].find(([id]) => id.startsWith('ApiFunction'))?.[1];
+    expect(Object.keys(api ?? {})).toEqual(
+      expect.arrayContaining(['STATE_MACHINE_ARN', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL']),
+    );
+    const payment = [...byName].filter(([, env]) => env && 'PAYMENT_PROVIDER_SECRET_ARN' in env).map(([id]) => id);
+    expect(payment.map((id) => id.replace(/Function.*/, '')).sort()).toEqual([
+      'AuthorizePayment',
+      'CapturePayment',
+      'RefundPayment',
+      'VoidPayment',
+    ]);
+  });
+
+  it('never grants wildcard actions, least of all on the table', () => {
+    for (const region of REGIONS) {
+      for (const [id, policy] of resourcesOfType(synth.json(`Region-${region}-Service`), 'AWS::IAM::Policy')) {
+        const statements = ((policy.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }) ?? {})
+          .Statement;
+        for (const statement of statements) {
+          const actions = [statement.Action].flat().map(String);
+          expect(actions, id).not.toContain('*');
+          if (JSON.stringify(statement.Resource).includes('table/meridian')) {
+            expect(actions.filter((action) => action === 'dynamodb:*' || action.endsWith(':*')), id).toEqual([]);
+          }
+        }
+      }
+    }
+  });
+
+  it('defines the state machine from the ASL file with every function ARN substituted', () => {
+    const [[, machine] = []] = resourcesOfType(service(), 'AWS::StepFunctions::StateMachine');
+    const props = machine?.Properties ?? {};
+    const asl = readFileSync(ORDER_SAGA_ASL, 'utf8');
+    const placeholders = [...asl.matchAll(/\$\{(\w+)\}/g)].map((match) => match[1]);
+    const substitutions = props.DefinitionSubstitutions as Record<string, { Ref: string }>;
+    const resources = service().Resources as Record<string, Resource & { Type: string }>;
+
+    expect(props.DefinitionString).toBe(asl);
+    expect(Object.keys(substitutions).sort()).toEqual([...new Set(placeholders)].sort());
+    for (const step of Object.keys(SAGA_FUNCTIONS)) {
+      const alias = resources[substitutions[substitutionKey(step as keyof typeof SAGA_FUNCTIONS)]?.Ref ?? ''];
+      expect(alias?.Type, step).toBe('AWS::Lambda::Alias');
+      expect(JSON.stringify(alias?.Properties?.FunctionName), step).toContain(`${step}Function`);
+    }
+    expect(props).toMatchObject({
+      StateMachineType: 'STANDARD',
+      StateMachineName: 'meridian-order-saga',
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+    });
+  });
+
+  it('serves /api/v1 behind a Cognito JWT authorizer, with public health and catalog routes', () => {
+    const template = synth.template('Region-eu-west-1-Service');
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: {
+        Issuer: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['https://cognito-idp.us-east-1.amazonaws.com/'])]) }),
+        Audience: Match.anyValue(),
+      },
+    });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'ANY /api/v1/{proxy+}',
+      AuthorizationType: 'JWT',
+      AuthorizerId: Match.anyValue(),
+    });
+    for (const key of ['GET /api/v1/health', 'GET /api/v1/products', 'GET /api/v1/openapi.json']) {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'NONE' });
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 500, ThrottlingBurstLimit: 1000 },
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+  });
+
+  it('has the dashboard and the alarms, and rolls canaries back on them', () => {
+    const template = synth.template('Region-eu-west-1-Service');
+    const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
+    for (const metric of ['5xx', 'Latency', 'Errors', 'Throttles', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible', 'ReplicationLatency']) {
+      expect(body).toContain(metric);
+    }
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+    const named = (metricName: string) => alarms.filter((alarm) => alarm.MetricName === metricName);
+    expect(named('5xx')).toHaveLength(1);
+    expect(named('ExecutionsFailed')).toHaveLength(1);
+    expect(named('ExecutionsTimedOut')).toHaveLength(1);
+    expect(named('ReplicationLatency').map((alarm) => alarm.Dimensions)).toHaveLength(2);
+    expect(named('Errors')).toHaveLength(13);
+    expect(named('Throttles')).toHaveLength(13);
+    for (const alarm of alarms) expect(alarm.AlarmActions, String(alarm.AlarmDescription)).toHaveLength(1);
+
+    const groups = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'));
+    expect(groups).toHaveLength(13);
+    for (const group of groups) {
+      expect(group.Properties).toMatchObject({
+        DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
+        AlarmConfiguration: { Enabled: true },
+        AutoRollbackConfiguration: { Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_STOP_ON_ALARM']) },
+      });
+    }
+    expect(groups.map((group) => group.Properties.AlarmConfiguration.Alarms.length).sort()).toEqual([...Array(12).fill(1), 2]);
+  });
+
+  it('forwards locally originated events to each peer bus, once, with dead letters', () => {
+    const template = synth.template('Region-eu-west-1-Service');
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'meridian' });
+    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 30 });
+    for (const peer of ['us-east-1', 'ap-southeast-2']) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        EventPattern: { region: ['eu-west-1'], source: Match.arrayWith(['meridian.orders']) },
+        Targets: [
+          Match.objectLike({
+            Arn: `arn:aws:events:${peer}:123456789012:event-bus/meridian`,
+            DeadLetterConfig: { Arn: Match.anyValue() },
+          }),
+        ],
+      });
+    }
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['meridian.orders'] },
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 8 } })],
+    });
+  });
+
+  it('feeds the publisher only outbox inserts written in its own region', () => {
+    synth.template('Region-eu-west-1-Service').hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      StartingPosition: 'TRIM_HORIZON',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [{ Pattern: Match.serializedJson(Match.objectLike({ dynamodb: { NewImage: Match.objectLike({ originRegion: { S: ['eu-west-1'] } }) } })) }],
+      },
+    });
+  });
+});
