@@ -55,9 +55,12 @@ describe('global stack (with a domain)', () => {
 
   it('serves the web app from two S3 origins with failover, OAC, security headers and WAF', () => {
     const [[, distribution] = []] = resourcesOfType(synth.json('Global-Global'), 'AWS::CloudFront::Distribution');
-    const config = distribution?.Properties?.DistributionConfig as Record<string, never>;
-    const groups = (config.OriginGroups as { Items: Array<Record<string, never>> }).Items;
-    const s3Origins = (config.Origins as Array<Record<string, unknown>>).filter((origin) => origin.S3OriginConfig);
+    const config = distribution?.Properties?.DistributionConfig as {
+      OriginGroups: { Items: Array<Record<string, unknown>> };
+      Origins: Array<Record<string, unknown>>;
+    };
+    const groups = config.OriginGroups.Items;
+    const s3Origins = config.Origins.filter((origin) => origin.S3OriginConfig);
 
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ Members: { Quantity: 2 }, FailoverCriteria: { StatusCodes: { Items: expect.arrayContaining([500, 503]) } } });

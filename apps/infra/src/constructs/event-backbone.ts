@@ -29,6 +29,8 @@ const MERIDIAN_SOURCES = Object.values(EVENT_SOURCES);
 export class EventBackbone extends Construct {
   readonly bus: events.EventBus;
   readonly deadLetterQueues: DeadLetterQueue[] = [];
+  /** The queues whose messages are EventBridge events, which the operations console can redrive. */
+  readonly eventDeadLetterQueues: DeadLetterQueue[] = [];
   private readonly props: EventBackboneProps;
 
   constructor(scope: Construct, id: string, props: EventBackboneProps) {
@@ -75,9 +77,11 @@ export class EventBackbone extends Construct {
     });
   }
 
-  deadLetterQueue(id: string, purpose: string): DeadLetterQueue {
+  /** A monitored dead-letter queue; `holdsEvents` when its messages are whole EventBridge events. */
+  deadLetterQueue(id: string, purpose: string, holdsEvents = true): DeadLetterQueue {
     const queue = new DeadLetterQueue(this, `${id}DeadLetters`, { purpose, alarmTopic: this.props.alarmTopic });
     this.deadLetterQueues.push(queue);
+    if (holdsEvents) this.eventDeadLetterQueues.push(queue);
     return queue;
   }
 }

@@ -20,6 +20,8 @@ export const INTERFACE_ENDPOINTS = {
   StepFunctions: ec2.InterfaceVpcEndpointAwsService.STEP_FUNCTIONS,
   SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
   XRay: ec2.InterfaceVpcEndpointAwsService.XRAY,
+  // The operations API reads and redrives dead letters.
+  Sqs: ec2.InterfaceVpcEndpointAwsService.SQS,
 } as const;
 
 /** One VPC per region over three AZs: public (NAT), private (functions), isolated (endpoints). */

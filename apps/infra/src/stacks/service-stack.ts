@@ -66,7 +66,13 @@ export class ServiceStack extends Stack {
         serviceName,
         vpc: network.vpc,
         securityGroup: network.functionSecurityGroup,
-        environment: { TABLE_NAME, EVENT_BUS_NAME, ...environment },
+        environment: {
+          TABLE_NAME,
+          EVENT_BUS_NAME,
+          MERIDIAN_REGIONS: config.regions.map((region) => region.name).join(','),
+          MERIDIAN_ACCOUNT: config.account,
+          ...environment,
+        },
         logRetention: config.logRetentionDays as logs.RetentionDays,
         alarmTopic,
         deploymentApplication: application,
@@ -97,16 +103,6 @@ export class ServiceStack extends Stack {
       logRetention: config.logRetentionDays as logs.RetentionDays,
     });
 
-    const issuer = issuerUrl(data.identity);
-    const api = make('Api', API_FUNCTION, 'api', {
-      STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn,
-      JWT_ISSUER: issuer,
-      JWT_AUDIENCE: data.identity.userPoolClientId,
-      JWKS_URL: `${issuer}/.well-known/jwks.json`,
-    });
-    api.grantTableData(table, data.table.tableArn);
-    this.grantSagaStart(api);
-
     const publisher = make('StreamPublisher', STREAM_PUBLISHER_FUNCTION, 'stream-publisher');
     this.connectStream(publisher.alias, data.table.tableStreamArn, regionName);
     table.grantStreamRead(publisher.alias);
@@ -115,6 +111,22 @@ export class ServiceStack extends Stack {
     const notifications = make('NotificationConsumer', NOTIFICATION_CONSUMER_FUNCTION, 'notifications');
     notifications.grantTableData(table, data.table.tableArn);
     this.backbone.addOrderEventConsumer('OrderNotifications', notifications.alias);
+
+    // Created last: the operations endpoints read every dead-letter queue created above.
+    const issuer = issuerUrl(data.identity);
+    const deadLetters = this.backbone.eventDeadLetterQueues.map((dlq) => dlq.queue);
+    const api = make('Api', API_FUNCTION, 'api', {
+      STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn,
+      JWT_ISSUER: issuer,
+      JWT_AUDIENCE: data.identity.userPoolClientId,
+      JWKS_URL: `${issuer}/.well-known/jwks.json`,
+      DLQ_URL: deadLetters.map((queue) => queue.queueUrl).join(','),
+    });
+    api.grantTableData(table, data.table.tableArn);
+    this.grantSagaAccess(api);
+    // Dead-letter inspection and redrive (back onto this region's bus).
+    for (const queue of deadLetters) queue.grantConsumeMessages(api.alias);
+    this.backbone.bus.grantPutEventsTo(api.alias);
 
     this.api = new HttpApi(this, 'Http', {
       handler: api.alias,
@@ -142,11 +154,20 @@ export class ServiceStack extends Stack {
     };
   }
 
-  /** The API starts saga executions (named after the order) and reads their status. */
-  private grantSagaStart(api: ServiceFunction): void {
-    this.saga.stateMachine.grantStartExecution(api.alias);
+  /** The API starts saga executions (named after the order) and shows them in the operations console. */
+  private grantSagaAccess(api: ServiceFunction): void {
+    const stateMachine = this.saga.stateMachine;
+    stateMachine.grantStartExecution(api.alias);
+    api.alias.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [stateMachine.stateMachineArn] }),
+    );
     const executions = `arn:aws:states:${this.region}:${this.account}:execution:${ORDER_SAGA_NAME}:*`;
-    api.alias.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }));
+    api.alias.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+        resources: [executions],
+      }),
+    );
     Validations.of(api.function).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${executions}]`,
       reason: 'Executions of the order saga only; their names are order ids, unknown until orders exist.',
@@ -155,7 +176,12 @@ export class ServiceStack extends Stack {
 
   /** Only new outbox items written in this region reach the publisher: replicas are published at home. */
   private connectStream(publisher: lambda.IFunction, streamArn: string, regionName: string): void {
-    const failures = this.backbone.deadLetterQueue('StreamPublisherBatches', 'outbox stream batches not published');
+    // Holds stream batch descriptions, not events: the console cannot redrive them, an operator re-reads the stream.
+    const failures = this.backbone.deadLetterQueue(
+      'StreamPublisherBatches',
+      'outbox stream batches not published',
+      false,
+    );
     new lambda.EventSourceMapping(this, 'OutboxStream', {
       target: publisher,
       eventSourceArn: streamArn,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   HttpPaymentProvider,
+  InvalidEventError,
   LocalCarrier,
   LocalEventBus,
   LocalWorkflowRunner,
@@ -78,6 +79,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     clock,
     publish: (events) => bus.putEvents(events),
     onError: (error) => logger.error('outbox relay failed', { error: String(error) }),
+    rejectedIndexes: (error) => (error instanceof InvalidEventError ? error.issues.map((issue) => issue.index) : undefined),
   });
   store.onCommit(() => relay.notify());
 

@@ -59,6 +59,17 @@ describe('placing an order', () => {
     expect(response.body.totalMinor).toBe(6400);
     await harness.waitForTerminal(response.body.orderId, alice);
   });
+
+  it('adds flat shipping below 50.00', async () => {
+    const response = await harness.placeOrder(orderBody({ sku: 'MUG-001', quantity: 1 }), {
+      token: alice,
+      key: newKey(),
+    });
+    expect(response.body).toMatchObject({ subtotalMinor: 1450, shippingMinor: 499, totalMinor: 1949 });
+    const order = await harness.waitForTerminal(response.body.orderId, alice);
+    const ledger = await harness.payments.ledger(order.orderId);
+    expect(ledger.map((entry) => entry.amount)).toEqual([1949, 1949]);
+  });
 });
 
 describe('idempotency', () => {
@@ -89,6 +100,19 @@ describe('idempotency', () => {
     expect(ledger.filter((entry) => entry.type === 'authorization')).toHaveLength(1);
     expect(ledger.filter((entry) => entry.type === 'capture')).toHaveLength(1);
     expect(await harness.stockOf('NOTE-001')).toMatchObject({ sold: 3, reserved: 0 });
+  });
+
+  it('replaying the key of a FAILED order returns that order and runs nothing again', async () => {
+    const key = newKey();
+    const body = orderBody({ paymentMethod: 'pm_card_chargeDeclined' });
+    const first = await harness.placeOrder(body, { token: alice, key });
+    const failed = await harness.waitForTerminal(first.body.orderId, alice);
+    expect(failed.status).toBe('FAILED');
+    const replay = await harness.placeOrder(body, { token: alice, key });
+    expect(replay.status).toBe(202);
+    expect(replay.body).toMatchObject({ orderId: failed.orderId, status: 'FAILED' });
+    await harness.region.bus.drain();
+    expect((await harness.payments.ledger(failed.orderId)).map((entry) => entry.type)).toEqual(['decline']);
   });
 
   it('concurrent requests with one key create exactly one order', async () => {

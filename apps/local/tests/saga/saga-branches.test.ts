@@ -257,6 +257,30 @@ describe('cancellation while the saga runs (slow provider)', () => {
 });
 
 describe('stock conservation', () => {
+  it('concurrent orders never oversell: exactly the stock is sold, the rest fail as out of stock', async () => {
+    const created = await harness.request('/admin/products', {
+      token: admin,
+      json: { sku: 'RACE-001', name: 'Limited Print', priceMinor: 9900 },
+    });
+    expect(created.status).toBe(201);
+    expect(
+      (await harness.request('/admin/products/RACE-001/restock', { token: admin, json: { quantity: 5 } }))
+        .status,
+    ).toBe(200);
+    const placed = await Promise.all(
+      Array.from({ length: 12 }, () => place({ sku: 'RACE-001', quantity: 1 })),
+    );
+    const finals = await Promise.all(placed.map((order) => harness.waitForTerminal(order.orderId, alice)));
+    const statuses = finals.map((order) => order.status);
+    expect(statuses.filter((status) => status === 'CONFIRMED')).toHaveLength(5);
+    expect(statuses.filter((status) => status === 'FAILED')).toHaveLength(7);
+    for (const order of finals.filter((candidate) => candidate.status === 'FAILED')) {
+      expect(order.failureReason).toContain('RACE-001');
+      expect(await harness.payments.ledger(order.orderId)).toEqual([]);
+    }
+    expect(await harness.stockOf('RACE-001')).toEqual({ available: 0, reserved: 0, sold: 5 });
+  });
+
   it('restocks add up too', async () => {
     const response = await harness.request('/admin/products/CLOCK-001/restock', {
       token: admin,

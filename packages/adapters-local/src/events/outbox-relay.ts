@@ -1,6 +1,8 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
 
+const RETRY_DELAY_MS = 500;
+
 export interface OutboxRelayOptions {
   db: Database;
   /** Hands a batch to the bus; must be idempotent by event id (the relay may publish a batch twice after a crash). */
@@ -10,6 +12,11 @@ export interface OutboxRelayOptions {
   retainPublishedMs?: number;
   clock?: { now(): number };
   onError?: (error: unknown) => void;
+  /**
+   * When publish throws, names the events of the batch that can never be accepted (by index), e.g. the
+   * bus's InvalidEventError. Those rows are set aside with the reason; the rest are retried.
+   */
+  rejectedIndexes?: (error: unknown) => readonly number[] | undefined;
 }
 
 /**
@@ -43,7 +50,9 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.running = this.flushLoop().finally(() => {
+    this.running = this.flushLoop()
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => {
       this.running = undefined;
       if (this.again) {
         this.again = false;
@@ -54,9 +63,16 @@ export class OutboxRelay {
 
   /** Resolves when everything committed so far has been handed to the bus. */
   async drain(): Promise<void> {
-    while (this.running || this.pendingCount() > 0) {
-      if (!this.running) this.notify();
-      await this.running;
+    // A stopped relay publishes nothing more, so waiting for the outbox to empty would never end.
+    while (this.running || (!this.stopped && this.pendingCount() > 0)) {
+      if (this.running) {
+        await this.running;
+      } else if (this.retryTimer) {
+        // The bus refused the last batch: wait for the scheduled retry instead of hammering it.
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+      } else {
+        this.notify();
+      }
     }
   }
 
@@ -76,6 +92,7 @@ export class OutboxRelay {
       'SELECT seq, event FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?',
     );
     const markPublished = this.options.db.prepare('UPDATE outbox SET published_at = ? WHERE seq = ?');
+    const setAside = this.options.db.prepare('UPDATE outbox SET published_at = ?, rejected_reason = ? WHERE seq = ?');
     for (;;) {
       if (this.stopped) return;
       const rows = select.all(this.batchSize) as Array<{ seq: number; event: string }>;
@@ -84,8 +101,24 @@ export class OutboxRelay {
         await this.options.publish(rows.map((row) => JSON.parse(row.event) as EventEnvelope));
       } catch (error) {
         this.options.onError?.(error);
+        const rejected = this.options.rejectedIndexes?.(error);
+        if (rejected && rejected.length > 0) {
+          const reason = error instanceof Error ? error.message : String(error);
+          const now = this.clock.now();
+          this.options.db.transaction(() => {
+            for (const index of rejected) {
+              const row = rows[index];
+              if (row) setAside.run(now, reason, row.seq);
+            }
+          })();
+          continue;
+        }
         // The bus refused the batch: try again shortly rather than spin.
-        this.retryTimer = setTimeout(() => this.notify(), 500);
+        if (this.retryTimer) clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.notify();
+        }, RETRY_DELAY_MS);
         this.retryTimer.unref();
         return;
       }
@@ -103,6 +136,8 @@ export class OutboxRelay {
     if (now - this.lastPruneAt < 5_000) return;
     this.lastPruneAt = now;
     const cutoff = now - (this.options.retainPublishedMs ?? 10 * 60_000);
-    this.options.db.prepare('DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ?').run(cutoff);
+    this.options.db
+      .prepare('DELETE FROM outbox WHERE published_at IS NOT NULL AND rejected_reason IS NULL AND published_at < ?')
+      .run(cutoff);
   }
 }

@@ -34,6 +34,8 @@ export class UlidSource implements IdSource {
       }
       this.lastRandom[i] = 0;
     }
+    // 2^80 ids in one millisecond: the ULID spec says to fail rather than wrap and break the order.
+    throw new Error('ULID random component overflowed within one millisecond');
   }
 }
 

@@ -19,8 +19,8 @@ export const itemStoreMigrations: Migration[] = [
         gsi2pk TEXT, gsi2sk TEXT,
         PRIMARY KEY (pk, sk)
       ) WITHOUT ROWID;
-      CREATE INDEX items_gsi1 ON items (gsi1pk, gsi1sk, pk) WHERE gsi1pk IS NOT NULL;
-      CREATE INDEX items_gsi2 ON items (gsi2pk, gsi2sk, pk) WHERE gsi2pk IS NOT NULL;
+      CREATE INDEX items_gsi1 ON items (gsi1pk, gsi1sk, pk, sk) WHERE gsi1pk IS NOT NULL;
+      CREATE INDEX items_gsi2 ON items (gsi2pk, gsi2sk, pk, sk) WHERE gsi2pk IS NOT NULL;
       CREATE TABLE change_log (
         seq INTEGER PRIMARY KEY AUTOINCREMENT,
         pk TEXT NOT NULL,
@@ -41,5 +41,11 @@ export const itemStoreMigrations: Migration[] = [
       );
       CREATE INDEX outbox_unpublished ON outbox (seq) WHERE published_at IS NULL;
     `,
+  },
+  {
+    // Events the bus refused as malformed are set aside (published_at set, reason kept) instead of
+    // blocking every later event behind them.
+    id: 'store-002-outbox-rejected',
+    sql: 'ALTER TABLE outbox ADD COLUMN rejected_reason TEXT;',
   },
 ];

@@ -276,7 +276,8 @@ describe('queryIndex pagination', () => {
     ['garbage', 'not a cursor!'],
     ['JSON that is not a position', Buffer.from('{"sk":"a"}').toString('base64url')],
     ['a position of numbers', Buffer.from('[1,2]').toString('base64url')],
-    ['a position of three parts', Buffer.from('["a","b","c"]').toString('base64url')],
+    ['a position of two parts', Buffer.from('["a","b"]').toString('base64url')],
+    ['a position of four parts', Buffer.from('["a","b","c","d"]').toString('base64url')],
   ])('refuses %s as a cursor', async (_, cursor) => {
     await expect(store.queryIndex('gsi1', 'IDX', { limit: 1, cursor })).rejects.toThrow(InvalidCursorError);
   });

@@ -91,16 +91,17 @@ export class SqliteItemStore implements ItemStore {
     const direction = options.descending ? 'DESC' : 'ASC';
     const comparison = options.descending ? '<' : '>';
     // Index names come from the IndexName union, never from input, so interpolating them is safe.
+    // (index sk, pk, sk) is unique per item, so the cursor never skips or repeats an item on ties.
     const sql = `SELECT pk, sk, data, version, ${index}sk AS indexSk FROM items
-      WHERE ${index}pk = ? ${after ? `AND (${index}sk, pk) ${comparison} (?, ?)` : ''}
-      ORDER BY ${index}sk ${direction}, pk ${direction} LIMIT ?`;
-    const params = after ? [pk, after.sk, after.pk, limit + 1] : [pk, limit + 1];
+      WHERE ${index}pk = ? ${after ? `AND (${index}sk, pk, sk) ${comparison} (?, ?, ?)` : ''}
+      ORDER BY ${index}sk ${direction}, pk ${direction}, sk ${direction} LIMIT ?`;
+    const params = after ? [pk, after.indexSk, after.pk, after.sk, limit + 1] : [pk, limit + 1];
     const rows = this.db.prepare<unknown[], ItemRow & { indexSk: string }>(sql).all(...params);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
       items: page.map(toItem),
-      ...(rows.length > limit && last ? { nextCursor: encodeCursor({ sk: last.indexSk, pk: last.pk }) } : {}),
+      ...(rows.length > limit && last ? { nextCursor: encodeCursor({ indexSk: last.indexSk, pk: last.pk, sk: last.sk }) } : {}),
     };
   }
 
@@ -138,15 +139,22 @@ function toItem(row: ItemRow): StoredItem {
   return { pk: row.pk, sk: row.sk, data: JSON.parse(row.data) as Record<string, unknown>, version: row.version };
 }
 
-function encodeCursor(position: { sk: string; pk: string }): string {
-  return Buffer.from(JSON.stringify([position.sk, position.pk])).toString('base64url');
+interface CursorPosition {
+  indexSk: string;
+  pk: string;
+  sk: string;
 }
 
-function decodeCursor(cursor: string): { sk: string; pk: string } {
+function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify([position.indexSk, position.pk, position.sk])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): CursorPosition {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((part) => typeof part === 'string')) {
-      return { sk: parsed[0] as string, pk: parsed[1] as string };
+    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === 'string')) {
+      const [indexSk, pk, sk] = parsed as [string, string, string];
+      return { indexSk, pk, sk };
     }
   } catch {
     // Fall through: any undecodable cursor is the caller's mistake.

@@ -71,7 +71,7 @@ export const restockBodySchema = z
       .min(1)
       .max(10)
       .optional()
-      .meta({ description: 'Units per region; defaults to an even split across every region.' }),
+      .meta({ description: 'Units per region; defaults to all units in the region that handles the request.' }),
   })
   .meta({ id: 'RestockRequest' });
 

@@ -1,5 +1,5 @@
 import { EVENT_SOURCES } from '@meridian/contracts';
-import { type Allotment, emptyAllotment, InvalidStockOperationError, restock, splitEvenly } from '../inventory/allotment';
+import { type Allotment, emptyAllotment, InvalidStockOperationError, restock } from '../inventory/allotment';
 import type { Page, PageRequest } from '../store/item-store';
 import { allotmentWrite, asEntity, loadAllotments, loadProduct, productWrite } from '../store/repositories';
 import { buildEvent, type DomainContext, nowIso, withConflictRetry } from '../shared/context';
@@ -70,7 +70,7 @@ export async function updateProduct(ctx: DomainContext, sku: string, changes: Pr
 export interface RestockInput {
   sku: string;
   quantity: number;
-  /** How to split the units across regions; default: evenly across every region of the deployment. */
+  /** How to split the units across regions; default: all of them to this region's allotment. */
   split?: ReadonlyArray<{ region: string; quantity: number }>;
 }
 
@@ -82,7 +82,7 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
   if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
     throw new InvalidStockOperationError('quantity must be a positive integer');
   }
-  const split = (input.split ?? splitEvenly(input.quantity, ctx.regions)).filter((part) => part.quantity > 0);
+  const split = (input.split ?? [{ region: ctx.region, quantity: input.quantity }]).filter((part) => part.quantity > 0);
   if (split.reduce((sum, part) => sum + part.quantity, 0) !== input.quantity) {
     throw new InvalidStockOperationError('the split must add up to the quantity');
   }

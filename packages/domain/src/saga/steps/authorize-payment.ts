@@ -11,24 +11,32 @@ import {
   stepKey,
 } from '../saga-step';
 
-/** Forward: authorize the order total on the customer's payment method (a decline fails the order). */
+/**
+ * Forward: authorize the order total on the customer's payment method (a decline fails the order).
+ * A cancellation is honoured only before the provider is called: once the authorization exists it is
+ * always recorded, so the compensation (VoidPayment) can find it and release it.
+ */
 export async function authorizePayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
   const { ctx, payments } = deps;
+  const { value: order } = await loadSagaOrder(ctx, input.orderId);
+  if (order.payment) {
+    return { orderId: order.orderId, outcome: 'already-applied', authorizationId: order.payment.authorizationId };
+  }
+  assertNotCancelled(order);
+  const authorization = await payments.authorize({
+    idempotencyKey: stepKey(order.orderId, 'authorize'),
+    orderId: order.orderId,
+    amountMinor: order.totalMinor,
+    currency: order.currency,
+    paymentMethod: order.paymentMethod,
+  });
   return withConflictRetry(async () => {
-    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    if (order.payment) {
-      return { orderId: order.orderId, outcome: 'already-applied', authorizationId: order.payment.authorizationId };
+    const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
+    if (current.payment) {
+      return { orderId: current.orderId, outcome: 'already-applied', authorizationId: current.payment.authorizationId };
     }
-    assertNotCancelled(order);
-    const authorization = await payments.authorize({
-      idempotencyKey: stepKey(order.orderId, 'authorize'),
-      orderId: order.orderId,
-      amountMinor: order.totalMinor,
-      currency: order.currency,
-      paymentMethod: order.paymentMethod,
-    });
     const next = advance(
-      order,
+      current,
       'PAYMENT_AUTHORIZED',
       {
         payment: {
@@ -44,7 +52,7 @@ export async function authorizePayment(deps: SagaDependencies, input: SagaStepIn
       [orderWrite(next, version)],
       [orderEvent(ctx, 'OrderPaymentAuthorized', next, { authorizationId: authorization.authorizationId })],
     );
-    return { orderId: order.orderId, outcome: 'applied', authorizationId: authorization.authorizationId };
+    return { orderId: current.orderId, outcome: 'applied', authorizationId: authorization.authorizationId };
   });
 }
 

@@ -18,25 +18,31 @@ export class PaymentNotAuthorizedError extends MeridianError {
   }
 }
 
-/** Forward: capture the authorized amount once the shipment exists. */
+/**
+ * Forward: capture the authorized amount once the shipment exists. A cancellation is honoured only
+ * before the provider is called; a capture that happened is always recorded so RefundPayment finds it.
+ */
 export async function capturePayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
   const { ctx, payments } = deps;
+  const { value: order } = await loadSagaOrder(ctx, input.orderId);
+  if (order.payment?.status === 'CAPTURED') return { orderId: order.orderId, outcome: 'already-applied' };
+  assertNotCancelled(order);
+  if (order.payment?.status !== 'AUTHORIZED') throw new PaymentNotAuthorizedError(order.orderId);
+  const payment = order.payment;
+  await payments.capture({
+    idempotencyKey: stepKey(order.orderId, 'capture'),
+    authorizationId: payment.authorizationId,
+    amountMinor: payment.amountMinor,
+  });
   return withConflictRetry(async () => {
-    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    if (order.payment?.status === 'CAPTURED') return { orderId: order.orderId, outcome: 'already-applied' };
-    assertNotCancelled(order);
-    if (order.payment?.status !== 'AUTHORIZED') throw new PaymentNotAuthorizedError(order.orderId);
-    await payments.capture({
-      idempotencyKey: stepKey(order.orderId, 'capture'),
-      authorizationId: order.payment.authorizationId,
-      amountMinor: order.payment.amountMinor,
-    });
-    const next = advance(order, 'PAYMENT_CAPTURED', { payment: { ...order.payment, status: 'CAPTURED' } }, nowIso(ctx));
+    const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
+    if (current.payment?.status === 'CAPTURED') return { orderId: current.orderId, outcome: 'already-applied' };
+    const next = advance(current, 'PAYMENT_CAPTURED', { payment: { ...payment, status: 'CAPTURED' } }, nowIso(ctx));
     await ctx.store.transact(
       [orderWrite(next, version)],
-      [orderEvent(ctx, 'OrderPaymentCaptured', next, { authorizationId: order.payment.authorizationId })],
+      [orderEvent(ctx, 'OrderPaymentCaptured', next, { authorizationId: payment.authorizationId })],
     );
-    return { orderId: order.orderId, outcome: 'applied' };
+    return { orderId: current.orderId, outcome: 'applied' };
   });
 }
 

@@ -11,23 +11,30 @@ import {
   stepKey,
 } from '../saga-step';
 
-/** Forward: book the shipment with the carrier (it may refuse the address). */
+/**
+ * Forward: book the shipment with the carrier (it may refuse the address). As with the payment steps,
+ * a cancellation is honoured only before the carrier is called; a booked shipment is always recorded.
+ */
 export async function createShipment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
   const { ctx, carrier } = deps;
+  const { value: order } = await loadSagaOrder(ctx, input.orderId);
+  if (order.shipment) {
+    return { orderId: order.orderId, outcome: 'already-applied', trackingNumber: order.shipment.trackingNumber };
+  }
+  assertNotCancelled(order);
+  const booked = await carrier.createShipment({
+    idempotencyKey: stepKey(order.orderId, 'ship'),
+    orderId: order.orderId,
+    address: order.shippingAddress,
+    parcels: 1,
+  });
   return withConflictRetry(async () => {
-    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    if (order.shipment) {
-      return { orderId: order.orderId, outcome: 'already-applied', trackingNumber: order.shipment.trackingNumber };
+    const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
+    if (current.shipment) {
+      return { orderId: current.orderId, outcome: 'already-applied', trackingNumber: current.shipment.trackingNumber };
     }
-    assertNotCancelled(order);
-    const booked = await carrier.createShipment({
-      idempotencyKey: stepKey(order.orderId, 'ship'),
-      orderId: order.orderId,
-      address: order.shippingAddress,
-      parcels: 1,
-    });
     const next = advance(
-      order,
+      current,
       'SHIPMENT_CREATED',
       { shipment: { ...booked, status: 'CREATED' } },
       nowIso(ctx),
@@ -37,7 +44,7 @@ export async function createShipment(deps: SagaDependencies, input: SagaStepInpu
       [orderWrite(next, version)],
       [orderEvent(ctx, 'OrderShipmentCreated', next, { carrier: booked.carrier, trackingNumber: booked.trackingNumber })],
     );
-    return { orderId: order.orderId, outcome: 'applied', trackingNumber: booked.trackingNumber };
+    return { orderId: current.orderId, outcome: 'applied', trackingNumber: booked.trackingNumber };
   });
 }
 
