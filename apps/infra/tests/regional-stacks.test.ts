@@ -110,7 +110,7 @@ describe('network stack', () => {
     });
 
     expect(services).toContainEqual({ type: 'Gateway', name: expect.stringContaining('dynamodb') });
-    for (const service of ['events', 'states', 'secretsmanager', 'xray']) {
+    for (const service of ['events', 'states', 'secretsmanager', 'xray', 'sqs']) {
       expect(services).toContainEqual({ type: 'Interface', name: `com.amazonaws.eu-west-1.${service}` });
     }
   });
@@ -143,6 +143,8 @@ describe('service stack', () => {
         TABLE_NAME: 'meridian',
         EVENT_BUS_NAME: 'meridian',
         MERIDIAN_REGION: 'eu-west-1',
+        MERIDIAN_REGIONS: 'us-east-1,eu-west-1,ap-southeast-2',
+        MERIDIAN_ACCOUNT: '123456789012',
         POWERTOOLS_METRICS_NAMESPACE: 'Meridian',
         POWERTOOLS_SERVICE_NAME: expect.any(String),
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -150,8 +152,10 @@ describe('service stack', () => {
     }
     const api = [...byName].find(([id]) => id.startsWith('ApiFunction'))?.[1];
     expect(Object.keys(api ?? {})).toEqual(
-      expect.arrayContaining(['STATE_MACHINE_ARN', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL']),
+      expect.arrayContaining(['STATE_MACHINE_ARN', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'DLQ_URL']),
     );
+    // Every queue whose messages are events: two forwarding rules, the consumer's delivery and invocations.
+    expect(JSON.stringify(api?.DLQ_URL).match(/DeadLettersQueue\w+/g)).toHaveLength(4);
     const payment = [...byName].filter(([, env]) => env && 'PAYMENT_PROVIDER_SECRET_ARN' in env).map(([id]) => id);
     expect(payment.map((id) => id.replace(/Function.*/, '')).sort()).toEqual([
       'AuthorizePayment',

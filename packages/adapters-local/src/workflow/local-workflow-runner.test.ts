@@ -120,7 +120,7 @@ describe('LocalWorkflowRunner saga paths', () => {
     });
     expect(history.find((e) => e.type === 'StateCaught')).toMatchObject({
       stateName: 'CreateShipment',
-      nextState: 'VoidPayment',
+      nextState: 'CancelShipment',
     });
     expect(history.some((e) => e.type === 'StateRetried')).toBe(false);
   });
