@@ -28,9 +28,18 @@ try {
   }
   let sequence = 0;
   const body = JSON.stringify({
-    items: [{ sku: 'MUG-001', quantity: 1 }, { sku: 'NOTE-001', quantity: 2 }],
+    items: [
+      { sku: 'MUG-001', quantity: 1 },
+      { sku: 'NOTE-001', quantity: 2 },
+    ],
     paymentMethod: 'pm_card_visa',
-    shippingAddress: { name: 'Bench', line1: '1 Load St', city: 'Springfield', postalCode: '12345', country: 'US' },
+    shippingAddress: {
+      name: 'Bench',
+      line1: '1 Load St',
+      city: 'Springfield',
+      postalCode: '12345',
+      country: 'US',
+    },
   });
   console.log(`POST /api/v1/orders for ${seconds} s with ${connections} connections…`);
   const result = await autocannon({
@@ -59,10 +68,18 @@ try {
     acknowledged: result['2xx'],
     non2xx: result.non2xx,
     errors: result.errors,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
   };
   console.log(JSON.stringify(summary, null, 2));
-  writeFileSync(join(REPO_ROOT, 'bench/results', `intake-${summary.at.replace(/[:.]/g, '-')}.json`), JSON.stringify(summary, null, 2));
+  writeFileSync(
+    join(REPO_ROOT, 'bench/results', `intake-${summary.at.replace(/[:.]/g, '-')}.json`),
+    JSON.stringify(summary, null, 2),
+  );
 } finally {
   await platform.stop();
 }

@@ -28,7 +28,8 @@ export const meridianConfig = defineConfig({
 
   pipeline: {
     // Created once in the console (Developer Tools > Connections) and authorised with the Git host.
-    connectionArn: 'arn:aws:codeconnections:us-east-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
+    connectionArn:
+      'arn:aws:codeconnections:us-east-1:111111111111:connection/00000000-0000-0000-0000-000000000000',
     repository: 'example-org/meridian',
     branch: 'main',
     // Wait for a human before each production region.

@@ -12,7 +12,10 @@ export interface RunningPlatform {
 }
 
 /** Starts the whole local platform (`npm start`'s launcher) on a throwaway data directory and port. */
-export async function startPlatform(port: number, extraEnv: Record<string, string> = {}): Promise<RunningPlatform> {
+export async function startPlatform(
+  port: number,
+  extraEnv: Record<string, string> = {},
+): Promise<RunningPlatform> {
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-bench-'));
   const env = {
     MERIDIAN_DATA_DIR: dataDir,
@@ -21,12 +24,16 @@ export async function startPlatform(port: number, extraEnv: Record<string, strin
     MERIDIAN_PAYMENTS_PORT: String(port + 10),
     ...extraEnv,
   };
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'apps/local/src/cli/start.ts')], {
-    env: { ...process.env, ...env },
-    // `--import tsx` resolves from the working directory, so children always start in the repository.
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(REPO_ROOT, 'apps/local/src/cli/start.ts')],
+    {
+      env: { ...process.env, ...env },
+      // `--import tsx` resolves from the working directory, so children always start in the repository.
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('platform did not start within 90 s')), 90_000);
     child.stdout?.on('data', (chunk: Buffer) => {

@@ -43,7 +43,10 @@ function bootstrapRole(name: string): string {
  * cdk-nag's AwsSolutions pack runs as a validation plugin on every synth: an unacknowledged finding
  * fails synthesis, so it cannot be missed locally, in CI or in the pipeline.
  */
-export function createMeridianApp(config: MeridianConfig, props: AppProps = {}): { app: App; pipeline: PipelineStack } {
+export function createMeridianApp(
+  config: MeridianConfig,
+  props: AppProps = {},
+): { app: App; pipeline: PipelineStack } {
   const app = new App({
     ...props,
     context: { ...FEATURE_FLAGS, ...props.context },
@@ -56,6 +59,9 @@ export function createMeridianApp(config: MeridianConfig, props: AppProps = {}):
     }),
   });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const pipeline = new PipelineStack(app, PIPELINE_STACK_ID, { config, description: 'Meridian delivery pipeline' });
+  const pipeline = new PipelineStack(app, PIPELINE_STACK_ID, {
+    config,
+    description: 'Meridian delivery pipeline',
+  });
   return { app, pipeline };
 }

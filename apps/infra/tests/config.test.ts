@@ -14,7 +14,10 @@ describe('Meridian configuration', () => {
 
   it('defaults NAT gateways to 2, the branch to main and approvals to off', () => {
     const { natGateways: _nat, ...rest } = TEST_CONFIG;
-    const config = parseConfig({ ...rest, pipeline: { ...TEST_CONFIG.pipeline, branch: undefined, manualApproval: undefined } });
+    const config = parseConfig({
+      ...rest,
+      pipeline: { ...TEST_CONFIG.pipeline, branch: undefined, manualApproval: undefined },
+    });
 
     expect(config.natGateways).toBe(2);
     expect(config.pipeline.branch).toBe('main');
@@ -56,11 +59,14 @@ describe('Meridian configuration', () => {
 
   it('rejects availability zones outside their region and a malformed hosted zone', () => {
     expect(() =>
-      parseConfig({ ...TEST_CONFIG, regions: [{ name: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'us-east-1c'] }] }),
+      parseConfig({
+        ...TEST_CONFIG,
+        regions: [{ name: 'eu-west-1', availabilityZones: ['eu-west-1a', 'eu-west-1b', 'us-east-1c'] }],
+      }),
     ).toThrow(/availability zones of eu-west-1/);
-    expect(() => parseConfig({ ...TEST_CONFIG, domain: { name: 'shop.example.com', hostedZoneId: 'zone' } })).toThrow(
-      /hosted zone/,
-    );
+    expect(() =>
+      parseConfig({ ...TEST_CONFIG, domain: { name: 'shop.example.com', hostedZoneId: 'zone' } }),
+    ).toThrow(/hosted zone/);
   });
 
   it('requires an https payment provider and a CodeStar connection ARN', () => {
@@ -68,7 +74,10 @@ describe('Meridian configuration', () => {
       InvalidConfigError,
     );
     expect(() =>
-      parseConfig({ ...TEST_CONFIG, pipeline: { ...TEST_CONFIG.pipeline, connectionArn: 'arn:aws:s3:::bucket' } }),
+      parseConfig({
+        ...TEST_CONFIG,
+        pipeline: { ...TEST_CONFIG.pipeline, connectionArn: 'arn:aws:s3:::bucket' },
+      }),
     ).toThrow(/connectionArn/);
   });
 });

@@ -27,9 +27,17 @@ describe('global stack (with a domain)', () => {
     const checks = resourcesOfType(synth.json('Global-Global'), 'AWS::Route53::HealthCheck');
     expect(checks).toHaveLength(REGIONS.length);
     for (const [, check] of checks) {
-      expect(check.Properties?.HealthCheckConfig).toMatchObject({ Type: 'HTTPS', ResourcePath: '/api/v1/health', Port: 443 });
+      expect(check.Properties?.HealthCheckConfig).toMatchObject({
+        Type: 'HTTPS',
+        ResourcePath: '/api/v1/health',
+        Port: 443,
+      });
     }
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'HealthCheckStatus' }, REGIONS.length);
+    template.resourcePropertiesCountIs(
+      'AWS::CloudWatch::Alarm',
+      { MetricName: 'HealthCheckStatus' },
+      REGIONS.length,
+    );
   });
 
   it('routes api.<domain> by latency to healthy regions, and the apex to CloudFront', () => {
@@ -54,7 +62,10 @@ describe('global stack (with a domain)', () => {
   });
 
   it('serves the web app from two S3 origins with failover, OAC, security headers and WAF', () => {
-    const [[, distribution] = []] = resourcesOfType(synth.json('Global-Global'), 'AWS::CloudFront::Distribution');
+    const [[, distribution] = []] = resourcesOfType(
+      synth.json('Global-Global'),
+      'AWS::CloudFront::Distribution',
+    );
     const config = distribution?.Properties?.DistributionConfig as {
       OriginGroups: { Items: Array<Record<string, unknown>> };
       Origins: Array<Record<string, unknown>>;
@@ -63,7 +74,10 @@ describe('global stack (with a domain)', () => {
     const s3Origins = config.Origins.filter((origin) => origin.S3OriginConfig);
 
     expect(groups).toHaveLength(1);
-    expect(groups[0]).toMatchObject({ Members: { Quantity: 2 }, FailoverCriteria: { StatusCodes: { Items: expect.arrayContaining([500, 503]) } } });
+    expect(groups[0]).toMatchObject({
+      Members: { Quantity: 2 },
+      FailoverCriteria: { StatusCodes: { Items: expect.arrayContaining([500, 503]) } },
+    });
     expect(s3Origins).toHaveLength(2);
     for (const origin of s3Origins) expect(origin.OriginAccessControlId).toBeDefined();
     expect(JSON.stringify(s3Origins)).toContain('meridian-web-123456789012-eu-west-1');
@@ -72,13 +86,18 @@ describe('global stack (with a domain)', () => {
       Logging: expect.anything(),
       Aliases: ['shop.example.com'],
       ViewerCertificate: { MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' },
-      DefaultCacheBehavior: { ResponseHeadersPolicyId: expect.anything(), ViewerProtocolPolicy: 'redirect-to-https' },
+      DefaultCacheBehavior: {
+        ResponseHeadersPolicyId: expect.anything(),
+        ViewerProtocolPolicy: 'redirect-to-https',
+      },
     });
     synth.template('Global-Global').hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
       ResponseHeadersPolicyConfig: {
         SecurityHeadersConfig: Match.objectLike({
           StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31536000 }),
-          ContentSecurityPolicy: Match.objectLike({ ContentSecurityPolicy: Match.stringLikeRegexp("frame-ancestors 'none'") }),
+          ContentSecurityPolicy: Match.objectLike({
+            ContentSecurityPolicy: Match.stringLikeRegexp("frame-ancestors 'none'"),
+          }),
           FrameOptions: Match.objectLike({ FrameOption: 'DENY' }),
           ContentTypeOptions: Match.anyValue(),
         }),
@@ -87,8 +106,14 @@ describe('global stack (with a domain)', () => {
   });
 
   it('routes /api/* uncached, with every method, to the latency-routed API name', () => {
-    const [[, distribution] = []] = resourcesOfType(synth.json('Global-Global'), 'AWS::CloudFront::Distribution');
-    const config = distribution?.Properties?.DistributionConfig as Record<string, Array<Record<string, unknown>>>;
+    const [[, distribution] = []] = resourcesOfType(
+      synth.json('Global-Global'),
+      'AWS::CloudFront::Distribution',
+    );
+    const config = distribution?.Properties?.DistributionConfig as Record<
+      string,
+      Array<Record<string, unknown>>
+    >;
     const api = config.CacheBehaviors?.find((behavior) => behavior.PathPattern === '/api/*');
     const origin = config.Origins?.find((candidate) => candidate.Id === api?.TargetOriginId);
 
@@ -130,8 +155,14 @@ describe('global stack (with a domain)', () => {
 
 describe('pipeline', () => {
   const pipelineStages = () => {
-    const [[, pipeline] = []] = resourcesOfType(synth.json('MeridianPipeline'), 'AWS::CodePipeline::Pipeline');
-    return { props: pipeline?.Properties ?? {}, stages: (pipeline?.Properties?.Stages ?? []) as PipelineStage[] };
+    const [[, pipeline] = []] = resourcesOfType(
+      synth.json('MeridianPipeline'),
+      'AWS::CodePipeline::Pipeline',
+    );
+    return {
+      props: pipeline?.Properties ?? {},
+      stages: (pipeline?.Properties?.Stages ?? []) as PipelineStage[],
+    };
   };
 
   it('is a CodePipeline V2 pipeline sourced from the configured connection, repository and branch', () => {
@@ -145,8 +176,11 @@ describe('pipeline', () => {
   });
 
   it('synthesizes with npm ci, npm test and cdk synth', () => {
-    const projects = JSON.stringify(resourcesOfType(synth.json('MeridianPipeline'), 'AWS::CodeBuild::Project'));
-    for (const command of ['npm ci', 'npm test', 'npm run synth --workspace @meridian/infra']) expect(projects).toContain(command);
+    const projects = JSON.stringify(
+      resourcesOfType(synth.json('MeridianPipeline'), 'AWS::CodeBuild::Project'),
+    );
+    for (const command of ['npm ci', 'npm test', 'npm run synth --workspace @meridian/infra'])
+      expect(projects).toContain(command);
   });
 
   it('deploys the foundation, then one wave per region in order, then the global stage', () => {
@@ -166,7 +200,9 @@ describe('pipeline', () => {
     for (const region of REGIONS) {
       const stage = pipelineStages().stages.find((candidate) => candidate.Name === `Region-${region}`);
       const actions = stage?.Actions ?? [];
-      const deployOrders = actions.filter((action) => action.ActionTypeId.Category === 'Deploy').map((a) => a.RunOrder);
+      const deployOrders = actions
+        .filter((action) => action.ActionTypeId.Category === 'Deploy')
+        .map((a) => a.RunOrder);
       const smoke = actions.find((action) => action.Name === `SmokeTest-${region}`);
       const approval = actions.find((action) => action.ActionTypeId.Category === 'Approval');
 
@@ -178,15 +214,20 @@ describe('pipeline', () => {
   });
 
   it('runs the smoke test with the region’s API URL and user pool from stack outputs', () => {
-    const projects = resourcesOfType(synth.json('MeridianPipeline'), 'AWS::CodeBuild::Project').map(([, project]) =>
-      JSON.stringify(project.Properties),
+    const projects = resourcesOfType(synth.json('MeridianPipeline'), 'AWS::CodeBuild::Project').map(
+      ([, project]) => JSON.stringify(project.Properties),
     );
-    const smoke = projects.find((project) => project.includes('smoke-test.ts') && project.includes('eu-west-1'));
+    const smoke = projects.find(
+      (project) => project.includes('smoke-test.ts') && project.includes('eu-west-1'),
+    );
     expect(smoke).toContain('ADMIN_USER_PASSWORD_AUTH');
     const { stages } = pipelineStages();
-    const action = stages.find((stage) => stage.Name === 'Region-eu-west-1')?.Actions.find((a) => a.Name === 'SmokeTest-eu-west-1');
+    const action = stages
+      .find((stage) => stage.Name === 'Region-eu-west-1')
+      ?.Actions.find((a) => a.Name === 'SmokeTest-eu-west-1');
     const variables = JSON.stringify(action?.Configuration?.EnvironmentVariables);
-    for (const name of ['API_URL', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'IDENTITY_REGION']) expect(variables).toContain(name);
+    for (const name of ['API_URL', 'USER_POOL_ID', 'USER_POOL_CLIENT_ID', 'IDENTITY_REGION'])
+      expect(variables).toContain(name);
   });
 });
 
@@ -203,12 +244,17 @@ describe('the shipped configuration (no domain)', () => {
     expect(resourcesOfType(global, 'AWS::CertificateManager::Certificate')).toHaveLength(0);
     expect(resourcesOfType(global, 'AWS::Route53::HealthCheck')).toHaveLength(2);
     const [[, distribution] = []] = resourcesOfType(global, 'AWS::CloudFront::Distribution');
-    const config = distribution?.Properties?.DistributionConfig as Record<string, Array<Record<string, unknown>>>;
+    const config = distribution?.Properties?.DistributionConfig as Record<
+      string,
+      Array<Record<string, unknown>>
+    >;
     const api = config.CacheBehaviors?.find((behavior) => behavior.PathPattern === '/api/*');
     const origin = config.Origins?.find((candidate) => candidate.Id === api?.TargetOriginId);
     const [lookupId] = (origin?.DomainName as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
     const lookup = (global.Resources as Record<string, { Properties: Record<string, unknown> }>)[lookupId];
     // Read at deploy time from the primary region's SSM parameter, not looked up at synth.
-    expect(JSON.stringify(lookup?.Properties.Create)).toMatch(/us-east-1.*meridian\/api\/hostname|meridian\/api\/hostname.*us-east-1/);
+    expect(JSON.stringify(lookup?.Properties.Create)).toMatch(
+      /us-east-1.*meridian\/api\/hostname|meridian\/api\/hostname.*us-east-1/,
+    );
   });
 });

@@ -1,11 +1,11 @@
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { rmSync } from 'node:fs';
 import { Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { IConstruct } from 'constructs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config-schema';
 import { createMeridianApp } from '../src/meridian-app';
 import { TEST_CONFIG, testOutdir } from './support/synthesize';
-import { rmSync } from 'node:fs';
 
 interface Acknowledgement {
   readonly path: string;
@@ -71,7 +71,11 @@ describe('cdk-nag AwsSolutions', () => {
     // No blanket pass for a whole region or stack of the application.
     const blanket = acks.filter((ack) => {
       const construct = pipeline.node.findAll().find((node) => node.node.path === ack.path);
-      return construct !== undefined && (Stage.isStage(construct) || Stack.isStack(construct)) && ack.id.includes('AwsSolutions');
+      return (
+        construct !== undefined &&
+        (Stage.isStage(construct) || Stack.isStack(construct)) &&
+        ack.id.includes('AwsSolutions')
+      );
     });
     expect(blanket).toEqual([]);
   });

@@ -10,7 +10,8 @@ let synth: Synthesized;
 
 beforeAll(() => {
   // Prove synthesis needs no credentials: none are visible to the process.
-  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) delete process.env[name];
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE'])
+    delete process.env[name];
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   synth = synthesize('regional', TEST_CONFIG);
 });
@@ -21,12 +22,15 @@ describe('synthesis', () => {
     const expected = [
       'MeridianPipeline',
       ...REGIONS.map((region) => `Foundation-${region}-Keys`),
-      ...REGIONS.flatMap((region) => ['Network', 'Data', 'Service'].map((stack) => `Region-${region}-${stack}`)),
+      ...REGIONS.flatMap((region) =>
+        ['Network', 'Data', 'Service'].map((stack) => `Region-${region}-${stack}`),
+      ),
       'Global-WebFailover',
       'Global-Global',
     ];
     expect([...synth.stacks.keys()]).toEqual(expect.arrayContaining(expected));
-    for (const region of REGIONS) expect(synth.stacks.get(`Region-${region}-Service`)?.environment.region).toBe(region);
+    for (const region of REGIONS)
+      expect(synth.stacks.get(`Region-${region}-Service`)?.environment.region).toBe(region);
   });
 });
 
@@ -38,7 +42,9 @@ describe('data stack', () => {
 
     expect(replicas.map((replica) => replica.Region).sort()).toEqual([...REGIONS].sort());
     for (const region of REGIONS.slice(1)) {
-      expect(resourcesOfType(synth.json(`Region-${region}-Data`), 'AWS::DynamoDB::GlobalTable')).toHaveLength(0);
+      expect(resourcesOfType(synth.json(`Region-${region}-Data`), 'AWS::DynamoDB::GlobalTable')).toHaveLength(
+        0,
+      );
     }
   });
 
@@ -71,19 +77,25 @@ describe('data stack', () => {
       'ap-southeast-2': 'arn:aws:kms:ap-southeast-2:123456789012:alias/meridian-data',
     };
     for (const [region, key] of Object.entries(keys)) {
-      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', { Replicas: Match.arrayWith([replica(region, key)]) });
+      template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        Replicas: Match.arrayWith([replica(region, key)]),
+      });
     }
     template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
   });
 
   it('keeps one user pool, in the primary, with an admin group', () => {
-    synth.template('Region-us-east-1-Data').hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
+    synth
+      .template('Region-us-east-1-Data')
+      .hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
     expect(resourcesOfType(synth.json('Region-eu-west-1-Data'), 'AWS::Cognito::UserPool')).toHaveLength(0);
   });
 
   it('gives every region a rotated data key', () => {
     for (const region of REGIONS) {
-      synth.template(`Foundation-${region}-Keys`).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+      synth
+        .template(`Foundation-${region}-Keys`)
+        .hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     }
   });
 });
@@ -94,11 +106,24 @@ describe('network stack', () => {
     const subnets = resourcesOfType(network, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties ?? {});
     const zones = new Set(subnets.map((subnet) => subnet.AvailabilityZone));
     const tiers = subnets.map(
-      (subnet) => ((subnet.Tags ?? []) as Array<{ Key: string; Value: string }>).find((tag) => tag.Key === 'aws-cdk:subnet-name')?.Value,
+      (subnet) =>
+        ((subnet.Tags ?? []) as Array<{ Key: string; Value: string }>).find(
+          (tag) => tag.Key === 'aws-cdk:subnet-name',
+        )?.Value,
     );
 
     expect([...zones].sort()).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
-    expect(tiers.sort()).toEqual(['isolated', 'isolated', 'isolated', 'private', 'private', 'private', 'public', 'public', 'public']);
+    expect(tiers.sort()).toEqual([
+      'isolated',
+      'isolated',
+      'isolated',
+      'private',
+      'private',
+      'private',
+      'public',
+      'public',
+      'public',
+    ]);
     expect(resourcesOfType(network, 'AWS::EC2::NatGateway')).toHaveLength(2);
   });
 
@@ -106,7 +131,10 @@ describe('network stack', () => {
     const network = synth.json('Region-eu-west-1-Network');
     const services = resourcesOfType(network, 'AWS::EC2::VPCEndpoint').map(([, endpoint]) => {
       const name = endpoint.Properties?.ServiceName;
-      return { type: endpoint.Properties?.VpcEndpointType, name: typeof name === 'string' ? name : JSON.stringify(name) };
+      return {
+        type: endpoint.Properties?.VpcEndpointType,
+        name: typeof name === 'string' ? name : JSON.stringify(name),
+      };
     });
 
     expect(services).toContainEqual({ type: 'Gateway', name: expect.stringContaining('dynamodb') });
@@ -136,7 +164,10 @@ describe('service stack', () => {
 
   it('gives functions the Powertools environment and what each one reads', () => {
     const byName = new Map(
-      functions().map(([id, fn]) => [id, ((fn.Properties?.Environment as { Variables: Record<string, unknown> }) ?? {}).Variables]),
+      functions().map(([id, fn]) => [
+        id,
+        ((fn.Properties?.Environment as { Variables: Record<string, unknown> }) ?? {}).Variables,
+      ]),
     );
     for (const [id, env] of byName) {
       expect(env, id).toMatchObject({
@@ -156,7 +187,9 @@ describe('service stack', () => {
     );
     // Every queue whose messages are events: two forwarding rules, the consumer's delivery and invocations.
     expect(JSON.stringify(api?.DLQ_URL).match(/DeadLettersQueue\w+/g)).toHaveLength(4);
-    const payment = [...byName].filter(([, env]) => env && 'PAYMENT_PROVIDER_SECRET_ARN' in env).map(([id]) => id);
+    const payment = [...byName]
+      .filter(([, env]) => env && 'PAYMENT_PROVIDER_SECRET_ARN' in env)
+      .map(([id]) => id);
     expect(payment.map((id) => id.replace(/Function.*/, '')).sort()).toEqual([
       'AuthorizePayment',
       'CapturePayment',
@@ -167,14 +200,21 @@ describe('service stack', () => {
 
   it('never grants wildcard actions, least of all on the table', () => {
     for (const region of REGIONS) {
-      for (const [id, policy] of resourcesOfType(synth.json(`Region-${region}-Service`), 'AWS::IAM::Policy')) {
-        const statements = ((policy.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }) ?? {})
-          .Statement;
+      for (const [id, policy] of resourcesOfType(
+        synth.json(`Region-${region}-Service`),
+        'AWS::IAM::Policy',
+      )) {
+        const statements = (
+          (policy.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }) ?? {}
+        ).Statement;
         for (const statement of statements) {
           const actions = [statement.Action].flat().map(String);
           expect(actions, id).not.toContain('*');
           if (JSON.stringify(statement.Resource).includes('table/meridian')) {
-            expect(actions.filter((action) => action === 'dynamodb:*' || action.endsWith(':*')), id).toEqual([]);
+            expect(
+              actions.filter((action) => action === 'dynamodb:*' || action.endsWith(':*')),
+              id,
+            ).toEqual([]);
           }
         }
       }
@@ -209,7 +249,9 @@ describe('service stack', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       JwtConfiguration: {
-        Issuer: Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith(['https://cognito-idp.us-east-1.amazonaws.com/'])]) }),
+        Issuer: Match.objectLike({
+          'Fn::Join': Match.arrayWith([Match.arrayWith(['https://cognito-idp.us-east-1.amazonaws.com/'])]),
+        }),
         Audience: Match.anyValue(),
       },
     });
@@ -219,7 +261,10 @@ describe('service stack', () => {
       AuthorizerId: Match.anyValue(),
     });
     for (const key of ['GET /api/v1/health', 'GET /api/v1/products', 'GET /api/v1/openapi.json']) {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: key, AuthorizationType: 'NONE' });
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+        RouteKey: key,
+        AuthorizationType: 'NONE',
+      });
     }
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
@@ -231,10 +276,21 @@ describe('service stack', () => {
   it('has the dashboard and the alarms, and rolls canaries back on them', () => {
     const template = synth.template('Region-eu-west-1-Service');
     const body = JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'));
-    for (const metric of ['5xx', 'Latency', 'Errors', 'Throttles', 'ExecutionsFailed', 'ExecutionsTimedOut', 'ApproximateNumberOfMessagesVisible', 'ReplicationLatency']) {
+    for (const metric of [
+      '5xx',
+      'Latency',
+      'Errors',
+      'Throttles',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'ApproximateNumberOfMessagesVisible',
+      'ReplicationLatency',
+    ]) {
       expect(body).toContain(metric);
     }
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => alarm.Properties,
+    );
     const named = (metricName: string) => alarms.filter((alarm) => alarm.MetricName === metricName);
     expect(named('5xx')).toHaveLength(1);
     expect(named('ExecutionsFailed')).toHaveLength(1);
@@ -250,10 +306,16 @@ describe('service stack', () => {
       expect(group.Properties).toMatchObject({
         DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
         AlarmConfiguration: { Enabled: true },
-        AutoRollbackConfiguration: { Enabled: true, Events: expect.arrayContaining(['DEPLOYMENT_STOP_ON_ALARM']) },
+        AutoRollbackConfiguration: {
+          Enabled: true,
+          Events: expect.arrayContaining(['DEPLOYMENT_STOP_ON_ALARM']),
+        },
       });
     }
-    expect(groups.map((group) => group.Properties.AlarmConfiguration.Alarms.length).sort()).toEqual([...Array(12).fill(1), 2]);
+    expect(groups.map((group) => group.Properties.AlarmConfiguration.Alarms.length).sort()).toEqual([
+      ...Array(12).fill(1),
+      2,
+    ]);
   });
 
   it('forwards locally originated events to each peer bus, once, with dead letters', () => {
@@ -273,7 +335,9 @@ describe('service stack', () => {
     }
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['meridian.orders'] },
-      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 8 } })],
+      Targets: [
+        Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 8 } }),
+      ],
     });
   });
 
@@ -283,7 +347,15 @@ describe('service stack', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       FilterCriteria: {
-        Filters: [{ Pattern: Match.serializedJson(Match.objectLike({ dynamodb: { NewImage: Match.objectLike({ originRegion: { S: ['eu-west-1'] } }) } })) }],
+        Filters: [
+          {
+            Pattern: Match.serializedJson(
+              Match.objectLike({
+                dynamodb: { NewImage: Match.objectLike({ originRegion: { S: ['eu-west-1'] } }) },
+              }),
+            ),
+          },
+        ],
       },
     });
   });

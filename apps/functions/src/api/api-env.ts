@@ -1,6 +1,12 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DomainContext, OperationsPort, OrderWorkflow, Principal, TokenVerifier } from '@meridian/domain';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type {
+  DomainContext,
+  OperationsPort,
+  OrderWorkflow,
+  Principal,
+  TokenVerifier,
+} from '@meridian/domain';
 
 /** Everything the API needs, injected by the runtime's composition root (local region or Lambda). */
 export interface ApiDependencies {

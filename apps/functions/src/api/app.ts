@@ -16,10 +16,18 @@ export const API_BASE_PATH = '/api/v1';
 export const MAX_BODY_BYTES = 32 * 1024;
 
 function validationProblem(error: ZodError) {
-  const errors = error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+  const errors = error.issues.map((issue) => ({
+    path: issue.path.join('.') || '(body)',
+    message: issue.message,
+  }));
   const missingKey = error.issues.some((issue) => issue.path[0] === 'idempotency-key');
   return missingKey
-    ? problem(400, 'idempotency_key_required', 'POST /orders needs an Idempotency-Key header (1-255 characters).', { errors })
+    ? problem(
+        400,
+        'idempotency_key_required',
+        'POST /orders needs an Idempotency-Key header (1-255 characters).',
+        { errors },
+      )
     : problem(400, 'invalid_request', 'The request does not match the API schema.', { errors });
 }
 
@@ -40,10 +48,14 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) =>
-        problemResponse(c, problem(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`)),
+        problemResponse(
+          c,
+          problem(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
+        ),
     }),
   );
-  for (const path of ['/orders', '/orders/*', '/notifications', '/admin/*']) api.use(path, requireAuth(deps.verifier));
+  for (const path of ['/orders', '/orders/*', '/notifications', '/admin/*'])
+    api.use(path, requireAuth(deps.verifier));
   api.use('/admin/*', requireAdmin);
 
   registerHealthRoutes(api, deps);
@@ -73,7 +85,9 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
     c.res.headers.set('x-meridian-region', deps.ctx.region);
   });
   app.route(API_BASE_PATH, api);
-  app.notFound((c) => problemResponse(c, problem(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`)));
+  app.notFound((c) =>
+    problemResponse(c, problem(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`)),
+  );
   app.onError((error, c) => {
     const known = problemForError(error);
     if (known) {
@@ -90,8 +104,14 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
           : problem(error.status, 'invalid_request', error.message),
       );
     }
-    deps.logger.error('unhandled error', { error: error instanceof Error ? error : String(error), path: c.req.path });
-    return problemResponse(c, problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.'));
+    deps.logger.error('unhandled error', {
+      error: error instanceof Error ? error : String(error),
+      path: c.req.path,
+    });
+    return problemResponse(
+      c,
+      problem(500, 'internal_error', 'Something went wrong on our side; it has been logged.'),
+    );
   });
   return app;
 }

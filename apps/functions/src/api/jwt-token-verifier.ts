@@ -17,10 +17,13 @@ export class JwtTokenVerifier implements TokenVerifier {
         clockTolerance: 5,
       });
       const audiences = [payload.aud, payload.client_id].flat().filter((value) => typeof value === 'string');
-      if (!audiences.includes(this.options.audience)) throw new UnauthenticatedError('The token is not meant for this API.');
+      if (!audiences.includes(this.options.audience))
+        throw new UnauthenticatedError('The token is not meant for this API.');
       if (!payload.sub) throw new UnauthenticatedError('The token names no subject.');
       const claimed = payload['cognito:groups'];
-      const groups = Array.isArray(claimed) ? claimed.filter((group): group is string => typeof group === 'string') : [];
+      const groups = Array.isArray(claimed)
+        ? claimed.filter((group): group is string => typeof group === 'string')
+        : [];
       return { subject: payload.sub, groups, isAdmin: groups.includes(ADMIN_GROUP) };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;

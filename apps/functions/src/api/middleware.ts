@@ -1,10 +1,13 @@
 import { ForbiddenError, type TokenVerifier, UnauthenticatedError } from '@meridian/domain';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiEnv } from './api-env';
-import { problem, type Problem } from './problem';
+import { type Problem, problem } from './problem';
 
 export function problemResponse(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
-  return c.body(JSON.stringify(body), body.status as 400, { 'content-type': 'application/problem+json', ...headers });
+  return c.body(JSON.stringify(body), body.status as 400, {
+    'content-type': 'application/problem+json',
+    ...headers,
+  });
 }
 
 /** Requires a verified bearer token; the principal is then available as c.get('principal'). */
@@ -30,7 +33,10 @@ export const requireJsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (['POST', 'PUT', 'PATCH'].includes(c.req.method) && (hasBody || chunked)) {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
-      return problemResponse(c, problem(415, 'unsupported_media_type', 'Send the request body as application/json.'));
+      return problemResponse(
+        c,
+        problem(415, 'unsupported_media_type', 'Send the request body as application/json.'),
+      );
     }
   }
   await next();

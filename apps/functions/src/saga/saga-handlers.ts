@@ -11,7 +11,7 @@ import {
   type SagaDependencies,
   voidPayment,
 } from '@meridian/domain';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The Task states of statemachines/order-saga.asl.json, each served by one handler. */
 export const SAGA_TASK_STATES = [
@@ -34,7 +34,9 @@ const failInputSchema = stepInputSchema.extend({
   input: z
     .object({
       error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).optional(),
-      compensationErrors: z.record(z.string(), z.object({ Error: z.string().optional(), Cause: z.string().optional() })).optional(),
+      compensationErrors: z
+        .record(z.string(), z.object({ Error: z.string().optional(), Cause: z.string().optional() }))
+        .optional(),
     })
     .passthrough()
     .optional(),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 const AWS_REGION = /^[a-z]{2}-[a-z]+-\d$/;
 
@@ -58,10 +58,15 @@ export const meridianConfigSchema = z
   .superRefine((config, ctx) => {
     const names = config.regions.map((region) => region.name);
     const duplicate = names.find((name, index) => names.indexOf(name) !== index);
-    if (duplicate) ctx.addIssue({ code: 'custom', path: ['regions'], message: `region ${duplicate} is listed twice` });
+    if (duplicate)
+      ctx.addIssue({ code: 'custom', path: ['regions'], message: `region ${duplicate} is listed twice` });
     for (const region of config.regions) {
       if (region.availabilityZones.some((zone) => !zone.startsWith(region.name))) {
-        ctx.addIssue({ code: 'custom', path: ['regions'], message: `availability zones of ${region.name} must be in it` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['regions'],
+          message: `availability zones of ${region.name} must be in it`,
+        });
       }
     }
   });
@@ -83,7 +88,9 @@ export class InvalidConfigError extends Error {
 export function parseConfig(input: unknown): MeridianConfig {
   const result = meridianConfigSchema.safeParse(input);
   if (!result.success) {
-    throw new InvalidConfigError(result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    throw new InvalidConfigError(
+      result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
   }
   return result.data;
 }

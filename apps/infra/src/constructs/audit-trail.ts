@@ -10,7 +10,10 @@ export class AuditTrail extends Construct {
 
   constructor(scope: Construct, id: string, props: { accessLogBucket: s3.IBucket }) {
     super(scope, id);
-    const key = new kms.Key(this, 'Key', { description: 'Meridian CloudTrail logs', enableKeyRotation: true });
+    const key = new kms.Key(this, 'Key', {
+      description: 'Meridian CloudTrail logs',
+      enableKeyRotation: true,
+    });
     const bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: key,
@@ -20,7 +23,13 @@ export class AuditTrail extends Construct {
       versioned: true,
       serverAccessLogsBucket: props.accessLogBucket,
       serverAccessLogsPrefix: 'cloudtrail-bucket/',
-      lifecycleRules: [{ transitions: [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) }] }],
+      lifecycleRules: [
+        {
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
+        },
+      ],
       // An audit log outlives the stack that created it.
       removalPolicy: RemovalPolicy.RETAIN,
     });

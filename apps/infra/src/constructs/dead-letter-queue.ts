@@ -29,7 +29,10 @@ export class DeadLetterQueue extends Construct {
     });
     this.depthAlarm = new cloudwatch.Alarm(this, 'Depth', {
       alarmDescription: `Dead letters waiting: ${props.purpose}`,
-      metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      metric: this.queue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(1),
+        statistic: 'Maximum',
+      }),
       threshold: 1,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

@@ -1,10 +1,10 @@
+import { EVENT_SOURCES } from '@meridian/contracts';
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { EVENT_SOURCES } from '@meridian/contracts';
 import { EVENT_BUS_NAME, eventBusArn } from '../naming';
 import { DeadLetterQueue } from './dead-letter-queue';
 
@@ -79,7 +79,10 @@ export class EventBackbone extends Construct {
 
   /** A monitored dead-letter queue; `holdsEvents` when its messages are whole EventBridge events. */
   deadLetterQueue(id: string, purpose: string, holdsEvents = true): DeadLetterQueue {
-    const queue = new DeadLetterQueue(this, `${id}DeadLetters`, { purpose, alarmTopic: this.props.alarmTopic });
+    const queue = new DeadLetterQueue(this, `${id}DeadLetters`, {
+      purpose,
+      alarmTopic: this.props.alarmTopic,
+    });
     this.deadLetterQueues.push(queue);
     if (holdsEvents) this.eventDeadLetterQueues.push(queue);
     return queue;

@@ -47,7 +47,8 @@ export class Identity extends Construct {
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
-      reason: 'Shoppers may enrol TOTP but are not forced to; threat protection (Plus plan) adds adaptive challenges.',
+      reason:
+        'Shoppers may enrol TOTP but are not forced to; threat protection (Plus plan) adds adaptive challenges.',
     });
     this.webClient = this.userPool.addClient('WebClient', {
       userPoolClientName: 'meridian-web',

@@ -65,8 +65,16 @@ export class OperationsDashboard extends Construct {
       defaultInterval: Duration.hours(3),
       widgets: [
         [
-          new cloudwatch.GraphWidget({ title: 'API 5xx', left: [api5xx.with({ label: 'API 5xx' })], width: 8 }),
-          new cloudwatch.GraphWidget({ title: 'API p99 latency (ms)', left: [apiP99.with({ label: 'p99' })], width: 8 }),
+          new cloudwatch.GraphWidget({
+            title: 'API 5xx',
+            left: [api5xx.with({ label: 'API 5xx' })],
+            width: 8,
+          }),
+          new cloudwatch.GraphWidget({
+            title: 'API p99 latency (ms)',
+            left: [apiP99.with({ label: 'p99' })],
+            width: 8,
+          }),
           new cloudwatch.GraphWidget({
             title: 'Saga failures and timeouts',
             left: [sagaFailed.with({ label: 'failed' }), sagaTimedOut.with({ label: 'timed out' })],
@@ -76,12 +84,16 @@ export class OperationsDashboard extends Construct {
         [
           new cloudwatch.GraphWidget({
             title: 'Lambda errors',
-            left: fns.map(([name, fn]) => fn.alias.metricErrors({ period: MINUTE, statistic: 'Sum', label: name })),
+            left: fns.map(([name, fn]) =>
+              fn.alias.metricErrors({ period: MINUTE, statistic: 'Sum', label: name }),
+            ),
             width: 12,
           }),
           new cloudwatch.GraphWidget({
             title: 'Lambda throttles',
-            left: fns.map(([name, fn]) => fn.alias.metricThrottles({ period: MINUTE, statistic: 'Sum', label: name })),
+            left: fns.map(([name, fn]) =>
+              fn.alias.metricThrottles({ period: MINUTE, statistic: 'Sum', label: name }),
+            ),
             width: 12,
           }),
         ],
@@ -104,7 +116,13 @@ export class OperationsDashboard extends Construct {
     });
   }
 
-  private alarm(id: string, description: string, metric: cloudwatch.IMetric, threshold: number, periods: number) {
+  private alarm(
+    id: string,
+    description: string,
+    metric: cloudwatch.IMetric,
+    threshold: number,
+    periods: number,
+  ) {
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmDescription: description,
       metric,

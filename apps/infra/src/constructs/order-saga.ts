@@ -34,7 +34,9 @@ export class OrderSaga extends Construct {
       stateMachineName: ORDER_SAGA_NAME,
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromString(readFileSync(ORDER_SAGA_ASL, 'utf8')),
-      definitionSubstitutions: Object.fromEntries(steps.map(([step, fn]) => [substitutionKey(step), fn.functionArn])),
+      definitionSubstitutions: Object.fromEntries(
+        steps.map(([step, fn]) => [substitutionKey(step), fn.functionArn]),
+      ),
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });

@@ -107,7 +107,8 @@ export class ServiceFunction extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.errorsAlarm, this.throttlesAlarm]) alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+    for (const alarm of [this.errorsAlarm, this.throttlesAlarm])
+      alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
 
     this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
       application: props.deploymentApplication,
@@ -118,7 +119,8 @@ export class ServiceFunction extends Construct {
     });
     Validations.of(this.deploymentGroup).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-      reason: 'AWS-maintained CodeDeploy policy scoped to shifting Lambda alias traffic and reading its alarms.',
+      reason:
+        'AWS-maintained CodeDeploy policy scoped to shifting Lambda alias traffic and reading its alarms.',
     });
 
     Validations.of(this.function).acknowledge(
@@ -132,11 +134,13 @@ export class ServiceFunction extends Construct {
       },
       {
         id: 'AwsSolutions-L1',
-        reason: 'Pinned to Node.js 22, the runtime local mode, CI and the esbuild target use; 24 is a deliberate upgrade.',
+        reason:
+          'Pinned to Node.js 22, the runtime local mode, CI and the esbuild target use; 24 is a deliberate upgrade.',
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource ARN; nothing else is granted on *.',
+        reason:
+          'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource ARN; nothing else is granted on *.',
       },
     );
   }
@@ -151,7 +155,8 @@ export class ServiceFunction extends Construct {
       },
       {
         id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason: 'DynamoDB encrypts with the region’s data key on the caller’s behalf; granted on that key only.',
+        reason:
+          'DynamoDB encrypts with the region’s data key on the caller’s behalf; granted on that key only.',
       },
       {
         id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',

@@ -11,7 +11,9 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
   const stack = Stack.of(pipeline);
   const scope = Validations.of(pipeline);
   const artifactsBucket = pipeline.pipeline.artifactBucket.node.defaultChild;
-  const artifactsLogicalId = artifactsBucket ? stack.getLogicalId(artifactsBucket as never) : 'PipelineArtifactsBucket';
+  const artifactsLogicalId = artifactsBucket
+    ? stack.getLogicalId(artifactsBucket as never)
+    : 'PipelineArtifactsBucket';
 
   const artifactActions = ['s3:Abort*', 's3:DeleteObject*', 's3:GetBucket*', 's3:GetObject*', 's3:List*'];
   for (const action of artifactActions) {
@@ -38,7 +40,8 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
     },
     {
       id: `AwsSolutions-IAM5[Resource::arn:*:iam::${stack.account}:role/*]`,
-      reason: 'Self-mutation assumes the CDK bootstrap roles (cdk-*-deploy/lookup), whose names carry a qualifier.',
+      reason:
+        'Self-mutation assumes the CDK bootstrap roles (cdk-*-deploy/lookup), whose names carry a qualifier.',
     },
     {
       id: `AwsSolutions-IAM5[Resource::arn:aws:logs:${stack.region}:${stack.account}:log-group:/aws/codebuild/*]`,
@@ -50,7 +53,8 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
     },
     {
       id: 'AwsSolutions-S1',
-      reason: 'Pipeline artifact buckets hold transient build outputs; CloudTrail records every access to them.',
+      reason:
+        'Pipeline artifact buckets hold transient build outputs; CloudTrail records every access to them.',
     },
   );
 
@@ -75,11 +79,13 @@ export function acknowledgePipelineFindings(pipeline: pipelines.CodePipeline): v
     const bucketName = stack.resolve(support.replicationBucket.bucketName);
     scope.acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:aws:s3:::${String(bucketName)}/*]`,
-      reason: 'Objects of the pipeline’s replication bucket in another region (artifacts for that region’s actions).',
+      reason:
+        'Objects of the pipeline’s replication bucket in another region (artifacts for that region’s actions).',
     });
     Validations.of(support.stack).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Replication bucket for pipeline artifacts in this region; transient build outputs, audited by CloudTrail.',
+      reason:
+        'Replication bucket for pipeline artifacts in this region; transient build outputs, audited by CloudTrail.',
     });
   }
 }

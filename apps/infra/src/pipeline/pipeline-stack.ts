@@ -27,9 +27,13 @@ export class PipelineStack extends Stack {
   constructor(scope: Construct, id: string, props: PipelineStackProps) {
     const { config } = props;
     super(scope, id, { ...props, env: { account: config.account, region: primaryRegion(config).name } });
-    const source = pipelines.CodePipelineSource.connection(config.pipeline.repository, config.pipeline.branch, {
-      connectionArn: config.pipeline.connectionArn,
-    });
+    const source = pipelines.CodePipelineSource.connection(
+      config.pipeline.repository,
+      config.pipeline.branch,
+      {
+        connectionArn: config.pipeline.connectionArn,
+      },
+    );
     this.pipeline = new pipelines.CodePipeline(this, 'Pipeline', {
       pipelineName: 'meridian',
       pipelineType: codepipeline.PipelineType.V2,
@@ -48,14 +52,20 @@ export class PipelineStack extends Stack {
     const foundation = this.pipeline.addWave('Foundation');
     for (const region of config.regions) {
       foundation.addStage(
-        new FoundationStage(this, `Foundation-${region.name}`, { env: { account: config.account, region: region.name } }),
+        new FoundationStage(this, `Foundation-${region.name}`, {
+          env: { account: config.account, region: region.name },
+        }),
       );
     }
 
     for (const region of config.regions) {
       const approval =
         config.pipeline.manualApproval && region.production
-          ? [new pipelines.ManualApprovalStep(`Approve-${region.name}`, { comment: `Deploy Meridian to ${region.name}?` })]
+          ? [
+              new pipelines.ManualApprovalStep(`Approve-${region.name}`, {
+                comment: `Deploy Meridian to ${region.name}?`,
+              }),
+            ]
           : [];
       const wave = this.pipeline.addWave(`Region-${region.name}`, { pre: approval });
       const stage = new RegionStage(this, `Region-${region.name}`, { config, region });
@@ -63,7 +73,10 @@ export class PipelineStack extends Stack {
       this.regionStages.push(stage);
     }
 
-    this.globalStage = new GlobalStage(this, 'Global', { env: { account: config.account, region: EDGE_REGION }, config });
+    this.globalStage = new GlobalStage(this, 'Global', {
+      env: { account: config.account, region: EDGE_REGION },
+      config,
+    });
     const buckets = [EDGE_REGION, webFailoverRegion(config)].map((region) => ({
       name: webBucketName(config.account, region),
       region,
@@ -78,7 +91,8 @@ export class PipelineStack extends Stack {
     const steps = Validations.of(this.pipeline);
     steps.acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:aws:cognito-idp:${primaryRegion(config).name}:${config.account}:userpool/*]`,
-      reason: 'Smoke tests manage their test user in the user pool, whose id exists only after the primary stage.',
+      reason:
+        'Smoke tests manage their test user in the user pool, whose id exists only after the primary stage.',
     });
     for (const bucket of buckets) {
       steps.acknowledge({

@@ -10,7 +10,9 @@ export const BUILD_ENVIRONMENT: codebuild.BuildEnvironment = {
   buildImage: codebuild.LinuxBuildImage.STANDARD_7_0,
   computeType: codebuild.ComputeType.MEDIUM,
 };
-export const NODE_22 = codebuild.BuildSpec.fromObject({ phases: { install: { 'runtime-versions': { nodejs: 22 } } } });
+export const NODE_22 = codebuild.BuildSpec.fromObject({
+  phases: { install: { 'runtime-versions': { nodejs: 22 } } },
+});
 
 /**
  * Signs a smoke-test user in (Cognito admin auth: no password ever leaves the build) and runs

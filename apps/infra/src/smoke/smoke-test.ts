@@ -94,9 +94,15 @@ export async function runSmokeTest(options: SmokeTestOptions): Promise<{ orderId
   if (typeof orderId !== 'string') throw new SmokeTestError('place order', 'answer has no order id');
   log(`place order: ${placed.status} ${orderId}`);
 
-  const read = await call('read order', `${api}/orders/${encodeURIComponent(orderId)}`, { headers: auth }, [200]);
+  const read = await call(
+    'read order',
+    `${api}/orders/${encodeURIComponent(orderId)}`,
+    { headers: auth },
+    [200],
+  );
   const readId = field(read.body, 'id') ?? field(read.body, 'orderId');
-  if (readId !== orderId) throw new SmokeTestError('read order', `expected ${orderId}, got ${String(readId)}`);
+  if (readId !== orderId)
+    throw new SmokeTestError('read order', `expected ${orderId}, got ${String(readId)}`);
   log(`read order: 200 ${orderId}`);
   return { orderId };
 }
@@ -107,12 +113,15 @@ function required(name: string): string {
   return value;
 }
 
-const invokedDirectly = process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+const invokedDirectly =
+  process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  runSmokeTest({ apiUrl: required('API_URL'), idToken: required('ID_TOKEN'), sku: process.env.SMOKE_SKU }).catch(
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exit(1);
-    },
-  );
+  runSmokeTest({
+    apiUrl: required('API_URL'),
+    idToken: required('ID_TOKEN'),
+    sku: process.env.SMOKE_SKU,
+  }).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
 }

@@ -49,7 +49,10 @@ export class DataStack extends Stack {
       const table = this.createGlobalTable(config, regionName);
       this.globalTable = table;
       // The literal ARN (not an export) keeps IAM statements identical in every region.
-      this.table = { tableArn: tableArn(config.account, regionName), tableStreamArn: table.tableStreamArn ?? '' };
+      this.table = {
+        tableArn: tableArn(config.account, regionName),
+        tableStreamArn: table.tableStreamArn ?? '',
+      };
       const identity = new Identity(this, 'Identity');
       this.identity = {
         userPoolId: identity.userPool.userPoolId,
@@ -86,7 +89,8 @@ export class DataStack extends Stack {
     });
     Validations.of(this.paymentProviderSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'A third-party API key: it is rotated in the provider’s dashboard, which no rotation Lambda can do.',
+      reason:
+        'A third-party API key: it is rotated in the provider’s dashboard, which no rotation Lambda can do.',
     });
   }
 

@@ -54,7 +54,11 @@ export class GlobalStack extends Stack {
       : undefined;
     const apiHostnames = config.regions.map((region) => {
       const read = (lookupId: string, name: string) =>
-        readParameter(this, `${lookupId}-${region.name}`, { account: config.account, region: region.name, name });
+        readParameter(this, `${lookupId}-${region.name}`, {
+          account: config.account,
+          region: region.name,
+          name,
+        });
       const apiHostname = read('ApiHostname', PARAMETERS.apiHostname);
       new RegionalApiHealth(this, `ApiHealth-${region.name}`, {
         regionName: region.name,
@@ -73,7 +77,9 @@ export class GlobalStack extends Stack {
       return apiHostname;
     });
 
-    const primaryBucket = new WebBucket(this, 'WebBucket', { bucketName: webBucketName(config.account, EDGE_REGION) }).bucket;
+    const primaryBucket = new WebBucket(this, 'WebBucket', {
+      bucketName: webBucketName(config.account, EDGE_REGION),
+    }).bucket;
     const failoverBucket = s3.Bucket.fromBucketAttributes(this, 'WebFailoverBucket', {
       bucketName: webBucketName(config.account, props.failoverRegion),
       region: props.failoverRegion,
@@ -97,7 +103,8 @@ export class GlobalStack extends Stack {
     });
     Validations.of(this).acknowledge({
       id: 'annotation::@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
-      reason: 'The failover bucket’s policy is written by its own stack (WebFailover) for this account’s distributions.',
+      reason:
+        'The failover bucket’s policy is written by its own stack (WebFailover) for this account’s distributions.',
     });
     if (zone) {
       const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(web.distribution));

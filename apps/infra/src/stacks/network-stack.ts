@@ -60,7 +60,11 @@ export class NetworkStack extends Stack {
       description: 'Meridian Lambda functions: HTTPS out only',
       allowAllOutbound: false,
     });
-    this.functionSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to endpoints and provider');
+    this.functionSecurityGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to endpoints and provider',
+    );
 
     for (const [name, service] of Object.entries(INTERFACE_ENDPOINTS)) {
       const endpoint = this.vpc.addInterfaceEndpoint(name, {

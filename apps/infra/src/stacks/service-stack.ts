@@ -4,7 +4,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { MeridianConfig } from '../config/config-schema';
@@ -57,10 +57,20 @@ export class ServiceStack extends Stack {
       encryptionKey: data.dataKey,
       grantIndexPermissions: true,
     });
-    this.backbone = new EventBackbone(this, 'Events', { account: config.account, regionName, peerRegions, alarmTopic });
+    this.backbone = new EventBackbone(this, 'Events', {
+      account: config.account,
+      regionName,
+      peerRegions,
+      alarmTopic,
+    });
 
     const application = new codedeploy.LambdaApplication(this, 'Deployments');
-    const make = (name: string, spec: FunctionSpec, serviceName: string, environment: Record<string, string> = {}) => {
+    const make = (
+      name: string,
+      spec: FunctionSpec,
+      serviceName: string,
+      environment: Record<string, string> = {},
+    ) => {
       const fn = new ServiceFunction(this, name, {
         spec,
         serviceName,
@@ -79,7 +89,8 @@ export class ServiceStack extends Stack {
         deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
         deadLetterQueue:
           spec === NOTIFICATION_CONSUMER_FUNCTION
-            ? this.backbone.deadLetterQueue(`${name}Invocations`, `${name} invocations that kept failing`).queue
+            ? this.backbone.deadLetterQueue(`${name}Invocations`, `${name} invocations that kept failing`)
+                .queue
             : undefined,
       });
       this.functions[name] = fn;
@@ -159,7 +170,10 @@ export class ServiceStack extends Stack {
     const stateMachine = this.saga.stateMachine;
     stateMachine.grantStartExecution(api.alias);
     api.alias.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['states:ListExecutions'], resources: [stateMachine.stateMachineArn] }),
+      new iam.PolicyStatement({
+        actions: ['states:ListExecutions'],
+        resources: [stateMachine.stateMachineArn],
+      }),
     );
     const executions = `arn:aws:states:${this.region}:${this.account}:execution:${ORDER_SAGA_NAME}:*`;
     api.alias.addToRolePolicy(

@@ -17,7 +17,8 @@ export const TEST_CONFIG: MeridianConfigInput = {
   natGateways: 2,
   alarmEmail: 'oncall@example.com',
   pipeline: {
-    connectionArn: 'arn:aws:codeconnections:us-east-1:123456789012:connection/11111111-2222-3333-4444-555555555555',
+    connectionArn:
+      'arn:aws:codeconnections:us-east-1:123456789012:connection/11111111-2222-3333-4444-555555555555',
     repository: 'meridian-org/meridian',
     branch: 'release',
     manualApproval: true,
@@ -46,7 +47,11 @@ export function testOutdir(name: string): string {
  * Synthesizes the whole app once, like `cdk synth` (cdk-nag included: an unacknowledged finding
  * throws). Bundling is skipped unless asked for: templates do not depend on the bundle contents.
  */
-export function synthesize(name: string, config: MeridianConfigInput, options: { bundling?: boolean } = {}): Synthesized {
+export function synthesize(
+  name: string,
+  config: MeridianConfigInput,
+  options: { bundling?: boolean } = {},
+): Synthesized {
   const outdir = testOutdir(name);
   const context = options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] };
   const { app, pipeline } = createMeridianApp(parseConfig(config), { outdir, context });
@@ -78,6 +83,9 @@ export function resourcesOfType(
   template: Record<string, unknown>,
   type: string,
 ): Array<[string, { Properties?: Record<string, unknown>; DependsOn?: unknown }]> {
-  const resources = (template.Resources ?? {}) as Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+  const resources = (template.Resources ?? {}) as Record<
+    string,
+    { Type: string; Properties?: Record<string, unknown> }
+  >;
   return Object.entries(resources).filter(([, resource]) => resource.Type === type);
 }

@@ -35,8 +35,8 @@ export class ProcessSupervisor {
     const child = spawn(process.execPath, ['--import', 'tsx', managed.script], {
       env: { ...process.env, ...managed.env },
       // `--import tsx` resolves from the working directory, so children always start in the repository.
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.set(managed.name, child);
     if (child.pid) writeFileSync(join(this.options.runDir, `${managed.name}.pid`), String(child.pid));

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEMO_USERS, type LocalIssuer, UnknownDemoUserError } from '../auth/local-issuer';
 import { fallbackPage } from './fallback-page';
 import type { HealthChecker, RegionTarget } from './health-checker';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TEST_PAYMENT_METHODS } from './test-cards';
 
 const amount = z.number().int().positive().max(99_999_999);

@@ -46,6 +46,8 @@ export interface LocalRegionOptions {
   retryIntervalMs: number;
   logger?: Logger;
   clock?: Clock;
+  /** Bus delivery retries (default: 5 attempts with backoff from 100 ms); tests shorten them. */
+  busRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
 }
 
 /**
@@ -72,6 +74,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     db,
     name: `meridian-${options.region}`,
     clock,
+    ...(options.busRetry ? { retry: options.busRetry } : {}),
     onError: (info) => logger.warn('bus delivery failed', { ...info }),
   });
   const relay = new OutboxRelay({
@@ -79,7 +82,8 @@ export function createLocalRegion(options: LocalRegionOptions) {
     clock,
     publish: (events) => bus.putEvents(events),
     onError: (error) => logger.error('outbox relay failed', { error: String(error) }),
-    rejectedIndexes: (error) => (error instanceof InvalidEventError ? error.issues.map((issue) => issue.index) : undefined),
+    rejectedIndexes: (error) =>
+      error instanceof InvalidEventError ? error.issues.map((issue) => issue.index) : undefined,
   });
   store.onCommit(() => relay.notify());
 

@@ -20,6 +20,11 @@ const PAYMENT_METHODS = [
 ];
 const ORDER_COUNT = 40;
 
+interface PlacedOrder {
+  orderId: string;
+  paymentMethod: string;
+}
+
 describe('a region process killed with SIGKILL while orders are mid-saga', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-crash-'));
   const children: ChildProcess[] = [];
@@ -69,7 +74,10 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
     await new Promise((resolve) => setTimeout(resolve, 150));
     region.kill('SIGKILL');
     await exited(region);
-    const acknowledged = (await Promise.all(placements)).filter((id): id is string => id !== undefined);
+    const placed = (await Promise.all(placements)).filter(
+      (order): order is PlacedOrder => order !== undefined,
+    );
+    const acknowledged = placed.map((order) => order.orderId);
     expect(acknowledged.length).toBeGreaterThan(0);
 
     // The kill really interrupted work: some acknowledged orders were not finished on disk.
@@ -92,8 +100,13 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
       }
       expect(count('authorization'), `authorizations for ${order.orderId}`).toBeLessThanOrEqual(1);
     }
-    expect(finalOrders.some((order) => order.status === 'CONFIRMED')).toBe(true);
-    expect(finalOrders.some((order) => order.status === 'FAILED')).toBe(true);
+    // Each order ends as its payment method dictates, crash or not: declines fail, everything else confirms.
+    for (const order of placed) {
+      const status = finalOrders.find((final) => final.orderId === order.orderId)?.status;
+      expect(status, `${order.orderId} paid with ${order.paymentMethod}`).toBe(
+        order.paymentMethod === 'pm_card_chargeDeclined' ? 'FAILED' : 'CONFIRMED',
+      );
+    }
 
     const stockAfter = await stockBySku();
     for (const [sku, before] of stockBefore) {
@@ -111,7 +124,8 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
     expect(soldUnits).toBe(confirmedUnits);
   }, 120_000);
 
-  async function placeOrder(index: number): Promise<string | undefined> {
+  async function placeOrder(index: number): Promise<PlacedOrder | undefined> {
+    const paymentMethod = PAYMENT_METHODS[index % PAYMENT_METHODS.length] as string;
     try {
       const response = await fetch(`${regionUrl}/api/v1/orders`, {
         method: 'POST',
@@ -122,7 +136,7 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
         },
         body: JSON.stringify({
           items: [{ sku: index % 2 ? 'MUG-001' : 'NOTE-001', quantity: 1 + (index % 3) }],
-          paymentMethod: PAYMENT_METHODS[index % PAYMENT_METHODS.length],
+          paymentMethod,
           shippingAddress: {
             name: 'Alice',
             line1: '1 Main St',
@@ -133,7 +147,7 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
         }),
       });
       if (response.status !== 202) return undefined;
-      return ((await response.json()) as { orderId: string }).orderId;
+      return { orderId: ((await response.json()) as { orderId: string }).orderId, paymentMethod };
     } catch {
       // The kill cut this request off before it was acknowledged: the client never got an order id.
       return undefined;

@@ -53,12 +53,12 @@ export class OutboxRelay {
     this.running = this.flushLoop()
       .catch((error: unknown) => this.options.onError?.(error))
       .finally(() => {
-      this.running = undefined;
-      if (this.again) {
-        this.again = false;
-        this.notify();
-      }
-    });
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.notify();
+        }
+      });
   }
 
   /** Resolves when everything committed so far has been handed to the bus. */
@@ -83,7 +83,9 @@ export class OutboxRelay {
   }
 
   pendingCount(): number {
-    const row = this.options.db.prepare('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL').get() as { n: number };
+    const row = this.options.db
+      .prepare('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL')
+      .get() as { n: number };
     return row.n;
   }
 
@@ -92,7 +94,9 @@ export class OutboxRelay {
       'SELECT seq, event FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?',
     );
     const markPublished = this.options.db.prepare('UPDATE outbox SET published_at = ? WHERE seq = ?');
-    const setAside = this.options.db.prepare('UPDATE outbox SET published_at = ?, rejected_reason = ? WHERE seq = ?');
+    const setAside = this.options.db.prepare(
+      'UPDATE outbox SET published_at = ?, rejected_reason = ? WHERE seq = ?',
+    );
     for (;;) {
       if (this.stopped) return;
       const rows = select.all(this.batchSize) as Array<{ seq: number; event: string }>;
@@ -137,7 +141,9 @@ export class OutboxRelay {
     this.lastPruneAt = now;
     const cutoff = now - (this.options.retainPublishedMs ?? 10 * 60_000);
     this.options.db
-      .prepare('DELETE FROM outbox WHERE published_at IS NOT NULL AND rejected_reason IS NULL AND published_at < ?')
+      .prepare(
+        'DELETE FROM outbox WHERE published_at IS NOT NULL AND rejected_reason IS NULL AND published_at < ?',
+      )
       .run(cutoff);
   }
 }

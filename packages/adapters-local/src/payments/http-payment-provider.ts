@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PaymentDeclinedError } from '../../../domain/src/payments/payment-errors';
 import type {
   AuthorizeRequest,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ShippingAddress, type ShippingCarrier, ShipmentRejectedError } from '@meridian/domain';
+import { ShipmentRejectedError, type ShippingAddress, type ShippingCarrier } from '@meridian/domain';
 
 /** Countries the simulated carrier delivers to; anything else is refused, like a real carrier's coverage. */
 export const SERVED_COUNTRIES = new Set([

@@ -47,12 +47,14 @@ export class SqliteItemStore implements ItemStore {
     this.statements = {
       get: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk = ?'),
       version: db.prepare('SELECT version FROM items WHERE pk = ? AND sk = ?'),
-      upsert: db.prepare(`INSERT INTO items (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
+      upsert:
+        db.prepare(`INSERT INTO items (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
         VALUES (@pk, @sk, @data, @version, @updatedAt, @region, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk)
         ON CONFLICT (pk, sk) DO UPDATE SET data = excluded.data, version = excluded.version,
           updated_at = excluded.updated_at, writer_region = excluded.writer_region,
           gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, gsi2pk = excluded.gsi2pk, gsi2sk = excluded.gsi2sk`),
-      logChange: db.prepare(`INSERT INTO change_log (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
+      logChange:
+        db.prepare(`INSERT INTO change_log (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
         VALUES (@pk, @sk, @data, @version, @updatedAt, @region, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk)`),
       outbox: db.prepare('INSERT INTO outbox (event_id, event, created_at) VALUES (?, ?, ?)'),
       partition: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk >= ? ORDER BY sk'),
@@ -101,7 +103,9 @@ export class SqliteItemStore implements ItemStore {
     const last = page.at(-1);
     return {
       items: page.map(toItem),
-      ...(rows.length > limit && last ? { nextCursor: encodeCursor({ indexSk: last.indexSk, pk: last.pk, sk: last.sk }) } : {}),
+      ...(rows.length > limit && last
+        ? { nextCursor: encodeCursor({ indexSk: last.indexSk, pk: last.pk, sk: last.sk }) }
+        : {}),
     };
   }
 
@@ -110,7 +114,8 @@ export class SqliteItemStore implements ItemStore {
     this.db.transaction(() => {
       for (const write of writes) {
         const current = this.statements.version.get(write.pk, write.sk);
-        if (write.expect === 'absent' && current) throw new ConditionFailedError(`${write.pk}/${write.sk} already exists`);
+        if (write.expect === 'absent' && current)
+          throw new ConditionFailedError(`${write.pk}/${write.sk} already exists`);
         if (typeof write.expect === 'number' && current?.version !== write.expect) {
           throw new ConditionFailedError(`${write.pk}/${write.sk} is not at version ${write.expect}`);
         }
@@ -136,7 +141,12 @@ export class SqliteItemStore implements ItemStore {
 }
 
 function toItem(row: ItemRow): StoredItem {
-  return { pk: row.pk, sk: row.sk, data: JSON.parse(row.data) as Record<string, unknown>, version: row.version };
+  return {
+    pk: row.pk,
+    sk: row.sk,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+    version: row.version,
+  };
 }
 
 interface CursorPosition {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** RFC 9457 problem details; `code` is Meridian's stable machine-readable error code. */
 export const problemSchema = z

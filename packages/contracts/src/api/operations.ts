@@ -1,11 +1,14 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const healthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']),
     region: z.string(),
     time: z.string(),
-    checks: z.record(z.string(), z.object({ status: z.enum(['ok', 'degraded']), detail: z.string().optional() })),
+    checks: z.record(
+      z.string(),
+      z.object({ status: z.enum(['ok', 'degraded']), detail: z.string().optional() }),
+    ),
   })
   .meta({ id: 'Health' });
 

@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { skuSchema } from './products';
 
-export const orderStatusSchema = z.enum(['PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED']).meta({ id: 'OrderStatus' });
+export const orderStatusSchema = z
+  .enum(['PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED'])
+  .meta({ id: 'OrderStatus' });
 
 export const shippingAddressSchema = z
   .strictObject({
@@ -29,7 +31,11 @@ export const placeOrderBodySchema = z
   })
   .meta({ id: 'PlaceOrderRequest' });
 
-export const timelineEntrySchema = z.object({ type: z.string(), at: z.string(), detail: z.string().optional() });
+export const timelineEntrySchema = z.object({
+  type: z.string(),
+  at: z.string(),
+  detail: z.string().optional(),
+});
 
 export const orderSchema = z
   .object({

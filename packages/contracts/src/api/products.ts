@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const skuSchema = z
   .string()
@@ -67,11 +67,18 @@ export const restockBodySchema = z
   .strictObject({
     quantity: z.number().int().min(1).max(1_000_000),
     split: z
-      .array(z.strictObject({ region: z.string().min(1).max(40), quantity: z.number().int().min(0).max(1_000_000) }))
+      .array(
+        z.strictObject({
+          region: z.string().min(1).max(40),
+          quantity: z.number().int().min(0).max(1_000_000),
+        }),
+      )
       .min(1)
       .max(10)
       .optional()
-      .meta({ description: 'Units per region; defaults to all units in the region that handles the request.' }),
+      .meta({
+        description: 'Units per region; defaults to all units in the region that handles the request.',
+      }),
   })
   .meta({ id: 'RestockRequest' });
 

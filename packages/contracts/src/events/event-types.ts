@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every event `source` Meridian publishes. */
 export const EVENT_SOURCES = {
@@ -39,11 +39,23 @@ export const orderEventSchemas = {
 } as const;
 
 export type OrderEventType = keyof typeof orderEventSchemas;
-export type OrderEventDetail<T extends OrderEventType = OrderEventType> = z.infer<(typeof orderEventSchemas)[T]>;
+export type OrderEventDetail<T extends OrderEventType = OrderEventType> = z.infer<
+  (typeof orderEventSchemas)[T]
+>;
 
 export const catalogEventSchemas = {
-  ProductCreated: z.object({ schemaVersion: z.literal(1), sku: z.string(), name: z.string(), priceMinor: z.number().int() }),
-  ProductUpdated: z.object({ schemaVersion: z.literal(1), sku: z.string(), name: z.string(), priceMinor: z.number().int() }),
+  ProductCreated: z.object({
+    schemaVersion: z.literal(1),
+    sku: z.string(),
+    name: z.string(),
+    priceMinor: z.number().int(),
+  }),
+  ProductUpdated: z.object({
+    schemaVersion: z.literal(1),
+    sku: z.string(),
+    name: z.string(),
+    priceMinor: z.number().int(),
+  }),
 } as const;
 
 export const inventoryEventSchemas = {
@@ -54,7 +66,11 @@ export const inventoryEventSchemas = {
   }),
 } as const;
 
-export const allEventSchemas = { ...orderEventSchemas, ...catalogEventSchemas, ...inventoryEventSchemas } as const;
+export const allEventSchemas = {
+  ...orderEventSchemas,
+  ...catalogEventSchemas,
+  ...inventoryEventSchemas,
+} as const;
 export type EventDetailType = keyof typeof allEventSchemas;
 
 /** Validates an event's detail against the schema of its detail-type; unknown types are rejected. */

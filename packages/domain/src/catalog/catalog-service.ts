@@ -1,8 +1,8 @@
 import { EVENT_SOURCES } from '@meridian/contracts';
 import { type Allotment, emptyAllotment, InvalidStockOperationError, restock } from '../inventory/allotment';
+import { buildEvent, type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import type { Page, PageRequest } from '../store/item-store';
 import { allotmentWrite, asEntity, loadAllotments, loadProduct, productWrite } from '../store/repositories';
-import { buildEvent, type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import {
   applyProductChanges,
   createProduct,
@@ -21,7 +21,10 @@ export interface ProductView extends Product {
 async function withStock(ctx: DomainContext, product: Product): Promise<ProductView> {
   const byRegion = (await loadAllotments(ctx.store, product.sku)).map((entry) => entry.value);
   const total = (field: 'available' | 'reserved' | 'sold') => byRegion.reduce((sum, a) => sum + a[field], 0);
-  return { ...product, stock: { available: total('available'), reserved: total('reserved'), sold: total('sold'), byRegion } };
+  return {
+    ...product,
+    stock: { available: total('available'), reserved: total('reserved'), sold: total('sold'), byRegion },
+  };
 }
 
 export async function listProducts(ctx: DomainContext, page: PageRequest): Promise<Page<ProductView>> {
@@ -53,14 +56,25 @@ export async function addProduct(ctx: DomainContext, draft: ProductDraft): Promi
   return withStock(ctx, product);
 }
 
-export async function updateProduct(ctx: DomainContext, sku: string, changes: ProductChanges): Promise<ProductView> {
+export async function updateProduct(
+  ctx: DomainContext,
+  sku: string,
+  changes: ProductChanges,
+): Promise<ProductView> {
   const updated = await withConflictRetry(async () => {
     const current = await loadProduct(ctx.store, sku);
     if (!current) throw new ProductNotFoundError(sku);
     const next = applyProductChanges(current.value, changes, nowIso(ctx));
     await ctx.store.transact(
       [productWrite(next, current.version)],
-      [buildEvent(ctx, EVENT_SOURCES.catalog, 'ProductUpdated', { schemaVersion: 1, sku, name: next.name, priceMinor: next.priceMinor })],
+      [
+        buildEvent(ctx, EVENT_SOURCES.catalog, 'ProductUpdated', {
+          schemaVersion: 1,
+          sku,
+          name: next.name,
+          priceMinor: next.priceMinor,
+        }),
+      ],
     );
     return next;
   });
@@ -82,7 +96,9 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
   if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
     throw new InvalidStockOperationError('quantity must be a positive integer');
   }
-  const split = (input.split ?? [{ region: ctx.region, quantity: input.quantity }]).filter((part) => part.quantity > 0);
+  const split = (input.split ?? [{ region: ctx.region, quantity: input.quantity }]).filter(
+    (part) => part.quantity > 0,
+  );
   if (split.reduce((sum, part) => sum + part.quantity, 0) !== input.quantity) {
     throw new InvalidStockOperationError('the split must add up to the quantity');
   }
@@ -95,11 +111,19 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
   const product = await loadProduct(ctx.store, input.sku);
   if (!product) throw new ProductNotFoundError(input.sku);
   await withConflictRetry(async () => {
-    const current = (await loadAllotments(ctx.store, input.sku)).find((entry) => entry.value.region === ctx.region);
+    const current = (await loadAllotments(ctx.store, input.sku)).find(
+      (entry) => entry.value.region === ctx.region,
+    );
     const allotment = restock(current?.value ?? emptyAllotment(input.sku, ctx.region), input.quantity);
     await ctx.store.transact(
       [allotmentWrite(allotment, current ? current.version : 'absent')],
-      [buildEvent(ctx, EVENT_SOURCES.inventory, 'StockRestocked', { schemaVersion: 1, sku: input.sku, allotments: split })],
+      [
+        buildEvent(ctx, EVENT_SOURCES.inventory, 'StockRestocked', {
+          schemaVersion: 1,
+          sku: input.sku,
+          allotments: split,
+        }),
+      ],
     );
   });
   return withStock(ctx, product.value);

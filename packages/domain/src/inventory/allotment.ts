@@ -58,14 +58,16 @@ export function reserve(allotment: Allotment, quantity: number): Allotment {
 /** Returns reserved units to available (compensation of reserve). */
 export function release(allotment: Allotment, quantity: number): Allotment {
   assertQuantity(quantity);
-  if (allotment.reserved < quantity) throw new InvalidStockOperationError('cannot release more than is reserved');
+  if (allotment.reserved < quantity)
+    throw new InvalidStockOperationError('cannot release more than is reserved');
   return { ...allotment, available: allotment.available + quantity, reserved: allotment.reserved - quantity };
 }
 
 /** Turns reserved units into sold units when the order is confirmed. */
 export function commit(allotment: Allotment, quantity: number): Allotment {
   assertQuantity(quantity);
-  if (allotment.reserved < quantity) throw new InvalidStockOperationError('cannot commit more than is reserved');
+  if (allotment.reserved < quantity)
+    throw new InvalidStockOperationError('cannot commit more than is reserved');
   return { ...allotment, reserved: allotment.reserved - quantity, sold: allotment.sold + quantity };
 }
 
@@ -82,7 +84,10 @@ export function restock(allotment: Allotment, quantity: number): Allotment {
 }
 
 /** Splits a restock across regions: an explicit split, or evenly with the remainder to the first regions. */
-export function splitEvenly(quantity: number, regions: readonly string[]): Array<{ region: string; quantity: number }> {
+export function splitEvenly(
+  quantity: number,
+  regions: readonly string[],
+): Array<{ region: string; quantity: number }> {
   const share = Math.floor(quantity / regions.length);
   const remainder = quantity % regions.length;
   return regions.map((region, index) => ({ region, quantity: share + (index < remainder ? 1 : 0) }));

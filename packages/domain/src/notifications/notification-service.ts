@@ -1,8 +1,8 @@
 import type { EventEnvelope } from '@meridian/contracts';
+import type { DomainContext } from '../shared/context';
 import { ConditionFailedError, type Page, type PageRequest } from '../store/item-store';
 import { keys } from '../store/keys';
 import { asEntity } from '../store/repositories';
-import type { DomainContext } from '../shared/context';
 import { type Notification, renderNotification } from './notification';
 
 /**
@@ -20,7 +20,11 @@ export async function recordNotification(
       {
         ...keys.notification(notification.notificationId),
         data: { ...notification },
-        gsi1: keys.customerNotificationsIndex(notification.customerId, notification.createdAt, notification.notificationId),
+        gsi1: keys.customerNotificationsIndex(
+          notification.customerId,
+          notification.createdAt,
+          notification.notificationId,
+        ),
         gsi2: keys.allNotificationsIndex(notification.createdAt, notification.notificationId),
         expect: 'absent',
       },
@@ -40,6 +44,9 @@ export async function listNotifications(
   const result =
     customerId === undefined
       ? await ctx.store.queryIndex('gsi2', 'NOTIFICATIONS', { ...page, descending: true })
-      : await ctx.store.queryIndex('gsi1', `CUSTOMER_NOTIFICATIONS#${customerId}`, { ...page, descending: true });
+      : await ctx.store.queryIndex('gsi1', `CUSTOMER_NOTIFICATIONS#${customerId}`, {
+          ...page,
+          descending: true,
+        });
   return { ...result, items: result.items.map((item) => asEntity<Notification>(item.data)) };
 }

@@ -1,5 +1,5 @@
-import { loadOrder, orderWrite } from '../store/repositories';
 import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
+import { loadOrder, orderWrite } from '../store/repositories';
 import { advance, type Order, OrderNotCancellableError, OrderNotFoundError } from './order';
 import { orderEvent } from './order-events';
 import type { OrderWorkflow } from './order-workflow';
@@ -15,7 +15,11 @@ export interface CancelOrderInput {
  * at its next step and compensates; a CONFIRMED order gets a cancellation run of the saga (refund,
  * cancel shipment, put the stock back). Asking twice is harmless.
  */
-export async function cancelOrder(ctx: DomainContext, workflow: OrderWorkflow, input: CancelOrderInput): Promise<Order> {
+export async function cancelOrder(
+  ctx: DomainContext,
+  workflow: OrderWorkflow,
+  input: CancelOrderInput,
+): Promise<Order> {
   const order = await withConflictRetry(async () => {
     const current = await loadOrder(ctx.store, input.orderId);
     if (!current || (input.customerId !== undefined && current.value.customerId !== input.customerId)) {
@@ -23,7 +27,8 @@ export async function cancelOrder(ctx: DomainContext, workflow: OrderWorkflow, i
     }
     const order = current.value;
     if (order.status === 'CANCELLED' || order.cancelRequested) return order;
-    if (order.status === 'FAILED') throw new OrderNotCancellableError('This order already failed; there is nothing to cancel.');
+    if (order.status === 'FAILED')
+      throw new OrderNotCancellableError('This order already failed; there is nothing to cancel.');
     if (order.shipment?.status === 'SHIPPED') {
       throw new OrderNotCancellableError('This order has already shipped and can no longer be cancelled.');
     }
@@ -33,10 +38,14 @@ export async function cancelOrder(ctx: DomainContext, workflow: OrderWorkflow, i
       );
     }
     const next = advance(order, 'CANCEL_REQUESTED', { cancelRequested: true }, nowIso(ctx));
-    await ctx.store.transact([orderWrite(next, current.version)], [orderEvent(ctx, 'OrderCancelRequested', next)]);
+    await ctx.store.transact(
+      [orderWrite(next, current.version)],
+      [orderEvent(ctx, 'OrderCancelRequested', next)],
+    );
     return next;
   });
   // A confirmed order has no saga running any more: start the compensation run. PENDING ones stop themselves.
-  if (order.status === 'CONFIRMED' && order.cancelRequested) await workflow.startOrderSaga(order.orderId, 'cancel');
+  if (order.status === 'CONFIRMED' && order.cancelRequested)
+    await workflow.startOrderSaga(order.orderId, 'cancel');
   return order;
 }

@@ -1,6 +1,6 @@
+import type { DomainContext } from '../shared/context';
 import type { Page, PageRequest } from '../store/item-store';
 import { asEntity, loadOrder } from '../store/repositories';
-import type { DomainContext } from '../shared/context';
 import { type Order, OrderNotFoundError } from './order';
 
 /** A customer sees only their own orders: anyone else's is reported as not found, never as forbidden. */
@@ -12,7 +12,11 @@ export async function getOrder(ctx: DomainContext, orderId: string, customerId?:
   return order.value;
 }
 
-export async function listCustomerOrders(ctx: DomainContext, customerId: string, page: PageRequest): Promise<Page<Order>> {
+export async function listCustomerOrders(
+  ctx: DomainContext,
+  customerId: string,
+  page: PageRequest,
+): Promise<Page<Order>> {
   const result = await ctx.store.queryIndex('gsi1', `CUSTOMER#${customerId}`, { ...page, descending: true });
   return { ...result, items: result.items.map((item) => asEntity<Order>(item.data)) };
 }

@@ -135,13 +135,16 @@ export function createOrder(input: NewOrderInput, products: ReadonlyMap<string, 
   }
   const seen = new Set<string>();
   const lines = input.items.map(({ sku, quantity }): OrderLine => {
-    if (seen.has(sku)) throw new InvalidOrderError(`SKU ${sku} appears more than once; combine the quantities.`);
+    if (seen.has(sku))
+      throw new InvalidOrderError(`SKU ${sku} appears more than once; combine the quantities.`);
     seen.add(sku);
     if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY_PER_LINE) {
-      throw new InvalidOrderError(`Quantity for ${sku} must be an integer from 1 to ${MAX_QUANTITY_PER_LINE}.`);
+      throw new InvalidOrderError(
+        `Quantity for ${sku} must be an integer from 1 to ${MAX_QUANTITY_PER_LINE}.`,
+      );
     }
     const product = products.get(sku);
-    if (!product || !product.active) throw new InvalidOrderError(`Unknown or unavailable SKU: ${sku}.`);
+    if (!product?.active) throw new InvalidOrderError(`Unknown or unavailable SKU: ${sku}.`);
     return {
       sku,
       name: product.name,
@@ -187,7 +190,8 @@ export function advance(
   now: string,
   detail?: string,
 ): Order {
-  const timelineEntry: TimelineEntry = detail === undefined ? { type: entry, at: now } : { type: entry, at: now, detail };
+  const timelineEntry: TimelineEntry =
+    detail === undefined ? { type: entry, at: now } : { type: entry, at: now, detail };
   return { ...order, ...changes, timeline: [...order.timeline, timelineEntry], updatedAt: now };
 }
 

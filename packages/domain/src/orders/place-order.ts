@@ -1,8 +1,8 @@
-import { keys } from '../store/keys';
-import { ConditionFailedError } from '../store/item-store';
-import { loadOrder, loadProducts, orderWrite } from '../store/repositories';
 import { type DomainContext, nowIso } from '../shared/context';
 import { MeridianError } from '../shared/errors';
+import { ConditionFailedError } from '../store/item-store';
+import { keys } from '../store/keys';
+import { loadOrder, loadProducts, orderWrite } from '../store/repositories';
 import { createOrder, newOrderId, type Order, OrderNotFoundError, type ShippingAddress } from './order';
 import { orderEvent } from './order-events';
 import type { OrderWorkflow } from './order-workflow';
@@ -71,7 +71,11 @@ export async function placeOrder(
           expect: 'absent',
         },
       ],
-      [orderEvent(ctx, 'OrderPlaced', order, { lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })) })],
+      [
+        orderEvent(ctx, 'OrderPlaced', order, {
+          lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        }),
+      ],
     );
   } catch (error) {
     // A concurrent request with the same key won the race: answer with its order.
@@ -102,6 +106,7 @@ async function ensureSagaStarted(
 ): Promise<{ order: Order; created: boolean }> {
   // Starting is idempotent by name, so a replay of a PENDING order also heals a saga that never started.
   // Only the owning region runs an order's saga (one writer per item).
-  if (order.status === 'PENDING' && order.region === ctx.region) await workflow.startOrderSaga(order.orderId, 'place');
+  if (order.status === 'PENDING' && order.region === ctx.region)
+    await workflow.startOrderSaga(order.orderId, 'place');
   return { order, created };
 }

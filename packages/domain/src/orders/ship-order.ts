@@ -1,8 +1,8 @@
-import { loadOrder, orderWrite } from '../store/repositories';
 import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
+import { MeridianError } from '../shared/errors';
+import { loadOrder, orderWrite } from '../store/repositories';
 import { advance, type Order, OrderNotFoundError } from './order';
 import { orderEvent } from './order-events';
-import { MeridianError } from '../shared/errors';
 
 export class OrderNotShippableError extends MeridianError {
   constructor(message: string) {
@@ -20,11 +20,22 @@ export async function markOrderShipped(ctx: DomainContext, orderId: string): Pro
     if (order.status !== 'CONFIRMED' || order.cancelRequested || !order.shipment) {
       throw new OrderNotShippableError('Only a confirmed order that is not being cancelled can ship.');
     }
-    if (order.region !== ctx.region) throw new OrderNotShippableError(`Order ${orderId} is owned by ${order.region}.`);
-    const next = advance(order, 'SHIPPED', { shipment: { ...order.shipment, status: 'SHIPPED' } }, nowIso(ctx));
+    if (order.region !== ctx.region)
+      throw new OrderNotShippableError(`Order ${orderId} is owned by ${order.region}.`);
+    const next = advance(
+      order,
+      'SHIPPED',
+      { shipment: { ...order.shipment, status: 'SHIPPED' } },
+      nowIso(ctx),
+    );
     await ctx.store.transact(
       [orderWrite(next, current.version)],
-      [orderEvent(ctx, 'OrderShipped', next, { carrier: order.shipment.carrier, trackingNumber: order.shipment.trackingNumber })],
+      [
+        orderEvent(ctx, 'OrderShipped', next, {
+          carrier: order.shipment.carrier,
+          trackingNumber: order.shipment.trackingNumber,
+        }),
+      ],
     );
     return next;
   });

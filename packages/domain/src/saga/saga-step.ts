@@ -1,9 +1,9 @@
-import type { PaymentProvider } from '../payments/payment-provider';
-import type { ShippingCarrier } from '../shipping/shipping-carrier';
 import type { Order } from '../orders/order';
 import { OrderCancelledError, OrderNotFoundError } from '../orders/order';
-import { loadOrder, type Versioned } from '../store/repositories';
+import type { PaymentProvider } from '../payments/payment-provider';
 import type { DomainContext } from '../shared/context';
+import type { ShippingCarrier } from '../shipping/shipping-carrier';
+import { loadOrder, type Versioned } from '../store/repositories';
 
 /** What every saga step receives: the domain context and the providers it may call. */
 export interface SagaDependencies {

@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@meridian/contracts';
-import { type ItemStore, ConditionFailedError } from '../store/item-store';
+import { ConditionFailedError, type ItemStore } from '../store/item-store';
 import { TransientError } from './errors';
 import type { Clock, IdSource } from './ports';
 
@@ -50,7 +50,8 @@ export async function withConflictRetry<T>(operation: () => Promise<T>, attempts
       return await operation();
     } catch (error) {
       if (!(error instanceof ConditionFailedError)) throw error;
-      if (attempt >= attempts) throw new TransientError(`write conflict persisted after ${attempts} attempts`);
+      if (attempt >= attempts)
+        throw new TransientError(`write conflict persisted after ${attempts} attempts`);
     }
   }
 }

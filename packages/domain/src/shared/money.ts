@@ -20,7 +20,8 @@ export function assertMinorUnits(amount: number, what = 'amount'): number {
 
 export function multiplyMinor(unitMinor: number, quantity: number): number {
   assertMinorUnits(unitMinor, 'unit price');
-  if (!Number.isSafeInteger(quantity) || quantity < 0) throw new InvalidAmountError('quantity must be an integer');
+  if (!Number.isSafeInteger(quantity) || quantity < 0)
+    throw new InvalidAmountError('quantity must be an integer');
   return assertMinorUnits(unitMinor * quantity, 'line total');
 }
 

@@ -1,5 +1,5 @@
-import { MeridianError } from '../shared/errors';
 import type { ShippingAddress } from '../orders/order';
+import { MeridianError } from '../shared/errors';
 
 /**
  * Port to a shipping carrier. Calls are idempotent by `idempotencyKey`: a repeated create returns the

@@ -10,7 +10,10 @@ export const keys = {
     sk: `${createdAt}#${orderId}`,
   }),
   allOrdersIndex: (createdAt: string, orderId: string) => ({ pk: 'ORDERS', sk: `${createdAt}#${orderId}` }),
-  idempotency: (customerId: string, key: string) => ({ pk: `IDEMPOTENCY#${customerId}#${key}`, sk: 'IDEMPOTENCY' }),
+  idempotency: (customerId: string, key: string) => ({
+    pk: `IDEMPOTENCY#${customerId}#${key}`,
+    sk: 'IDEMPOTENCY',
+  }),
   notification: (notificationId: string) => ({ pk: `NOTIFICATION#${notificationId}`, sk: 'NOTIFICATION' }),
   allNotificationsIndex: (createdAt: string, notificationId: string) => ({
     pk: 'NOTIFICATIONS',

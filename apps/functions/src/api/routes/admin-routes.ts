@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import {
   createProductBodySchema,
   deadLetterSchema,
@@ -21,9 +21,10 @@ import {
   restockProduct,
   updateProduct,
 } from '@meridian/domain';
+import * as z from 'zod';
 import type { ApiApp, ApiDependencies } from '../api-env';
-import { problem } from '../problem';
 import { problemResponse } from '../middleware';
+import { problem } from '../problem';
 import { bearerSecurity, jsonContent, problemResponses, toPageRequest } from './route-helpers';
 
 const tags = ['admin'];
@@ -37,58 +38,131 @@ const adminErrors = [400, 401, 403] as const;
 
 const routes = {
   createProduct: createRoute({
-    method: 'post', path: '/admin/products', tags, security, summary: 'Add a product to the catalog',
+    method: 'post',
+    path: '/admin/products',
+    tags,
+    security,
+    summary: 'Add a product to the catalog',
     request: { body: jsonBody(createProductBodySchema) },
-    responses: { 201: jsonContent(productSchema, 'Created.'), ...problemResponses(...adminErrors, 409, 413, 415, 422) },
+    responses: {
+      201: jsonContent(productSchema, 'Created.'),
+      ...problemResponses(...adminErrors, 409, 413, 415, 422),
+    },
   }),
   updateProduct: createRoute({
-    method: 'patch', path: '/admin/products/{sku}', tags, security, summary: 'Change a product',
+    method: 'patch',
+    path: '/admin/products/{sku}',
+    tags,
+    security,
+    summary: 'Change a product',
     request: { params: skuParam, body: jsonBody(updateProductBodySchema) },
-    responses: { 200: jsonContent(productSchema, 'Updated.'), ...problemResponses(...adminErrors, 404, 413, 415, 422) },
+    responses: {
+      200: jsonContent(productSchema, 'Updated.'),
+      ...problemResponses(...adminErrors, 404, 413, 415, 422),
+    },
   }),
   restock: createRoute({
-    method: 'post', path: '/admin/products/{sku}/restock', tags, security,
+    method: 'post',
+    path: '/admin/products/{sku}/restock',
+    tags,
+    security,
     summary: "Add units to the SKU's regional allotments",
     request: { params: skuParam, body: jsonBody(restockBodySchema) },
-    responses: { 200: jsonContent(productSchema, 'Restocked.'), ...problemResponses(...adminErrors, 404, 413, 415, 422) },
+    responses: {
+      200: jsonContent(productSchema, 'Restocked.'),
+      ...problemResponses(...adminErrors, 404, 413, 415, 422),
+    },
   }),
   listOrders: createRoute({
-    method: 'get', path: '/admin/orders', tags, security, summary: 'List every order, newest first',
+    method: 'get',
+    path: '/admin/orders',
+    tags,
+    security,
+    summary: 'List every order, newest first',
     request: { query: pageQuerySchema },
-    responses: { 200: jsonContent(pageSchema(orderSchema, 'OrderPage'), 'A page of orders.'), ...problemResponses(...adminErrors) },
+    responses: {
+      200: jsonContent(pageSchema(orderSchema, 'OrderPage'), 'A page of orders.'),
+      ...problemResponses(...adminErrors),
+    },
   }),
   shipOrder: createRoute({
-    method: 'post', path: '/admin/orders/{orderId}/ship', tags, security,
+    method: 'post',
+    path: '/admin/orders/{orderId}/ship',
+    tags,
+    security,
     summary: 'Hand a confirmed order to the carrier (it can no longer be cancelled)',
     request: { params: z.object({ orderId: z.string().min(1).max(100) }) },
     responses: { 200: jsonContent(orderSchema, 'Shipped.'), ...problemResponses(...adminErrors, 404, 409) },
   }),
   listDeadLetters: createRoute({
-    method: 'get', path: '/admin/dead-letters', tags, security, summary: 'Events a bus target failed to process',
+    method: 'get',
+    path: '/admin/dead-letters',
+    tags,
+    security,
+    summary: 'Events a bus target failed to process',
     request: { query: pageQuerySchema },
-    responses: { 200: jsonContent(pageSchema(deadLetterSchema, 'DeadLetterPage'), 'A page.'), ...problemResponses(...adminErrors) },
+    responses: {
+      200: jsonContent(pageSchema(deadLetterSchema, 'DeadLetterPage'), 'A page.'),
+      ...problemResponses(...adminErrors),
+    },
   }),
   redriveOne: createRoute({
-    method: 'post', path: '/admin/dead-letters/{id}/redrive', tags, security, summary: 'Deliver one dead letter again',
+    method: 'post',
+    path: '/admin/dead-letters/{id}/redrive',
+    tags,
+    security,
+    summary: 'Deliver one dead letter again',
     request: { params: z.object({ id: z.string().min(1).max(200) }) },
-    responses: { 202: jsonContent(z.object({ redriven: z.number().int() }), 'Queued again.'), ...problemResponses(...adminErrors, 404) },
+    responses: {
+      202: jsonContent(z.object({ redriven: z.number().int() }), 'Queued again.'),
+      ...problemResponses(...adminErrors, 404),
+    },
   }),
   redriveAll: createRoute({
-    method: 'post', path: '/admin/dead-letters/redrive', tags, security, summary: 'Deliver every dead letter again',
-    responses: { 202: jsonContent(z.object({ redriven: z.number().int() }), 'Queued again.'), ...problemResponses(...adminErrors) },
+    method: 'post',
+    path: '/admin/dead-letters/redrive',
+    tags,
+    security,
+    summary: 'Deliver every dead letter again',
+    responses: {
+      202: jsonContent(z.object({ redriven: z.number().int() }), 'Queued again.'),
+      ...problemResponses(...adminErrors),
+    },
   }),
   listNotifications: createRoute({
-    method: 'get', path: '/admin/notifications', tags, security, summary: 'Every notification sent, newest first',
+    method: 'get',
+    path: '/admin/notifications',
+    tags,
+    security,
+    summary: 'Every notification sent, newest first',
     request: { query: pageQuerySchema },
-    responses: { 200: jsonContent(pageSchema(notificationSchema, 'NotificationPage'), 'A page.'), ...problemResponses(...adminErrors) },
+    responses: {
+      200: jsonContent(pageSchema(notificationSchema, 'NotificationPage'), 'A page.'),
+      ...problemResponses(...adminErrors),
+    },
   }),
   listExecutions: createRoute({
-    method: 'get', path: '/admin/executions', tags, security, summary: 'Saga executions, newest first',
-    request: { query: pageQuerySchema.extend({ status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT']).optional() }) },
-    responses: { 200: jsonContent(pageSchema(executionSchema, 'ExecutionPage'), 'A page.'), ...problemResponses(...adminErrors) },
+    method: 'get',
+    path: '/admin/executions',
+    tags,
+    security,
+    summary: 'Saga executions, newest first',
+    request: {
+      query: pageQuerySchema.extend({
+        status: z.enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT']).optional(),
+      }),
+    },
+    responses: {
+      200: jsonContent(pageSchema(executionSchema, 'ExecutionPage'), 'A page.'),
+      ...problemResponses(...adminErrors),
+    },
   }),
   executionHistory: createRoute({
-    method: 'get', path: '/admin/executions/{name}/history', tags, security, summary: "One execution's step history",
+    method: 'get',
+    path: '/admin/executions/{name}/history',
+    tags,
+    security,
+    summary: "One execution's step history",
     request: { params: z.object({ name: z.string().min(1).max(120) }) },
     responses: {
       200: jsonContent(z.object({ items: z.array(executionEventSchema) }), 'The history.'),
@@ -108,8 +182,12 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDependencies): void {
     const product = await restockProduct(ctx, { sku: c.req.valid('param').sku, ...body });
     return c.json(product, 200);
   });
-  app.openapi(routes.listOrders, async (c) => c.json(await listAllOrders(ctx, toPageRequest(c.req.valid('query'))), 200));
-  app.openapi(routes.shipOrder, async (c) => c.json(await markOrderShipped(ctx, c.req.valid('param').orderId), 200));
+  app.openapi(routes.listOrders, async (c) =>
+    c.json(await listAllOrders(ctx, toPageRequest(c.req.valid('query'))), 200),
+  );
+  app.openapi(routes.shipOrder, async (c) =>
+    c.json(await markOrderShipped(ctx, c.req.valid('param').orderId), 200),
+  );
   app.openapi(routes.listDeadLetters, async (c) =>
     c.json(await operations.listDeadLetters(toPageRequest(c.req.valid('query'))), 200),
   );
@@ -120,19 +198,25 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDependencies): void {
     }
     return c.json({ redriven: 1 }, 202);
   });
-  app.openapi(routes.redriveAll, async (c) => c.json({ redriven: await operations.redriveAllDeadLetters() }, 202));
+  app.openapi(routes.redriveAll, async (c) =>
+    c.json({ redriven: await operations.redriveAllDeadLetters() }, 202),
+  );
   app.openapi(routes.listNotifications, async (c) =>
     c.json(await listNotifications(ctx, toPageRequest(c.req.valid('query'))), 200),
   );
   app.openapi(routes.listExecutions, async (c) => {
     const query = c.req.valid('query');
-    const page = await operations.listExecutions({ ...toPageRequest(query), ...(query.status ? { status: query.status } : {}) });
+    const page = await operations.listExecutions({
+      ...toPageRequest(query),
+      ...(query.status ? { status: query.status } : {}),
+    });
     return c.json(page, 200);
   });
   app.openapi(routes.executionHistory, async (c) => {
     const { name } = c.req.valid('param');
     const items = await operations.executionHistory(name);
-    if (!items) return problemResponse(c, problem(404, 'execution_not_found', `No execution ${name}.`)) as never;
+    if (!items)
+      return problemResponse(c, problem(404, 'execution_not_found', `No execution ${name}.`)) as never;
     return c.json({ items }, 200);
   });
 }

@@ -20,6 +20,9 @@ export function registerHealthRoutes(app: ApiApp, deps: ApiDependencies): void {
     const checks = await deps.operations.health();
     const status = Object.values(checks).every((check) => check.status === 'ok') ? 'ok' : 'degraded';
     c.header('cache-control', 'no-store');
-    return c.json({ status, region: deps.ctx.region, time: nowIso(deps.ctx), checks }, status === 'ok' ? 200 : 503);
+    return c.json(
+      { status, region: deps.ctx.region, time: nowIso(deps.ctx), checks },
+      status === 'ok' ? 200 : 503,
+    );
   });
 }

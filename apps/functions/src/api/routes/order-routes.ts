@@ -1,6 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { notificationSchema, orderSchema, pageQuerySchema, pageSchema, placeOrderBodySchema } from '@meridian/contracts';
+import { createRoute } from '@hono/zod-openapi';
+import {
+  notificationSchema,
+  orderSchema,
+  pageQuerySchema,
+  pageSchema,
+  placeOrderBodySchema,
+} from '@meridian/contracts';
 import { cancelOrder, getOrder, listCustomerOrders, listNotifications, placeOrder } from '@meridian/domain';
+import * as z from 'zod';
 import type { ApiApp, ApiDependencies } from '../api-env';
 import { requestFingerprint } from '../request-fingerprint';
 import { bearerSecurity, jsonContent, problemResponses, regionHeaders, toPageRequest } from './route-helpers';
@@ -27,7 +34,8 @@ const placeRoute = createRoute({
   },
   responses: {
     202: {
-      description: 'Accepted: the saga is running. Poll the order until its status is CONFIRMED, FAILED or CANCELLED.',
+      description:
+        'Accepted: the saga is running. Poll the order until its status is CONFIRMED, FAILED or CANCELLED.',
       headers: regionHeaders.extend({ location: z.string() }),
       content: { 'application/json': { schema: orderSchema } },
     },
@@ -42,7 +50,10 @@ const listMineRoute = createRoute({
   summary: "List the caller's orders, newest first",
   security: bearerSecurity,
   request: { query: pageQuerySchema },
-  responses: { 200: jsonContent(pageSchema(orderSchema, 'OrderPage'), 'A page of orders.'), ...problemResponses(400, 401) },
+  responses: {
+    200: jsonContent(pageSchema(orderSchema, 'OrderPage'), 'A page of orders.'),
+    ...problemResponses(400, 401),
+  },
 });
 
 const getRoute = createRoute({
@@ -60,7 +71,8 @@ const cancelRoute = createRoute({
   path: '/orders/{orderId}/cancel',
   tags: ['orders'],
   summary: 'Cancel an order before it ships',
-  description: 'The saga compensates (refund or void, cancel the shipment, release the stock) and ends CANCELLED.',
+  description:
+    'The saga compensates (refund or void, cancel the shipment, release the stock) and ends CANCELLED.',
   security: bearerSecurity,
   request: { params: orderIdParam },
   responses: { 202: jsonContent(orderSchema, 'Cancellation under way.'), ...problemResponses(401, 404, 409) },
@@ -97,13 +109,21 @@ export function registerOrderRoutes(app: ApiApp, deps: ApiDependencies): void {
   });
 
   app.openapi(listMineRoute, async (c) => {
-    const page = await listCustomerOrders(deps.ctx, c.get('principal').subject, toPageRequest(c.req.valid('query')));
+    const page = await listCustomerOrders(
+      deps.ctx,
+      c.get('principal').subject,
+      toPageRequest(c.req.valid('query')),
+    );
     return c.json(page, 200);
   });
 
   app.openapi(getRoute, async (c) => {
     const principal = c.get('principal');
-    const order = await getOrder(deps.ctx, c.req.valid('param').orderId, principal.isAdmin ? undefined : principal.subject);
+    const order = await getOrder(
+      deps.ctx,
+      c.req.valid('param').orderId,
+      principal.isAdmin ? undefined : principal.subject,
+    );
     return c.json(order, 200);
   });
 
@@ -117,7 +137,11 @@ export function registerOrderRoutes(app: ApiApp, deps: ApiDependencies): void {
   });
 
   app.openapi(myNotificationsRoute, async (c) => {
-    const page = await listNotifications(deps.ctx, toPageRequest(c.req.valid('query')), c.get('principal').subject);
+    const page = await listNotifications(
+      deps.ctx,
+      toPageRequest(c.req.valid('query')),
+      c.get('principal').subject,
+    );
     return c.json(page, 200);
   });
 }

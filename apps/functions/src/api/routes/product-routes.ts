@@ -1,6 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { pageQuerySchema, pageSchema, productSchema, skuSchema } from '@meridian/contracts';
 import { getProduct, listProducts } from '@meridian/domain';
+import * as z from 'zod';
 import type { ApiApp, ApiDependencies } from '../api-env';
 import { jsonContent, problemResponses, toPageRequest } from './route-helpers';
 
@@ -10,7 +11,10 @@ const listRoute = createRoute({
   tags: ['catalog'],
   summary: 'List products with their stock per region',
   request: { query: pageQuerySchema },
-  responses: { 200: jsonContent(pageSchema(productSchema, 'ProductPage'), 'A page of products.'), ...problemResponses(400) },
+  responses: {
+    200: jsonContent(pageSchema(productSchema, 'ProductPage'), 'A page of products.'),
+    ...problemResponses(400),
+  },
 });
 
 const getRoute = createRoute({

@@ -1,9 +1,11 @@
-import { z } from '@hono/zod-openapi';
 import { problemSchema, regionHeaderDescription } from '@meridian/contracts';
+import * as z from 'zod';
 
 export const problemContent = { 'application/problem+json': { schema: problemSchema } };
 
-export const regionHeaders = z.object({ 'x-meridian-region': z.string().meta({ description: regionHeaderDescription }) });
+export const regionHeaders = z.object({
+  'x-meridian-region': z.string().meta({ description: regionHeaderDescription }),
+});
 
 /** Standard problem responses, so every route documents the errors it can answer with. */
 export function problemResponses(...statuses: number[]) {
@@ -18,7 +20,10 @@ export function problemResponses(...statuses: number[]) {
     422: 'Well-formed but not acceptable.',
   };
   return Object.fromEntries(
-    statuses.map((status) => [status, { description: descriptions[status] ?? 'Error', content: problemContent }]),
+    statuses.map((status) => [
+      status,
+      { description: descriptions[status] ?? 'Error', content: problemContent },
+    ]),
   );
 }
 
@@ -29,6 +34,9 @@ export function jsonContent<T extends z.ZodType>(schema: T, description: string)
 }
 
 /** The validated `?limit=&cursor=` query as the domain's page request. */
-export function toPageRequest(query: { limit: number; cursor?: string | undefined }): { limit: number; cursor?: string } {
+export function toPageRequest(query: { limit: number; cursor?: string | undefined }): {
+  limit: number;
+  cursor?: string;
+} {
   return query.cursor ? { limit: query.limit, cursor: query.cursor } : { limit: query.limit };
 }

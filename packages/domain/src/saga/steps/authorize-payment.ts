@@ -1,7 +1,7 @@
 import { advance } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
-import { orderWrite } from '../../store/repositories';
 import { nowIso, withConflictRetry } from '../../shared/context';
+import { orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
   loadSagaOrder,
@@ -16,11 +16,18 @@ import {
  * A cancellation is honoured only before the provider is called: once the authorization exists it is
  * always recorded, so the compensation (VoidPayment) can find it and release it.
  */
-export async function authorizePayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
+export async function authorizePayment(
+  deps: SagaDependencies,
+  input: SagaStepInput,
+): Promise<SagaStepOutput> {
   const { ctx, payments } = deps;
   const { value: order } = await loadSagaOrder(ctx, input.orderId);
   if (order.payment) {
-    return { orderId: order.orderId, outcome: 'already-applied', authorizationId: order.payment.authorizationId };
+    return {
+      orderId: order.orderId,
+      outcome: 'already-applied',
+      authorizationId: order.payment.authorizationId,
+    };
   }
   assertNotCancelled(order);
   const authorization = await payments.authorize({
@@ -33,7 +40,11 @@ export async function authorizePayment(deps: SagaDependencies, input: SagaStepIn
   return withConflictRetry(async () => {
     const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
     if (current.payment) {
-      return { orderId: current.orderId, outcome: 'already-applied', authorizationId: current.payment.authorizationId };
+      return {
+        orderId: current.orderId,
+        outcome: 'already-applied',
+        authorizationId: current.payment.authorizationId,
+      };
     }
     const next = advance(
       current,
@@ -62,10 +73,21 @@ export async function voidPayment(deps: SagaDependencies, input: SagaStepInput):
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
     if (order.payment?.status !== 'AUTHORIZED') {
-      return { orderId: order.orderId, outcome: order.payment?.status === 'VOIDED' ? 'already-applied' : 'skipped' };
+      return {
+        orderId: order.orderId,
+        outcome: order.payment?.status === 'VOIDED' ? 'already-applied' : 'skipped',
+      };
     }
-    await payments.void({ idempotencyKey: stepKey(order.orderId, 'void'), authorizationId: order.payment.authorizationId });
-    const next = advance(order, 'PAYMENT_VOIDED', { payment: { ...order.payment, status: 'VOIDED' } }, nowIso(ctx));
+    await payments.void({
+      idempotencyKey: stepKey(order.orderId, 'void'),
+      authorizationId: order.payment.authorizationId,
+    });
+    const next = advance(
+      order,
+      'PAYMENT_VOIDED',
+      { payment: { ...order.payment, status: 'VOIDED' } },
+      nowIso(ctx),
+    );
     await ctx.store.transact([orderWrite(next, version)], [orderEvent(ctx, 'OrderPaymentVoided', next)]);
     return { orderId: order.orderId, outcome: 'applied' };
   });

@@ -1,8 +1,8 @@
 import { advance } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
-import { orderWrite } from '../../store/repositories';
 import { nowIso, withConflictRetry } from '../../shared/context';
 import { MeridianError } from '../../shared/errors';
+import { orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
   loadSagaOrder,
@@ -36,8 +36,14 @@ export async function capturePayment(deps: SagaDependencies, input: SagaStepInpu
   });
   return withConflictRetry(async () => {
     const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
-    if (current.payment?.status === 'CAPTURED') return { orderId: current.orderId, outcome: 'already-applied' };
-    const next = advance(current, 'PAYMENT_CAPTURED', { payment: { ...payment, status: 'CAPTURED' } }, nowIso(ctx));
+    if (current.payment?.status === 'CAPTURED')
+      return { orderId: current.orderId, outcome: 'already-applied' };
+    const next = advance(
+      current,
+      'PAYMENT_CAPTURED',
+      { payment: { ...payment, status: 'CAPTURED' } },
+      nowIso(ctx),
+    );
     await ctx.store.transact(
       [orderWrite(next, version)],
       [orderEvent(ctx, 'OrderPaymentCaptured', next, { authorizationId: payment.authorizationId })],
@@ -52,7 +58,10 @@ export async function refundPayment(deps: SagaDependencies, input: SagaStepInput
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
     if (order.payment?.status !== 'CAPTURED') {
-      return { orderId: order.orderId, outcome: order.payment?.status === 'REFUNDED' ? 'already-applied' : 'skipped' };
+      return {
+        orderId: order.orderId,
+        outcome: order.payment?.status === 'REFUNDED' ? 'already-applied' : 'skipped',
+      };
     }
     const amountMinor = order.payment.amountMinor;
     await payments.refund({
@@ -66,7 +75,10 @@ export async function refundPayment(deps: SagaDependencies, input: SagaStepInput
       { payment: { ...order.payment, status: 'REFUNDED', refundedMinor: amountMinor } },
       nowIso(ctx),
     );
-    await ctx.store.transact([orderWrite(next, version)], [orderEvent(ctx, 'OrderPaymentRefunded', next, { amountMinor })]);
+    await ctx.store.transact(
+      [orderWrite(next, version)],
+      [orderEvent(ctx, 'OrderPaymentRefunded', next, { amountMinor })],
+    );
     return { orderId: order.orderId, outcome: 'applied', refundedMinor: amountMinor };
   });
 }

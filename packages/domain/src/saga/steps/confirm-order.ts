@@ -1,8 +1,14 @@
 import { advance } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
-import { orderWrite } from '../../store/repositories';
 import { nowIso, withConflictRetry } from '../../shared/context';
-import { assertNotCancelled, loadSagaOrder, type SagaDependencies, type SagaStepInput, type SagaStepOutput } from '../saga-step';
+import { orderWrite } from '../../store/repositories';
+import {
+  assertNotCancelled,
+  loadSagaOrder,
+  type SagaDependencies,
+  type SagaStepInput,
+  type SagaStepOutput,
+} from '../saga-step';
 import { commitInventoryWrites } from './reserve-inventory';
 
 /** Forward, last: the reserved stock becomes sold and the order CONFIRMED, in one transaction. */
@@ -14,7 +20,10 @@ export async function confirmOrder(deps: SagaDependencies, input: SagaStepInput)
     assertNotCancelled(order);
     const stockWrites = await commitInventoryWrites(ctx, order);
     const next = advance(order, 'CONFIRMED', { status: 'CONFIRMED', inventory: 'COMMITTED' }, nowIso(ctx));
-    await ctx.store.transact([...stockWrites, orderWrite(next, version)], [orderEvent(ctx, 'OrderConfirmed', next)]);
+    await ctx.store.transact(
+      [...stockWrites, orderWrite(next, version)],
+      [orderEvent(ctx, 'OrderConfirmed', next)],
+    );
     return { orderId: order.orderId, outcome: 'applied', status: 'CONFIRMED' };
   });
 }

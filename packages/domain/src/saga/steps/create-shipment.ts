@@ -1,7 +1,7 @@
 import { advance } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
-import { orderWrite } from '../../store/repositories';
 import { nowIso, withConflictRetry } from '../../shared/context';
+import { orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
   loadSagaOrder,
@@ -19,7 +19,11 @@ export async function createShipment(deps: SagaDependencies, input: SagaStepInpu
   const { ctx, carrier } = deps;
   const { value: order } = await loadSagaOrder(ctx, input.orderId);
   if (order.shipment) {
-    return { orderId: order.orderId, outcome: 'already-applied', trackingNumber: order.shipment.trackingNumber };
+    return {
+      orderId: order.orderId,
+      outcome: 'already-applied',
+      trackingNumber: order.shipment.trackingNumber,
+    };
   }
   assertNotCancelled(order);
   const booked = await carrier.createShipment({
@@ -31,7 +35,11 @@ export async function createShipment(deps: SagaDependencies, input: SagaStepInpu
   return withConflictRetry(async () => {
     const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
     if (current.shipment) {
-      return { orderId: current.orderId, outcome: 'already-applied', trackingNumber: current.shipment.trackingNumber };
+      return {
+        orderId: current.orderId,
+        outcome: 'already-applied',
+        trackingNumber: current.shipment.trackingNumber,
+      };
     }
     const next = advance(
       current,
@@ -42,7 +50,12 @@ export async function createShipment(deps: SagaDependencies, input: SagaStepInpu
     );
     await ctx.store.transact(
       [orderWrite(next, version)],
-      [orderEvent(ctx, 'OrderShipmentCreated', next, { carrier: booked.carrier, trackingNumber: booked.trackingNumber })],
+      [
+        orderEvent(ctx, 'OrderShipmentCreated', next, {
+          carrier: booked.carrier,
+          trackingNumber: booked.trackingNumber,
+        }),
+      ],
     );
     return { orderId: current.orderId, outcome: 'applied', trackingNumber: booked.trackingNumber };
   });
@@ -54,10 +67,21 @@ export async function cancelShipment(deps: SagaDependencies, input: SagaStepInpu
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
     if (order.shipment?.status !== 'CREATED') {
-      return { orderId: order.orderId, outcome: order.shipment?.status === 'CANCELLED' ? 'already-applied' : 'skipped' };
+      return {
+        orderId: order.orderId,
+        outcome: order.shipment?.status === 'CANCELLED' ? 'already-applied' : 'skipped',
+      };
     }
-    await carrier.cancelShipment({ idempotencyKey: stepKey(order.orderId, 'cancel-shipment'), shipmentId: order.shipment.shipmentId });
-    const next = advance(order, 'SHIPMENT_CANCELLED', { shipment: { ...order.shipment, status: 'CANCELLED' } }, nowIso(ctx));
+    await carrier.cancelShipment({
+      idempotencyKey: stepKey(order.orderId, 'cancel-shipment'),
+      shipmentId: order.shipment.shipmentId,
+    });
+    const next = advance(
+      order,
+      'SHIPMENT_CANCELLED',
+      { shipment: { ...order.shipment, status: 'CANCELLED' } },
+      nowIso(ctx),
+    );
     await ctx.store.transact([orderWrite(next, version)], [orderEvent(ctx, 'OrderShipmentCancelled', next)]);
     return { orderId: order.orderId, outcome: 'applied' };
   });

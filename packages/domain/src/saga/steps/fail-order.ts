@@ -1,7 +1,7 @@
 import { advance, isTerminal } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
-import { orderWrite } from '../../store/repositories';
 import { nowIso, withConflictRetry } from '../../shared/context';
+import { orderWrite } from '../../store/repositories';
 import { loadSagaOrder, type SagaDependencies, type SagaStepOutput } from '../saga-step';
 
 /** The state machine's error object after a Catch: `{ Error: <error name>, Cause: <message or JSON> }`. */
@@ -16,7 +16,12 @@ export interface FailOrderInput {
 }
 
 /** Errors whose message was written for customers; anything else is reported generically. */
-const CUSTOMER_READABLE_ERRORS = new Set(['OutOfStockError', 'PaymentDeclinedError', 'ShipmentRejectedError', 'InvalidOrderError']);
+const CUSTOMER_READABLE_ERRORS = new Set([
+  'OutOfStockError',
+  'PaymentDeclinedError',
+  'ShipmentRejectedError',
+  'InvalidOrderError',
+]);
 
 const TECHNICAL_FAILURE =
   'We could not complete your order because of a technical problem. Any payment authorization has been released.';

@@ -11,10 +11,16 @@ import {
 } from '../../inventory/allotment';
 import { advance, type InventoryState, type Order } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
+import { type DomainContext, nowIso, withConflictRetry } from '../../shared/context';
 import type { ItemWrite } from '../../store/item-store';
 import { allotmentWrite, loadAllotment, orderWrite } from '../../store/repositories';
-import { type DomainContext, nowIso, withConflictRetry } from '../../shared/context';
-import { assertNotCancelled, loadSagaOrder, type SagaDependencies, type SagaStepInput, type SagaStepOutput } from '../saga-step';
+import {
+  assertNotCancelled,
+  loadSagaOrder,
+  type SagaDependencies,
+  type SagaStepInput,
+  type SagaStepOutput,
+} from '../saga-step';
 
 type StockChange = (allotment: Allotment, quantity: number) => Allotment;
 
@@ -40,7 +46,10 @@ async function changeStock(ctx: DomainContext, order: Order, change: StockChange
 }
 
 /** Forward: reserve every line from this region's allotments, or fail the order as out of stock. */
-export async function reserveInventory(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
+export async function reserveInventory(
+  deps: SagaDependencies,
+  input: SagaStepInput,
+): Promise<SagaStepOutput> {
   const { ctx } = deps;
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
@@ -48,7 +57,10 @@ export async function reserveInventory(deps: SagaDependencies, input: SagaStepIn
     assertNotCancelled(order);
     const stockWrites = await changeStock(ctx, order, reserve);
     const next = advance(order, 'INVENTORY_RESERVED', { inventory: 'RESERVED' }, nowIso(ctx));
-    await ctx.store.transact([...stockWrites, orderWrite(next, version)], [orderEvent(ctx, 'OrderInventoryReserved', next)]);
+    await ctx.store.transact(
+      [...stockWrites, orderWrite(next, version)],
+      [orderEvent(ctx, 'OrderInventoryReserved', next)],
+    );
     return { orderId: order.orderId, outcome: 'applied' };
   });
 }
@@ -57,7 +69,10 @@ export async function reserveInventory(deps: SagaDependencies, input: SagaStepIn
  * Compensation: give the stock back. Reserved units return to available; units already sold (a confirmed
  * order being cancelled) are restored. Does nothing when nothing was reserved.
  */
-export async function releaseInventory(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
+export async function releaseInventory(
+  deps: SagaDependencies,
+  input: SagaStepInput,
+): Promise<SagaStepOutput> {
   const { ctx } = deps;
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
@@ -66,10 +81,14 @@ export async function releaseInventory(deps: SagaDependencies, input: SagaStepIn
       COMMITTED: { change: restore, next: 'RESTORED' },
     };
     const step = plan[order.inventory];
-    if (!step) return { orderId: order.orderId, outcome: order.inventory === 'NONE' ? 'skipped' : 'already-applied' };
+    if (!step)
+      return { orderId: order.orderId, outcome: order.inventory === 'NONE' ? 'skipped' : 'already-applied' };
     const stockWrites = await changeStock(ctx, order, step.change);
     const next = advance(order, 'INVENTORY_RELEASED', { inventory: step.next }, nowIso(ctx));
-    await ctx.store.transact([...stockWrites, orderWrite(next, version)], [orderEvent(ctx, 'OrderInventoryReleased', next)]);
+    await ctx.store.transact(
+      [...stockWrites, orderWrite(next, version)],
+      [orderEvent(ctx, 'OrderInventoryReleased', next)],
+    );
     return { orderId: order.orderId, outcome: 'applied' };
   });
 }
