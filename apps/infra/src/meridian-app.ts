@@ -27,6 +27,8 @@ export const FEATURE_FLAGS: Record<string, unknown> = {
   '@aws-cdk/aws-cloudfront:defaultSecurityPolicyTLSv1.2_2021': true,
   '@aws-cdk/aws-kms:aliasNameRef': true,
   '@aws-cdk/aws-apigateway:disableCloudWatchRole': true,
+  // Exports between a region's stacks stay protected against removal while a consumer uses them.
+  '@aws-cdk/core:defaultCrossStackReferences': 'strong',
 };
 
 /**

@@ -250,7 +250,8 @@ describe('the shipped configuration (no domain)', () => {
     >;
     const api = config.CacheBehaviors?.find((behavior) => behavior.PathPattern === '/api/*');
     const origin = config.Origins?.find((candidate) => candidate.Id === api?.TargetOriginId);
-    const [lookupId] = (origin?.DomainName as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
+    const domainName = origin?.DomainName as { 'Fn::GetAtt': [string, string] } | undefined;
+    const lookupId = domainName?.['Fn::GetAtt'][0] ?? '';
     const lookup = (global.Resources as Record<string, { Properties: Record<string, unknown> }>)[lookupId];
     // Read at deploy time from the primary region's SSM parameter, not looked up at synth.
     expect(JSON.stringify(lookup?.Properties.Create)).toMatch(

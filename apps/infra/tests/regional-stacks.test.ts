@@ -32,6 +32,20 @@ describe('synthesis', () => {
     for (const region of REGIONS)
       expect(synth.stacks.get(`Region-${region}-Service`)?.environment.region).toBe(region);
   });
+
+  it('needs no context lookup and reports no error or warning annotation', () => {
+    const missing = (assembly: typeof synth.assembly): unknown[] => [
+      ...(assembly.manifest.missing ?? []),
+      ...assembly.nestedAssemblies.flatMap((nested) => missing(nested.nestedAssembly)),
+    ];
+    expect(missing(synth.assembly)).toEqual([]);
+    const messages = [...synth.stacks.values()].flatMap((stack) =>
+      stack.messages
+        .filter((message) => message.level !== 'info')
+        .map((message) => `${message.id}: ${String(message.entry.data)}`),
+    );
+    expect(messages).toEqual([]);
+  });
 });
 
 describe('data stack', () => {
@@ -166,7 +180,7 @@ describe('service stack', () => {
     const byName = new Map(
       functions().map(([id, fn]) => [
         id,
-        ((fn.Properties?.Environment as { Variables: Record<string, unknown> }) ?? {}).Variables,
+        (fn.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
       ]),
     );
     for (const [id, env] of byName) {
@@ -204,9 +218,10 @@ describe('service stack', () => {
         synth.json(`Region-${region}-Service`),
         'AWS::IAM::Policy',
       )) {
-        const statements = (
-          (policy.Properties?.PolicyDocument as { Statement: Array<Record<string, unknown>> }) ?? {}
-        ).Statement;
+        const document = policy.Properties?.PolicyDocument as
+          | { Statement: Array<Record<string, unknown>> }
+          | undefined;
+        const statements = document?.Statement ?? [];
         for (const statement of statements) {
           const actions = [statement.Action].flat().map(String);
           expect(actions, id).not.toContain('*');

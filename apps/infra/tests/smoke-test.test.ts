@@ -24,8 +24,9 @@ async function fakeApi(routes: Record<string, Route>): Promise<string> {
       response.end(JSON.stringify(answer.body));
     });
   });
-  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server?.address() as AddressInfo).port}`;
+  const listening = server;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
 }
 
 afterEach(async () => {

@@ -56,7 +56,8 @@ export class WebDistribution extends Construct {
       logFilePrefix: 'cloudfront/',
       domainNames: props.domain?.names,
       certificate: props.domain?.certificate,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      // Only settable with a certificate of our own (the default one is fixed at TLSv1).
+      minimumProtocolVersion: props.domain ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
       defaultBehavior: {
         origin: webOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

@@ -29,9 +29,9 @@ export function smokeTestStep(
     input,
     envFromCfnOutputs: {
       API_URL: stage.service.apiUrl,
-      USER_POOL_ID: stage.service.outputs.userPoolId,
-      USER_POOL_CLIENT_ID: stage.service.outputs.userPoolClientId,
-      IDENTITY_REGION: stage.service.outputs.identityRegion,
+      USER_POOL_ID: stage.data.identityOutputs.userPoolId,
+      USER_POOL_CLIENT_ID: stage.data.identityOutputs.userPoolClientId,
+      IDENTITY_REGION: stage.data.identityOutputs.identityRegion,
     },
     env: { SMOKE_USER: `smoke-test+${regionName}@meridian.invalid` },
     commands: [

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -31,6 +31,8 @@ export class DataStack extends Stack {
   readonly table: RegionalTableRef;
   readonly identity: IdentityRef;
   readonly paymentProviderSecret: secretsmanager.Secret;
+  /** What the pipeline's smoke test needs to sign its test user in. */
+  readonly identityOutputs: Record<'userPoolId' | 'userPoolClientId' | 'identityRegion', CfnOutput>;
   /** Only in the primary region. */
   readonly globalTable?: dynamodb.TableV2;
 
@@ -80,6 +82,12 @@ export class DataStack extends Stack {
         region: primaryRegionName,
       };
     }
+
+    this.identityOutputs = {
+      userPoolId: new CfnOutput(this, 'UserPoolId', { value: this.identity.userPoolId }),
+      userPoolClientId: new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClientId }),
+      identityRegion: new CfnOutput(this, 'IdentityRegion', { value: this.identity.region }),
+    };
 
     this.paymentProviderSecret = new secretsmanager.Secret(this, 'PaymentProviderSecret', {
       secretName: 'meridian/payment-provider',

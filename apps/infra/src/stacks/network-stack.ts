@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -28,13 +28,14 @@ export const INTERFACE_ENDPOINTS = {
 export class NetworkStack extends Stack {
   readonly vpc: ec2.Vpc;
   readonly functionSecurityGroup: ec2.SecurityGroup;
+  private readonly zones: string[];
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
+    this.zones = props.region.availabilityZones;
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
-      // Explicit zones keep synth offline (no availability-zone context lookup).
-      availabilityZones: props.region.availabilityZones,
+      availabilityZones: this.zones,
       natGateways: props.natGateways,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
@@ -43,6 +44,12 @@ export class NetworkStack extends Stack {
       ],
       restrictDefaultSecurityGroup: true,
       gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
+    });
+
+    Validations.of(this.vpc).acknowledge({
+      id: 'CloudFormation-Validate::W3010',
+      reason:
+        'Zones are written in the configuration on purpose: synth must not look them up (no credentials).',
     });
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
@@ -76,5 +83,10 @@ export class NetworkStack extends Stack {
       });
       endpoint.connections.allowDefaultPortFrom(this.functionSecurityGroup, 'Meridian functions');
     }
+  }
+
+  /** The configured zones: without this override CDK looks the region's zones up (credentials needed). */
+  override get availabilityZones(): string[] {
+    return this.zones;
   }
 }

@@ -44,7 +44,6 @@ export class ServiceStack extends Stack {
   readonly backbone: EventBackbone;
   readonly functions: Record<string, ServiceFunction> = {};
   readonly apiUrl: CfnOutput;
-  readonly outputs: Record<'userPoolId' | 'userPoolClientId' | 'identityRegion', CfnOutput>;
 
   constructor(scope: Construct, id: string, props: ServiceStackProps) {
     super(scope, id, props);
@@ -158,11 +157,6 @@ export class ServiceStack extends Stack {
 
     this.publishParameters();
     this.apiUrl = new CfnOutput(this, 'ApiUrl', { value: `https://${this.api.hostname}` });
-    this.outputs = {
-      userPoolId: new CfnOutput(this, 'UserPoolId', { value: data.identity.userPoolId }),
-      userPoolClientId: new CfnOutput(this, 'UserPoolClientId', { value: data.identity.userPoolClientId }),
-      identityRegion: new CfnOutput(this, 'IdentityRegion', { value: data.identity.region }),
-    };
   }
 
   /** The API starts saga executions (named after the order) and shows them in the operations console. */

@@ -30,6 +30,8 @@ const CONTROL_PATHS = new Set(['/v1/chaos']);
 export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hono {
   const { db, clock, ids } = options;
   db.pragma('journal_mode = WAL');
+  // As in the regions: WAL + NORMAL keeps every commit across a process kill without an fsync per commit.
+  db.pragma('synchronous = NORMAL');
   const ledger = new LedgerStore(db);
   const idempotency = new IdempotencyStore(db);
   const operations = new PaymentOperations(ledger, clock, ids);

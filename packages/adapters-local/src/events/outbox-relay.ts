@@ -50,7 +50,10 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.running = this.flushLoop()
+    // The flush starts on the next turn of the event loop, so the commits of one turn share one batch
+    // (and the committing use case is not charged for publishing).
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.flushLoop())
       .catch((error: unknown) => this.options.onError?.(error))
       .finally(() => {
         this.running = undefined;
