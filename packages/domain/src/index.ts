@@ -2,6 +2,7 @@ export * from './catalog/catalog-service';
 export * from './catalog/product';
 export * from './identity/principal';
 export * from './inventory/allotment';
+export * from './inventory/stock-transfer';
 export * from './notifications/notification';
 export * from './notifications/notification-service';
 export * from './operations/operations-port';

@@ -84,9 +84,11 @@ export class DataStack extends Stack {
     }
 
     this.identityOutputs = {
-      userPoolId: new CfnOutput(this, 'UserPoolId', { value: this.identity.userPoolId }),
-      userPoolClientId: new CfnOutput(this, 'UserPoolClientId', { value: this.identity.userPoolClientId }),
-      identityRegion: new CfnOutput(this, 'IdentityRegion', { value: this.identity.region }),
+      userPoolId: new CfnOutput(this, 'IdentityUserPoolId', { value: this.identity.userPoolId }),
+      userPoolClientId: new CfnOutput(this, 'IdentityUserPoolClientId', {
+        value: this.identity.userPoolClientId,
+      }),
+      identityRegion: new CfnOutput(this, 'IdentityRegionName', { value: this.identity.region }),
     };
 
     this.paymentProviderSecret = new secretsmanager.Secret(this, 'PaymentProviderSecret', {

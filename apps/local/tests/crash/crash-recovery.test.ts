@@ -19,6 +19,7 @@ const PAYMENT_METHODS = [
   'pm_card_transientFailure',
 ];
 const ORDER_COUNT = 40;
+const KILL_AFTER_ACKNOWLEDGED = 8;
 
 interface PlacedOrder {
   orderId: string;
@@ -69,9 +70,19 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
     const region = await startRegion();
     const stockBefore = await stockBySku();
 
-    // Place orders concurrently and kill the region while their sagas are running.
-    const placements = Array.from({ length: ORDER_COUNT }, (_, index) => placeOrder(index));
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Place orders concurrently and kill the region while their sagas are running: as soon as a few are
+    // acknowledged (on a slow machine that takes longer, so the kill waits for it rather than a fixed time).
+    let acknowledgedSoFar = 0;
+    const placements = Array.from({ length: ORDER_COUNT }, (_, index) =>
+      placeOrder(index).then((order) => {
+        if (order) acknowledgedSoFar++;
+        return order;
+      }),
+    );
+    const deadline = Date.now() + 30_000;
+    while (acknowledgedSoFar < KILL_AFTER_ACKNOWLEDGED && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     region.kill('SIGKILL');
     await exited(region);
     const placed = (await Promise.all(placements)).filter(

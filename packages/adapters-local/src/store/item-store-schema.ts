@@ -48,4 +48,11 @@ export const itemStoreMigrations: Migration[] = [
     id: 'store-002-outbox-rejected',
     sql: 'ALTER TABLE outbox ADD COLUMN rejected_reason TEXT;',
   },
+  {
+    // Each change remembers the version stamp it replaced, so a replica can tell a change made on top of
+    // what it holds (in order) from a concurrent one (a conflict), as DynamoDB global tables cannot.
+    id: 'store-003-change-base',
+    sql: `ALTER TABLE change_log ADD COLUMN base_updated_at INTEGER;
+      ALTER TABLE change_log ADD COLUMN base_writer_region TEXT;`,
+  },
 ];

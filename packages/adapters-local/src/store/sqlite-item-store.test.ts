@@ -118,7 +118,8 @@ describe('change log and outbox', () => {
     ).toEqual([
       ['A', 'X', '{"n":1}', 1, NOW, 'us-east-1', 'IDX'],
       ['B', 'Y', '{"n":2}', 1, NOW, 'us-east-1', null],
-      ['A', 'X', '{"n":3}', 2, NOW, 'us-east-1', null],
+      // A rewrite within the same millisecond still moves the item's time forward, so last-writer-wins keeps it.
+      ['A', 'X', '{"n":3}', 2, NOW + 1, 'us-east-1', null],
     ]);
     expect(
       rows('outbox').map((row) => [row.event_id, JSON.parse(String(row.event)), row.published_at]),

@@ -30,9 +30,10 @@ const MAX_PAGE = 200;
  */
 export class SqliteItemStore implements ItemStore {
   private readonly commitListeners = new Set<() => void>();
+  private readonly writeListeners = new Set<() => void>();
   private readonly statements: {
     get: Statement<[string, string], ItemRow>;
-    version: Statement<[string, string], { version: number }>;
+    version: Statement<[string, string], { version: number; updatedAt: number; writerRegion: string }>;
     upsert: Statement;
     logChange: Statement;
     outbox: Statement;
@@ -46,7 +47,9 @@ export class SqliteItemStore implements ItemStore {
     applyMigrations(db, itemStoreMigrations);
     this.statements = {
       get: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk = ?'),
-      version: db.prepare('SELECT version FROM items WHERE pk = ? AND sk = ?'),
+      version: db.prepare(
+        'SELECT version, updated_at AS updatedAt, writer_region AS writerRegion FROM items WHERE pk = ? AND sk = ?',
+      ),
       upsert:
         db.prepare(`INSERT INTO items (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
         VALUES (@pk, @sk, @data, @version, @updatedAt, @region, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk)
@@ -65,6 +68,12 @@ export class SqliteItemStore implements ItemStore {
   onCommit(listener: () => void): () => void {
     this.commitListeners.add(listener);
     return () => this.commitListeners.delete(listener);
+  }
+
+  /** Called after every committed transaction that wrote items (replication's change feed wakes on it). */
+  onWrite(listener: () => void): () => void {
+    this.writeListeners.add(listener);
+    return () => this.writeListeners.delete(listener);
   }
 
   async get(pk: string, sk: string): Promise<StoredItem | undefined> {
@@ -124,7 +133,8 @@ export class SqliteItemStore implements ItemStore {
           sk: write.sk,
           data: JSON.stringify(write.data),
           version: (current?.version ?? 0) + 1,
-          updatedAt: now,
+          // Last-writer-wins compares update times, so a write never carries an older time than the one it replaces.
+          updatedAt: Math.max(now, (current?.updatedAt ?? 0) + 1),
           region: this.options.region,
           gsi1pk: write.gsi1?.pk ?? null,
           gsi1sk: write.gsi1?.sk ?? null,
@@ -132,11 +142,16 @@ export class SqliteItemStore implements ItemStore {
           gsi2sk: write.gsi2?.sk ?? null,
         };
         this.statements.upsert.run(row);
-        this.statements.logChange.run(row);
+        this.statements.logChange.run({
+          ...row,
+          baseUpdatedAt: current?.updatedAt ?? null,
+          baseWriterRegion: current?.writerRegion ?? null,
+        });
       }
       for (const event of events) this.statements.outbox.run(event.id, JSON.stringify(event), now);
     })();
     if (events.length > 0) for (const listener of this.commitListeners) listener();
+    if (writes.length > 0) for (const listener of this.writeListeners) listener();
   }
 }
 

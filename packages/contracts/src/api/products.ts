@@ -77,7 +77,7 @@ export const restockBodySchema = z
       .max(10)
       .optional()
       .meta({
-        description: 'Units per region; defaults to all units in the region that handles the request.',
+        description: 'Units per region; defaults to an even split across every region.',
       }),
   })
   .meta({ id: 'RestockRequest' });

@@ -64,6 +64,15 @@ export const inventoryEventSchemas = {
     sku: z.string(),
     allotments: z.array(z.object({ region: z.string(), quantity: z.number().int() })),
   }),
+  StockTransferred: z.object({
+    schemaVersion: z.literal(1),
+    transferId: z.string(),
+    sku: z.string(),
+    fromRegion: z.string(),
+    toRegion: z.string(),
+    quantity: z.number().int().positive(),
+    createdAt: z.string(),
+  }),
 } as const;
 
 export const allEventSchemas = {

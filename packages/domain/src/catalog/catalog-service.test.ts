@@ -93,7 +93,10 @@ describe('restockProduct', () => {
   });
 
   it.each([
-    ['a split naming another region', { quantity: 4, split: [{ region: 'eu-west-1', quantity: 4 }] }],
+    [
+      'a split naming a region outside the deployment',
+      { quantity: 4, split: [{ region: 'ap-south-1', quantity: 4 }] },
+    ],
     ['a split that does not add up', { quantity: 4, split: [{ region: 'us-east-1', quantity: 3 }] }],
     ['a zero quantity', { quantity: 0 }],
     ['a fractional quantity', { quantity: 1.5 }],
@@ -111,13 +114,21 @@ describe('restockProduct', () => {
     ).rejects.toThrow(ProductNotFoundError);
   });
 
-  // BUG: the API documents "defaults to an even split across every region", but that default always names
-  // the peer region too, which the very next check refuses: a restock without a split fails in any
-  // multi-region deployment (catalog-service.ts, restockProduct).
-  it('accepts a restock without a split in a two-region deployment', async () => {
+  it('splits a restock evenly by default: credits its own share, consigns the peer’s as a supplier transfer', async () => {
     await addProduct(ctx, draft('A'));
 
-    await expect(restockProduct(ctx, { sku: 'A', quantity: 10 })).resolves.toMatchObject({ sku: 'A' });
+    await restockProduct(ctx, { sku: 'A', quantity: 11 });
+
+    expect((await loadAllotment(store, 'A', 'us-east-1'))?.value.available).toBe(6);
+    // The peer's allotment is the peer's to write: it gets a transfer record to credit when it replicates.
+    expect(await loadAllotment(store, 'A', 'eu-west-1')).toBeUndefined();
+    const transfers = (await store.queryPartition('STOCK#A', { skPrefix: 'TRANSFER#' })).map(
+      (item) => item.data,
+    );
+    expect(transfers).toEqual([
+      expect.objectContaining({ fromRegion: 'supplier', toRegion: 'eu-west-1', quantity: 5 }),
+    ]);
+    expect(store.transactions.at(-1)?.writes).toHaveLength(2);
   });
 });
 

@@ -1,8 +1,22 @@
 import { EVENT_SOURCES } from '@meridian/contracts';
-import { type Allotment, emptyAllotment, InvalidStockOperationError, restock } from '../inventory/allotment';
+import {
+  type Allotment,
+  emptyAllotment,
+  InvalidStockOperationError,
+  restock,
+  splitEvenly,
+} from '../inventory/allotment';
+import { type StockTransfer, SUPPLIER, transferKey } from '../inventory/stock-transfer';
 import { buildEvent, type DomainContext, nowIso, withConflictRetry } from '../shared/context';
-import type { Page, PageRequest } from '../store/item-store';
-import { allotmentWrite, asEntity, loadAllotments, loadProduct, productWrite } from '../store/repositories';
+import type { ItemWrite, Page, PageRequest } from '../store/item-store';
+import {
+  allotmentWrite,
+  asEntity,
+  loadAllotment,
+  loadAllotments,
+  loadProduct,
+  productWrite,
+} from '../store/repositories';
 import {
   applyProductChanges,
   createProduct,
@@ -84,47 +98,66 @@ export async function updateProduct(
 export interface RestockInput {
   sku: string;
   quantity: number;
-  /** How to split the units across regions; default: all of them to this region's allotment. */
+  /** How to split the units across regions; default: evenly across every region of the deployment. */
   split?: ReadonlyArray<{ region: string; quantity: number }>;
 }
 
 /**
  * Adds units to the SKU's regional allotments. A region writes only its own allotment (one writer per
- * item), so a split may name only regions this process can write: today the local region.
+ * item): its own share is credited here; every other region's share is consigned to it as a transfer
+ * from the supplier, which that region credits once the record replicates to it.
  */
 export async function restockProduct(ctx: DomainContext, input: RestockInput): Promise<ProductView> {
   if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
     throw new InvalidStockOperationError('quantity must be a positive integer');
   }
-  const split = (input.split ?? [{ region: ctx.region, quantity: input.quantity }]).filter(
-    (part) => part.quantity > 0,
-  );
+  const split = (input.split ?? splitEvenly(input.quantity, ctx.regions)).filter((part) => part.quantity > 0);
   if (split.reduce((sum, part) => sum + part.quantity, 0) !== input.quantity) {
     throw new InvalidStockOperationError('the split must add up to the quantity');
   }
-  const foreign = split.filter((part) => part.region !== ctx.region);
-  if (foreign.length > 0) {
+  const unknown = split.filter((part) => !ctx.regions.includes(part.region));
+  if (unknown.length > 0) {
     throw new InvalidStockOperationError(
-      `region ${ctx.region} can only restock its own allotment; send the restock for ${foreign.map((p) => p.region).join(', ')} to that region`,
+      `unknown region(s) in the split: ${unknown.map((p) => p.region).join(', ')}`,
     );
   }
   const product = await loadProduct(ctx.store, input.sku);
   if (!product) throw new ProductNotFoundError(input.sku);
+  const own = split.find((part) => part.region === ctx.region)?.quantity ?? 0;
   await withConflictRetry(async () => {
-    const current = (await loadAllotments(ctx.store, input.sku)).find(
-      (entry) => entry.value.region === ctx.region,
-    );
-    const allotment = restock(current?.value ?? emptyAllotment(input.sku, ctx.region), input.quantity);
-    await ctx.store.transact(
-      [allotmentWrite(allotment, current ? current.version : 'absent')],
-      [
-        buildEvent(ctx, EVENT_SOURCES.inventory, 'StockRestocked', {
-          schemaVersion: 1,
-          sku: input.sku,
-          allotments: split,
-        }),
-      ],
-    );
+    const writes: ItemWrite[] = [];
+    if (own > 0) {
+      const current = await loadAllotment(ctx.store, input.sku, ctx.region);
+      writes.push(
+        allotmentWrite(
+          restock(current?.value ?? emptyAllotment(input.sku, ctx.region), own),
+          current ? current.version : 'absent',
+        ),
+      );
+    }
+    const now = nowIso(ctx);
+    for (const part of split.filter((p) => p.region !== ctx.region)) {
+      const transfer: StockTransfer = {
+        transferId: ctx.ids.next(),
+        sku: input.sku,
+        fromRegion: SUPPLIER,
+        toRegion: part.region,
+        quantity: part.quantity,
+        createdAt: now,
+      };
+      writes.push({
+        ...transferKey(input.sku, transfer.transferId),
+        data: { ...transfer },
+        expect: 'absent',
+      });
+    }
+    await ctx.store.transact(writes, [
+      buildEvent(ctx, EVENT_SOURCES.inventory, 'StockRestocked', {
+        schemaVersion: 1,
+        sku: input.sku,
+        allotments: split,
+      }),
+    ]);
   });
   return withStock(ctx, product.value);
 }

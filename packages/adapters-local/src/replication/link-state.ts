@@ -1,0 +1,27 @@
+/**
+ * Whether this region may talk to its peers. Cutting the link simulates a network partition between
+ * regions: replication pulls stop, peers' requests are refused, stock transfers fail. Healing resumes.
+ */
+export class LinkState {
+  private waiters: Array<() => void> = [];
+
+  constructor(private isUp = true) {}
+
+  get up(): boolean {
+    return this.isUp;
+  }
+
+  set(up: boolean): void {
+    this.isUp = up;
+    if (up) for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  /** Resolves once the link is up (at once when it already is), or when aborted. */
+  whenUp(signal?: AbortSignal): Promise<void> {
+    if (this.isUp) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiters.push(resolve);
+      signal?.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+}

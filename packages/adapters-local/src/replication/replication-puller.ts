@@ -1,0 +1,170 @@
+import type { EventEnvelope } from '@meridian/contracts';
+import type { ApplyResult, ChangeApplier, ConflictRecord } from './change-applier';
+import type { EventChange, ItemChange, ReplicationStream } from './change-feed';
+import { LagTracker } from './lag-tracker';
+import type { LinkState } from './link-state';
+
+export interface Peer {
+  name: string;
+  url: string;
+}
+
+export interface ReplicationPullerOptions {
+  region: string;
+  peers: readonly Peer[];
+  applier: ChangeApplier;
+  link: LinkState;
+  /** Puts a peer's events on this region's bus (which de-duplicates by event id). */
+  publishEvents: (events: EventEnvelope[]) => Promise<unknown>;
+  /** Called after each applied batch of item changes (e.g. to credit incoming stock transfers). */
+  onApplied?: (result: ApplyResult, peer: string) => Promise<void> | void;
+  onConflict?: (conflict: ConflictRecord, peer: string) => void;
+  now?: () => number;
+  fetch?: typeof fetch;
+  batchSize?: number;
+  /** How long a peer may hold a long-poll open when it has nothing new. */
+  waitMs?: number;
+  logger?: { warn(message: string, extra?: Record<string, unknown>): void };
+}
+
+export interface PeerStatus {
+  peer: string;
+  connected: boolean;
+  lastError?: string;
+  cursors: Record<ReplicationStream, number>;
+  lagMs: { last?: number; p50?: number; p99?: number };
+  applied: number;
+  conflicts: number;
+}
+
+interface PeerState {
+  connected: boolean;
+  lastError?: string;
+  lag: LagTracker;
+  applied: number;
+  conflicts: number;
+}
+
+/**
+ * The receiving side of replication: for every peer, two long-polling loops (item changes and events)
+ * that fetch what the peer committed after the persisted cursor, apply it, and advance the cursor.
+ * A cut link pauses the loops; errors back off (100 ms doubling to 2 s) and retry.
+ */
+export class ReplicationPuller {
+  private readonly controller = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private readonly state = new Map<string, PeerState>();
+  private readonly now: () => number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly options: ReplicationPullerOptions) {
+    this.now = options.now ?? Date.now;
+    this.fetchImpl = options.fetch ?? fetch;
+    for (const peer of options.peers) {
+      this.state.set(peer.name, { connected: false, lag: new LagTracker(), applied: 0, conflicts: 0 });
+    }
+  }
+
+  start(): void {
+    for (const peer of this.options.peers) {
+      this.loops.push(this.loop(peer, 'changes'), this.loop(peer, 'events'));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.controller.abort();
+    await Promise.allSettled(this.loops);
+  }
+
+  status(): PeerStatus[] {
+    return this.options.peers.map((peer) => {
+      const state = this.state.get(peer.name) as PeerState;
+      const { last, ...rest } = {
+        last: state.lag.last,
+        p50: state.lag.percentile(50),
+        p99: state.lag.percentile(99),
+      };
+      return {
+        peer: peer.name,
+        connected: state.connected && this.options.link.up,
+        ...(state.lastError ? { lastError: state.lastError } : {}),
+        cursors: {
+          changes: this.options.applier.cursor(peer.name, 'changes'),
+          events: this.options.applier.cursor(peer.name, 'events'),
+        },
+        lagMs: { ...(last === undefined ? {} : { last }), ...rest },
+        applied: state.applied,
+        conflicts: state.conflicts,
+      };
+    });
+  }
+
+  /** Forgets the lag samples (benchmarks measure one phase at a time). */
+  resetLag(): void {
+    for (const state of this.state.values()) state.lag.reset();
+  }
+
+  private async loop(peer: Peer, stream: ReplicationStream): Promise<void> {
+    const signal = this.controller.signal;
+    const state = this.state.get(peer.name) as PeerState;
+    let backoffMs = 100;
+    while (!signal.aborted) {
+      await this.options.link.whenUp(signal);
+      if (signal.aborted) return;
+      try {
+        const after = this.options.applier.cursor(peer.name, stream);
+        const url = `${peer.url}/internal/replication/${stream}?after=${after}&limit=${this.options.batchSize ?? 500}&waitMs=${this.options.waitMs ?? 1000}&from=${encodeURIComponent(this.options.region)}`;
+        const response = await this.fetchImpl(url, {
+          signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]),
+        });
+        if (!response.ok) throw new Error(`${peer.name} answered ${response.status}`);
+        const body = (await response.json()) as { items: Array<ItemChange | EventChange> };
+        // A link cut while the request was in flight: drop what arrived, as a partition would have.
+        if (!this.options.link.up) continue;
+        if (stream === 'changes') await this.applyChanges(peer, state, body.items as ItemChange[]);
+        else await this.applyEvents(peer, body.items as EventChange[]);
+        state.connected = true;
+        delete state.lastError;
+        backoffMs = 100;
+      } catch (error) {
+        if (signal.aborted) return;
+        state.connected = false;
+        state.lastError = error instanceof Error ? error.message : String(error);
+        await sleep(backoffMs, signal);
+        backoffMs = Math.min(backoffMs * 2, 2000);
+      }
+    }
+  }
+
+  private async applyChanges(peer: Peer, state: PeerState, changes: ItemChange[]): Promise<void> {
+    if (changes.length === 0) return;
+    const result = this.options.applier.apply(peer.name, changes);
+    const now = this.now();
+    for (const change of changes) state.lag.record(Math.max(0, now - change.updatedAt));
+    state.applied += result.applied.length;
+    state.conflicts += result.conflicts.length;
+    for (const conflict of result.conflicts) this.options.onConflict?.(conflict, peer.name);
+    await this.options.onApplied?.(result, peer.name);
+  }
+
+  private async applyEvents(peer: Peer, events: EventChange[]): Promise<void> {
+    const last = events.at(-1);
+    if (!last) return;
+    await this.options.publishEvents(events.map((entry) => entry.event));
+    this.options.applier.saveStreamCursor(peer.name, 'events', last.seq);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}
