@@ -2,6 +2,7 @@ export * from './bus/index';
 export * from './events/outbox-relay';
 export * from './ids/ulid';
 export * from './payments/index';
+export * from './replication/index';
 export * from './shipping/local-carrier';
 export * from './sqlite/migrations';
 export * from './sqlite/open-database';

@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { OpenAPIHono } from '@hono/zod-openapi';
 import type {
   DomainContext,
   OperationsPort,
@@ -7,6 +6,7 @@ import type {
   Principal,
   TokenVerifier,
 } from '@meridian/domain';
+import type { RouteRegistry } from './openapi/route-registry';
 
 /** Everything the API needs, injected by the runtime's composition root (local region or Lambda). */
 export interface ApiDependencies {
@@ -21,4 +21,5 @@ export interface ApiEnv {
   Variables: { principal: Principal };
 }
 
-export type ApiApp = OpenAPIHono<ApiEnv>;
+/** Where the route modules mount their routes: the API's Hono app and its OpenAPI route list. */
+export type ApiApp = RouteRegistry<ApiEnv>;

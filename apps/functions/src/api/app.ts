@@ -1,10 +1,11 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ApiDependencies, ApiEnv } from './api-env';
 import { problemResponse, requireAdmin, requireAuth, requireJsonBody } from './middleware';
+import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document';
+import { createRouteRegistry, type RequestPart } from './openapi/route-registry';
 import { problem, problemForError } from './problem';
 import { registerAdminRoutes } from './routes/admin-routes';
 import { registerHealthRoutes } from './routes/health-routes';
@@ -15,12 +16,12 @@ export const API_BASE_PATH = '/api/v1';
 /** Order bodies are a few hundred bytes; anything near this limit is a mistake or an attack. */
 export const MAX_BODY_BYTES = 32 * 1024;
 
-function validationProblem(error: ZodError) {
+function validationProblem(error: ZodError, part: RequestPart) {
   const errors = error.issues.map((issue) => ({
     path: issue.path.join('.') || '(body)',
     message: issue.message,
   }));
-  const missingKey = error.issues.some((issue) => issue.path[0] === 'idempotency-key');
+  const missingKey = part === 'headers' && error.issues.some((issue) => issue.path[0] === 'idempotency-key');
   return missingKey
     ? problem(
         400,
@@ -36,11 +37,10 @@ function validationProblem(error: ZodError) {
  * Errors are RFC 9457 problem+json; every response names the region that answered.
  */
 export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
-  const api = new OpenAPIHono<ApiEnv>({
-    defaultHook: (result, c) => {
-      if (!result.success) return problemResponse(c, validationProblem(result.error));
-    },
-  });
+  const api = new Hono<ApiEnv>();
+  const routes = createRouteRegistry(api, (c, error, part) =>
+    problemResponse(c, validationProblem(error, part)),
+  );
 
   api.use('*', requireJsonBody);
   api.use(
@@ -58,25 +58,31 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
     api.use(path, requireAuth(deps.verifier));
   api.use('/admin/*', requireAdmin);
 
-  registerHealthRoutes(api, deps);
-  registerProductRoutes(api, deps);
-  registerOrderRoutes(api, deps);
-  registerAdminRoutes(api, deps);
+  registerHealthRoutes(routes, deps);
+  registerProductRoutes(routes, deps);
+  registerOrderRoutes(routes, deps);
+  registerAdminRoutes(routes, deps);
 
-  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'A Cognito user pool token on AWS; locally `npm run -s token -- alice`.',
-  });
-  api.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Meridian API',
-      version: '1.0.0',
-      description: 'Multi-region commerce API. Errors are application/problem+json (RFC 9457).',
-    },
-    servers: [{ url: API_BASE_PATH }],
+  // Built on first request: converting every schema costs a few milliseconds no cold start should pay.
+  let document: OpenApiDocument | undefined;
+  api.get('/openapi.json', (c) => {
+    document ??= buildOpenApiDocument(routes.routes, {
+      info: {
+        title: 'Meridian API',
+        version: '1.0.0',
+        description: 'Multi-region commerce API. Errors are application/problem+json (RFC 9457).',
+      },
+      servers: [{ url: API_BASE_PATH }],
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'A Cognito user pool token on AWS; locally `npm run -s token -- alice`.',
+        },
+      },
+    });
+    return c.json(document);
   });
 
   const app = new Hono<ApiEnv>();

@@ -3,11 +3,21 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { ApiEnv } from './api-env';
 import { type Problem, problem } from './problem';
 
-export function problemResponse(c: Context, body: Problem, headers: Record<string, string> = {}): Response {
-  return c.body(JSON.stringify(body), body.status as 400, {
+declare const problemBrand: unique symbol;
+/** A problem+json response: route handlers may answer with one besides their documented JSON bodies. */
+export type ProblemResponse = Response & { readonly [problemBrand]: true };
+
+export function problemResponse(
+  c: Context,
+  body: Problem,
+  headers: Record<string, string> = {},
+): ProblemResponse {
+  const response: Response = c.body(JSON.stringify(body), body.status as 400, {
     'content-type': 'application/problem+json',
     ...headers,
   });
+  // The brand exists only in the type system, so handlers cannot pass off any Response as a problem.
+  return response as ProblemResponse;
 }
 
 /** Requires a verified bearer token; the principal is then available as c.get('principal'). */

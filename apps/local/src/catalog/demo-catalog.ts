@@ -90,11 +90,8 @@ export async function seedDemoCatalog(ctx: DomainContext): Promise<number> {
   if (existing.items.length > 0) return 0;
   for (const { initialStock, ...draft } of DEMO_PRODUCTS) {
     await addProduct(ctx, draft);
-    await restockProduct(ctx, {
-      sku: draft.sku,
-      quantity: initialStock,
-      split: [{ region: ctx.region, quantity: initialStock }],
-    });
+    // Split evenly across the regions: each region credits its own share (escrow).
+    await restockProduct(ctx, { sku: draft.sku, quantity: initialStock });
   }
   return DEMO_PRODUCTS.length;
 }

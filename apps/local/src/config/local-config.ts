@@ -38,6 +38,8 @@ export interface LocalConfig {
   issuerKeyFile: string;
   /** Front door routing: failover to the primary (default: the first region), or each client's home region. */
   routing: { kind: 'failover'; primary: string } | { kind: 'home-region'; defaultRegion: string };
+  /** The failover primary; it also seeds the demo catalog on first start. */
+  primaryRegion: string;
   health: { intervalMs: number; failureThreshold: number };
   webRoot: string;
   logDir: string;
@@ -66,6 +68,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     paymentsUrl: `http://127.0.0.1:${e.MERIDIAN_PAYMENTS_PORT}`,
     retryIntervalMs: e.MERIDIAN_RETRY_INTERVAL_MS,
     issuerKeyFile: join(resolve(e.MERIDIAN_DATA_DIR), 'issuer-keys.json'),
+    primaryRegion: primary,
     routing:
       e.MERIDIAN_ROUTING === 'failover'
         ? { kind: 'failover', primary }

@@ -10,6 +10,7 @@ import {
   localFunctionArns,
   OutboxRelay,
   openDatabase,
+  type Peer,
   placeholderNames,
   SqliteItemStore,
   substituteDefinition,
@@ -28,10 +29,13 @@ import { createApiApp } from '@meridian/functions/api';
 import { JwtTokenVerifier } from '@meridian/functions/api/jwt-token-verifier';
 import { createSagaHandlers } from '@meridian/functions/saga';
 import type { Database } from 'better-sqlite3';
+import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
 import { REPO_ROOT } from '../config/local-config';
+import { createInternalApi } from './internal-api';
 import { LocalOperations } from './local-operations';
+import { createRegionReplication } from './region-replication';
 import { resumeInterruptedOrders } from './resume-orders';
 
 export const SAGA_DEFINITION_FILE = join(REPO_ROOT, 'statemachines/order-saga.asl.json');
@@ -46,6 +50,10 @@ export interface LocalRegionOptions {
   retryIntervalMs: number;
   logger?: Logger;
   clock?: Clock;
+  /** The other regions (name and direct URL) this region replicates from; none with a single region. */
+  peers?: readonly Peer[];
+  /** Whether the link to the peers starts up (a region restarted during a partition starts cut). */
+  linkUp?: boolean;
   /** Bus delivery retries (default: 5 attempts with backoff from 100 ms); tests shorten them. */
   busRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
 }
@@ -77,9 +85,19 @@ export function createLocalRegion(options: LocalRegionOptions) {
     ...(options.busRetry ? { retry: options.busRetry } : {}),
     onError: (info) => logger.warn('bus delivery failed', { ...info }),
   });
+  const replication = createRegionReplication({
+    db,
+    store,
+    ctx,
+    bus,
+    peers: options.peers ?? [],
+    linkUp: options.linkUp ?? true,
+    logger,
+  });
   const relay = new OutboxRelay({
     db,
     clock,
+    pruneFloor: () => replication.feed.eventsReadByAll((options.peers ?? []).map((peer) => peer.name)),
     publish: (events) => bus.putEvents(events),
     onError: (error) => logger.error('outbox relay failed', { error: String(error) }),
     rejectedIndexes: (error) =>
@@ -91,6 +109,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     ctx,
     payments: new HttpPaymentProvider({ baseUrl: options.paymentsUrl }),
     carrier: new LocalCarrier(),
+    ...(replication.stock ? { stock: replication.stock } : {}),
   });
   const aslText = readFileSync(SAGA_DEFINITION_FILE, 'utf8');
   const definition = substituteDefinition(
@@ -122,7 +141,12 @@ export function createLocalRegion(options: LocalRegionOptions) {
 
   bus.addRule({
     name: 'order-notifications',
-    eventPattern: { source: [EVENT_SOURCES.orders], 'detail-type': [...NOTIFYING_EVENT_TYPES] },
+    // Every region's bus sees every region's events; only the order's own region notifies, so once.
+    eventPattern: {
+      source: [EVENT_SOURCES.orders],
+      'detail-type': [...NOTIFYING_EVENT_TYPES],
+      region: [options.region],
+    },
     targets: [
       { id: 'notification-service', invoke: async (event) => void (await recordNotification(ctx, event)) },
     ],
@@ -141,8 +165,27 @@ export function createLocalRegion(options: LocalRegionOptions) {
     logger,
   });
 
+  const internal = createInternalApi({
+    ctx,
+    feed: replication.feed,
+    applier: replication.applier,
+    puller: replication.puller,
+    link: replication.link,
+    extraStatus: () => ({
+      outbox: { unpublished: relay.pendingCount() },
+      bus: bus.stats(),
+      executions: runner.counts(),
+    }),
+  });
+  const server = new Hono();
+  server.route('/internal', internal);
+  server.route('/', app);
+
   return {
     app,
+    /** The API plus the region-to-region endpoints under /internal: what the region process serves. */
+    server,
+    replication,
     ctx,
     db,
     bus,
@@ -151,12 +194,15 @@ export function createLocalRegion(options: LocalRegionOptions) {
     workflow,
     logger,
     /** Starts the background machinery and finishes whatever a previous process left unfinished. */
-    async start(): Promise<{ resumedExecutions: number; startedSagas: number }> {
+    async start(): Promise<{ resumedExecutions: number; startedSagas: number; creditedTransfers: number }> {
       bus.start();
       relay.start();
-      return resumeInterruptedOrders({ db, runner, workflow, region: options.region });
+      const creditedTransfers = await replication.start();
+      const resumed = await resumeInterruptedOrders({ db, runner, workflow, region: options.region });
+      return { ...resumed, creditedTransfers };
     },
     async stop(): Promise<void> {
+      await replication.stop();
       await runner.stop();
       await relay.stop();
       await bus.stop();

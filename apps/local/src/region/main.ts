@@ -20,10 +20,15 @@ async function main(): Promise<void> {
     paymentsUrl: config.paymentsUrl,
     keySet: issuer.keySet(),
     retryIntervalMs: config.retryIntervalMs,
+    peers: config.regions
+      .filter((peer) => peer.name !== regionConfig.name)
+      .map(({ name, url }) => ({ name, url })),
+    linkUp: process.env.MERIDIAN_LINK !== 'cut',
   });
-  const seeded = await seedDemoCatalog(region.ctx);
+  // One region seeds the catalog; products replicate and each region credits its share of the stock.
+  const seeded = regionConfig.name === config.primaryRegion ? await seedDemoCatalog(region.ctx) : 0;
   const recovery = await region.start();
-  const server = serve({ fetch: region.app.fetch, port: regionConfig.port, hostname: '127.0.0.1' });
+  const server = serve({ fetch: region.server.fetch, port: regionConfig.port, hostname: '127.0.0.1' });
   region.logger.info(`region ${regionConfig.name} listening on ${regionConfig.url}`, {
     seededProducts: seeded,
     ...recovery,

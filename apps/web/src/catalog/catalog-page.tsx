@@ -38,59 +38,56 @@ export function CatalogPage({ cart = cartStore }: { cart?: CartStore }) {
   return (
     <section aria-labelledby="catalog-title">
       <h1 id="catalog-title">Shop</h1>
-      <form
-        className="filters"
-        role="search"
-        aria-label="Search and filter products"
-        onSubmit={(e) => e.preventDefault()}
-      >
-        <div className="field">
-          <label htmlFor={ids.query}>Search</label>
-          <input
-            id={ids.query}
-            type="search"
-            value={filters.query}
-            placeholder="mug, notebook, lamp…"
-            onChange={(event) => update({ query: event.target.value })}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={ids.category}>Category</label>
-          <select
-            id={ids.category}
-            value={filters.category}
-            onChange={(e) => update({ category: e.target.value })}
-          >
-            <option value="">All categories</option>
-            {categoriesOf(all).map((category) => (
-              <option key={category} value={category}>
-                {category}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.sort}>Sort by</label>
-          <select
-            id={ids.sort}
-            value={filters.sort}
-            onChange={(e) => update({ sort: e.target.value as SortOrder })}
-          >
-            <option value="name">Name</option>
-            <option value="price-asc">Price, low to high</option>
-            <option value="price-desc">Price, high to low</option>
-          </select>
-        </div>
-        <div className="field field-inline">
-          <input
-            id={ids.stock}
-            type="checkbox"
-            checked={filters.inStockOnly}
-            onChange={(e) => update({ inStockOnly: e.target.checked })}
-          />
-          <label htmlFor={ids.stock}>In stock only</label>
-        </div>
-      </form>
+      <search aria-label="Search and filter products">
+        <form className="filters" onSubmit={(e) => e.preventDefault()}>
+          <div className="field">
+            <label htmlFor={ids.query}>Search</label>
+            <input
+              id={ids.query}
+              type="search"
+              value={filters.query}
+              placeholder="mug, notebook, lamp…"
+              onChange={(event) => update({ query: event.target.value })}
+            />
+          </div>
+          <div className="field">
+            <label htmlFor={ids.category}>Category</label>
+            <select
+              id={ids.category}
+              value={filters.category}
+              onChange={(e) => update({ category: e.target.value })}
+            >
+              <option value="">All categories</option>
+              {categoriesOf(all).map((category) => (
+                <option key={category} value={category}>
+                  {category}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.sort}>Sort by</label>
+            <select
+              id={ids.sort}
+              value={filters.sort}
+              onChange={(e) => update({ sort: e.target.value as SortOrder })}
+            >
+              <option value="name">Name</option>
+              <option value="price-asc">Price, low to high</option>
+              <option value="price-desc">Price, high to low</option>
+            </select>
+          </div>
+          <div className="field field-inline">
+            <input
+              id={ids.stock}
+              type="checkbox"
+              checked={filters.inStockOnly}
+              onChange={(e) => update({ inStockOnly: e.target.checked })}
+            />
+            <label htmlFor={ids.stock}>In stock only</label>
+          </div>
+        </form>
+      </search>
       <p className="notice" role="status">
         {notice}
       </p>

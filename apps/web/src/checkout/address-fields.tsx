@@ -34,7 +34,7 @@ export function AddressFields({ form, errors, onChange }: AddressFieldsProps) {
                 name={field}
                 value={form[field]}
                 autoComplete={AUTOCOMPLETE[field]}
-                required={!field.startsWith('line2') && field !== 'region'}
+                required={field !== 'line2' && field !== 'region'}
                 maxLength={field === 'country' ? 2 : undefined}
                 aria-invalid={error ? true : undefined}
                 aria-describedby={error ? `${id}-error` : undefined}

@@ -67,5 +67,5 @@ export function matchPath(pattern: string, pathname: string): Record<string, str
 
 /** Only same-site paths may be redirect targets (a `next=` parameter must not send people elsewhere). */
 export function safeLocalPath(path: string | null | undefined, fallback = '/'): string {
-  return path && path.startsWith('/') && !path.startsWith('//') && !path.includes('\\') ? path : fallback;
+  return path?.startsWith('/') && !path.startsWith('//') && !path.includes('\\') ? path : fallback;
 }

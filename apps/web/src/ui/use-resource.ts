@@ -34,8 +34,6 @@ export function useResource<T>(
   loadRef.current = load;
   const optionsRef = useRef(options);
   optionsRef.current = options;
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the reload trigger.
   useEffect(() => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;

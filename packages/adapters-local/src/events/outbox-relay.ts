@@ -17,6 +17,8 @@ export interface OutboxRelayOptions {
    * bus's InvalidEventError. Those rows are set aside with the reason; the rest are retried.
    */
   rejectedIndexes?: (error: unknown) => readonly number[] | undefined;
+  /** The highest outbox sequence that may be pruned (peers replicate events from the outbox). */
+  pruneFloor?: () => number;
 }
 
 /**

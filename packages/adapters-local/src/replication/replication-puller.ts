@@ -24,7 +24,6 @@ export interface ReplicationPullerOptions {
   batchSize?: number;
   /** How long a peer may hold a long-poll open when it has nothing new. */
   waitMs?: number;
-  logger?: { warn(message: string, extra?: Record<string, unknown>): void };
 }
 
 export interface PeerStatus {
@@ -79,11 +78,7 @@ export class ReplicationPuller {
   status(): PeerStatus[] {
     return this.options.peers.map((peer) => {
       const state = this.state.get(peer.name) as PeerState;
-      const { last, ...rest } = {
-        last: state.lag.last,
-        p50: state.lag.percentile(50),
-        p99: state.lag.percentile(99),
-      };
+      const [last, p50, p99] = [state.lag.last, state.lag.percentile(50), state.lag.percentile(99)];
       return {
         peer: peer.name,
         connected: state.connected && this.options.link.up,
@@ -92,7 +87,11 @@ export class ReplicationPuller {
           changes: this.options.applier.cursor(peer.name, 'changes'),
           events: this.options.applier.cursor(peer.name, 'events'),
         },
-        lagMs: { ...(last === undefined ? {} : { last }), ...rest },
+        lagMs: {
+          ...(last === undefined ? {} : { last }),
+          ...(p50 === undefined ? {} : { p50 }),
+          ...(p99 === undefined ? {} : { p99 }),
+        },
         applied: state.applied,
         conflicts: state.conflicts,
       };

@@ -57,8 +57,10 @@ export class SqliteItemStore implements ItemStore {
           updated_at = excluded.updated_at, writer_region = excluded.writer_region,
           gsi1pk = excluded.gsi1pk, gsi1sk = excluded.gsi1sk, gsi2pk = excluded.gsi2pk, gsi2sk = excluded.gsi2sk`),
       logChange:
-        db.prepare(`INSERT INTO change_log (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
-        VALUES (@pk, @sk, @data, @version, @updatedAt, @region, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk)`),
+        db.prepare(`INSERT INTO change_log (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk,
+          gsi2sk, base_updated_at, base_writer_region)
+        VALUES (@pk, @sk, @data, @version, @updatedAt, @region, @gsi1pk, @gsi1sk, @gsi2pk, @gsi2sk, @baseUpdatedAt,
+          @baseWriterRegion)`),
       outbox: db.prepare('INSERT INTO outbox (event_id, event, created_at) VALUES (?, ?, ?)'),
       partition: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk >= ? ORDER BY sk'),
     };

@@ -1,3 +1,4 @@
+import type { StockTransferPort } from '../inventory/stock-transfer';
 import type { Order } from '../orders/order';
 import { OrderCancelledError, OrderNotFoundError } from '../orders/order';
 import type { PaymentProvider } from '../payments/payment-provider';
@@ -10,6 +11,8 @@ export interface SagaDependencies {
   ctx: DomainContext;
   payments: PaymentProvider;
   carrier: ShippingCarrier;
+  /** Asks peer regions for stock when this region's allotment runs short; absent with a single region. */
+  stock?: StockTransferPort;
 }
 
 /** The Task input the state machine passes (see statemachines/order-saga.asl.json). */

@@ -48,7 +48,8 @@ export function productWrite(product: Product, expect: ItemWrite['expect']): Ite
 
 /** Every region's allotment of one SKU (a region that never stocked it has none). */
 export async function loadAllotments(store: ItemStore, sku: string): Promise<Array<Versioned<Allotment>>> {
-  const items = await store.queryPartition(keys.stockPartition(sku));
+  // The SKU's partition also holds its transfer and credit records.
+  const items = await store.queryPartition(keys.stockPartition(sku), { skPrefix: 'ALLOTMENT#' });
   return items.map((item) => ({ value: asEntity<Allotment>(item.data), version: item.version }));
 }
 

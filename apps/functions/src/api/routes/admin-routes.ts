@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   createProductBodySchema,
   deadLetterSchema,
@@ -24,20 +23,21 @@ import {
 import * as z from 'zod';
 import type { ApiApp, ApiDependencies } from '../api-env';
 import { problemResponse } from '../middleware';
+import { defineRoute, registerRoute } from '../openapi/route-registry';
 import { problem } from '../problem';
 import { bearerSecurity, jsonContent, problemResponses, toPageRequest } from './route-helpers';
 
 const tags = ['admin'];
 const security = bearerSecurity;
 const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
+  required: true as const,
   content: { 'application/json': { schema } },
 });
 const skuParam = z.object({ sku: skuSchema });
 const adminErrors = [400, 401, 403] as const;
 
 const routes = {
-  createProduct: createRoute({
+  createProduct: defineRoute({
     method: 'post',
     path: '/admin/products',
     tags,
@@ -49,7 +49,7 @@ const routes = {
       ...problemResponses(...adminErrors, 409, 413, 415, 422),
     },
   }),
-  updateProduct: createRoute({
+  updateProduct: defineRoute({
     method: 'patch',
     path: '/admin/products/{sku}',
     tags,
@@ -61,7 +61,7 @@ const routes = {
       ...problemResponses(...adminErrors, 404, 413, 415, 422),
     },
   }),
-  restock: createRoute({
+  restock: defineRoute({
     method: 'post',
     path: '/admin/products/{sku}/restock',
     tags,
@@ -73,7 +73,7 @@ const routes = {
       ...problemResponses(...adminErrors, 404, 413, 415, 422),
     },
   }),
-  listOrders: createRoute({
+  listOrders: defineRoute({
     method: 'get',
     path: '/admin/orders',
     tags,
@@ -85,7 +85,7 @@ const routes = {
       ...problemResponses(...adminErrors),
     },
   }),
-  shipOrder: createRoute({
+  shipOrder: defineRoute({
     method: 'post',
     path: '/admin/orders/{orderId}/ship',
     tags,
@@ -94,7 +94,7 @@ const routes = {
     request: { params: z.object({ orderId: z.string().min(1).max(100) }) },
     responses: { 200: jsonContent(orderSchema, 'Shipped.'), ...problemResponses(...adminErrors, 404, 409) },
   }),
-  listDeadLetters: createRoute({
+  listDeadLetters: defineRoute({
     method: 'get',
     path: '/admin/dead-letters',
     tags,
@@ -106,7 +106,7 @@ const routes = {
       ...problemResponses(...adminErrors),
     },
   }),
-  redriveOne: createRoute({
+  redriveOne: defineRoute({
     method: 'post',
     path: '/admin/dead-letters/{id}/redrive',
     tags,
@@ -118,7 +118,7 @@ const routes = {
       ...problemResponses(...adminErrors, 404),
     },
   }),
-  redriveAll: createRoute({
+  redriveAll: defineRoute({
     method: 'post',
     path: '/admin/dead-letters/redrive',
     tags,
@@ -129,7 +129,7 @@ const routes = {
       ...problemResponses(...adminErrors),
     },
   }),
-  listNotifications: createRoute({
+  listNotifications: defineRoute({
     method: 'get',
     path: '/admin/notifications',
     tags,
@@ -141,7 +141,7 @@ const routes = {
       ...problemResponses(...adminErrors),
     },
   }),
-  listExecutions: createRoute({
+  listExecutions: defineRoute({
     method: 'get',
     path: '/admin/executions',
     tags,
@@ -157,7 +157,7 @@ const routes = {
       ...problemResponses(...adminErrors),
     },
   }),
-  executionHistory: createRoute({
+  executionHistory: defineRoute({
     method: 'get',
     path: '/admin/executions/{name}/history',
     tags,
@@ -173,50 +173,51 @@ const routes = {
 
 export function registerAdminRoutes(app: ApiApp, deps: ApiDependencies): void {
   const { ctx, operations } = deps;
-  app.openapi(routes.createProduct, async (c) => c.json(await addProduct(ctx, c.req.valid('json')), 201));
-  app.openapi(routes.updateProduct, async (c) =>
-    c.json(await updateProduct(ctx, c.req.valid('param').sku, c.req.valid('json')), 200),
+  registerRoute(app, routes.createProduct, async (c, input) =>
+    c.json(await addProduct(ctx, input.body), 201),
   );
-  app.openapi(routes.restock, async (c) => {
-    const body = c.req.valid('json');
-    const product = await restockProduct(ctx, { sku: c.req.valid('param').sku, ...body });
+  registerRoute(app, routes.updateProduct, async (c, input) =>
+    c.json(await updateProduct(ctx, input.params.sku, input.body), 200),
+  );
+  registerRoute(app, routes.restock, async (c, input) => {
+    const body = input.body;
+    const product = await restockProduct(ctx, { sku: input.params.sku, ...body });
     return c.json(product, 200);
   });
-  app.openapi(routes.listOrders, async (c) =>
-    c.json(await listAllOrders(ctx, toPageRequest(c.req.valid('query'))), 200),
+  registerRoute(app, routes.listOrders, async (c, input) =>
+    c.json(await listAllOrders(ctx, toPageRequest(input.query)), 200),
   );
-  app.openapi(routes.shipOrder, async (c) =>
-    c.json(await markOrderShipped(ctx, c.req.valid('param').orderId), 200),
+  registerRoute(app, routes.shipOrder, async (c, input) =>
+    c.json(await markOrderShipped(ctx, input.params.orderId), 200),
   );
-  app.openapi(routes.listDeadLetters, async (c) =>
-    c.json(await operations.listDeadLetters(toPageRequest(c.req.valid('query'))), 200),
+  registerRoute(app, routes.listDeadLetters, async (c, input) =>
+    c.json(await operations.listDeadLetters(toPageRequest(input.query)), 200),
   );
-  app.openapi(routes.redriveOne, async (c) => {
-    const { id } = c.req.valid('param');
+  registerRoute(app, routes.redriveOne, async (c, input) => {
+    const { id } = input.params;
     if (!(await operations.redriveDeadLetter(id))) {
-      return problemResponse(c, problem(404, 'dead_letter_not_found', `No dead letter ${id}.`)) as never;
+      return problemResponse(c, problem(404, 'dead_letter_not_found', `No dead letter ${id}.`));
     }
     return c.json({ redriven: 1 }, 202);
   });
-  app.openapi(routes.redriveAll, async (c) =>
+  registerRoute(app, routes.redriveAll, async (c) =>
     c.json({ redriven: await operations.redriveAllDeadLetters() }, 202),
   );
-  app.openapi(routes.listNotifications, async (c) =>
-    c.json(await listNotifications(ctx, toPageRequest(c.req.valid('query'))), 200),
+  registerRoute(app, routes.listNotifications, async (c, input) =>
+    c.json(await listNotifications(ctx, toPageRequest(input.query)), 200),
   );
-  app.openapi(routes.listExecutions, async (c) => {
-    const query = c.req.valid('query');
+  registerRoute(app, routes.listExecutions, async (c, input) => {
+    const query = input.query;
     const page = await operations.listExecutions({
       ...toPageRequest(query),
       ...(query.status ? { status: query.status } : {}),
     });
     return c.json(page, 200);
   });
-  app.openapi(routes.executionHistory, async (c) => {
-    const { name } = c.req.valid('param');
+  registerRoute(app, routes.executionHistory, async (c, input) => {
+    const { name } = input.params;
     const items = await operations.executionHistory(name);
-    if (!items)
-      return problemResponse(c, problem(404, 'execution_not_found', `No execution ${name}.`)) as never;
+    if (!items) return problemResponse(c, problem(404, 'execution_not_found', `No execution ${name}.`));
     return c.json({ items }, 200);
   });
 }

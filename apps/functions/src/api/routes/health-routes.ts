@@ -1,10 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
 import { healthSchema } from '@meridian/contracts';
 import { nowIso } from '@meridian/domain';
 import type { ApiApp, ApiDependencies } from '../api-env';
+import { defineRoute, registerRoute } from '../openapi/route-registry';
 import { jsonContent } from './route-helpers';
 
-const healthRoute = createRoute({
+const healthRoute = defineRoute({
   method: 'get',
   path: '/health',
   tags: ['operations'],
@@ -16,7 +16,7 @@ const healthRoute = createRoute({
 });
 
 export function registerHealthRoutes(app: ApiApp, deps: ApiDependencies): void {
-  app.openapi(healthRoute, async (c) => {
+  registerRoute(app, healthRoute, async (c) => {
     const checks = await deps.operations.health();
     const status = Object.values(checks).every((check) => check.status === 'ok') ? 'ok' : 'degraded';
     c.header('cache-control', 'no-store');

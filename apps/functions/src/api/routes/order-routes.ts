@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import {
   notificationSchema,
   orderSchema,
@@ -9,12 +8,13 @@ import {
 import { cancelOrder, getOrder, listCustomerOrders, listNotifications, placeOrder } from '@meridian/domain';
 import * as z from 'zod';
 import type { ApiApp, ApiDependencies } from '../api-env';
+import { defineRoute, registerRoute } from '../openapi/route-registry';
 import { requestFingerprint } from '../request-fingerprint';
 import { bearerSecurity, jsonContent, problemResponses, regionHeaders, toPageRequest } from './route-helpers';
 
 const orderIdParam = z.object({ orderId: z.string().min(1).max(100) });
 
-const placeRoute = createRoute({
+const placeRoute = defineRoute({
   method: 'post',
   path: '/orders',
   tags: ['orders'],
@@ -43,7 +43,7 @@ const placeRoute = createRoute({
   },
 });
 
-const listMineRoute = createRoute({
+const listMineRoute = defineRoute({
   method: 'get',
   path: '/orders',
   tags: ['orders'],
@@ -56,7 +56,7 @@ const listMineRoute = createRoute({
   },
 });
 
-const getRoute = createRoute({
+const getRoute = defineRoute({
   method: 'get',
   path: '/orders/{orderId}',
   tags: ['orders'],
@@ -66,7 +66,7 @@ const getRoute = createRoute({
   responses: { 200: jsonContent(orderSchema, 'The order.'), ...problemResponses(401, 404) },
 });
 
-const cancelRoute = createRoute({
+const cancelRoute = defineRoute({
   method: 'post',
   path: '/orders/{orderId}/cancel',
   tags: ['orders'],
@@ -78,7 +78,7 @@ const cancelRoute = createRoute({
   responses: { 202: jsonContent(orderSchema, 'Cancellation under way.'), ...problemResponses(401, 404, 409) },
 });
 
-const myNotificationsRoute = createRoute({
+const myNotificationsRoute = defineRoute({
   method: 'get',
   path: '/notifications',
   tags: ['orders'],
@@ -92,12 +92,12 @@ const myNotificationsRoute = createRoute({
 });
 
 export function registerOrderRoutes(app: ApiApp, deps: ApiDependencies): void {
-  app.openapi(placeRoute, async (c) => {
-    const body = c.req.valid('json');
+  registerRoute(app, placeRoute, async (c, input) => {
+    const body = input.body;
     const principal = c.get('principal');
     const { order, created } = await placeOrder(deps.ctx, deps.workflow, {
       customerId: principal.subject,
-      idempotencyKey: c.req.valid('header')['idempotency-key'],
+      idempotencyKey: input.headers['idempotency-key'],
       requestFingerprint: requestFingerprint(body),
       items: body.items,
       shippingAddress: body.shippingAddress,
@@ -108,40 +108,32 @@ export function registerOrderRoutes(app: ApiApp, deps: ApiDependencies): void {
     return c.json(order, 202);
   });
 
-  app.openapi(listMineRoute, async (c) => {
-    const page = await listCustomerOrders(
-      deps.ctx,
-      c.get('principal').subject,
-      toPageRequest(c.req.valid('query')),
-    );
+  registerRoute(app, listMineRoute, async (c, input) => {
+    const page = await listCustomerOrders(deps.ctx, c.get('principal').subject, toPageRequest(input.query));
     return c.json(page, 200);
   });
 
-  app.openapi(getRoute, async (c) => {
+  registerRoute(app, getRoute, async (c, input) => {
     const principal = c.get('principal');
     const order = await getOrder(
       deps.ctx,
-      c.req.valid('param').orderId,
+      input.params.orderId,
       principal.isAdmin ? undefined : principal.subject,
     );
     return c.json(order, 200);
   });
 
-  app.openapi(cancelRoute, async (c) => {
+  registerRoute(app, cancelRoute, async (c, input) => {
     const principal = c.get('principal');
     const order = await cancelOrder(deps.ctx, deps.workflow, {
-      orderId: c.req.valid('param').orderId,
+      orderId: input.params.orderId,
       ...(principal.isAdmin ? {} : { customerId: principal.subject }),
     });
     return c.json(order, 202);
   });
 
-  app.openapi(myNotificationsRoute, async (c) => {
-    const page = await listNotifications(
-      deps.ctx,
-      toPageRequest(c.req.valid('query')),
-      c.get('principal').subject,
-    );
+  registerRoute(app, myNotificationsRoute, async (c, input) => {
+    const page = await listNotifications(deps.ctx, toPageRequest(input.query), c.get('principal').subject);
     return c.json(page, 200);
   });
 }

@@ -1,11 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
 import { pageQuerySchema, pageSchema, productSchema, skuSchema } from '@meridian/contracts';
 import { getProduct, listProducts } from '@meridian/domain';
 import * as z from 'zod';
 import type { ApiApp, ApiDependencies } from '../api-env';
+import { defineRoute, registerRoute } from '../openapi/route-registry';
 import { jsonContent, problemResponses, toPageRequest } from './route-helpers';
 
-const listRoute = createRoute({
+const listRoute = defineRoute({
   method: 'get',
   path: '/products',
   tags: ['catalog'],
@@ -17,7 +17,7 @@ const listRoute = createRoute({
   },
 });
 
-const getRoute = createRoute({
+const getRoute = defineRoute({
   method: 'get',
   path: '/products/{sku}',
   tags: ['catalog'],
@@ -27,8 +27,8 @@ const getRoute = createRoute({
 });
 
 export function registerProductRoutes(app: ApiApp, deps: ApiDependencies): void {
-  app.openapi(listRoute, async (c) => {
-    return c.json(await listProducts(deps.ctx, toPageRequest(c.req.valid('query'))), 200);
+  registerRoute(app, listRoute, async (c, input) => {
+    return c.json(await listProducts(deps.ctx, toPageRequest(input.query)), 200);
   });
-  app.openapi(getRoute, async (c) => c.json(await getProduct(deps.ctx, c.req.valid('param').sku), 200));
+  registerRoute(app, getRoute, async (c, input) => c.json(await getProduct(deps.ctx, input.params.sku), 200));
 }

@@ -9,6 +9,7 @@ import {
   reserve,
   restore,
 } from '../../inventory/allotment';
+import { receiveStock } from '../../inventory/stock-transfer';
 import { advance, type InventoryState, type Order } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
 import { type DomainContext, nowIso, withConflictRetry } from '../../shared/context';
@@ -45,8 +46,45 @@ async function changeStock(ctx: DomainContext, order: Order, change: StockChange
   return writes;
 }
 
-/** Forward: reserve every line from this region's allotments, or fail the order as out of stock. */
+/** Units asked for beyond the shortfall, so the next orders do not each need a transfer. */
+export const TOP_UP_EXTRA_UNITS = 10;
+
+/**
+ * Forward: reserve every line from this region's allotment. When the allotment runs short, asks the
+ * peer regions for a transfer (escrow top-up) once, then tries again; still short → out of stock.
+ */
 export async function reserveInventory(
+  deps: SagaDependencies,
+  input: SagaStepInput,
+): Promise<SagaStepOutput> {
+  try {
+    return await reserveFromOwnAllotment(deps, input);
+  } catch (error) {
+    if (!(error instanceof OutOfStockError) || !deps.stock) throw error;
+    if (!(await topUpFromPeers(deps, error))) throw error;
+    return reserveFromOwnAllotment(deps, input);
+  }
+}
+
+async function topUpFromPeers(deps: SagaDependencies, shortage: OutOfStockError): Promise<boolean> {
+  const { ctx, stock } = deps;
+  if (!stock) return false;
+  let received = false;
+  for (const short of shortage.shortages) {
+    const transfer = await stock.requestFromPeer({
+      sku: short.sku,
+      quantity: short.requested - short.available + TOP_UP_EXTRA_UNITS,
+      toRegion: ctx.region,
+    });
+    if (!transfer) continue;
+    // Credited here, or already by replication delivering the same transfer record: either way it arrived.
+    await receiveStock(ctx, transfer);
+    received = true;
+  }
+  return received;
+}
+
+async function reserveFromOwnAllotment(
   deps: SagaDependencies,
   input: SagaStepInput,
 ): Promise<SagaStepOutput> {

@@ -1,0 +1,98 @@
+import type {
+  ChangeApplier,
+  ChangeFeed,
+  LinkState,
+  ReplicationPuller,
+  ReplicationStream,
+} from '@meridian/adapters-local';
+import { type DomainContext, sendStock } from '@meridian/domain';
+import { Hono } from 'hono';
+import * as z from 'zod';
+
+export interface InternalApiDependencies {
+  ctx: DomainContext;
+  feed: ChangeFeed;
+  applier: ChangeApplier;
+  puller: ReplicationPuller;
+  link: LinkState;
+  /** Extra status fields (outbox, bus, executions) from the region. */
+  extraStatus: () => Record<string, unknown>;
+}
+
+const pullQuery = z.object({
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(2000).default(500),
+  waitMs: z.coerce.number().int().min(0).max(30_000).default(0),
+  from: z.string().min(1).max(40),
+});
+
+const transferBody = z.strictObject({
+  transferId: z.string().min(1).max(100),
+  sku: z.string().min(1).max(40),
+  quantity: z.number().int().min(1).max(1_000_000),
+  toRegion: z.string().min(1).max(40),
+});
+
+/**
+ * Region-to-region endpoints (not under /api/v1, never routed by the front door, bound to loopback):
+ * the replication feeds peers long-poll, stock transfers, the link switch and replication status.
+ * While the link is cut every peer-facing endpoint answers 503, as a partition would.
+ */
+export function createInternalApi(deps: InternalApiDependencies): Hono {
+  const app = new Hono();
+  const peerFacing = new Set(['changes', 'events', 'transfers']);
+  app.use('*', async (c, next) => {
+    const last = c.req.path.split('/').at(-1) ?? '';
+    if (peerFacing.has(last) && !deps.link.up)
+      return c.json({ code: 'link_cut', detail: 'The link between regions is cut.' }, 503);
+    await next();
+  });
+
+  for (const stream of ['changes', 'events'] as const satisfies ReplicationStream[]) {
+    app.get(`/replication/${stream}`, async (c) => {
+      const query = pullQuery.safeParse(c.req.query());
+      if (!query.success) return c.json({ code: 'invalid_request', detail: query.error.message }, 400);
+      const { after, limit, waitMs, from } = query.data;
+      deps.feed.acknowledge(from, stream, after);
+      const read = () =>
+        stream === 'changes' ? deps.feed.readChanges(after, limit) : deps.feed.readEvents(after, limit);
+      let items = read();
+      if (items.length === 0 && waitMs > 0) {
+        await deps.feed.waitForNew(waitMs, c.req.raw.signal);
+        items = read();
+      }
+      return c.json({ items });
+    });
+  }
+
+  app.post('/inventory/transfers', async (c) => {
+    const body = transferBody.safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) return c.json({ code: 'invalid_request', detail: body.error.message }, 400);
+    const transfer = await sendStock(deps.ctx, body.data);
+    if (!transfer)
+      return c.json({ code: 'no_stock', detail: `No ${body.data.sku} to spare in ${deps.ctx.region}.` }, 409);
+    return c.json({ transfer }, 201);
+  });
+
+  app.put('/link', async (c) => {
+    const body = z.object({ up: z.boolean() }).safeParse(await c.req.json().catch(() => undefined));
+    if (!body.success) return c.json({ code: 'invalid_request', detail: 'Send {"up": true|false}.' }, 400);
+    deps.link.set(body.data.up);
+    return c.json({ region: deps.ctx.region, link: deps.link.up ? 'up' : 'cut' });
+  });
+
+  app.get('/status', (c) =>
+    c.json({
+      region: deps.ctx.region,
+      link: deps.link.up ? 'up' : 'cut',
+      replication: {
+        peers: deps.puller.status(),
+        conflicts: deps.applier.conflictCount(),
+        recentConflicts: deps.applier.recentConflicts(10),
+      },
+      ...deps.extraStatus(),
+    }),
+  );
+
+  return app;
+}

@@ -1,0 +1,133 @@
+import { useState } from 'react';
+import { cancelOrder, getOrder } from '../api/orders-api';
+import type { Order } from '../api/types';
+import { type Session, useSession } from '../auth/session';
+import { Link } from '../router/link';
+import { Loading } from '../ui/async-states';
+import { formatMoney } from '../ui/format';
+import { usePageTitle } from '../ui/page-title';
+import { ProblemMessage } from '../ui/problem-message';
+import { useResource } from '../ui/use-resource';
+import { OrderSummary } from './order-summary';
+import { OrderTimeline, StatusBadge } from './order-timeline';
+import { isFinal, STATUS_TEXT } from './timeline-steps';
+
+/** How often an unfinished order is polled; the saga takes well under a second locally. */
+export const ORDER_POLL_MS = 500;
+
+export function OrderPage({ orderId }: { orderId: string }) {
+  const session = useSession();
+  if (!session) {
+    return (
+      <section>
+        <h1>Order</h1>
+        <p>
+          <Link to={`/sign-in?next=${encodeURIComponent(`/orders/${orderId}`)}`}>Sign in</Link> to see this
+          order.
+        </p>
+      </section>
+    );
+  }
+  return <LiveOrder session={session} orderId={orderId} />;
+}
+
+function headline(order: Order): string {
+  if (order.status === 'CONFIRMED')
+    return order.cancelRequested ? 'Cancelling your order…' : 'Thank you! Your order is confirmed.';
+  if (order.status === 'FAILED') return 'Your order could not be completed.';
+  if (order.status === 'CANCELLED') return 'Your order was cancelled.';
+  return 'We are processing your order…';
+}
+
+function LiveOrder({ session, orderId }: { session: Session; orderId: string }) {
+  const order = useResource(`order:${orderId}`, (signal) => getOrder(session.token, orderId, signal), {
+    intervalMs: ORDER_POLL_MS,
+    until: isFinal,
+  });
+  usePageTitle(order.data ? `Order ${STATUS_TEXT[order.data.status].toLowerCase()}` : 'Order');
+  const [cancelError, setCancelError] = useState<unknown>();
+  const [cancelling, setCancelling] = useState(false);
+
+  if (!order.data) {
+    return order.error ? (
+      <section>
+        <h1>Order</h1>
+        <ProblemMessage error={order.error} action="Loading the order" />
+      </section>
+    ) : (
+      <Loading label="Loading your order…" />
+    );
+  }
+  const o = order.data;
+  const cancellable =
+    (o.status === 'PENDING' || o.status === 'CONFIRMED') &&
+    !o.cancelRequested &&
+    o.shipment?.status !== 'SHIPPED';
+  const cancel = async () => {
+    setCancelling(true);
+    setCancelError(undefined);
+    try {
+      await cancelOrder(session.token, o.orderId);
+      order.reload();
+    } catch (error) {
+      setCancelError(error);
+    } finally {
+      setCancelling(false);
+    }
+  };
+  const nothingCharged =
+    !o.payment || o.payment.status === 'VOIDED' || o.payment.refundedMinor >= o.payment.amountMinor;
+  const stockBack = o.inventory === 'RELEASED' || o.inventory === 'RESTORED';
+  return (
+    <article className="order-page" aria-labelledby="order-title">
+      <div aria-live="polite">
+        <h1 id="order-title">{headline(o)}</h1>
+        <p className="order-status">
+          Status <StatusBadge status={o.status} />
+          {isFinal(o) ? null : <span className="muted"> · updates live</span>}
+        </p>
+      </div>
+      {o.status === 'FAILED' ? (
+        <div className="problem" role="alert">
+          <p className="problem-headline">
+            <strong>Order failed:</strong> {o.failureReason ?? 'the order could not be completed.'}
+          </p>
+          <p>
+            {nothingCharged ? 'You have not been charged. ' : ''}
+            {stockBack ? 'The items are back in stock.' : ''}
+          </p>
+        </div>
+      ) : null}
+      <p className="muted">
+        Order <code>{o.orderId}</code>, handled by region <strong>{o.region}</strong>
+      </p>
+      <div className="order-layout">
+        <section aria-labelledby="progress-title" className="card">
+          <h2 id="progress-title">Progress</h2>
+          <OrderTimeline timeline={o.timeline} status={o.status} />
+        </section>
+        <OrderSummary order={o} />
+      </div>
+      {order.error ? <ProblemMessage error={order.error} action="Refreshing the order" /> : null}
+      {cancelError ? <ProblemMessage error={cancelError} action="Cancelling" /> : null}
+      <div className="actions">
+        <Link className="button button-secondary" to="/">
+          Continue shopping
+        </Link>
+        <Link className="button button-secondary" to="/orders">
+          My orders
+        </Link>
+        {cancellable ? (
+          <button
+            type="button"
+            className="button button-danger"
+            disabled={cancelling}
+            onClick={() => void cancel()}
+          >
+            {cancelling ? 'Cancelling…' : `Cancel order (${formatMoney(o.totalMinor, o.currency)})`}
+          </button>
+        ) : null}
+      </div>
+    </article>
+  );
+}
