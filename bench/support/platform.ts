@@ -22,6 +22,7 @@ export async function startPlatform(
     MERIDIAN_PORT: String(port),
     MERIDIAN_REGION_BASE_PORT: String(port + 1),
     MERIDIAN_PAYMENTS_PORT: String(port + 10),
+    MERIDIAN_CONTROL_PORT: String(port + 11),
     ...extraEnv,
   };
   const child: ChildProcess = spawn(

@@ -33,7 +33,9 @@ export interface Platform {
 }
 
 /** Starts `npm start`'s launcher with its own data directory and ports, and waits until it says it is running. */
-export async function startPlatform(options: { regions?: readonly string[]; env?: Record<string, string> } = {}): Promise<Platform> {
+export async function startPlatform(
+  options: { regions?: readonly string[]; env?: Record<string, string> } = {},
+): Promise<Platform> {
   const regions = options.regions ?? ['us-east-1'];
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-web-e2e-'));
   const frontDoorPort = await freePorts(1);

@@ -57,6 +57,25 @@ export class ProcessSupervisor {
     return child;
   }
 
+  isRunning(name: string): boolean {
+    const child = this.children.get(name);
+    return child !== undefined && child.exitCode === null && child.signalCode === null;
+  }
+
+  pid(name: string): number | undefined {
+    return this.isRunning(name) ? this.children.get(name)?.pid : undefined;
+  }
+
+  /** Sends a signal to one process (SIGKILL for a real crash) and resolves when it has exited. */
+  async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<boolean> {
+    const child = this.children.get(name);
+    if (!child || !this.isRunning(name)) return false;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill(signal);
+    await exited;
+    return true;
+  }
+
   /** SIGTERM everyone, wait for clean exits, SIGKILL whatever is still running after the grace period. */
   async stopAll(graceMs = 5000): Promise<void> {
     this.stopping = true;

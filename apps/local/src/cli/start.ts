@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { LocalIssuer } from '../auth/local-issuer';
 import { loadLocalConfig, REPO_ROOT } from '../config/local-config';
+import { createControlServer } from './control-server';
 import { ProcessSupervisor } from './process-supervisor';
 import { waitForHealthy } from './wait-for';
 
@@ -9,18 +11,18 @@ const src = join(REPO_ROOT, 'apps/local/src');
 
 /**
  * `npm start`: the payment simulator, every region and the front door, each as its own process, with
- * readable logs here and raw JSON logs in the data directory. Ctrl-C stops everything cleanly.
+ * readable logs here and raw JSON logs in the data directory, plus the control server that kills and
+ * restarts regions and cuts the link between them. Ctrl-C stops everything cleanly.
  */
 async function main(): Promise<void> {
   const config = loadLocalConfig();
   mkdirSync(config.dataDir, { recursive: true });
   // The signing key must exist before the processes that verify tokens start.
   await LocalIssuer.open(config.issuerKeyFile);
-  const runDir = join(config.dataDir, 'run');
   let ready = false;
   const supervisor = new ProcessSupervisor({
     logDir: config.logDir,
-    runDir,
+    runDir: join(config.dataDir, 'run'),
     color: Boolean(process.stdout.isTTY),
     onExit: (name, code, signal) => {
       console.log(
@@ -41,19 +43,20 @@ async function main(): Promise<void> {
   console.log(`Starting Meridian (data: ${config.dataDir}, logs: ${config.logDir})`);
   supervisor.start({ name: 'payments', script: join(src, 'payment-simulator/main.ts'), env: {} });
   await waitForHealthy(`${config.paymentsUrl}/health`, 'payment simulator');
-  for (const region of config.regions) {
-    supervisor.start({
-      name: region.name,
-      script: join(src, 'region/main.ts'),
-      env: { MERIDIAN_REGION: region.name },
-    });
-  }
+  const control = createControlServer(config, supervisor);
+  for (const region of config.regions) control.startRegion(region.name);
   await Promise.all(
     config.regions.map((region) => waitForHealthy(`${region.url}/api/v1/health`, `region ${region.name}`)),
   );
   supervisor.start({ name: 'front-door', script: join(src, 'front-door/main.ts'), env: {} });
   const frontDoor = `http://localhost:${config.frontDoorPort}`;
   await waitForHealthy(`${frontDoor}/api/v1/health`, 'front door');
+  const controlServer = serve({
+    fetch: control.app.fetch,
+    port: Number(new URL(config.controlUrl).port),
+    hostname: '127.0.0.1',
+  });
+  controlServer.on('error', (error) => console.log(`!! control server unavailable: ${error.message}`));
   ready = true;
 
   console.log(
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
       `  regions      ${config.regions.map((r) => `${r.name} ${r.url}`).join(', ')}`,
       `  payments     ${config.paymentsUrl}/v1/ledger`,
       '  a token      npm run -s token -- alice   (admin: npm run -s token -- admin)',
+      '  operate      npm run -s meridian -- status | region kill|start <region> | link cut|heal | events tail',
       `  data         ${config.dataDir}   (npm run reset clears it)`,
       'Press Ctrl-C to stop.',
       '',

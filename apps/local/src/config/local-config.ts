@@ -9,7 +9,7 @@ const envSchema = z.object({
   MERIDIAN_PORT: z.coerce.number().int().min(1).max(65535).default(8080),
   MERIDIAN_REGIONS: z
     .string()
-    .default('us-east-1')
+    .default('us-east-1,eu-west-1')
     .transform((value) =>
       value
         .split(',')
@@ -19,6 +19,7 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'regions look like us-east-1')).min(1)),
   MERIDIAN_REGION_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(8081),
   MERIDIAN_PAYMENTS_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
+  MERIDIAN_CONTROL_PORT: z.coerce.number().int().min(1).max(65535).default(8079),
   MERIDIAN_RETRY_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   MERIDIAN_ROUTING: z.enum(['failover', 'home-region']).default('failover'),
   MERIDIAN_PRIMARY_REGION: z.string().optional(),
@@ -32,6 +33,8 @@ export interface LocalConfig {
   frontDoorPort: number;
   regions: Array<{ name: string; port: number; url: string }>;
   paymentsPort: number;
+  /** The launcher's control server (kill/start regions, cut/heal the link); loopback only. */
+  controlUrl: string;
   paymentsUrl: string;
   /** Saga retries wait this long locally instead of the ASL's seconds-long backoff. */
   retryIntervalMs: number;
@@ -65,6 +68,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
       return { name, port, url: `http://127.0.0.1:${port}` };
     }),
     paymentsPort: e.MERIDIAN_PAYMENTS_PORT,
+    controlUrl: `http://127.0.0.1:${e.MERIDIAN_CONTROL_PORT}`,
     paymentsUrl: `http://127.0.0.1:${e.MERIDIAN_PAYMENTS_PORT}`,
     retryIntervalMs: e.MERIDIAN_RETRY_INTERVAL_MS,
     issuerKeyFile: join(resolve(e.MERIDIAN_DATA_DIR), 'issuer-keys.json'),

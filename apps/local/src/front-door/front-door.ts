@@ -5,8 +5,9 @@ import * as z from 'zod';
 import { DEMO_USERS, type LocalIssuer, UnknownDemoUserError } from '../auth/local-issuer';
 import { fallbackPage } from './fallback-page';
 import type { HealthChecker, RegionTarget } from './health-checker';
+import { registerOperationsRoutes } from './operations-routes';
 import { proxyToRegion } from './proxy';
-import { candidateRegions, type RoutingPolicy } from './routing-policy';
+import type { RoutingPolicy } from './routing-policy';
 
 export interface FrontDoorOptions {
   regions: readonly RegionTarget[];
@@ -16,6 +17,8 @@ export interface FrontDoorOptions {
   /** The built web app (apps/web/dist); a small built-in page is served when it is absent. */
   webRoot?: string;
   proxyTimeoutMs?: number;
+  /** The launcher's control server (local mode), reached through /frontdoor/control/*. */
+  controlUrl?: string;
   fetch?: typeof fetch;
 }
 
@@ -59,15 +62,11 @@ export function createFrontDoor(options: FrontDoorOptions): Hono {
     }
   });
 
-  app.get('/frontdoor/status', (c) => {
-    const serving = candidateRegions(options.regions, options.policy, (name) =>
-      options.checker.isHealthy(name),
-    )[0];
-    return c.json({
-      policy: options.policy,
-      serving: serving?.name ?? null,
-      regions: options.checker.snapshot(),
-    });
+  registerOperationsRoutes(app, {
+    regions: options.regions,
+    policy: options.policy,
+    checker: options.checker,
+    ...(options.controlUrl ? { controlUrl: options.controlUrl } : {}),
   });
 
   if (options.webRoot && existsSync(options.webRoot)) {

@@ -24,7 +24,14 @@ async function main(): Promise<void> {
       ),
   });
   checker.start();
-  const app = createFrontDoor({ regions, policy: config.routing, checker, issuer, webRoot: config.webRoot });
+  const app = createFrontDoor({
+    regions,
+    policy: config.routing,
+    checker,
+    issuer,
+    webRoot: config.webRoot,
+    controlUrl: config.controlUrl,
+  });
   const server = serve({ fetch: app.fetch, port: config.frontDoorPort, hostname: '0.0.0.0' });
   server.on('error', (error) => {
     console.error(`front door cannot listen on port ${config.frontDoorPort}: ${error.message}`);

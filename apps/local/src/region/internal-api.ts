@@ -9,6 +9,9 @@ import { type DomainContext, sendStock } from '@meridian/domain';
 import { Hono } from 'hono';
 import * as z from 'zod';
 
+/** The `from` of readers that are not peer regions (the front door's event stream, the CLI). */
+export const OBSERVER = 'observer';
+
 export interface InternalApiDependencies {
   ctx: DomainContext;
   feed: ChangeFeed;
@@ -43,7 +46,9 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
   const peerFacing = new Set(['changes', 'events', 'transfers']);
   app.use('*', async (c, next) => {
     const last = c.req.path.split('/').at(-1) ?? '';
-    if (peerFacing.has(last) && !deps.link.up)
+    // The operator's tools read the feeds as observers: a partition between regions does not blind them.
+    const observer = c.req.query('from') === OBSERVER;
+    if (peerFacing.has(last) && !observer && !deps.link.up)
       return c.json({ code: 'link_cut', detail: 'The link between regions is cut.' }, 503);
     await next();
   });
@@ -64,6 +69,8 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
       return c.json({ items });
     });
   }
+
+  app.get('/replication/events/head', (c) => c.json({ seq: deps.feed.headSeq('events') }));
 
   app.post('/inventory/transfers', async (c) => {
     const body = transferBody.safeParse(await c.req.json().catch(() => undefined));

@@ -23,8 +23,14 @@ export function ProductCard({ product, onAdd }: ProductCardProps) {
       <p className="muted">{product.description}</p>
       <p className="price">{formatMoney(product.priceMinor, product.currency)}</p>
       <p className={soldOut ? 'stock stock-out' : 'stock'}>{stockLabel(product.stock.available)}</p>
-      <button type="button" className="button" disabled={soldOut} onClick={() => onAdd(product)}>
-        Add to cart<span className="visually-hidden">: {product.name}</span>
+      <button
+        type="button"
+        className="button"
+        disabled={soldOut}
+        aria-label={`Add to cart: ${product.name}`}
+        onClick={() => onAdd(product)}
+      >
+        Add to cart
       </button>
     </article>
   );

@@ -43,8 +43,13 @@ export function ProductPage({ sku, cart = cartStore }: { sku: string; cart?: Car
       <p className={soldOut ? 'stock stock-out' : 'stock'} data-testid="stock">
         {p.active ? stockLabel(p.stock.available) : 'No longer sold'}
       </p>
-      <details className="allotments">
-        <summary>Stock by region</summary>
+      <section className="allotments" aria-labelledby="allotments-title">
+        <h2 id="allotments-title" className="small-heading">
+          Stock by region
+        </h2>
+        <p className="muted small">
+          Each region sells from its own share, so the shop keeps selling if one region fails.
+        </p>
         <ul>
           {p.stock.byRegion.map((allotment) => (
             <li key={allotment.region}>
@@ -52,7 +57,7 @@ export function ProductPage({ sku, cart = cartStore }: { sku: string; cart?: Car
             </li>
           ))}
         </ul>
-      </details>
+      </section>
       <form
         className="add-to-cart"
         onSubmit={(event) => {

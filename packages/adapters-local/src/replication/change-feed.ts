@@ -61,6 +61,13 @@ export class ChangeFeed {
     return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as EventEnvelope }));
   }
 
+  /** The newest sequence number of a stream (0 when empty): where a live tail starts. */
+  headSeq(stream: ReplicationStream): number {
+    const table = stream === 'changes' ? 'change_log' : 'outbox';
+    return (this.db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM ${table}`).get() as { seq: number })
+      .seq;
+  }
+
   /** Resolves when something new is committed, or after `waitMs` (or at once when aborted). */
   waitForNew(waitMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { type Browser, openBrowser, screenshot } from './browser';
+import { type Platform, startPlatform } from './platform';
+import { addFromCatalog, checkOut, signIn, signOut } from './shop-steps';
+
+// Needs two local regions and the front door's control endpoints (local mode). Against a front door
+// without them the console says so, and this test fails on purpose: nothing here may be skipped.
+describe('region failover, driven from the operations console', () => {
+  let platform: Platform;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    platform = await startPlatform({
+      regions: ['us-east-1', 'eu-west-1'],
+      env: { MERIDIAN_HEALTH_INTERVAL_MS: '250' },
+    });
+    browser = await openBrowser(platform.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.stop();
+  });
+
+  it('an admin kills the serving region and a new order still succeeds through the other one', async () => {
+    const { page } = browser;
+    onTestFailed(async () => {
+      await screenshot(page, 'failed-region-failover').catch(() => undefined);
+    });
+
+    await signIn(page, 'Operations Admin');
+    await page.getByRole('heading', { name: 'Operations console' }).waitFor();
+    const serving = page.locator('.serving');
+    await serving.filter({ hasText: 'Serving now: us-east-1' }).waitFor();
+    const usEast = page.getByRole('article', { name: /us-east-1/ });
+    const euWest = page.getByRole('article', { name: /eu-west-1/ });
+    expect(await usEast.textContent()).toContain('Healthy');
+    expect(await euWest.textContent()).toContain('Healthy');
+
+    await usEast.getByRole('button', { name: 'Kill us-east-1' }).click();
+    await page.getByRole('status').filter({ hasText: 'Kill us-east-1: requested' }).waitFor();
+    await serving.filter({ hasText: 'Serving now: eu-west-1' }).waitFor({ timeout: 20_000 });
+    await usEast.getByText('Unhealthy').waitFor();
+    expect(await euWest.textContent()).toContain('Serving');
+    await screenshot(page, 'console-region-killed');
+
+    // The surviving region sells only its own allotment: top it up so the order cannot fail for stock.
+    await page.getByRole('link', { name: 'Inventory' }).click();
+    const restock = page.getByRole('form', { name: 'Restock' });
+    await restock.getByLabel('Product').selectOption({ label: 'MUG-001 — Meridian Mug' });
+    await restock.getByLabel('Units').fill('5');
+    await restock.getByRole('button', { name: 'Restock' }).click();
+    await restock.getByRole('status').filter({ hasText: 'to the eu-west-1 allotment' }).waitFor();
+
+    await signOut(page);
+    await signIn(page, 'Carol Okafor');
+    await addFromCatalog(page, 'Meridian Mug');
+    await checkOut(page, 'Visa ending 4242');
+
+    await page
+      .getByRole('heading', { name: 'Thank you! Your order is confirmed.' })
+      .waitFor({ timeout: 30_000 });
+    expect(await page.locator('.order-status .badge').textContent()).toBe('CONFIRMED');
+    expect(await page.getByText(/handled by region/).textContent()).toContain('eu-west-1');
+    expect(await page.getByTestId('answering-region').textContent()).toBe('eu-west-1');
+    await screenshot(page, 'order-confirmed-after-failover');
+  });
+});
