@@ -19,6 +19,7 @@ import {
 import { EVENT_SOURCES } from '@meridian/contracts';
 import {
   type Clock,
+  cancelOrder,
   type DomainContext,
   NOTIFYING_EVENT_TYPES,
   type OrderWorkflow,
@@ -93,6 +94,11 @@ export function createLocalRegion(options: LocalRegionOptions) {
     peers: options.peers ?? [],
     linkUp: options.linkUp ?? true,
     logger,
+    cancelDuplicate: async (orderId, winner) => {
+      await cancelOrder(ctx, workflow, { orderId, reason: `Duplicate of order ${winner} (same Idempotency-Key)` }).catch(
+        (error: unknown) => logger.error('could not cancel a duplicate order', { orderId, error: String(error) }),
+      );
+    },
   });
   const relay = new OutboxRelay({
     db,

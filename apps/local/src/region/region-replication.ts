@@ -9,7 +9,7 @@ import {
   ReplicationPuller,
   type SqliteItemStore,
 } from '@meridian/adapters-local';
-import { asEntity, type DomainContext, receiveStock, type StockTransfer } from '@meridian/domain';
+import { asEntity, type DomainContext, receiveStock, regionOfOrderId, type StockTransfer } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import { PeerStockTransfers } from './peer-stock-transfers';
 
@@ -25,6 +25,8 @@ export function createRegionReplication(deps: {
   peers: readonly Peer[];
   linkUp: boolean;
   logger: Logger;
+  /** Cancels an order of this region that lost its idempotency key to another region's order. */
+  cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<void>;
 }) {
   const { db, ctx, logger } = deps;
   const feed = new ChangeFeed(db);
@@ -51,6 +53,20 @@ export function createRegionReplication(deps: {
       .map((change) => asEntity<StockTransfer>(JSON.parse(change.data) as Record<string, unknown>))
       .filter((transfer) => transfer.toRegion === ctx.region);
 
+  // Two regions accepted the same customer + Idempotency-Key (a retry reached a peer before the first
+  // region's record replicated). The records collide last-writer-wins; the region whose order lost
+  // cancels it, so exactly one order per key survives.
+  const cancelLostDuplicates = async (result: ApplyResult) => {
+    for (const change of result.applied) {
+      if (!change.pk.startsWith('IDEMPOTENCY#') || !change.previousData) continue;
+      const mine = String((JSON.parse(change.previousData) as { orderId?: string }).orderId ?? '');
+      const winner = String((JSON.parse(change.data) as { orderId?: string }).orderId ?? '');
+      if (!mine || mine === winner || regionOfOrderId(mine) !== ctx.region) continue;
+      logger.warn('duplicate order for one idempotency key: cancelling the one that lost', { orderId: mine, winner });
+      await deps.cancelDuplicate(mine, winner);
+    }
+  };
+
   const puller = new ReplicationPuller({
     region: ctx.region,
     peers: deps.peers,
@@ -58,7 +74,10 @@ export function createRegionReplication(deps: {
     link,
     now: () => ctx.clock.now(),
     publishEvents: (events) => deps.bus.putEvents(events),
-    onApplied: (result) => creditTransfers(transfersIn(result)),
+    onApplied: async (result) => {
+      await creditTransfers(transfersIn(result));
+      await cancelLostDuplicates(result);
+    },
     onConflict: (conflict, peer) =>
       logger.warn('replication conflict resolved last-writer-wins', { peer, ...conflict }),
   });

@@ -24,7 +24,7 @@ export class ProblemError extends Error {
 
   /** The route itself does not exist here: a feature this deployment does not offer (yet). */
   get isNotAvailable(): boolean {
-    return this.status === 404 && (this.code === 'route_not_found' || this.code === 'http_404');
+    return this.status === 404 && ['route_not_found', 'not_available', 'http_404'].includes(this.code);
   }
 }
 

@@ -35,9 +35,12 @@ export interface RegionStatus {
   lastCheckedAt?: number;
   lastError?: string;
   lastLatencyMs?: number;
-  /** Added with two-region replication; absent from a single-region front door. */
-  replicationLagMs?: number;
-  link?: 'up' | 'cut';
+  /** Added with two-region replication: absent, or null while the region cannot be asked. */
+  replicationLagMs?: number | null;
+  link?: 'up' | 'cut' | null;
+  /** Events committed but not yet published by the region's outbox relay. */
+  outboxDepth?: number | null;
+  deadLetters?: number | null;
 }
 
 export type RoutingPolicy =

@@ -87,9 +87,10 @@ export function CartPage({ cart = cartStore }: { cart?: CartStore }) {
                     <button
                       type="button"
                       className="button button-link"
+                      aria-label={`Remove ${name}`}
                       onClick={() => cart.remove(line.sku)}
                     >
-                      Remove<span className="visually-hidden"> {name}</span>
+                      Remove
                     </button>
                   </td>
                 </tr>

@@ -94,13 +94,10 @@ export function DeadLettersPanel({ token }: { token: string }) {
                         type="button"
                         className="button button-secondary"
                         disabled={busy !== undefined}
+                        aria-label={`Redrive ${eventType(letter)} to ${letter.target}`}
                         onClick={() => void redrive(letter.id)}
                       >
                         Redrive
-                        <span className="visually-hidden">
-                          {' '}
-                          {eventType(letter)} to {letter.target}
-                        </span>
                       </button>
                     </td>
                   </tr>

@@ -1,5 +1,5 @@
 import { listOrdersSince } from '../api/admin-api';
-import { Loading } from '../ui/async-states';
+import { EmptyState, Loading } from '../ui/async-states';
 import { formatDuration } from '../ui/format';
 import { ProblemMessage } from '../ui/problem-message';
 import { useResource } from '../ui/use-resource';
@@ -60,15 +60,21 @@ export function MetricsPanel({ token }: { token: string }) {
           format={(value) => value.toFixed(1)}
           summary={`Orders per second over the last 5 minutes; peak ${peak.toFixed(1)}.`}
         />
-        <LineChart
-          title="Saga latency, placed to final status"
-          series={[
-            { label: 'p50', points: latency.p50, className: 'series-p50' },
-            { label: 'p95', points: latency.p95, className: 'series-p95' },
-          ]}
-          format={(value) => formatDuration(value)}
-          summary={`Saga latency over the last 5 minutes; p50 ${p50 === undefined ? 'none' : formatDuration(p50)}, p95 ${p95 === undefined ? 'none' : formatDuration(p95)}.`}
-        />
+        {latencies.length === 0 ? (
+          <EmptyState title="No order finished in the last 5 minutes.">
+            <p>Saga latency appears here once orders reach a final status.</p>
+          </EmptyState>
+        ) : (
+          <LineChart
+            title="Saga latency, placed to final status"
+            series={[
+              { label: 'p50', points: latency.p50, className: 'series-p50' },
+              { label: 'p95', points: latency.p95, className: 'series-p95' },
+            ]}
+            format={(value) => formatDuration(value)}
+            summary={`Saga latency over the last 5 minutes; p50 ${p50 === undefined ? 'none' : formatDuration(p50)}, p95 ${p95 === undefined ? 'none' : formatDuration(p95)}.`}
+          />
+        )}
       </div>
     </section>
   );

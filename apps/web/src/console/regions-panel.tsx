@@ -103,10 +103,24 @@ function RegionCard({
         <dd>{region.consecutiveFailures}</dd>
         <dt>Last checked</dt>
         <dd>{checkedAgo === undefined ? 'not yet' : `${formatDuration(checkedAgo)} ago`}</dd>
-        <dt>Replication lag</dt>
+        <dt>Replication lag (p99)</dt>
         <dd>
-          {region.replicationLagMs === undefined ? 'not reported' : formatDuration(region.replicationLagMs)}
+          {typeof region.replicationLagMs === 'number'
+            ? formatDuration(region.replicationLagMs)
+            : 'not reported'}
         </dd>
+        {typeof region.outboxDepth === 'number' ? (
+          <>
+            <dt>Outbox backlog</dt>
+            <dd>{region.outboxDepth} events</dd>
+          </>
+        ) : null}
+        {typeof region.deadLetters === 'number' ? (
+          <>
+            <dt>Dead letters</dt>
+            <dd>{region.deadLetters}</dd>
+          </>
+        ) : null}
         {region.lastError ? (
           <>
             <dt>Last error</dt>
@@ -139,7 +153,7 @@ function RegionCard({
 }
 
 function LinkControls({ status, controls }: { status: FrontDoorStatus; controls: RegionControls }) {
-  const states = new Set(status.regions.map((region) => region.link).filter((link) => link !== undefined));
+  const states = new Set(status.regions.map((region) => region.link));
   const link = states.has('cut') ? 'cut' : states.has('up') ? 'up' : undefined;
   const busy = controls.pending !== undefined;
   return (

@@ -9,8 +9,13 @@ export interface ConflictRecord {
   winner: 'local' | 'remote';
 }
 
+export interface AppliedChange extends ItemChange {
+  /** The image this change replaced here (JSON), when the item existed. */
+  previousData?: string;
+}
+
 export interface ApplyResult {
-  applied: ItemChange[];
+  applied: AppliedChange[];
   skipped: number;
   conflicts: ConflictRecord[];
 }
@@ -18,6 +23,10 @@ export interface ApplyResult {
 interface LocalStamp {
   updatedAt: number;
   writerRegion: string;
+}
+
+interface LocalImage extends LocalStamp {
+  data: string;
 }
 
 /** Last-writer-wins order of version stamps, as DynamoDB global tables: later time wins, then region name. */
@@ -32,7 +41,7 @@ export function newerStamp(a: LocalStamp, b: LocalStamp): boolean {
  * and recorded. Replicated writes do not enter this region's own change log or outbox.
  */
 export class ChangeApplier {
-  private readonly stampOf: Statement<[string, string], LocalStamp>;
+  private readonly stampOf: Statement<[string, string], LocalImage>;
   private readonly upsert: Statement;
   private readonly recordConflict: Statement;
   private readonly saveCursor: Statement;
@@ -43,7 +52,7 @@ export class ChangeApplier {
     private readonly now: () => number,
   ) {
     this.stampOf = db.prepare(
-      'SELECT updated_at AS updatedAt, writer_region AS writerRegion FROM items WHERE pk = ? AND sk = ?',
+      'SELECT updated_at AS updatedAt, writer_region AS writerRegion, data FROM items WHERE pk = ? AND sk = ?',
     );
     this.upsert =
       db.prepare(`INSERT INTO items (pk, sk, data, version, updated_at, writer_region, gsi1pk, gsi1sk, gsi2pk, gsi2sk)
@@ -88,7 +97,7 @@ export class ChangeApplier {
           const conflict: ConflictRecord = {
             pk: change.pk,
             sk: change.sk,
-            local,
+            local: { updatedAt: local.updatedAt, writerRegion: local.writerRegion },
             remote,
             winner: remoteWins ? 'remote' : 'local',
           };
@@ -109,7 +118,7 @@ export class ChangeApplier {
           continue;
         }
         this.upsert.run(change);
-        result.applied.push(change);
+        result.applied.push(local ? { ...change, previousData: local.data } : change);
       }
       const last = changes.at(-1);
       if (last) this.saveCursor.run(peer, 'changes', last.seq);

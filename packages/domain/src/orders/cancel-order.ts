@@ -8,6 +8,8 @@ export interface CancelOrderInput {
   orderId: string;
   /** The customer asking; undefined for an admin, who may cancel any order. */
   customerId?: string;
+  /** Why, when it is not the customer's own request (shown in the timeline). */
+  reason?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export async function cancelOrder(
         `This order belongs to region ${order.region}; only that region can cancel it. Try again shortly.`,
       );
     }
-    const next = advance(order, 'CANCEL_REQUESTED', { cancelRequested: true }, nowIso(ctx));
+    const next = advance(order, 'CANCEL_REQUESTED', { cancelRequested: true }, nowIso(ctx), input.reason);
     await ctx.store.transact(
       [orderWrite(next, current.version)],
       [orderEvent(ctx, 'OrderCancelRequested', next)],
