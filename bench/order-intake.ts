@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
@@ -12,6 +12,7 @@ import { startPlatform } from './support/platform';
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
 const connections = Number(process.argv[process.argv.indexOf('--connections') + 1]) || 32;
 
+mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
 const platform = await startPlatform(18080);
 try {
   const issuer = await LocalIssuer.open(join(platform.dataDir, 'issuer-keys.json'));

@@ -32,7 +32,11 @@ export class ProcessSupervisor {
   }
 
   start(managed: ManagedProcess): ChildProcess {
-    const child = spawn(process.execPath, ['--import', 'tsx', managed.script], {
+    // MERIDIAN_PROFILE_DIR=<dir> writes V8 CPU profiles of every process to <dir>/<process>/ when it exits.
+    const profile = process.env.MERIDIAN_PROFILE_DIR
+      ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.MERIDIAN_PROFILE_DIR, managed.name)}`]
+      : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', managed.script], {
       env: { ...process.env, ...managed.env },
       // `--import tsx` resolves from the working directory, so children always start in the repository.
       cwd: REPO_ROOT,

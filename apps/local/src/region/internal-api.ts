@@ -81,6 +81,12 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
     return c.json({ transfer }, 201);
   });
 
+  // Benchmarks measure lag per phase: forget the samples taken so far.
+  app.post('/replication/reset-lag', (c) => {
+    deps.puller.resetLag();
+    return c.json({ reset: true });
+  });
+
   app.put('/link', async (c) => {
     const body = z.object({ up: z.boolean() }).safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) return c.json({ code: 'invalid_request', detail: 'Send {"up": true|false}.' }, 400);

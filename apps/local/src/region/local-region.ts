@@ -95,8 +95,11 @@ export function createLocalRegion(options: LocalRegionOptions) {
     linkUp: options.linkUp ?? true,
     logger,
     cancelDuplicate: async (orderId, winner) => {
-      await cancelOrder(ctx, workflow, { orderId, reason: `Duplicate of order ${winner} (same Idempotency-Key)` }).catch(
-        (error: unknown) => logger.error('could not cancel a duplicate order', { orderId, error: String(error) }),
+      await cancelOrder(ctx, workflow, {
+        orderId,
+        reason: `Duplicate of order ${winner} (same Idempotency-Key)`,
+      }).catch((error: unknown) =>
+        logger.error('could not cancel a duplicate order', { orderId, error: String(error) }),
       );
     },
   });

@@ -9,7 +9,13 @@ import {
   ReplicationPuller,
   type SqliteItemStore,
 } from '@meridian/adapters-local';
-import { asEntity, type DomainContext, receiveStock, regionOfOrderId, type StockTransfer } from '@meridian/domain';
+import {
+  asEntity,
+  type DomainContext,
+  receiveStock,
+  regionOfOrderId,
+  type StockTransfer,
+} from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import { PeerStockTransfers } from './peer-stock-transfers';
 
@@ -62,7 +68,10 @@ export function createRegionReplication(deps: {
       const mine = String((JSON.parse(change.previousData) as { orderId?: string }).orderId ?? '');
       const winner = String((JSON.parse(change.data) as { orderId?: string }).orderId ?? '');
       if (!mine || mine === winner || regionOfOrderId(mine) !== ctx.region) continue;
-      logger.warn('duplicate order for one idempotency key: cancelling the one that lost', { orderId: mine, winner });
+      logger.warn('duplicate order for one idempotency key: cancelling the one that lost', {
+        orderId: mine,
+        winner,
+      });
       await deps.cancelDuplicate(mine, winner);
     }
   };

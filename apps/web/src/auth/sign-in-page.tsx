@@ -77,7 +77,7 @@ function DemoSignIn({ next, store }: { next: string; store: SessionStore }) {
                 disabled={busy !== undefined}
                 onClick={() => void signIn(user)}
               >
-                <span className="account-name">{user.name}</span>
+                <span className="account-name">{user.name}</span>{' '}
                 <span className="account-role">
                   {user.groups.includes(ADMIN_GROUP) ? 'operator (admin console)' : 'customer'}
                 </span>

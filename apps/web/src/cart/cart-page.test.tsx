@@ -7,7 +7,12 @@ import { createCartStore } from './cart-store';
 
 const catalog = [
   product({ sku: 'MUG-001', name: 'Meridian Mug', priceMinor: 1450 }),
-  product({ sku: 'TEE-001', name: 'Latitude T-shirt', priceMinor: 2400, stock: { available: 1, reserved: 0, sold: 0, byRegion: [] } }),
+  product({
+    sku: 'TEE-001',
+    name: 'Latitude T-shirt',
+    priceMinor: 2400,
+    stock: { available: 1, reserved: 0, sold: 0, byRegion: [] },
+  }),
 ];
 
 describe('cart page', () => {

@@ -33,7 +33,13 @@ describe('cart store', () => {
   it('starts empty instead of failing when the stored cart is corrupted', () => {
     localStorage.setItem('meridian.cart.v1', '{not json');
     expect(createCartStore(localStorage).lines()).toEqual([]);
-    localStorage.setItem('meridian.cart.v1', JSON.stringify([{ sku: 'A-1', quantity: -2 }, { sku: 'B-1', quantity: 2 }]));
+    localStorage.setItem(
+      'meridian.cart.v1',
+      JSON.stringify([
+        { sku: 'A-1', quantity: -2 },
+        { sku: 'B-1', quantity: 2 },
+      ]),
+    );
     expect(createCartStore(localStorage).lines()).toEqual([{ sku: 'B-1', quantity: 2 }]);
   });
 

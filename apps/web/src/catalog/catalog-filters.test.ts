@@ -4,8 +4,20 @@ import { applyFilters, filtersFromSearch, filtersToSearch, NO_FILTERS } from './
 
 const products = [
   product({ sku: 'MUG-001', name: 'Meridian Mug', category: 'kitchen', priceMinor: 1450 }),
-  product({ sku: 'PEN-001', name: 'Brass Pen', category: 'stationery', priceMinor: 3200, description: 'Refillable' }),
-  product({ sku: 'NOTE-001', name: 'Grid Notebook', category: 'stationery', priceMinor: 1200, stock: { available: 0, reserved: 0, sold: 5, byRegion: [] } }),
+  product({
+    sku: 'PEN-001',
+    name: 'Brass Pen',
+    category: 'stationery',
+    priceMinor: 3200,
+    description: 'Refillable',
+  }),
+  product({
+    sku: 'NOTE-001',
+    name: 'Grid Notebook',
+    category: 'stationery',
+    priceMinor: 1200,
+    stock: { available: 0, reserved: 0, sold: 5, byRegion: [] },
+  }),
   product({ sku: 'OLD-001', name: 'Retired Mug', active: false }),
 ];
 

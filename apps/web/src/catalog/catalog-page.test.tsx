@@ -8,7 +8,12 @@ import { CatalogPage } from './catalog-page';
 const catalog = [
   product({ sku: 'MUG-001', name: 'Meridian Mug', category: 'kitchen' }),
   product({ sku: 'PEN-001', name: 'Brass Pen', category: 'stationery' }),
-  product({ sku: 'CLOCK-001', name: 'World Clock', category: 'office', stock: { available: 0, reserved: 0, sold: 5, byRegion: [] } }),
+  product({
+    sku: 'CLOCK-001',
+    name: 'World Clock',
+    category: 'office',
+    stock: { available: 0, reserved: 0, sold: 5, byRegion: [] },
+  }),
 ];
 
 describe('catalog page', () => {
@@ -27,7 +32,9 @@ describe('catalog page', () => {
 
     expect(screen.getByText('Loading the catalog…')).toBeTruthy();
     expect(await screen.findByText('3 products')).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Add to cart: World Clock' }).hasAttribute('disabled')).toBe(true);
+    expect(screen.getByRole('button', { name: 'Add to cart: World Clock' }).hasAttribute('disabled')).toBe(
+      true,
+    );
     expect(screen.getByText('Out of stock')).toBeTruthy();
   });
 
@@ -64,7 +71,9 @@ describe('catalog page', () => {
     render(<CatalogPage cart={createCartStore(localStorage)} />);
 
     const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Loading the catalog failed: Meridian is briefly busy. Try again in a few seconds.');
+    expect(alert.textContent).toContain(
+      'Loading the catalog failed: Meridian is briefly busy. Try again in a few seconds.',
+    );
     expect(alert.textContent).toContain('The database is busy.');
   });
 });

@@ -5,7 +5,7 @@ import { type CartStore, cartStore } from '../cart/cart-store';
 import { navigate, useLocation } from '../router/router';
 import { EmptyState, Loading } from '../ui/async-states';
 import { usePageTitle } from '../ui/page-title';
-import { ProblemMessage } from '../ui/problem-message';
+import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
 import {
   applyFilters,
@@ -91,7 +91,7 @@ export function CatalogPage({ cart = cartStore }: { cart?: CartStore }) {
       <p className="notice" role="status">
         {notice}
       </p>
-      {products.error ? <ProblemMessage error={products.error} action="Loading the catalog" /> : null}
+      <ResourceProblem resource={products} action="Loading the catalog" />
       {products.loading && !products.data ? <Loading label="Loading the catalog…" /> : null}
       {products.data ? (
         <>

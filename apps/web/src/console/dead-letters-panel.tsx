@@ -4,6 +4,7 @@ import type { DeadLetter } from '../api/types';
 import { EmptyState, Loading } from '../ui/async-states';
 import { formatDateTime } from '../ui/format';
 import { ProblemMessage } from '../ui/problem-message';
+import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
 
 const POLL_MS = 3000;
@@ -47,7 +48,7 @@ export function DeadLettersPanel({ token }: { token: string }) {
         {notice}
       </p>
       {error ? <ProblemMessage error={error} action="Redriving" /> : null}
-      {letters.error ? <ProblemMessage error={letters.error} action="Reading dead letters" /> : null}
+      <ResourceProblem resource={letters} action="Reading dead letters" />
       {letters.loading && !letters.data ? <Loading label="Reading dead letters…" /> : null}
       {letters.data && items.length === 0 ? (
         <EmptyState title="No dead letters.">

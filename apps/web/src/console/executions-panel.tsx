@@ -3,7 +3,7 @@ import { type ExecutionStatusFilter, listExecutions } from '../api/admin-api';
 import type { Execution } from '../api/types';
 import { EmptyState, Loading } from '../ui/async-states';
 import { formatDuration, formatTime } from '../ui/format';
-import { ProblemMessage } from '../ui/problem-message';
+import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
 import { orderOutcome } from './execution-steps';
 import { ExecutionSteps } from './execution-steps-view';
@@ -43,7 +43,7 @@ export function ExecutionsPanel({ token }: { token: string }) {
           </select>
         </div>
       </div>
-      {executions.error ? <ProblemMessage error={executions.error} action="Reading executions" /> : null}
+      <ResourceProblem resource={executions} action="Reading executions" />
       {executions.loading && !executions.data ? <Loading label="Reading executions…" /> : null}
       {executions.data && items.length === 0 ? (
         <EmptyState title={filter === 'ALL' ? 'No saga has run yet.' : `No ${filter} execution.`}>

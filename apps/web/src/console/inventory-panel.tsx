@@ -1,7 +1,7 @@
 import { listProducts } from '../api/catalog-api';
 import type { Product } from '../api/types';
 import { EmptyState, Loading } from '../ui/async-states';
-import { ProblemMessage } from '../ui/problem-message';
+import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
 import { RestockForm, TransferForm } from './stock-forms';
 
@@ -23,7 +23,7 @@ export function InventoryPanel({ token }: { token: string }) {
         Each region sells only from its own allotment, so two regions can never sell the same unit. Refreshes
         every {POLL_MS / 1000} s.
       </p>
-      {products.error ? <ProblemMessage error={products.error} action="Reading stock" /> : null}
+      <ResourceProblem resource={products} action="Reading stock" />
       {products.loading && !products.data ? <Loading label="Reading stock…" /> : null}
       {products.data && items.length === 0 ? <EmptyState title="No products in the catalog." /> : null}
       {items.length > 0 ? (

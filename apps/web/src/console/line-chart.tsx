@@ -17,7 +17,7 @@ interface LineChartProps {
 
 const WIDTH = 600;
 const HEIGHT = 180;
-const PAD = { left: 56, right: 12, top: 12, bottom: 24 };
+const PAD = { left: 66, right: 12, top: 12, bottom: 24 };
 
 /** A small dependency-free SVG line chart; gaps (no value) break the line instead of drawing zero. */
 export function LineChart({ title, series, format, summary }: LineChartProps) {
@@ -45,7 +45,7 @@ export function LineChart({ title, series, format, summary }: LineChartProps) {
   return (
     <figure className="chart">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} preserveAspectRatio="none">
+      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary}>
         <line className="axis" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(0)} y2={y(0)} />
         <line className="grid-line" x1={PAD.left} x2={WIDTH - PAD.right} y1={y(max)} y2={y(max)} />
         <text className="tick" x={PAD.left - 6} y={y(max) + 4} textAnchor="end">
@@ -61,7 +61,15 @@ export function LineChart({ title, series, format, summary }: LineChartProps) {
           now
         </text>
         {series.map((s) => (
-          <path key={s.label} className={`series ${s.className}`} d={path(s.points)} />
+          <g key={s.label} className={`series ${s.className}`}>
+            <path d={path(s.points)} />
+            {/* Dots make a lone bucket (one burst of orders) visible where a line has nothing to join. */}
+            {s.points.map((point) =>
+              point.value === undefined ? null : (
+                <circle key={point.t} cx={x(point.t)} cy={y(point.value)} r={2.5} />
+              ),
+            )}
+          </g>
         ))}
       </svg>
       {series.length > 1 ? (

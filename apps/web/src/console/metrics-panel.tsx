@@ -2,6 +2,7 @@ import { listOrdersSince } from '../api/admin-api';
 import { EmptyState, Loading } from '../ui/async-states';
 import { formatDuration } from '../ui/format';
 import { ProblemMessage } from '../ui/problem-message';
+import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
 import { LineChart } from './line-chart';
 import { latencySeries, type MetricsWindow, orderRate, percentile, sagaLatencyMs } from './metrics';
@@ -52,7 +53,7 @@ export function MetricsPanel({ token }: { token: string }) {
         {list.length} orders ({failed} failed), peak {peak.toFixed(1)} orders/s, saga latency p50{' '}
         {p50 === undefined ? '—' : formatDuration(p50)}, p95 {p95 === undefined ? '—' : formatDuration(p95)}.
       </p>
-      {orders.error ? <ProblemMessage error={orders.error} action="Refreshing orders" /> : null}
+      <ResourceProblem resource={orders} action="Refreshing orders" />
       <div className="grid grid-charts">
         <LineChart
           title="Orders per second (10 s buckets)"

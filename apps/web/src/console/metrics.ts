@@ -14,10 +14,10 @@ export interface Point {
 
 const TERMINAL = new Set(['CONFIRMED', 'FAILED', 'CANCELLED']);
 
+/** Buckets end at `end` (not at a round time) so the newest one is complete and never reads low. */
 function bucketStarts(window: MetricsWindow): number[] {
   const count = Math.ceil(window.spanMs / window.bucketMs);
-  const last = Math.floor(window.end / window.bucketMs) * window.bucketMs;
-  return Array.from({ length: count }, (_, index) => last - (count - 1 - index) * window.bucketMs);
+  return Array.from({ length: count }, (_, index) => window.end - (count - index) * window.bucketMs);
 }
 
 function bucketOf(time: number, starts: readonly number[], bucketMs: number): number {

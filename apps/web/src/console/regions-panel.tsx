@@ -5,6 +5,7 @@ import { useRuntimeConfig } from '../auth/config-context';
 import { Loading } from '../ui/async-states';
 import { formatDuration } from '../ui/format';
 import { ProblemMessage } from '../ui/problem-message';
+import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
 import { describeAction, type RegionControls, useRegionControls } from './region-controls';
 
@@ -31,9 +32,7 @@ export function RegionsPanel({ token }: { token: string }) {
           serving region; see the CloudWatch dashboard.
         </p>
       ) : null}
-      {status.error && !notAvailable ? (
-        <ProblemMessage error={status.error} action="Reading region health" />
-      ) : null}
+      {notAvailable ? null : <ResourceProblem resource={status} action="Reading region health" />}
       {!status.data && status.loading ? <Loading label="Reading region health…" /> : null}
       {status.data ? (
         <>

@@ -7,6 +7,7 @@ import { Loading } from '../ui/async-states';
 import { formatMoney } from '../ui/format';
 import { usePageTitle } from '../ui/page-title';
 import { ProblemMessage } from '../ui/problem-message';
+import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
 import { OrderSummary } from './order-summary';
 import { OrderTimeline, StatusBadge } from './order-timeline';
@@ -47,6 +48,7 @@ function LiveOrder({ session, orderId }: { session: Session; orderId: string }) 
   usePageTitle(order.data ? `Order ${STATUS_TEXT[order.data.status].toLowerCase()}` : 'Order');
   const [cancelError, setCancelError] = useState<unknown>();
   const [cancelling, setCancelling] = useState(false);
+  const [confirming, setConfirming] = useState(false);
 
   if (!order.data) {
     return order.error ? (
@@ -68,6 +70,7 @@ function LiveOrder({ session, orderId }: { session: Session; orderId: string }) 
     setCancelError(undefined);
     try {
       await cancelOrder(session.token, o.orderId);
+      setConfirming(false);
       order.reload();
     } catch (error) {
       setCancelError(error);
@@ -93,7 +96,10 @@ function LiveOrder({ session, orderId }: { session: Session; orderId: string }) 
             <strong>Order failed:</strong> {o.failureReason ?? 'the order could not be completed.'}
           </p>
           <p>
-            {nothingCharged ? 'You have not been charged. ' : ''}
+            {/* The reason may already say so (the carrier refusal does); say it once. */}
+            {nothingCharged && !/not been charged/i.test(o.failureReason ?? '')
+              ? 'You have not been charged. '
+              : ''}
             {stockBack ? 'The items are back in stock.' : ''}
           </p>
         </div>
@@ -108,7 +114,7 @@ function LiveOrder({ session, orderId }: { session: Session; orderId: string }) 
         </section>
         <OrderSummary order={o} />
       </div>
-      {order.error ? <ProblemMessage error={order.error} action="Refreshing the order" /> : null}
+      <ResourceProblem resource={order} action="Refreshing the order" />
       {cancelError ? <ProblemMessage error={cancelError} action="Cancelling" /> : null}
       <div className="actions">
         <Link className="button button-secondary" to="/">
@@ -117,17 +123,38 @@ function LiveOrder({ session, orderId }: { session: Session; orderId: string }) 
         <Link className="button button-secondary" to="/orders">
           My orders
         </Link>
-        {cancellable ? (
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={cancelling}
-            onClick={() => void cancel()}
-          >
-            {cancelling ? 'Cancelling…' : `Cancel order (${formatMoney(o.totalMinor, o.currency)})`}
+        {cancellable && !confirming ? (
+          <button type="button" className="button button-secondary" onClick={() => setConfirming(true)}>
+            Cancel this order…
           </button>
         ) : null}
       </div>
+      {cancellable && confirming ? (
+        <section className="confirm" aria-labelledby="confirm-cancel">
+          <p id="confirm-cancel">
+            Cancel this {formatMoney(o.totalMinor, o.currency)} order? Any payment is released or refunded,
+            and the items go back on sale.
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              className="button button-danger"
+              disabled={cancelling}
+              onClick={() => void cancel()}
+            >
+              {cancelling ? 'Cancelling…' : 'Yes, cancel the order'}
+            </button>
+            <button
+              type="button"
+              className="button button-secondary"
+              disabled={cancelling}
+              onClick={() => setConfirming(false)}
+            >
+              Keep the order
+            </button>
+          </div>
+        </section>
+      ) : null}
     </article>
   );
 }

@@ -16,11 +16,26 @@ export function json(body: unknown, status = 200, headers: Record<string, string
   });
 }
 
-export function problem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): Response {
-  return new Response(JSON.stringify({ type: `https://meridian.example/problems/${code}`, title: 'Error', status, code, detail, ...extra }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
+export function problem(
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): Response {
+  return new Response(
+    JSON.stringify({
+      type: `https://meridian.example/problems/${code}`,
+      title: 'Error',
+      status,
+      code,
+      detail,
+      ...extra,
+    }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    },
+  );
 }
 
 /**
@@ -44,7 +59,9 @@ export function fakeFetch(routes: Record<string, Handler>): { requests: Recorded
       const request = { method, path: url.pathname, headers: new Headers(init.headers), body };
       requests.push(request);
       const handler = routes[`${method} ${url.pathname}`];
-      return handler ? handler(request) : problem(404, 'route_not_found', `No route ${method} ${url.pathname}.`);
+      return handler
+        ? handler(request)
+        : problem(404, 'route_not_found', `No route ${method} ${url.pathname}.`);
     }),
   );
   return { requests };

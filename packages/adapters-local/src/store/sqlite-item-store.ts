@@ -38,7 +38,11 @@ export class SqliteItemStore implements ItemStore {
     logChange: Statement;
     outbox: Statement;
     partition: Statement<[string, string], ItemRow>;
+    savepoint: Statement;
+    release: Statement;
+    rollbackTo: Statement;
   };
+  private readonly queued: QueuedTransaction[] = [];
 
   constructor(
     private readonly db: Database,
@@ -63,6 +67,9 @@ export class SqliteItemStore implements ItemStore {
           @baseWriterRegion)`),
       outbox: db.prepare('INSERT INTO outbox (event_id, event, created_at) VALUES (?, ?, ?)'),
       partition: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk >= ? ORDER BY sk'),
+      savepoint: db.prepare('SAVEPOINT item_store_request'),
+      release: db.prepare('RELEASE item_store_request'),
+      rollbackTo: db.prepare('ROLLBACK TO item_store_request'),
     };
   }
 
@@ -120,41 +127,93 @@ export class SqliteItemStore implements ItemStore {
     };
   }
 
-  async transact(writes: readonly ItemWrite[], events: readonly EventEnvelope[] = []): Promise<void> {
-    const now = this.options.clock.now();
-    this.db.transaction(() => {
-      for (const write of writes) {
-        const current = this.statements.version.get(write.pk, write.sk);
-        if (write.expect === 'absent' && current)
-          throw new ConditionFailedError(`${write.pk}/${write.sk} already exists`);
-        if (typeof write.expect === 'number' && current?.version !== write.expect) {
-          throw new ConditionFailedError(`${write.pk}/${write.sk} is not at version ${write.expect}`);
-        }
-        const row = {
-          pk: write.pk,
-          sk: write.sk,
-          data: JSON.stringify(write.data),
-          version: (current?.version ?? 0) + 1,
-          // Last-writer-wins compares update times, so a write never carries an older time than the one it replaces.
-          updatedAt: Math.max(now, (current?.updatedAt ?? 0) + 1),
-          region: this.options.region,
-          gsi1pk: write.gsi1?.pk ?? null,
-          gsi1sk: write.gsi1?.sk ?? null,
-          gsi2pk: write.gsi2?.pk ?? null,
-          gsi2sk: write.gsi2?.sk ?? null,
-        };
-        this.statements.upsert.run(row);
-        this.statements.logChange.run({
-          ...row,
-          baseUpdatedAt: current?.updatedAt ?? null,
-          baseWriterRegion: current?.writerRegion ?? null,
-        });
-      }
-      for (const event of events) this.statements.outbox.run(event.id, JSON.stringify(event), now);
-    })();
-    if (events.length > 0) for (const listener of this.commitListeners) listener();
-    if (writes.length > 0) for (const listener of this.writeListeners) listener();
+  /**
+   * Queues the transaction; every transaction queued in the same turn of the event loop commits in one
+   * SQLite transaction (group commit: one WAL commit for many use cases). Each runs in its own savepoint,
+   * so a failed condition undoes and rejects only that one. It resolves only after the commit.
+   */
+  transact(writes: readonly ItemWrite[], events: readonly EventEnvelope[] = []): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ writes, events, resolve, reject });
+      if (this.queued.length === 1) setImmediate(() => this.commitQueued());
+    });
   }
+
+  private commitQueued(): void {
+    const batch = this.queued.splice(0);
+    const now = this.options.clock.now();
+    const failures = new Map<QueuedTransaction, unknown>();
+    try {
+      this.db.transaction(() => {
+        for (const request of batch) {
+          this.statements.savepoint.run();
+          try {
+            this.apply(request, now);
+            this.statements.release.run();
+          } catch (error) {
+            this.statements.rollbackTo.run();
+            this.statements.release.run();
+            failures.set(request, error);
+          }
+        }
+      })();
+    } catch (error) {
+      // The commit itself failed: nothing of the batch was written.
+      for (const request of batch) request.reject(error);
+      return;
+    }
+    let events = false;
+    let writes = false;
+    for (const request of batch) {
+      if (failures.has(request)) {
+        request.reject(failures.get(request));
+        continue;
+      }
+      events ||= request.events.length > 0;
+      writes ||= request.writes.length > 0;
+      request.resolve();
+    }
+    if (events) for (const listener of this.commitListeners) listener();
+    if (writes) for (const listener of this.writeListeners) listener();
+  }
+
+  private apply({ writes, events }: QueuedTransaction, now: number): void {
+    for (const write of writes) {
+      const current = this.statements.version.get(write.pk, write.sk);
+      if (write.expect === 'absent' && current)
+        throw new ConditionFailedError(`${write.pk}/${write.sk} already exists`);
+      if (typeof write.expect === 'number' && current?.version !== write.expect) {
+        throw new ConditionFailedError(`${write.pk}/${write.sk} is not at version ${write.expect}`);
+      }
+      const row = {
+        pk: write.pk,
+        sk: write.sk,
+        data: JSON.stringify(write.data),
+        version: (current?.version ?? 0) + 1,
+        // Last-writer-wins compares update times, so a write never carries an older time than the one it replaces.
+        updatedAt: Math.max(now, (current?.updatedAt ?? 0) + 1),
+        region: this.options.region,
+        gsi1pk: write.gsi1?.pk ?? null,
+        gsi1sk: write.gsi1?.sk ?? null,
+        gsi2pk: write.gsi2?.pk ?? null,
+        gsi2sk: write.gsi2?.sk ?? null,
+      };
+      this.statements.upsert.run(row);
+      this.statements.logChange.run({
+        ...row,
+        baseUpdatedAt: current?.updatedAt ?? null,
+        baseWriterRegion: current?.writerRegion ?? null,
+      });
+    }
+    for (const event of events) this.statements.outbox.run(event.id, JSON.stringify(event), now);
+  }
+}
+
+interface QueuedTransaction {
+  writes: readonly ItemWrite[];
+  events: readonly EventEnvelope[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 function toItem(row: ItemRow): StoredItem {

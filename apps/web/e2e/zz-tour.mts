@@ -1,0 +1,70 @@
+import { openBrowser, screenshot } from './browser';
+import { startPlatform } from './platform';
+import { addFromCatalog, checkOut, signIn, signOut } from './shop-steps';
+
+const platform = await startPlatform({ regions: ['us-east-1', 'eu-west-1'] });
+const b = await openBrowser(platform.url);
+const p = b.page;
+try {
+  await p.goto('/sign-in');
+  await p.getByRole('button', { name: /Alice/ }).waitFor();
+  await screenshot(p, 'tour-sign-in');
+  await signIn(p, 'Alice Rivera');
+  await addFromCatalog(p, 'Desk Lamp');
+  await addFromCatalog(p, 'World Clock');
+  await p.getByRole('link', { name: /^Cart/ }).click();
+  await p.getByTestId('subtotal').waitFor();
+  await screenshot(p, 'tour-cart');
+  await p.getByRole('link', { name: 'Check out' }).click();
+  await p.getByLabel('City').fill('');
+  await p.getByRole('button', { name: /^Place order/ }).click();
+  await screenshot(p, 'tour-checkout-invalid');
+  await p.getByLabel('Address', { exact: true }).fill('1 Main Street');
+  await p.getByLabel('City').fill('Springfield');
+  await p.getByLabel('Postal code').fill('12345');
+  await p.getByLabel('Country code').fill('AQ');
+  await p.getByLabel(/Flaky/).check();
+  await p.getByRole('button', { name: /^Place order/ }).click();
+  await p.waitForURL(/orders/);
+  await p.getByRole('heading', { name: /could not be completed/ }).waitFor({ timeout: 20000 });
+  await screenshot(p, 'tour-order-carrier-refused');
+  await p.setViewportSize({ width: 390, height: 800 });
+  await addFromCatalog(p, 'Brass Pen');
+  await screenshot(p, 'tour-mobile-catalog');
+  await checkOut(p, 'Visa ending 4242');
+  await p.getByRole('heading', { name: /confirmed/ }).waitFor({ timeout: 20000 });
+  await screenshot(p, 'tour-mobile-order');
+  await p.setViewportSize({ width: 1280, height: 900 });
+  await signOut(p);
+  await signIn(p, 'Operations Admin');
+  await p.waitForTimeout(2500);
+  await screenshot(p, 'tour-console-regions');
+  await p.getByRole('link', { name: 'Live events' }).click();
+  await p.waitForTimeout(500);
+  // make an event happen
+  await p.getByRole('link', { name: 'Sagas' }).click();
+  await p.getByRole('button', { name: 'Show steps' }).first().click();
+  await p.waitForTimeout(800);
+  await screenshot(p, 'tour-console-sagas');
+  await p.getByRole('link', { name: 'Dead letters' }).click();
+  await p.waitForTimeout(800);
+  await screenshot(p, 'tour-console-dead-letters');
+  await p.getByRole('link', { name: 'Inventory' }).click();
+  await p.waitForTimeout(800);
+  await screenshot(p, 'tour-console-inventory');
+  await p.getByRole('link', { name: 'Live events' }).click();
+  await p.waitForTimeout(300);
+  const ctx2 = await b.context.newPage();
+  await ctx2.goto('/');
+  await p.waitForTimeout(1500);
+  await screenshot(p, 'tour-console-events');
+  await p.getByRole('link', { name: 'My orders' }).click();
+  await p.waitForTimeout(800);
+  await screenshot(p, 'tour-my-orders-empty');
+} catch (e) {
+  console.error(e);
+  await screenshot(p, 'tour-failure');
+} finally {
+  await b.close();
+  await platform.stop();
+}

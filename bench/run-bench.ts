@@ -1,0 +1,240 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
+import { REPO_ROOT } from '../apps/local/src/config/local-config';
+import { loadBareServer, loadOrders, percentile } from './support/load';
+import { startPlatform } from './support/platform';
+import { type BenchResult, renderSummary } from './support/summary';
+
+/**
+ * `npm run bench`: one run on this machine of (a) a bare node:http ceiling, (b) order intake through the
+ * front door, (c) completed sagas at half that rate with accept→terminal latency, (d) replication lag
+ * during (c), (f) peak RSS per region, and (e) failover time after a SIGKILL of the serving region.
+ * Writes bench/results/<timestamp>.json and .md. Loads only 127.0.0.1; every phase is bounded.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const FAILOVER_TRIES = Number(process.env.BENCH_FAILOVER_TRIES ?? 3);
+const PORT = 18180;
+const started = Date.now();
+const say = (message: string) =>
+  console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
+
+mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
+const platform = await startPlatform(PORT, { MERIDIAN_REGIONS: 'us-east-1,eu-west-1' });
+const regions = [
+  { name: 'us-east-1', url: `http://127.0.0.1:${PORT + 1}` },
+  { name: 'eu-west-1', url: `http://127.0.0.1:${PORT + 2}` },
+];
+const controlUrl = `http://127.0.0.1:${PORT + 11}`;
+const getJson = async <T>(url: string, init?: RequestInit): Promise<T> =>
+  (await (await fetch(url, init)).json()) as T;
+
+try {
+  say(`platform up at ${platform.url} (data ${platform.dataDir})`);
+  const issuer = await LocalIssuer.open(join(platform.dataDir, 'issuer-keys.json'));
+  const [customer, admin] = [await issuer.issue('alice'), await issuer.issue('admin')];
+  // The API accepts at most 1,000,000 units per restock.
+  for (const sku of ['MUG-001', 'NOTE-001', 'MUG-001', 'NOTE-001']) {
+    const restocked = await fetch(`${platform.url}/api/v1/admin/products/${sku}/restock`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity: 1_000_000 }),
+    });
+    if (!restocked.ok) throw new Error(`restock failed: ${restocked.status} ${await restocked.text()}`);
+  }
+
+  say(`(a) bare node:http ceiling, ${SECONDS} s, ${CONNECTIONS} connections`);
+  const bare = await withBareServer(PORT + 19, () =>
+    loadBareServer(`http://127.0.0.1:${PORT + 19}/`, SECONDS, CONNECTIONS),
+  );
+  say(`    ${bare} req/s`);
+
+  say(`(b) order intake through the front door, ${SECONDS} s, ${CONNECTIONS} connections`);
+  const intake = await loadOrders({
+    url: platform.url,
+    token: customer,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    keyPrefix: 'intake',
+  });
+  say(
+    `    ${intake.requestsPerSecond} orders/s, p50 ${intake.latencyMs.p50} ms, p99 ${intake.latencyMs.p99} ms; waiting for their sagas`,
+  );
+  await waitForIdle(180_000);
+
+  const rate = Math.max(1, Math.floor(intake.requestsPerSecond / 2));
+  for (const region of regions)
+    await fetch(`${region.url}/internal/replication/reset-lag`, { method: 'POST' });
+  say(`(c) sagas at a fixed offered rate of ${rate} orders/s for ${SECONDS} s`);
+  const steady = await loadOrders({
+    url: platform.url,
+    token: customer,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    ratePerSecond: rate,
+    keyPrefix: 'steady',
+  });
+  await waitForIdle(180_000);
+  const sagas = await sagaTimings(steady.orderIds, admin);
+  say(
+    `    ${sagas.completedPerSecond} sagas/s, accept→terminal p50 ${sagas.p50} ms, p99 ${sagas.p99} ms (${sagas.confirmed} confirmed, ${sagas.failed} failed)`,
+  );
+
+  const lag = await replicationLag();
+  say(`(d) replication lag during (c): p50 ${lag.p50} ms, p99 ${lag.p99} ms`);
+
+  const rss = await peakRss();
+  say(`(f) peak RSS per region: ${rss.map((r) => `${r.region} ${r.peakMb} MB`).join(', ')}`);
+
+  const failovers: number[] = [];
+  for (let attempt = 1; attempt <= FAILOVER_TRIES; attempt++) {
+    const ms = await measureFailover(customer, attempt);
+    failovers.push(ms);
+    say(`(e) failover ${attempt}/${FAILOVER_TRIES}: first successful order ${ms} ms after SIGKILL`);
+  }
+
+  const result: BenchResult = {
+    at: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    settings: { seconds: SECONDS, connections: CONNECTIONS },
+    bareHttpRequestsPerSecond: bare,
+    intake: {
+      ordersPerSecond: intake.requestsPerSecond,
+      latencyMs: intake.latencyMs,
+      non2xx: intake.non2xx,
+      errors: intake.errors,
+    },
+    sagas: { offeredPerSecond: rate, ...sagas },
+    replicationLagMs: lag,
+    failoverMs: { tries: failovers, median: percentile(failovers, 50) },
+    peakRssMb: rss,
+  };
+  const stamp = result.at.replace(/[:.]/g, '-');
+  writeFileSync(join(REPO_ROOT, 'bench/results', `${stamp}.json`), JSON.stringify(result, null, 2));
+  writeFileSync(join(REPO_ROOT, 'bench/results', `${stamp}.md`), renderSummary(result));
+  console.log(`\n${renderSummary(result)}\nWritten to bench/results/${stamp}.json and .md`);
+} finally {
+  await platform.stop();
+}
+
+async function withBareServer<T>(port: number, run: () => Promise<T>): Promise<T> {
+  const server: ChildProcess = spawn(process.execPath, [
+    '-e',
+    `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(${port}, '127.0.0.1', () => console.log('up'))`,
+  ]);
+  await new Promise((resolve) => server.stdout?.once('data', resolve));
+  try {
+    return await run();
+  } finally {
+    server.kill();
+  }
+}
+
+/** Waits until no saga runs and nothing waits in an outbox, in every region. */
+async function waitForIdle(timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const statuses = await Promise.all(
+      regions.map((region) =>
+        getJson<{ executions: { RUNNING: number }; outbox: { unpublished: number } }>(
+          `${region.url}/internal/status`,
+        ),
+      ),
+    );
+    if (statuses.every((status) => status.executions.RUNNING === 0 && status.outbox.unpublished === 0))
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('sagas did not finish in time');
+}
+
+async function sagaTimings(orderIds: string[], token: string) {
+  const regionOf = (id: string) => regions.find((region) => id.endsWith(`_${region.name}`)) ?? regions[0];
+  const orders: Array<{ status: string; timeline: Array<{ at: string }> }> = [];
+  for (let i = 0; i < orderIds.length; i += 32) {
+    const batch = orderIds.slice(i, i + 32);
+    orders.push(
+      ...(await Promise.all(
+        batch.map((id) =>
+          getJson<{ status: string; timeline: Array<{ at: string }> }>(
+            `${regionOf(id)?.url}/api/v1/orders/${id}`,
+            { headers: { authorization: `Bearer ${token}` } },
+          ),
+        ),
+      )),
+    );
+  }
+  const spans = orders.map((order) => {
+    const times = order.timeline.map((entry) => Date.parse(entry.at));
+    return { start: Math.min(...times), end: Math.max(...times) };
+  });
+  const durations = spans.map((span) => span.end - span.start);
+  const window = spans.length
+    ? Math.max(...spans.map((s) => s.end)) - Math.min(...spans.map((s) => s.start))
+    : 0;
+  return {
+    completed: orders.length,
+    confirmed: orders.filter((order) => order.status === 'CONFIRMED').length,
+    failed: orders.filter((order) => order.status !== 'CONFIRMED').length,
+    completedPerSecond: window > 0 ? Math.round((orders.length / window) * 1000) : 0,
+    p50: percentile(durations, 50),
+    p99: percentile(durations, 99),
+  };
+}
+
+async function replicationLag() {
+  const statuses = await Promise.all(
+    regions.map((region) =>
+      getJson<{ replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }> } }>(
+        `${region.url}/internal/status`,
+      ),
+    ),
+  );
+  const peers = statuses.flatMap((status) => status.replication.peers);
+  const worst = (key: 'p50' | 'p99') => Math.max(...peers.map((peer) => peer.lagMs[key] ?? 0));
+  return { p50: worst('p50'), p99: worst('p99') };
+}
+
+async function peakRss() {
+  const control = await getJson<{ regions: Array<{ name: string; pid: number | null }> }>(
+    `${controlUrl}/status`,
+  );
+  return control.regions.map((region) => {
+    const status = region.pid ? readFileSync(`/proc/${region.pid}/status`, 'utf8') : '';
+    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { region: region.name, peakMb: Math.round(kb / 1024) };
+  });
+}
+
+async function measureFailover(token: string, attempt: number): Promise<number> {
+  const status = await getJson<{ serving: string }>(`${platform.url}/frontdoor/status`);
+  const killedAt = Date.now();
+  await fetch(`${controlUrl}/regions/${status.serving}/kill`, { method: 'POST' });
+  let sequence = 0;
+  for (;;) {
+    const response = await fetch(`${platform.url}/api/v1/orders`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `failover-${attempt}-${sequence++}`,
+      },
+      body: JSON.stringify({
+        items: [{ sku: 'MUG-001', quantity: 1 }],
+        paymentMethod: 'pm_card_visa',
+        shippingAddress: { name: 'B', line1: '1', city: 'X', postalCode: '1', country: 'US' },
+      }),
+      signal: AbortSignal.timeout(5000),
+    }).catch(() => undefined);
+    if (response?.status === 202) break;
+    if (Date.now() - killedAt > 60_000) throw new Error('no successful order within 60 s of the kill');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const elapsed = Date.now() - killedAt;
+  await fetch(`${controlUrl}/regions/${status.serving}/start`, { method: 'POST' });
+  // Let the health checker see the region again before the next try.
+  await new Promise((resolve) => setTimeout(resolve, 2500));
+  return elapsed;
+}

@@ -1,0 +1,86 @@
+import autocannon from 'autocannon';
+
+export const ORDER_BODY = JSON.stringify({
+  items: [
+    { sku: 'MUG-001', quantity: 1 },
+    { sku: 'NOTE-001', quantity: 2 },
+  ],
+  paymentMethod: 'pm_card_visa',
+  shippingAddress: {
+    name: 'Bench',
+    line1: '1 Load St',
+    city: 'Springfield',
+    postalCode: '12345',
+    country: 'US',
+  },
+});
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  acknowledged: number;
+  non2xx: number;
+  errors: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number };
+  orderIds: string[];
+}
+
+/**
+ * POSTs orders with autocannon, each with its own Idempotency-Key; `ratePerSecond` fixes the offered rate
+ * (otherwise as fast as the connections allow). Collects the accepted order ids.
+ */
+export async function loadOrders(options: {
+  url: string;
+  token: string;
+  seconds: number;
+  connections: number;
+  ratePerSecond?: number;
+  keyPrefix: string;
+}): Promise<LoadResult> {
+  let sequence = 0;
+  const orderIds: string[] = [];
+  const result = await autocannon({
+    url: `${options.url}/api/v1/orders`,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.seconds,
+    ...(options.ratePerSecond ? { overallRate: options.ratePerSecond } : {}),
+    headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+    body: ORDER_BODY,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, 'idempotency-key': `${options.keyPrefix}-${sequence++}` },
+        }),
+        onResponse: (status, body) => {
+          if (status === 202) orderIds.push((JSON.parse(body) as { orderId: string }).orderId);
+        },
+      },
+    ],
+  });
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    acknowledged: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    orderIds,
+  };
+}
+
+/** The ceiling: the same load tool and connections against a bare node:http server answering 200. */
+export async function loadBareServer(url: string, seconds: number, connections: number): Promise<number> {
+  const result = await autocannon({ url, method: 'POST', connections, duration: seconds, body: ORDER_BODY });
+  return Math.round(result.requests.average);
+}
+
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
+}

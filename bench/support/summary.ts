@@ -1,0 +1,79 @@
+export interface BenchResult {
+  at: string;
+  machine: { cpus: number; node: string };
+  settings: { seconds: number; connections: number };
+  bareHttpRequestsPerSecond: number;
+  intake: {
+    ordersPerSecond: number;
+    latencyMs: { p50: number; p90: number; p99: number; max: number };
+    non2xx: number;
+    errors: number;
+  };
+  sagas: {
+    offeredPerSecond: number;
+    completed: number;
+    confirmed: number;
+    failed: number;
+    completedPerSecond: number;
+    p50: number | null;
+    p99: number | null;
+  };
+  replicationLagMs: { p50: number; p99: number };
+  failoverMs: { tries: number[]; median: number | null };
+  peakRssMb: Array<{ region: string; peakMb: number }>;
+}
+
+const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
+
+/** The markdown summary of one run, with each target of the two-region issue and whether it was met. */
+export function renderSummary(r: BenchResult): string {
+  const rows: Array<[string, string, string, string]> = [
+    ['(a) bare node:http ceiling', `${r.bareHttpRequestsPerSecond} req/s`, '—', '—'],
+    [
+      '(b) order intake (front door)',
+      `${r.intake.ordersPerSecond} orders/s, p50 ${r.intake.latencyMs.p50} ms, p99 ${r.intake.latencyMs.p99} ms`,
+      '≥ 3,000 orders/s',
+      verdict(r.intake.ordersPerSecond >= 3000),
+    ],
+    [
+      '(c) completed sagas',
+      `${r.sagas.completedPerSecond}/s at ${r.sagas.offeredPerSecond}/s offered (${r.sagas.confirmed} confirmed)`,
+      '≥ 1,000/s',
+      verdict(r.sagas.completedPerSecond >= 1000),
+    ],
+    [
+      '(c) accept → terminal',
+      `p50 ${r.sagas.p50} ms, p99 ${r.sagas.p99} ms`,
+      'p99 ≤ 100 ms',
+      verdict((r.sagas.p99 ?? Infinity) <= 100),
+    ],
+    [
+      '(d) replication lag during (c)',
+      `p50 ${r.replicationLagMs.p50} ms, p99 ${r.replicationLagMs.p99} ms`,
+      'p99 ≤ 100 ms',
+      verdict(r.replicationLagMs.p99 <= 100),
+    ],
+    [
+      '(e) failover (median)',
+      `${r.failoverMs.median} ms (tries: ${r.failoverMs.tries.join(', ')})`,
+      '≤ 2,000 ms',
+      verdict((r.failoverMs.median ?? Infinity) <= 2000),
+    ],
+    [
+      '(f) peak RSS per region',
+      r.peakRssMb.map((p) => `${p.region} ${p.peakMb} MB`).join(', '),
+      '≤ 300 MB',
+      verdict(r.peakRssMb.every((p) => p.peakMb <= 300)),
+    ],
+  ];
+  return [
+    `# Meridian benchmark, ${r.at}`,
+    '',
+    `${r.machine.cpus} cores, Node ${r.machine.node}; ${r.settings.seconds} s phases, ${r.settings.connections} connections; everything (load tool, front door, two regions, payment simulator) on this machine.`,
+    '',
+    '| Measure | Result | Target | |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+  ].join('\n');
+}

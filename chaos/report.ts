@@ -1,0 +1,88 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { InvariantResult } from './invariant';
+import { REPO_ROOT } from './platform-control';
+
+export interface ChaosMetrics {
+  ordersAcknowledged: number;
+  ordersLost: number;
+  ordersDuplicated: number;
+  ordersStuck: number;
+  unitsOversold: number;
+  maxReplicationLagMs: number | null;
+  failoverMs: number | null;
+  restartMs: number | null;
+  convergenceMs: number | null;
+  unacknowledgedOrdersInStores: number;
+  unfinishedKeys: number;
+  clientAttempts: number;
+  replicationConflicts: number;
+  deadLetters: number;
+}
+
+export interface ChaosReport {
+  at: string;
+  command: string;
+  passed: boolean;
+  invariantsPassed: number;
+  invariantsFailed: number;
+  metrics: ChaosMetrics;
+  invariants: InvariantResult[];
+  /** Anything else worth keeping: scenario, phases, client failures, samples, process exits. */
+  context: Record<string, unknown>;
+}
+
+const METRIC_LABELS: Array<[keyof ChaosMetrics, string]> = [
+  ['ordersAcknowledged', 'orders acknowledged (202)'],
+  ['ordersLost', 'orders lost'],
+  ['ordersDuplicated', 'orders duplicated (keys)'],
+  ['ordersStuck', 'orders stuck (non-terminal)'],
+  ['unitsOversold', 'units oversold'],
+  ['maxReplicationLagMs', 'max replication lag (ms)'],
+  ['failoverMs', 'failover time (ms)'],
+  ['restartMs', 'region restart (ms)'],
+  ['convergenceMs', 'convergence (ms)'],
+  ['unacknowledgedOrdersInStores', 'stored orders no client got'],
+  ['unfinishedKeys', 'keys never acknowledged'],
+  ['clientAttempts', 'POST attempts'],
+  ['replicationConflicts', 'replication conflicts'],
+  ['deadLetters', 'dead letters (max seen)'],
+];
+
+function table(rows: string[][]): string {
+  const widths =
+    rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  const line = (row: string[]) =>
+    `| ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
+  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
+  const [head, ...body] = rows;
+  return [line(head ?? []), rule, ...body.map(line)].join('\n');
+}
+
+/** The verdict as a person reads it at the terminal: the numbers, then one row per invariant. */
+export function printReport(report: ChaosReport): void {
+  const metrics = METRIC_LABELS.map(([key, label]) => [label, String(report.metrics[key] ?? 'n/a')]);
+  console.log(`\n${table([['metric', 'value'], ...metrics])}\n`);
+  const rows = report.invariants.map((row) => [row.passed ? 'PASS' : 'FAIL', row.name, row.summary]);
+  console.log(table([['result', 'invariant', 'summary'], ...rows]));
+  for (const row of report.invariants.filter((candidate) => !candidate.passed)) {
+    console.log(`\nFAIL ${row.name}:\n${JSON.stringify(row.details ?? null, null, 2).slice(0, 4000)}`);
+  }
+  console.log(
+    `\n${report.invariantsPassed} invariants passed, ${report.invariantsFailed} failed: ${report.passed ? 'PASS' : 'FAIL'}`,
+  );
+}
+
+/** chaos/results/<timestamp>.json (gitignored): the whole report, evidence included. */
+export function writeReport(report: ChaosReport): string {
+  const dir = join(REPO_ROOT, 'chaos/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${report.at.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
+
+/** {"passed":N,"failed":M} for CI's summary (.ci/suites/chaos.sh). */
+export function writeSummary(file: string, passed: number, failed: number): void {
+  writeFileSync(file, `${JSON.stringify({ passed, failed })}\n`);
+}

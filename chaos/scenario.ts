@@ -1,0 +1,78 @@
+import { parseArgs } from 'node:util';
+
+/** One SKU restocked before the load starts (split evenly across regions by the platform). */
+export interface Restock {
+  sku: string;
+  quantity: number;
+}
+
+/** Everything that shapes one chaos run; the defaults fit the whole run into about three minutes. */
+export interface ChaosScenario {
+  regions: string[];
+  /** Seed of the order mix, printed so a run's mix can be replayed (timing cannot). */
+  seed: number;
+  ordersPerSecond: number;
+  clients: number;
+  /** Phase lengths of the compressed timeline, in ms. */
+  warmUpMs: number;
+  regionDownMs: number;
+  afterRestartMs: number;
+  partitionMs: number;
+  afterHealMs: number;
+  /** After the load stops, how long clients may still retry orders they had started. */
+  drainMs: number;
+  convergenceMs: number;
+  /** Hard bound of the whole run, platform start and shutdown included. */
+  totalBudgetMs: number;
+  restocks: Restock[];
+  /** The scarce SKU: left with its demo stock (5 units) so escrow top-ups and out-of-stock failures happen. */
+  scarceSku: string;
+  /** Where {"passed":N,"failed":M} goes (CI); optional. */
+  summaryFile?: string;
+  /** Keep the temporary data directory even when every invariant holds. */
+  keepData: boolean;
+}
+
+/** SKUs restocked generously, so most orders can confirm and failures come from cards, not stock. */
+export const PLENTIFUL_SKUS = ['MUG-001', 'NOTE-001', 'TEE-001', 'BAG-001'];
+
+/** Reads the scenario from the command line (`npm run chaos -- --seed 7 --rate 30`). */
+export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      seed: { type: 'string' },
+      rate: { type: 'string' },
+      clients: { type: 'string' },
+      summary: { type: 'string' },
+      'keep-data': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const number = (raw: string | undefined, fallback: number, min: number, max: number): number => {
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+      throw new Error(`expected an integer from ${min} to ${max}, got ${raw}`);
+    return parsed;
+  };
+  return {
+    regions: ['us-east-1', 'eu-west-1'],
+    seed: number(values.seed, Math.floor(Date.now() % 1_000_000), 0, 2 ** 31 - 1),
+    // Bounded load: at most 40 orders/s and 32 clients, whatever is asked for.
+    ordersPerSecond: number(values.rate, 30, 1, 40),
+    clients: number(values.clients, 12, 1, 32),
+    warmUpMs: 12_000,
+    regionDownMs: 15_000,
+    afterRestartMs: 8_000,
+    partitionMs: 20_000,
+    afterHealMs: 8_000,
+    drainMs: 15_000,
+    convergenceMs: 60_000,
+    totalBudgetMs: 300_000,
+    restocks: PLENTIFUL_SKUS.map((sku) => ({ sku, quantity: 2000 })),
+    scarceSku: 'CLOCK-001',
+    ...(values.summary ? { summaryFile: values.summary } : {}),
+    keepData: values['keep-data'] ?? false,
+  };
+}

@@ -1,0 +1,105 @@
+import * as z from 'zod';
+import { getJson } from './http';
+
+const lagSchema = z.object({
+  last: z.number().optional(),
+  p50: z.number().optional(),
+  p99: z.number().optional(),
+});
+
+const frontDoorStatusSchema = z.object({
+  serving: z.string().nullable(),
+  regions: z.array(
+    z.object({
+      name: z.string(),
+      healthy: z.boolean(),
+      replicationLagMs: z.number().nullable(),
+      replication: z
+        .object({ peers: z.array(z.object({ peer: z.string(), lagMs: lagSchema })), conflicts: z.number() })
+        .nullable(),
+      outboxDepth: z.number().nullable(),
+      deadLetters: z.number().nullable(),
+    }),
+  ),
+});
+
+export type FrontDoorStatus = z.output<typeof frontDoorStatusSchema>;
+
+export interface StatusSample {
+  atMs: number;
+  serving: string | null;
+  healthy: Record<string, boolean>;
+  /** Worst lag this sample shows: the front door's per-region p99 or any peer's most recent lag. */
+  lagMs: number | null;
+  conflicts: number;
+  outboxDepth: number;
+  deadLetters: number;
+}
+
+export async function frontDoorStatus(frontDoor: string): Promise<FrontDoorStatus> {
+  return getJson(`${frontDoor}/frontdoor/status`, frontDoorStatusSchema, { timeoutMs: 2000 });
+}
+
+/** Reads GET /frontdoor/status every second for the whole run: replication lag, who serves, health. */
+export class StatusSampler {
+  readonly samples: StatusSample[] = [];
+  failedSamples = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  constructor(
+    private readonly frontDoor: string,
+    private readonly startedAt: number,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.sample(), 1000);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  latest(): StatusSample | undefined {
+    return this.samples.at(-1);
+  }
+
+  maxLagMs(): number | null {
+    const lags = this.samples.map((sample) => sample.lagMs).filter((lag): lag is number => lag !== null);
+    return lags.length > 0 ? Math.max(...lags) : null;
+  }
+
+  maxDeadLetters(): number {
+    return Math.max(0, ...this.samples.map((sample) => sample.deadLetters));
+  }
+
+  private async sample(): Promise<void> {
+    // A slow answer must not pile up requests on a platform that is already struggling.
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const status = await frontDoorStatus(this.frontDoor);
+      const lags = status.regions.flatMap((region) => [
+        ...(region.replicationLagMs === null ? [] : [region.replicationLagMs]),
+        ...(region.replication?.peers ?? []).flatMap((peer) =>
+          peer.lagMs.last === undefined ? [] : [peer.lagMs.last],
+        ),
+      ]);
+      const sum = (pick: (region: FrontDoorStatus['regions'][number]) => number | null | undefined) =>
+        status.regions.reduce((total, region) => total + (pick(region) ?? 0), 0);
+      this.samples.push({
+        atMs: Date.now() - this.startedAt,
+        serving: status.serving,
+        healthy: Object.fromEntries(status.regions.map((region) => [region.name, region.healthy])),
+        lagMs: lags.length > 0 ? Math.max(...lags) : null,
+        conflicts: sum((region) => region.replication?.conflicts),
+        outboxDepth: sum((region) => region.outboxDepth),
+        deadLetters: sum((region) => region.deadLetters),
+      });
+    } catch {
+      this.failedSamples++;
+    } finally {
+      this.busy = false;
+    }
+  }
+}
