@@ -25,10 +25,18 @@ const frontDoorStatusSchema = z.object({
 
 export type FrontDoorStatus = z.output<typeof frontDoorStatusSchema>;
 
+/** One region as the front door reported it; null lags mean the region's status did not answer in time. */
+export interface RegionSample {
+  healthy: boolean;
+  p99LagMs: number | null;
+  lastLagMs: number | null;
+}
+
 export interface StatusSample {
   atMs: number;
   serving: string | null;
   healthy: Record<string, boolean>;
+  regions: Record<string, RegionSample>;
   /** Worst lag this sample shows: the front door's per-region p99 or any peer's most recent lag. */
   lagMs: number | null;
   conflicts: number;
@@ -91,6 +99,19 @@ export class StatusSampler {
         atMs: Date.now() - this.startedAt,
         serving: status.serving,
         healthy: Object.fromEntries(status.regions.map((region) => [region.name, region.healthy])),
+        regions: Object.fromEntries(
+          status.regions.map((region) => {
+            const last = (region.replication?.peers ?? []).flatMap((peer) =>
+              peer.lagMs.last === undefined ? [] : [peer.lagMs.last],
+            );
+            const sample: RegionSample = {
+              healthy: region.healthy,
+              p99LagMs: region.replicationLagMs,
+              lastLagMs: last.length > 0 ? Math.max(...last) : null,
+            };
+            return [region.name, sample];
+          }),
+        ),
         lagMs: lags.length > 0 ? Math.max(...lags) : null,
         conflicts: sum((region) => region.replication?.conflicts),
         outboxDepth: sum((region) => region.outboxDepth),

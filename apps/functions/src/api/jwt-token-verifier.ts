@@ -7,14 +7,44 @@ import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
  * Admins are members of the `admin` group (`cognito:groups`, the same claim the local issuer writes).
  */
 export class JwtTokenVerifier implements TokenVerifier {
-  constructor(private readonly options: { issuer: string; audience: string; keySet: JWTVerifyGetKey }) {}
+  /** Tokens already verified, until they expire: a signature check per request is the API's largest CPU cost. */
+  private readonly verified = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
+  constructor(
+    private readonly options: {
+      issuer: string;
+      audience: string;
+      keySet: JWTVerifyGetKey;
+      now?: () => number;
+      cacheSize?: number;
+    },
+  ) {}
 
   async verify(token: string): Promise<Principal> {
+    const now = (this.options.now ?? Date.now)();
+    const cached = this.verified.get(token);
+    if (cached && cached.expiresAtMs > now) return cached.principal;
+    if (cached) this.verified.delete(token);
+    const { principal, expiresAtMs } = await this.verifySignature(token, now);
+    if (this.verified.size >= (this.options.cacheSize ?? 10_000)) {
+      // Evict the oldest entry (Map keeps insertion order).
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    if (expiresAtMs > now) this.verified.set(token, { principal, expiresAtMs });
+    return principal;
+  }
+
+  private async verifySignature(
+    token: string,
+    now: number,
+  ): Promise<{ principal: Principal; expiresAtMs: number }> {
     try {
       const { payload } = await jwtVerify(token, this.options.keySet, {
         issuer: this.options.issuer,
         algorithms: ['RS256', 'ES256'],
         clockTolerance: 5,
+        currentDate: new Date(now),
       });
       const audiences = [payload.aud, payload.client_id].flat().filter((value) => typeof value === 'string');
       if (!audiences.includes(this.options.audience))
@@ -24,7 +54,11 @@ export class JwtTokenVerifier implements TokenVerifier {
       const groups = Array.isArray(claimed)
         ? claimed.filter((group): group is string => typeof group === 'string')
         : [];
-      return { subject: payload.sub, groups, isAdmin: groups.includes(ADMIN_GROUP) };
+      // Without an expiry the token is not cached at all (expiresAtMs 0).
+      return {
+        principal: { subject: payload.sub, groups, isAdmin: groups.includes(ADMIN_GROUP) },
+        expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
+      };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;
       if (error instanceof errors.JWTExpired) throw new UnauthenticatedError('The token has expired.');

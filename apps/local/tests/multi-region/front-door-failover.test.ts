@@ -1,0 +1,190 @@
+import type { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFrontDoor } from '../../src/front-door/front-door';
+import { HealthChecker } from '../../src/front-door/health-checker';
+import type { RoutingPolicy } from '../../src/front-door/routing-policy';
+import { newKey, orderBody, waitFor } from '../support/region-harness';
+import { type Cluster, type ClusterRegion, EU, startCluster, US } from './support/two-regions';
+
+/**
+ * The front door in front of two live regions: failover and home-region routing, retries of what may be
+ * repeated (GET/HEAD, POST with an Idempotency-Key) and nothing else, and Route 53-style health checks
+ * that take a dead region out of rotation after `failureThreshold` failed probes and back after one success.
+ */
+describe('front door routing and failover', () => {
+  let cluster: Cluster;
+  let us: ClusterRegion;
+  let eu: ClusterRegion;
+  /** Probes every 100 ms, unhealthy after 2 consecutive failures. */
+  let checker: HealthChecker;
+  let failover: Hono;
+  let homeRegion: Hono;
+  /** Same failover policy, but health checks that have not noticed anything yet: per-request behaviour only. */
+  let unnoticed: Hono;
+  /** When the primary's server was closed. */
+  let closedAt = 0;
+  /** Origins the front doors forwarded to, in order. */
+  const forwarded: string[] = [];
+
+  const countingFetch = ((input: string | URL | Request, init?: RequestInit) => {
+    forwarded.push(new URL(typeof input === 'string' || input instanceof URL ? input : input.url).origin);
+    return fetch(input, init);
+  }) as typeof fetch;
+
+  const send = async (
+    door: Hono,
+    path: string,
+    init: { method?: string; headers?: Record<string, string>; json?: unknown } = {},
+  ) => {
+    const response = await door.fetch(
+      new Request(`http://front-door.test/api/v1${path}`, {
+        method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
+        headers: { ...(init.json === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+        ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
+      }),
+    );
+    const text = await response.text();
+    return {
+      status: response.status,
+      region: response.headers.get('x-meridian-region'),
+      attempts: Number(response.headers.get('x-meridian-attempts')),
+      contentType: response.headers.get('content-type'),
+      body: (text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text) as Record<
+        string,
+        unknown
+      >,
+    };
+  };
+
+  const frontDoor = (policy: RoutingPolicy, health: HealthChecker) =>
+    createFrontDoor({
+      regions: cluster.regions.map(({ name, origin }) => ({ name, url: origin })),
+      policy,
+      checker: health,
+      issuer: cluster.issuer,
+      proxyTimeoutMs: 5_000,
+      fetch: countingFetch,
+    });
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    us = cluster.get(US);
+    eu = cluster.get(EU);
+    const targets = cluster.regions.map(({ name, origin }) => ({ name, url: origin }));
+    checker = new HealthChecker({ regions: targets, intervalMs: 100, failureThreshold: 2 });
+    checker.start();
+    failover = frontDoor({ kind: 'failover', primary: US }, checker);
+    homeRegion = frontDoor({ kind: 'home-region', defaultRegion: US }, checker);
+    unnoticed = frontDoor(
+      { kind: 'failover', primary: US },
+      new HealthChecker({ regions: targets, intervalMs: 100, failureThreshold: 1_000 }),
+    );
+    await cluster.waitForConvergence();
+  });
+
+  afterAll(async () => {
+    checker?.stop();
+    await cluster?.close();
+  });
+
+  it('sends everything to the primary while it is healthy', async () => {
+    await waitFor(async () => (checker.snapshot().every((region) => region.lastCheckedAt) ? true : undefined));
+    expect(checker.snapshot().map((region) => [region.name, region.healthy])).toEqual([
+      [US, true],
+      [EU, true],
+    ]);
+    const products = await send(failover, '/products');
+    expect(products).toMatchObject({ status: 200, region: US, attempts: 1 });
+    const token = await cluster.token('alice');
+    const placed = await send(failover, '/orders', {
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': newKey('fd') },
+      json: orderBody(),
+    });
+    expect(placed).toMatchObject({ status: 202, region: US, attempts: 1, body: { region: US } });
+  });
+
+  it('home-region policy sends each client to the region named in x-meridian-home-region', async () => {
+    const home = (region?: string) =>
+      send(homeRegion, '/products', region ? { headers: { 'x-meridian-home-region': region } } : {});
+    expect(await home(EU)).toMatchObject({ status: 200, region: EU, attempts: 1 });
+    expect(await home(US)).toMatchObject({ status: 200, region: US, attempts: 1 });
+    expect(await home()).toMatchObject({ status: 200, region: US, attempts: 1 });
+    expect(await home('mars-1')).toMatchObject({ status: 200, region: US, attempts: 1 });
+  });
+
+  it('with the primary down, repeats a GET and a keyed POST on the other region, never a POST without a key', async () => {
+    await us.closeServer();
+    closedAt = Date.now();
+
+    forwarded.length = 0;
+    const products = await send(unnoticed, '/products');
+    expect(products).toMatchObject({ status: 200, region: EU, attempts: 2 });
+    expect(forwarded).toEqual([us.origin, eu.origin]);
+
+    const token = await cluster.token('bob');
+    forwarded.length = 0;
+    const unkeyed = await send(unnoticed, '/orders', {
+      headers: { authorization: `Bearer ${token}` },
+      json: orderBody(),
+    });
+    expect(unkeyed.status).toBe(502);
+    expect(unkeyed.attempts).toBe(1);
+    expect(unkeyed.contentType).toMatch(/^application\/problem\+json/);
+    expect(unkeyed.body).toMatchObject({
+      type: 'https://meridian.example/problems/no_region_available',
+      status: 502,
+      code: 'no_region_available',
+    });
+    expect(String(unkeyed.body.detail)).toMatch(/not repeated elsewhere/);
+    expect(forwarded).toEqual([us.origin]);
+
+    forwarded.length = 0;
+    const key = newKey('fd-failover');
+    const keyed = await send(unnoticed, '/orders', {
+      headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
+      json: orderBody(),
+    });
+    expect(keyed).toMatchObject({ status: 202, region: EU, attempts: 2, body: { region: EU, customerId: 'bob' } });
+    expect(forwarded).toEqual([us.origin, eu.origin]);
+    expect((await cluster.waitForTerminal(eu, String(keyed.body.orderId), token)).status).toBe('CONFIRMED');
+  });
+
+  it('marks the dead primary unhealthy after the threshold and then routes straight to the other region', async () => {
+    await waitFor(async () => (checker.isHealthy(US) ? undefined : true), {
+      timeoutMs: 3_000,
+      what: 'us-east-1 to be marked unhealthy',
+    });
+    const detectedMs = Date.now() - closedAt;
+    const usHealth = checker.snapshot().find((region) => region.name === US);
+    expect(usHealth).toMatchObject({ healthy: false });
+    expect(usHealth?.consecutiveFailures).toBeGreaterThanOrEqual(2);
+    expect(usHealth?.lastError).toEqual(expect.any(String));
+    expect(checker.isHealthy(EU)).toBe(true);
+    // Two failed probes 100 ms apart (plus the test's own steps): well under a second or two.
+    expect(detectedMs).toBeLessThan(2_500);
+
+    forwarded.length = 0;
+    expect(await send(failover, '/products')).toMatchObject({ status: 200, region: EU, attempts: 1 });
+    expect(forwarded).toEqual([eu.origin]);
+    // The home-region policy falls back too: us-east-1's clients are served by eu-west-1.
+    const home = await send(homeRegion, '/products', { headers: { 'x-meridian-home-region': US } });
+    expect(home).toMatchObject({ status: 200, region: EU, attempts: 1 });
+  });
+
+  it('serves from the primary again after its next successful probe', async () => {
+    await us.listen();
+    const restartedAt = Date.now();
+    await waitFor(async () => (checker.isHealthy(US) ? true : undefined), {
+      timeoutMs: 3_000,
+      what: 'us-east-1 to be healthy again',
+    });
+    expect(Date.now() - restartedAt).toBeLessThan(1_500);
+    expect(checker.snapshot().find((region) => region.name === US)).toMatchObject({
+      healthy: true,
+      consecutiveFailures: 0,
+    });
+    forwarded.length = 0;
+    expect(await send(failover, '/products')).toMatchObject({ status: 200, region: US, attempts: 1 });
+    expect(forwarded).toEqual([us.origin]);
+  });
+});
