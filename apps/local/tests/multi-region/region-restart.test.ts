@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newKey, orderBody, waitFor } from '../support/region-harness';
+import { type Cluster, type ClusterRegion, EU, startCluster, US } from './support/two-regions';
+
+/**
+ * A region that stops in the middle of a saga: the order it accepted stays readable in the other region
+ * (replicated, PENDING), and the region finishes it when it starts again on the same database file.
+ */
+describe('an order whose region stops mid-saga', () => {
+  let cluster: Cluster;
+  let us: ClusterRegion;
+  let eu: ClusterRegion;
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    us = cluster.get(US);
+    eu = cluster.get(EU);
+    await cluster.waitForConvergence();
+  });
+
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('is readable from the other region while its region is down, and is finished by its region on restart', async () => {
+    const token = await cluster.token('carol');
+    // A slow provider keeps the saga inside AuthorizePayment long enough to stop the region under it.
+    await cluster.payments.setChaos({ latencyMs: 3_000 });
+    const placed = await cluster.placeOrder(us, orderBody({ sku: 'PEN-001' }), { token, key: newKey('restart') });
+    expect(placed.status).toBe(202);
+    const orderId = placed.body.orderId;
+    expect(placed.body).toMatchObject({ status: 'PENDING', region: US });
+    // Replicated to eu-west-1 (and inventory reserved in us-east-1) before us-east-1 goes away.
+    await waitFor(
+      async () => {
+        const response = await eu.request<{ inventory: string }>(`/orders/${orderId}`, { token });
+        return response.status === 200 && response.body.inventory === 'RESERVED' ? true : undefined;
+      },
+      { what: 'the order to reach eu-west-1 with its inventory reserved' },
+    );
+    const execution = `${orderId}`;
+    expect(us.region.runner.counts().RUNNING).toBeGreaterThanOrEqual(1);
+
+    await us.stop();
+    expect(us.running).toBe(false);
+    // While us-east-1 is down, eu-west-1 still answers for the order, as it was: accepted, not finished.
+    const whileDown = await cluster.getOrder(eu, orderId, token);
+    expect(whileDown).toMatchObject({ orderId, region: US, status: 'PENDING', customerId: 'carol' });
+    // eu-west-1 never runs another region's saga.
+    expect(eu.region.runner.list({ limit: 100 }).executions.some((run) => run.name.includes(execution))).toBe(false);
+
+    await cluster.payments.setChaos({ latencyMs: 0 });
+    await us.restart();
+    expect(us.lastStart?.resumedExecutions).toBeGreaterThanOrEqual(1);
+    const finished = await cluster.waitForTerminal(us, orderId, token, 20_000);
+    expect(finished.status).toBe('CONFIRMED');
+    await waitFor(
+      async () => ((await cluster.getOrder(eu, orderId, token)).status === 'CONFIRMED' ? true : undefined),
+      { timeoutMs: 10_000, what: 'eu-west-1 to see the order confirmed' },
+    );
+    // Authorized and captured once, whatever the interrupted call had already done at the provider.
+    const ledger = await cluster.payments.ledger(orderId);
+    expect(ledger.filter((entry) => entry.type === 'authorization')).toHaveLength(1);
+    expect(ledger.filter((entry) => entry.type === 'capture')).toHaveLength(1);
+    await cluster.waitForConvergence();
+    expect(us.ownAllotment('PEN-001')).toMatchObject({ sold: 1, reserved: 0 });
+  });
+});
