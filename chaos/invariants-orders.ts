@@ -84,8 +84,9 @@ export function checkNoneStuck(state: FinalState): { row: InvariantResult; stuck
 }
 
 /**
- * At most one live order per customer + Idempotency-Key across all regions. A duplicate is explained
- * with both orders and the client's attempts for that key (which region answered what, when).
+ * At most one non-CANCELLED order per customer + Idempotency-Key across all regions. Every key that got
+ * more than one order is explained (the orders, which one the client was told about, the client's
+ * attempts), whether the platform resolved it by cancelling the extra order or not.
  */
 export function checkNoDuplicates(state: FinalState): {
   row: InvariantResult;
@@ -105,34 +106,51 @@ export function checkNoDuplicates(state: FinalState): {
     byKey.set(group, [...(byKey.get(group) ?? []), order]);
   }
   const ordersPerKey: Record<string, number> = {};
-  const duplicates = [];
+  const multiple = [];
   for (const [group, orders] of byKey) {
     ordersPerKey[String(orders.length)] = (ordersPerKey[String(orders.length)] ?? 0) + 1;
-    const live = orders.filter((order) => order.status !== 'CANCELLED');
-    if (live.length <= 1) continue;
+    if (orders.length <= 1) continue;
     const key = group.slice(group.indexOf('#') + 1);
     const ack = state.acknowledged.find((candidate) => candidate.key === key);
-    duplicates.push({
+    const notCancelled = orders.filter((order) => order.status !== 'CANCELLED');
+    multiple.push({
       customerAndKey: group,
+      duplicate: notCancelled.length > 1,
+      // Two FAILED orders charge nothing, but the customer was still notified twice.
+      kind:
+        notCancelled.length <= 1
+          ? 'resolved: extra order cancelled'
+          : notCancelled.every((order) => order.status === 'FAILED')
+            ? 'unresolved: all FAILED (no charge, duplicate notifications)'
+            : 'unresolved: more than one live order',
       acknowledgedOrderId: ack?.orderId ?? null,
+      acknowledgedOrderCancelled: orders.some((o) => o.orderId === ack?.orderId && o.status === 'CANCELLED'),
       orders: orders.map((order) => ({
         orderId: order.orderId,
         region: order.region,
         status: order.status,
         createdAt: order.createdAt,
         payment: order.payment?.status ?? null,
+        cancelReason: order.timeline.find((entry) => entry.type === 'CANCEL_REQUESTED')?.detail ?? null,
       })),
       attempts: state.attemptsByKey.get(key) ?? [],
     });
   }
+  const duplicates = multiple.filter((entry) => entry.duplicate);
+  const byKind = new Map<string, number>();
+  for (const entry of multiple) byKind.set(entry.kind, (byKind.get(entry.kind) ?? 0) + 1);
+  const ackCancelled = multiple.filter((entry) => entry.acknowledgedOrderCancelled).length;
+  const kinds = [...byKind].map(([kind, count]) => `${count} ${kind}`).join(', ');
   return {
     duplicated: duplicates.length,
     ordersPerKey,
     row: {
       name: 'no duplicate orders per customer + Idempotency-Key',
       passed: duplicates.length === 0,
-      summary: `${duplicates.length} keys with more than one live order; orders per key ${JSON.stringify(ordersPerKey)}${unkeyed.length > 0 ? `; ${unkeyed.length} orders without a key` : ''}`,
-      ...(duplicates.length > 0 ? { details: capped(duplicates) } : {}),
+      summary: `${duplicates.length} keys with more than one non-CANCELLED order; orders per key ${JSON.stringify(ordersPerKey)}${kinds ? ` (${kinds}; ${ackCancelled} acknowledged orders were the ones cancelled)` : ''}${unkeyed.length > 0 ? `; ${unkeyed.length} orders without a key` : ''}`,
+      ...(multiple.length > 0
+        ? { details: capped([...duplicates, ...multiple.filter((entry) => !entry.duplicate)]) }
+        : {}),
     },
   };
 }

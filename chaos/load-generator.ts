@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import * as z from 'zod';
 import { errorMessage, postJson } from './http';
 import type { OrderMix, OrderSpec } from './order-mix';
@@ -63,7 +64,10 @@ export class LoadGenerator {
   private clients: Promise<void>[] = [];
   attemptsTotal = 0;
 
-  constructor(private readonly options: LoadOptions) {}
+  constructor(private readonly options: LoadOptions) {
+    // Every client waits on these two signals at once: that is many listeners by design, not a leak.
+    setMaxListeners(options.clients + 10, this.issuing.signal, this.hardStop.signal);
+  }
 
   start(): void {
     this.clients = Array.from({ length: this.options.clients }, (_, index) => this.client(index));

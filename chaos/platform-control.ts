@@ -207,10 +207,13 @@ export class ControlPlane {
     return this.post('/link/heal', 10_000);
   }
 
-  async status(): Promise<{ link: string; regions: Array<{ name: string; running: boolean }> }> {
+  async status(): Promise<{
+    link: string;
+    regions: Array<{ name: string; running: boolean; pid: number | null }>;
+  }> {
     const schema = z.object({
       link: z.string(),
-      regions: z.array(z.object({ name: z.string(), running: z.boolean() })),
+      regions: z.array(z.object({ name: z.string(), running: z.boolean(), pid: z.number().nullable() })),
     });
     return getJson(`${this.url}/status`, schema, { timeoutMs: 3000 });
   }

@@ -11,6 +11,8 @@ export interface ChaosMetrics {
   unitsOversold: number;
   maxReplicationLagMs: number | null;
   failoverMs: number | null;
+  /** From the SIGSTOP of the serving region to the first 202 from another region. */
+  freezeFailoverMs: number | null;
   restartMs: number | null;
   convergenceMs: number | null;
   unacknowledgedOrdersInStores: number;
@@ -39,7 +41,8 @@ const METRIC_LABELS: Array<[keyof ChaosMetrics, string]> = [
   ['ordersStuck', 'orders stuck (non-terminal)'],
   ['unitsOversold', 'units oversold'],
   ['maxReplicationLagMs', 'max replication lag (ms)'],
-  ['failoverMs', 'failover time (ms)'],
+  ['failoverMs', 'failover time after kill -9 (ms)'],
+  ['freezeFailoverMs', 'failover time after freeze (ms)'],
   ['restartMs', 'region restart (ms)'],
   ['convergenceMs', 'convergence (ms)'],
   ['unacknowledgedOrdersInStores', 'stored orders no client got'],

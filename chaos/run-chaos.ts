@@ -11,13 +11,14 @@ import { type ChaosReport, printReport, writeReport, writeSummary } from './repo
 import { scenarioFromArgs } from './scenario';
 import { StatusSampler } from './status-sampler';
 import { restockAndSettle } from './stock-setup';
-import { FailoverClock, runTimeline } from './timeline';
+import { FailoverClock, frozenPids, runTimeline } from './timeline';
 import { verify } from './verify';
 
 /**
  * `npm run chaos`: starts the platform with two regions on free ports, puts steady order load on it,
- * kills the serving region, restarts it, partitions the regions and heals them, waits for convergence
- * and checks the invariants. Exits non-zero when any invariant fails. Bounded to five minutes.
+ * kills the serving region, restarts it, partitions the regions and heals them, freezes the serving
+ * region for a while (unless --skip-freeze), waits for convergence and checks the invariants. Exits
+ * non-zero when any invariant fails. Bounded to five minutes.
  */
 const scenario = scenarioFromArgs(process.argv.slice(2));
 const progress = new Progress();
@@ -33,6 +34,14 @@ async function shutdown(): Promise<void> {
 async function abort(reason: string): Promise<never> {
   progress.warn(`chaos run aborted: ${reason}`);
   const dataDir = platform?.dataDir;
+  // A frozen region would sit out the launcher's clean shutdown; let it run again first.
+  for (const pid of frozenPids) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      // Already gone.
+    }
+  }
   await shutdown().catch(() => undefined);
   if (scenario.summaryFile) writeSummary(scenario.summaryFile, 0, 1);
   if (dataDir) progress.warn(`platform data and logs kept in ${dataDir}`);
@@ -70,13 +79,17 @@ async function main(): Promise<number> {
   const startedAt = Date.now();
   const sampler = new StatusSampler(urls.frontDoor, startedAt);
   const failover = new FailoverClock();
+  const freezeFailover = new FailoverClock();
   const load = new LoadGenerator({
     frontDoor: urls.frontDoor,
     tokens,
     clients: scenario.clients,
     ordersPerSecond: scenario.ordersPerSecond,
     mix: new OrderMix(scenario.seed, runId, scenario.scarceSku),
-    onAck: (order) => failover.observe(order),
+    onAck: (order) => {
+      failover.observe(order);
+      freezeFailover.observe(order);
+    },
   });
   sampler.start();
   load.start();
@@ -87,6 +100,7 @@ async function main(): Promise<number> {
     load,
     sampler,
     failover,
+    freezeFailover,
     progress,
   });
 
@@ -134,7 +148,19 @@ async function main(): Promise<number> {
         ? `no 202 from another region while ${timeline.killedRegion} was down`
         : `${failover.failoverMs} ms to the first 202 from ${failover.answeredBy}`,
   };
-  const rows = [convergedRow, failoverRow, ...verdict.rows];
+  const freezeRow: InvariantResult[] = timeline.frozenRegion
+    ? [
+        {
+          name: 'front door routed around the frozen region',
+          passed: freezeFailover.failoverMs !== null,
+          summary:
+            freezeFailover.failoverMs === null
+              ? `no 202 from another region while ${timeline.frozenRegion} was frozen`
+              : `${freezeFailover.failoverMs} ms to the first 202 from ${freezeFailover.answeredBy}`,
+        },
+      ]
+    : [];
+  const rows = [convergedRow, failoverRow, ...freezeRow, ...verdict.rows];
 
   progress.phase('stop the platform');
   const exits = [...platform.exits];
@@ -155,6 +181,7 @@ async function main(): Promise<number> {
       unitsOversold: verdict.counts.oversold,
       maxReplicationLagMs: sampler.maxLagMs(),
       failoverMs: failover.failoverMs,
+      freezeFailoverMs: freezeFailover.failoverMs,
       restartMs: timeline.restartMs,
       convergenceMs: convergence.converged ? convergence.elapsedMs : null,
       unacknowledgedOrdersInStores: verdict.counts.unacknowledgedInStores,
@@ -170,6 +197,7 @@ async function main(): Promise<number> {
       dataDir,
       phases: progress.phases,
       killedRegion: timeline.killedRegion,
+      frozenRegion: timeline.frozenRegion,
       clientFailures: Object.fromEntries(load.failures),
       ordersPerKey: verdict.counts.ordersPerKey,
       unacknowledgedOrders: verdict.unacknowledged.slice(0, 50),

@@ -19,6 +19,13 @@ export interface ChaosScenario {
   afterRestartMs: number;
   partitionMs: number;
   afterHealMs: number;
+  /**
+   * A gray failure after the link heals: the serving region is frozen (SIGSTOP) for this long, then
+   * resumed (SIGCONT). Requests it had accepted are answered by the other region meanwhile and then
+   * processed by the thawed region: the idempotency path across regions. 0 skips it (--skip-freeze).
+   */
+  freezeMs: number;
+  afterThawMs: number;
   /** After the load stops, how long clients may still retry orders they had started. */
   drainMs: number;
   convergenceMs: number;
@@ -46,6 +53,7 @@ export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
       clients: { type: 'string' },
       summary: { type: 'string' },
       'keep-data': { type: 'boolean', default: false },
+      'skip-freeze': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -67,6 +75,9 @@ export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
     afterRestartMs: 8_000,
     partitionMs: 20_000,
     afterHealMs: 8_000,
+    // Longer than the front door's 10 s proxy timeout, so it gives up on the frozen region and retries.
+    freezeMs: values['skip-freeze'] ? 0 : 12_000,
+    afterThawMs: 8_000,
     drainMs: 15_000,
     convergenceMs: 60_000,
     totalBudgetMs: 300_000,

@@ -4,27 +4,31 @@ import { type Progress, sleep } from './progress';
 import type { ChaosScenario } from './scenario';
 import { frontDoorStatus, type StatusSampler } from './status-sampler';
 
-/** Failover time: from the kill to the first 202 through the front door answered by another region. */
+/** Failover time: from a fault to the first 202 through the front door answered by another region. */
 export class FailoverClock {
-  private killed: { region: string; at: number } | undefined;
+  private fault: { region: string; at: number } | undefined;
   failoverMs: number | null = null;
   answeredBy: string | null = null;
 
-  killStarted(region: string, at: number): void {
-    this.killed = { region, at };
+  faultStarted(region: string, at: number): void {
+    this.fault = { region, at };
   }
 
   observe(order: AcknowledgedOrder): void {
-    if (!this.killed || this.failoverMs !== null) return;
-    if (order.ackAt < this.killed.at || order.answeredBy === this.killed.region) return;
-    this.failoverMs = order.ackAt - this.killed.at;
+    if (!this.fault || this.failoverMs !== null) return;
+    if (order.ackAt < this.fault.at || order.answeredBy === this.fault.region) return;
+    this.failoverMs = order.ackAt - this.fault.at;
     this.answeredBy = order.answeredBy;
   }
 }
 
+/** Region processes currently frozen, so an aborted run can resume them before it shuts down. */
+export const frozenPids = new Set<number>();
+
 export interface TimelineResult {
   killedRegion: string;
   restartMs: number | null;
+  frozenRegion: string | null;
 }
 
 /** Prints what the load looks like every few seconds, so the terminal shows the run is alive. */
@@ -60,6 +64,7 @@ export async function runTimeline(options: {
   load: LoadGenerator;
   sampler: StatusSampler;
   failover: FailoverClock;
+  freezeFailover: FailoverClock;
   progress: Progress;
 }): Promise<TimelineResult> {
   const { scenario, control, load, progress, failover } = options;
@@ -70,7 +75,7 @@ export async function runTimeline(options: {
 
     const serving = (await frontDoorStatus(options.frontDoor)).serving ?? scenario.regions[0] ?? 'us-east-1';
     progress.phase(`kill -9 the serving region ${serving}`);
-    failover.killStarted(serving, Date.now());
+    failover.faultStarted(serving, Date.now());
     await control.kill(serving);
     const downUntil = Date.now() + scenario.regionDownMs;
     while (Date.now() < downUntil) {
@@ -103,8 +108,41 @@ export async function runTimeline(options: {
     progress.phase('heal the link');
     await control.healLink();
     await sleep(scenario.afterHealMs);
-    return { killedRegion: serving, restartMs };
+    const frozenRegion = scenario.freezeMs > 0 ? await freezeServing(options) : null;
+    return { killedRegion: serving, restartMs, frozenRegion };
   } finally {
     stopTicker();
   }
+}
+
+/** SIGSTOP the serving region (a long GC pause, a stalled VM), then SIGCONT it: alive, but not answering. */
+async function freezeServing(options: {
+  scenario: ChaosScenario;
+  frontDoor: string;
+  control: ControlPlane;
+  freezeFailover: FailoverClock;
+  progress: Progress;
+}): Promise<string | null> {
+  const { scenario, progress } = options;
+  const serving = (await frontDoorStatus(options.frontDoor)).serving;
+  const pid = (await options.control.status()).regions.find((region) => region.name === serving)?.pid;
+  if (!serving || !pid) {
+    progress.warn('no serving region process to freeze');
+    return null;
+  }
+  progress.phase(
+    `freeze the serving region ${serving} (SIGSTOP pid ${pid}) for ${scenario.freezeMs / 1000} s`,
+  );
+  options.freezeFailover.faultStarted(serving, Date.now());
+  frozenPids.add(pid);
+  process.kill(pid, 'SIGSTOP');
+  await sleep(scenario.freezeMs);
+  process.kill(pid, 'SIGCONT');
+  frozenPids.delete(pid);
+  const failover = options.freezeFailover;
+  progress.phase(
+    `thaw ${serving} (SIGCONT); ${failover.failoverMs === null ? 'no 202 from another region while frozen' : `first 202 from ${failover.answeredBy} ${failover.failoverMs} ms after the freeze`}`,
+  );
+  await sleep(scenario.afterThawMs);
+  return serving;
 }

@@ -38,9 +38,11 @@ export async function startPlatform(
 ): Promise<Platform> {
   const regions = options.regions ?? ['us-east-1'];
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-web-e2e-'));
-  const frontDoorPort = await freePorts(1);
-  const regionBasePort = await freePorts(regions.length);
-  const paymentsPort = await freePorts(1);
+  // One block of consecutive ports, so the front door, the simulator and the regions cannot collide.
+  const frontDoorPort = await freePorts(regions.length + 3);
+  const paymentsPort = frontDoorPort + 1;
+  const controlPort = frontDoorPort + 2;
+  const regionBasePort = frontDoorPort + 3;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/local/src/cli/start.ts'], {
     cwd: REPO_ROOT,
     env: {
@@ -50,6 +52,8 @@ export async function startPlatform(
       MERIDIAN_REGIONS: regions.join(','),
       MERIDIAN_REGION_BASE_PORT: String(regionBasePort),
       MERIDIAN_PAYMENTS_PORT: String(paymentsPort),
+      // Another Meridian on this machine may hold the default control port.
+      MERIDIAN_CONTROL_PORT: String(controlPort),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -63,20 +67,29 @@ export async function startPlatform(
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
 
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`Meridian did not start within 60 s:\n${output}`)), 60_000);
-    const check = () => {
-      if (output.includes('Meridian is running')) {
+  try {
+    await new Promise<void>((ready, fail) => {
+      const timer = setTimeout(
+        () => fail(new Error(`Meridian did not start within 60 s:\n${output}`)),
+        60_000,
+      );
+      child.stdout?.on('data', () => {
+        if (!output.includes('Meridian is running')) return;
         clearTimeout(timer);
         ready();
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      fail(new Error(`Meridian exited (code ${code}) before it was running:\n${output}`));
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        fail(new Error(`Meridian exited (code ${code}) before it was running:\n${output}`));
+      });
     });
-  });
+  } catch (error) {
+    // A launcher that never came up must not leave processes or a data directory behind.
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
 
   return {
     url: `http://localhost:${frontDoorPort}`,

@@ -34,7 +34,9 @@ describe('cross-region events', () => {
       .all(id) as Array<{ notificationId: string; eventType: string; writerRegion: string }>;
   const ownNotificationWrites = (region: ClusterRegion) =>
     (
-      region.region.db.prepare("SELECT COUNT(*) AS n FROM change_log WHERE pk LIKE 'NOTIFICATION#%'").get() as {
+      region.region.db
+        .prepare("SELECT COUNT(*) AS n FROM change_log WHERE pk LIKE 'NOTIFICATION#%'")
+        .get() as {
         n: number;
       }
     ).n;
@@ -78,7 +80,9 @@ describe('cross-region events', () => {
 
   it('notifies once, from the order’s region: one notification per notifying event', async () => {
     const byType = Object.fromEntries(
-      usEvents.map((event) => [event['detail-type'], event.id] as const).filter(([type]) => type !== undefined),
+      usEvents
+        .map((event) => [event['detail-type'], event.id] as const)
+        .filter(([type]) => type !== undefined),
     );
     expect(notificationRows(us, orderId)).toEqual([
       { notificationId: byType.OrderConfirmed, eventType: 'OrderConfirmed', writerRegion: US },
@@ -91,7 +95,9 @@ describe('cross-region events', () => {
     // The customer sees the two notifications, whichever region answers.
     const token = await cluster.token('alice');
     for (const region of cluster.regions) {
-      const response = await region.request<{ items: Array<{ orderId: string }> }>('/notifications', { token });
+      const response = await region.request<{ items: Array<{ orderId: string }> }>('/notifications', {
+        token,
+      });
       expect(response.status).toBe(200);
       expect(response.body.items.filter((item) => item.orderId === orderId)).toHaveLength(2);
     }
@@ -143,5 +149,49 @@ describe('cross-region events', () => {
     const order = await cluster.getOrder(eu, orderId, await cluster.token('alice'));
     expect(order).toMatchObject({ status: 'CONFIRMED', region: US });
     expect(order.payment?.amountMinor).toBe(order.totalMinor);
+  });
+
+  // BUG (packages/adapters-local/src/events/outbox-relay.ts, prune()): the `pruneFloor` option that
+  // local-region.ts passes (the highest outbox seq every peer has read) is never used; published rows are
+  // deleted after retainPublishedMs (10 min) whether or not the peers have read them. A partition (or a
+  // peer down) longer than that silently loses the events committed meanwhile for the peer. Fix: add
+  // `AND seq <= ?` with `this.options.pruneFloor?.() ?? Number.MAX_SAFE_INTEGER` to the DELETE.
+  it('delivers events committed during a partition that outlasts the outbox retention', async () => {
+    const probe = (id: string): EventEnvelope => ({
+      version: '0',
+      id,
+      'detail-type': 'PartitionProbe',
+      source: 'meridian.test',
+      account: '000000000000',
+      time: new Date().toISOString(),
+      region: US,
+      resources: [],
+      detail: {},
+    });
+    const inArchive = (region: ClusterRegion, id: string) =>
+      region.region.db.prepare('SELECT 1 FROM bus_archived_events WHERE event_id = ?').get(id) !== undefined;
+    const published = () =>
+      waitFor(async () => (us.region.relay.pendingCount() === 0 ? true : undefined), { what: 'the relay' });
+    const [early, late] = [newKey('probe-early'), newKey('probe-late')];
+
+    await cluster.setLink(false);
+    try {
+      await us.region.ctx.store.transact([], [probe(early)]);
+      await published();
+      // Eleven minutes later, still cut: the next publication prunes what is older than the retention.
+      us.clock.freeze(Date.now() + 11 * 60_000);
+      try {
+        await us.region.ctx.store.transact([], [probe(late)]);
+        await published();
+      } finally {
+        us.clock.release();
+      }
+    } finally {
+      await cluster.setLink(true);
+    }
+    await cluster.waitForConvergence();
+    expect(inArchive(us, early)).toBe(true);
+    expect(inArchive(eu, late)).toBe(true);
+    expect(inArchive(eu, early)).toBe(true);
   });
 });

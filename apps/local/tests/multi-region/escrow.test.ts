@@ -1,7 +1,7 @@
 import { addProduct, receiveStock, restockProduct, type StockTransfer, SUPPLIER } from '@meridian/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey, type OrderView, orderBody, waitFor } from '../support/region-harness';
-import { type Cluster, type ClusterRegion, EU, startCluster, US } from './support/two-regions';
+import { type Cluster, type ClusterRegion, EU, httpRequest, startCluster, US } from './support/two-regions';
 
 /**
  * Escrow inventory across two regions: each region sells only its own allotment, tops it up from its
@@ -87,7 +87,10 @@ describe('escrow stock across two regions', () => {
   }
 
   /** Samples the ledger every few ms while `run` is in progress; returns the distinct totals seen. */
-  async function watchLedger<T>(sku: string, run: () => Promise<T>): Promise<{ result: T; totals: Set<number> }> {
+  async function watchLedger<T>(
+    sku: string,
+    run: () => Promise<T>,
+  ): Promise<{ result: T; totals: Set<number> }> {
     const totals = new Set<number>();
     let running = true;
     const watcher = (async () => {
@@ -118,7 +121,10 @@ describe('escrow stock across two regions', () => {
     const placed = await Promise.all(
       placements.map(async ({ region, customer }) => {
         const token = await cluster.token(customer);
-        const response = await cluster.placeOrder(region, orderBody({ sku }), { token, key: newKey('escrow') });
+        const response = await cluster.placeOrder(region, orderBody({ sku }), {
+          token,
+          key: newKey('escrow'),
+        });
         expect(response.status, JSON.stringify(response.body)).toBe(202);
         expect(response.body.region).toBe(region.name);
         return { region, token, orderId: response.body.orderId };
@@ -184,6 +190,13 @@ describe('escrow stock across two regions', () => {
     // Every unit is sold or still on sale. (All 10 sold in every run observed; the design does not promise
     // it: an order that gives up while a top-up is in flight can leave the transferred units on sale.)
     expect(confirmed.length + after.available).toBe(10);
+    if (process.env.MERIDIAN_TEST_REPORT) {
+      const soldIn = (region: ClusterRegion) =>
+        confirmed.filter((outcome) => outcome.region === region).length;
+      console.info(
+        `escrow connected: sold ${soldIn(us)} in ${US}, ${soldIn(eu)} in ${EU}, left ${after.available}`,
+      );
+    }
     // us-east-1 sold more than its own allotment of 5: only possible with top-ups from eu-west-1.
     expect(confirmed.filter(({ region }) => region === us).length).toBeGreaterThan(5);
     for (const { order } of failed) {
@@ -192,18 +205,23 @@ describe('escrow stock across two regions', () => {
     }
     // Each region's copy of the other's allotment matches what the owner reports.
     for (const reader of cluster.regions) {
-      const view = await reader.request<{ stock: { sold: number; byRegion: Array<{ region: string; sold: number }> } }>(
-        '/products/ESC-RACE',
-      );
+      const view = await reader.request<{
+        stock: { sold: number; byRegion: Array<{ region: string; sold: number }> };
+      }>('/products/ESC-RACE');
       expect(view.body.stock.sold).toBe(confirmed.length);
       for (const owner of cluster.regions) {
-        expect(view.body.stock.byRegion.find((a) => a.region === owner.name)).toEqual(owner.ownAllotment('ESC-RACE'));
+        expect(view.body.stock.byRegion.find((a) => a.region === owner.name)).toEqual(
+          owner.ownAllotment('ESC-RACE'),
+        );
       }
     }
     // Stock moved between the regions through peer transfers, each credited exactly once.
     const peerTransfers = transfersOf('ESC-RACE').filter((transfer) => transfer.fromRegion !== SUPPLIER);
-    expect(peerTransfers.some((transfer) => transfer.fromRegion === EU && transfer.toRegion === US)).toBe(true);
-    for (const transfer of peerTransfers) expect(creditedBy(cluster.get(transfer.toRegion), 'ESC-RACE', transfer.transferId)).toBe(true);
+    expect(peerTransfers.some((transfer) => transfer.fromRegion === EU && transfer.toRegion === US)).toBe(
+      true,
+    );
+    for (const transfer of peerTransfers)
+      expect(creditedBy(cluster.get(transfer.toRegion), 'ESC-RACE', transfer.transferId)).toBe(true);
   });
 
   it('partitioned: each region sells at most its own allotment, and after healing every unit is accounted for', async () => {
@@ -235,7 +253,13 @@ describe('escrow stock across two regions', () => {
       await cluster.setLink(true);
     }
     await cluster.waitForConvergence();
-    expect(ledger('ESC-SPLIT')).toMatchObject({ total: 10, inFlight: 0, sold: 10, available: 0, reserved: 0 });
+    expect(ledger('ESC-SPLIT')).toMatchObject({
+      total: 10,
+      inFlight: 0,
+      sold: 10,
+      available: 0,
+      reserved: 0,
+    });
     for (const reader of cluster.regions) {
       for (const owner of cluster.regions) {
         const copy = reader.region.db
@@ -264,5 +288,45 @@ describe('escrow stock across two regions', () => {
     await restarted.restart();
     const recovery = restarted.lastStart;
     expect(recovery?.creditedTransfers).toBe(0);
+  });
+
+  it('a peer transfer over HTTP is idempotent by transfer id and credited once by the receiver', async () => {
+    await cluster.waitForConvergence();
+    const before = { us: us.ownAllotment('NOTE-001'), eu: eu.ownAllotment('NOTE-001') };
+    const body = { transferId: newKey('transfer'), sku: 'NOTE-001', quantity: 4, toRegion: EU };
+    const send = () =>
+      httpRequest<{ transfer: StockTransfer }>(`${us.origin}/internal/inventory/transfers`, { json: body });
+    const first = await send();
+    const again = await send();
+    expect(first.status).toBe(201);
+    expect(first.body.transfer).toMatchObject({ fromRegion: US, toRegion: EU, quantity: 4 });
+    expect(again).toMatchObject({ status: 201, body: first.body });
+    await waitFor(async () => (creditedBy(eu, 'NOTE-001', body.transferId) ? true : undefined), {
+      what: 'eu-west-1 to credit the transfer',
+    });
+    await cluster.waitForConvergence();
+    expect(us.ownAllotment('NOTE-001')?.available).toBe((before.us?.available ?? 0) - 4);
+    expect(eu.ownAllotment('NOTE-001')?.available).toBe((before.eu?.available ?? 0) + 4);
+  });
+
+  // BUG (apps/local/src/region/internal-api.ts, POST /inventory/transfers, and sendStock in
+  // packages/domain/src/inventory/stock-transfer.ts): `toRegion` is not checked against the deployment's
+  // regions. A transfer to an unknown region is committed (201): the units leave the sender's allotment
+  // into a transfer nobody will ever credit, lost to sale. A transfer to the region itself throws
+  // InvalidStockOperationError, answered 500 instead of a 4xx. Fix: refuse (400/422, nothing debited)
+  // unless toRegion is in ctx.regions and differs from ctx.region.
+  it('the transfer endpoint refuses a transfer to an unknown region or to itself, and debits nothing', async () => {
+    const before = us.ownAllotment('LAMP-001');
+    for (const toRegion of ['mars-1', US]) {
+      const response = await httpRequest(`${us.origin}/internal/inventory/transfers`, {
+        json: { transferId: newKey('bad-transfer'), sku: 'LAMP-001', quantity: 3, toRegion },
+      });
+      expect(
+        response.status,
+        `to ${toRegion}: ${response.status} ${JSON.stringify(response.body)}`,
+      ).toBeGreaterThanOrEqual(400);
+      expect(response.status, `to ${toRegion}: ${response.status}`).toBeLessThan(500);
+    }
+    expect(us.ownAllotment('LAMP-001')).toEqual(before);
   });
 });

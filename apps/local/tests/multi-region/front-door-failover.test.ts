@@ -39,7 +39,10 @@ describe('front door routing and failover', () => {
     const response = await door.fetch(
       new Request(`http://front-door.test/api/v1${path}`, {
         method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
-        headers: { ...(init.json === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+        headers: {
+          ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
+          ...init.headers,
+        },
         ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
       }),
     );
@@ -49,10 +52,9 @@ describe('front door routing and failover', () => {
       region: response.headers.get('x-meridian-region'),
       attempts: Number(response.headers.get('x-meridian-attempts')),
       contentType: response.headers.get('content-type'),
-      body: (text && /json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text) as Record<
-        string,
-        unknown
-      >,
+      body: (text && /json/.test(response.headers.get('content-type') ?? '')
+        ? JSON.parse(text)
+        : text) as Record<string, unknown>,
     };
   };
 
@@ -88,7 +90,9 @@ describe('front door routing and failover', () => {
   });
 
   it('sends everything to the primary while it is healthy', async () => {
-    await waitFor(async () => (checker.snapshot().every((region) => region.lastCheckedAt) ? true : undefined));
+    await waitFor(async () =>
+      checker.snapshot().every((region) => region.lastCheckedAt) ? true : undefined,
+    );
     expect(checker.snapshot().map((region) => [region.name, region.healthy])).toEqual([
       [US, true],
       [EU, true],
@@ -144,7 +148,12 @@ describe('front door routing and failover', () => {
       headers: { authorization: `Bearer ${token}`, 'idempotency-key': key },
       json: orderBody(),
     });
-    expect(keyed).toMatchObject({ status: 202, region: EU, attempts: 2, body: { region: EU, customerId: 'bob' } });
+    expect(keyed).toMatchObject({
+      status: 202,
+      region: EU,
+      attempts: 2,
+      body: { region: EU, customerId: 'bob' },
+    });
     expect(forwarded).toEqual([us.origin, eu.origin]);
     expect((await cluster.waitForTerminal(eu, String(keyed.body.orderId), token)).status).toBe('CONFIRMED');
   });
@@ -160,6 +169,8 @@ describe('front door routing and failover', () => {
     expect(usHealth?.consecutiveFailures).toBeGreaterThanOrEqual(2);
     expect(usHealth?.lastError).toEqual(expect.any(String));
     expect(checker.isHealthy(EU)).toBe(true);
+    if (process.env.MERIDIAN_TEST_REPORT)
+      console.info(`front door: us-east-1 unhealthy ${detectedMs} ms after it closed`);
     // Two failed probes 100 ms apart (plus the test's own steps): well under a second or two.
     expect(detectedMs).toBeLessThan(2_500);
 

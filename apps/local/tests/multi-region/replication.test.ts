@@ -44,7 +44,10 @@ describe('replication between two regions over HTTP', () => {
           .prepare("SELECT sk FROM items WHERE pk = 'TEST#ORDERED' ORDER BY sk")
           .all() as Array<{ sk: string }>;
         const counter = storedItem(eu, 'TEST#COUNTER', 'ITEM')?.data.n;
-        observations.push({ present: rows.map((row) => Number(row.sk.slice(5))), counter: Number(counter ?? 0) });
+        observations.push({
+          present: rows.map((row) => Number(row.sk.slice(5))),
+          counter: Number(counter ?? 0),
+        });
         await sleep(1);
       }
     })();
@@ -132,13 +135,17 @@ describe('replication between two regions over HTTP', () => {
     expect(stopped?.cursors.changes).toBe(cursorAtStop);
     expect(resumed.conflicts).toBe(0);
     const count = (region: ClusterRegion) =>
-      (region.region.db.prepare("SELECT COUNT(*) AS n FROM items WHERE pk = 'TEST#STREAM'").get() as { n: number }).n;
+      (
+        region.region.db.prepare("SELECT COUNT(*) AS n FROM items WHERE pk = 'TEST#STREAM'").get() as {
+          n: number;
+        }
+      ).n;
     expect(count(eu)).toBe(written * 3);
     expect(count(us)).toBe(written * 3);
     const dump = (region: ClusterRegion) =>
       region.region.db
         .prepare(
-          "SELECT pk, sk, data, version, updated_at, writer_region FROM items WHERE writer_region = ? ORDER BY pk, sk",
+          'SELECT pk, sk, data, version, updated_at, writer_region FROM items WHERE writer_region = ? ORDER BY pk, sk',
         )
         .all(US);
     expect(dump(eu)).toEqual(dump(us));
@@ -219,7 +226,11 @@ describe('replication between two regions over HTTP', () => {
     await cluster.waitForConvergence();
 
     // 'us-east-1' > 'eu-west-1': us-east-1's write wins on both sides.
-    expect(storedItem(us, 'TEST#LWW', 'TIE')).toMatchObject({ data: { by: US }, writerRegion: US, updatedAt: at });
+    expect(storedItem(us, 'TEST#LWW', 'TIE')).toMatchObject({
+      data: { by: US },
+      writerRegion: US,
+      updatedAt: at,
+    });
     expect(storedItem(eu, 'TEST#LWW', 'TIE')).toEqual(storedItem(us, 'TEST#LWW', 'TIE'));
     const [usStatus, euStatus] = [await us.status(), await eu.status()];
     expect(usStatus.replication.conflicts - conflictsBefore.us).toBe(1);
@@ -258,12 +269,17 @@ describe('replication between two regions over HTTP', () => {
     const { peer } = await peerStatus(eu);
     expect(peer.peer).toBe(US);
     expect(peer.connected).toBe(true);
-    expect(peer.lagMs).toEqual({ last: expect.any(Number), p50: expect.any(Number), p99: expect.any(Number) });
+    expect(peer.lagMs).toEqual({
+      last: expect.any(Number),
+      p50: expect.any(Number),
+      p99: expect.any(Number),
+    });
     const { p50 = -1, p99 = -1 } = peer.lagMs;
     expect(p50).toBeGreaterThanOrEqual(0);
     expect(p99).toBeGreaterThanOrEqual(p50);
     // Long-polling wakes on commit: a change reaches the peer well within a second on one machine.
     expect(p99).toBeLessThan(1000);
-    if (process.env.MERIDIAN_TEST_REPORT) console.info(`replication lag us-east-1 → eu-west-1: ${JSON.stringify(peer.lagMs)}`);
+    if (process.env.MERIDIAN_TEST_REPORT)
+      console.info(`replication lag us-east-1 → eu-west-1: ${JSON.stringify(peer.lagMs)}`);
   });
 });

@@ -97,7 +97,13 @@ function RegionCard({
       </p>
       <dl className="facts">
         <dt>Health check</dt>
-        <dd>{region.lastLatencyMs === undefined ? '—' : `${region.lastLatencyMs} ms`}</dd>
+        <dd>
+          {!region.healthy
+            ? 'no answer'
+            : region.lastLatencyMs === undefined
+              ? '—'
+              : `${region.lastLatencyMs} ms`}
+        </dd>
         <dt>Failed checks in a row</dt>
         <dd>{region.consecutiveFailures}</dd>
         <dt>Last checked</dt>

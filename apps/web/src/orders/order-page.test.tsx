@@ -1,4 +1,4 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Order } from '../api/types';
 import { sessionStore } from '../auth/session';
@@ -76,5 +76,28 @@ describe('order page', () => {
 
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Loading the order failed: We could not find that order.');
+  });
+
+  it('cancels only after a confirmation, then follows the order to CANCELLED', async () => {
+    let current: Order = confirmed;
+    const { requests } = fakeFetch({
+      [`GET /api/v1/orders/${placed.orderId}`]: () => json(current),
+      [`POST /api/v1/orders/${placed.orderId}/cancel`]: () => {
+        current = {
+          ...confirmed,
+          status: 'CANCELLED',
+          timeline: [...confirmed.timeline, { type: 'CANCELLED', at: '2026-01-01T10:00:09.000Z' }],
+        };
+        return json({ ...confirmed, cancelRequested: true }, 202);
+      },
+    });
+    render(<OrderPage orderId={placed.orderId} />);
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel this order…' }));
+    expect(requests.some((r) => r.method === 'POST')).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Yes, cancel the order' }));
+
+    expect(await screen.findByRole('heading', { name: 'Your order was cancelled.' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Cancel this order/ })).toBeNull();
   });
 });

@@ -119,7 +119,12 @@ export interface Cluster {
     options: { token: string; key: string },
   ): Promise<ApiResponse<OrderView>>;
   getOrder(region: ClusterRegion, orderId: string, token: string): Promise<OrderView>;
-  waitForTerminal(region: ClusterRegion, orderId: string, token: string, timeoutMs?: number): Promise<OrderView>;
+  waitForTerminal(
+    region: ClusterRegion,
+    orderId: string,
+    token: string,
+    timeoutMs?: number,
+  ): Promise<OrderView>;
   close(): Promise<void>;
 }
 
@@ -157,10 +162,17 @@ export async function httpRequest<T>(url: string, options: RequestOptions = {}):
   });
   const text = await response.text();
   const isJson = /json/.test(response.headers.get('content-type') ?? '');
-  return { status: response.status, headers: response.headers, body: (isJson && text ? JSON.parse(text) : text) as T };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (isJson && text ? JSON.parse(text) : text) as T,
+  };
 }
 
-function listenOn(fetchHandler: (request: Request) => Response | Promise<Response>, port: number): Promise<Server> {
+function listenOn(
+  fetchHandler: (request: Request) => Response | Promise<Response>,
+  port: number,
+): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: fetchHandler, port, hostname: '127.0.0.1' }, () => {
       server.off('error', reject);
@@ -215,7 +227,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
             linkUp: true,
             busRetry: { baseDelayMs: 10, maxDelayMs: 100 },
             clock,
-            logger: new Logger({ serviceName: 'meridian-multi-region-test', logLevel, persistentKeys: { region: name } }),
+            logger: new Logger({
+              serviceName: 'meridian-multi-region-test',
+              logLevel,
+              persistentKeys: { region: name },
+            }),
           }),
       }),
     );
@@ -237,7 +253,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       payments: {
         url: simulator.url,
         async ledger(orderId) {
-          const response = await fetch(`${simulator.url}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`);
+          const response = await fetch(
+            `${simulator.url}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`,
+          );
           if (!response.ok) throw new Error(`ledger: HTTP ${response.status}`);
           return ((await response.json()) as { data: LedgerEntry[] }).data;
         },
@@ -269,12 +287,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       },
       waitForConvergence: (timeoutMs = 15_000) => waitForConvergence(regions, timeoutMs),
       placeOrder(region, body, { token, key }) {
-        return region.request<OrderView>('/orders', { token, json: body, headers: { 'idempotency-key': key } });
+        return region.request<OrderView>('/orders', {
+          token,
+          json: body,
+          headers: { 'idempotency-key': key },
+        });
       },
       async getOrder(region, orderId, token) {
         const response = await region.request<OrderView>(`/orders/${encodeURIComponent(orderId)}`, { token });
         if (response.status !== 200)
-          throw new Error(`GET order ${orderId} in ${region.name}: ${response.status} ${JSON.stringify(response.body)}`);
+          throw new Error(
+            `GET order ${orderId} in ${region.name}: ${response.status} ${JSON.stringify(response.body)}`,
+          );
         return response.body;
       },
       waitForTerminal(region, orderId, token, timeoutMs = 15_000) {
