@@ -1,10 +1,17 @@
+import type { OrderEventType } from '@meridian/contracts';
 import type { StockTransferPort } from '../inventory/stock-transfer';
-import type { Order } from '../orders/order';
-import { OrderCancelledError, OrderNotFoundError } from '../orders/order';
+import {
+  advance,
+  type Order,
+  OrderCancelledError,
+  OrderNotFoundError,
+  type TimelineEntryType,
+} from '../orders/order';
+import { orderEvent } from '../orders/order-events';
 import type { PaymentProvider } from '../payments/payment-provider';
-import type { DomainContext } from '../shared/context';
+import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import type { ShippingCarrier } from '../shipping/shipping-carrier';
-import { loadOrder, type Versioned } from '../store/repositories';
+import { loadOrder, orderWrite, type Versioned } from '../store/repositories';
 
 /** What every saga step receives: the domain context and the providers it may call. */
 export interface SagaDependencies {
@@ -42,4 +49,36 @@ export function assertNotCancelled(order: Order): void {
 /** Provider idempotency keys: one per order and step, so a retried or replayed step never repeats an effect. */
 export function stepKey(orderId: string, step: string): string {
   return `${orderId}:${step}`;
+}
+
+/** The change a step records on the order: its timeline entry, the new fields and the event announcing it. */
+export interface OrderChange {
+  entry: TimelineEntryType;
+  changes: Partial<Order>;
+  event: OrderEventType;
+  eventDetail?: Record<string, unknown>;
+  timelineDetail?: string;
+}
+
+/**
+ * Records an effect that already happened outside (a provider call) on the freshly read order, again
+ * from the read when another writer got there first. `change` returns undefined when the order already
+ * shows the effect (a replayed step). Resolves to whether this call recorded it.
+ */
+export async function recordOnOrder(
+  ctx: DomainContext,
+  orderId: string,
+  change: (order: Order) => OrderChange | undefined,
+): Promise<boolean> {
+  return withConflictRetry(async () => {
+    const { value: order, version } = await loadSagaOrder(ctx, orderId);
+    const next = change(order);
+    if (!next) return false;
+    const updated = advance(order, next.entry, next.changes, nowIso(ctx), next.timelineDetail);
+    await ctx.store.transact(
+      [orderWrite(updated, version)],
+      [orderEvent(ctx, next.event, updated, next.eventDetail ?? {})],
+    );
+    return true;
+  });
 }

@@ -1,10 +1,7 @@
-import { advance } from '../../orders/order';
-import { orderEvent } from '../../orders/order-events';
-import { nowIso, withConflictRetry } from '../../shared/context';
-import { orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
   loadSagaOrder,
+  recordOnOrder,
   type SagaDependencies,
   type SagaStepInput,
   type SagaStepOutput,
@@ -20,8 +17,7 @@ export async function authorizePayment(
   deps: SagaDependencies,
   input: SagaStepInput,
 ): Promise<SagaStepOutput> {
-  const { ctx, payments } = deps;
-  const { value: order } = await loadSagaOrder(ctx, input.orderId);
+  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
   if (order.payment) {
     return {
       orderId: order.orderId,
@@ -30,65 +26,45 @@ export async function authorizePayment(
     };
   }
   assertNotCancelled(order);
-  const authorization = await payments.authorize({
+  const { authorizationId, amountMinor } = await deps.payments.authorize({
     idempotencyKey: stepKey(order.orderId, 'authorize'),
     orderId: order.orderId,
     amountMinor: order.totalMinor,
     currency: order.currency,
     paymentMethod: order.paymentMethod,
   });
-  return withConflictRetry(async () => {
-    const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
-    if (current.payment) {
-      return {
-        orderId: current.orderId,
-        outcome: 'already-applied',
-        authorizationId: current.payment.authorizationId,
-      };
-    }
-    const next = advance(
-      current,
-      'PAYMENT_AUTHORIZED',
-      {
-        payment: {
-          authorizationId: authorization.authorizationId,
-          status: 'AUTHORIZED',
-          amountMinor: authorization.amountMinor,
-          refundedMinor: 0,
+  const recorded = await recordOnOrder(deps.ctx, order.orderId, (current) =>
+    current.payment
+      ? undefined
+      : {
+          entry: 'PAYMENT_AUTHORIZED',
+          changes: { payment: { authorizationId, status: 'AUTHORIZED', amountMinor, refundedMinor: 0 } },
+          event: 'OrderPaymentAuthorized',
+          eventDetail: { authorizationId },
         },
-      },
-      nowIso(ctx),
-    );
-    await ctx.store.transact(
-      [orderWrite(next, version)],
-      [orderEvent(ctx, 'OrderPaymentAuthorized', next, { authorizationId: authorization.authorizationId })],
-    );
-    return { orderId: current.orderId, outcome: 'applied', authorizationId: authorization.authorizationId };
-  });
+  );
+  return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied', authorizationId };
 }
 
 /** Compensation: release an authorization that was never captured. Does nothing otherwise. */
 export async function voidPayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
-  const { ctx, payments } = deps;
-  return withConflictRetry(async () => {
-    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    if (order.payment?.status !== 'AUTHORIZED') {
-      return {
-        orderId: order.orderId,
-        outcome: order.payment?.status === 'VOIDED' ? 'already-applied' : 'skipped',
-      };
-    }
-    await payments.void({
-      idempotencyKey: stepKey(order.orderId, 'void'),
-      authorizationId: order.payment.authorizationId,
-    });
-    const next = advance(
-      order,
-      'PAYMENT_VOIDED',
-      { payment: { ...order.payment, status: 'VOIDED' } },
-      nowIso(ctx),
-    );
-    await ctx.store.transact([orderWrite(next, version)], [orderEvent(ctx, 'OrderPaymentVoided', next)]);
-    return { orderId: order.orderId, outcome: 'applied' };
+  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  const payment = order.payment;
+  if (payment?.status !== 'AUTHORIZED') {
+    return { orderId: order.orderId, outcome: payment?.status === 'VOIDED' ? 'already-applied' : 'skipped' };
+  }
+  await deps.payments.void({
+    idempotencyKey: stepKey(order.orderId, 'void'),
+    authorizationId: payment.authorizationId,
   });
+  const recorded = await recordOnOrder(deps.ctx, order.orderId, (current) =>
+    current.payment?.status !== 'AUTHORIZED'
+      ? undefined
+      : {
+          entry: 'PAYMENT_VOIDED',
+          changes: { payment: { ...current.payment, status: 'VOIDED' } },
+          event: 'OrderPaymentVoided',
+        },
+  );
+  return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied' };
 }

@@ -1,11 +1,8 @@
-import { advance } from '../../orders/order';
-import { orderEvent } from '../../orders/order-events';
-import { nowIso, withConflictRetry } from '../../shared/context';
 import { MeridianError } from '../../shared/errors';
-import { orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
   loadSagaOrder,
+  recordOnOrder,
   type SagaDependencies,
   type SagaStepInput,
   type SagaStepOutput,
@@ -23,62 +20,58 @@ export class PaymentNotAuthorizedError extends MeridianError {
  * before the provider is called; a capture that happened is always recorded so RefundPayment finds it.
  */
 export async function capturePayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
-  const { ctx, payments } = deps;
-  const { value: order } = await loadSagaOrder(ctx, input.orderId);
+  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
   if (order.payment?.status === 'CAPTURED') return { orderId: order.orderId, outcome: 'already-applied' };
   assertNotCancelled(order);
-  if (order.payment?.status !== 'AUTHORIZED') throw new PaymentNotAuthorizedError(order.orderId);
   const payment = order.payment;
-  await payments.capture({
+  if (payment?.status !== 'AUTHORIZED') throw new PaymentNotAuthorizedError(order.orderId);
+  await deps.payments.capture({
     idempotencyKey: stepKey(order.orderId, 'capture'),
     authorizationId: payment.authorizationId,
     amountMinor: payment.amountMinor,
   });
-  return withConflictRetry(async () => {
-    const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
-    if (current.payment?.status === 'CAPTURED')
-      return { orderId: current.orderId, outcome: 'already-applied' };
-    const next = advance(
-      current,
-      'PAYMENT_CAPTURED',
-      { payment: { ...payment, status: 'CAPTURED' } },
-      nowIso(ctx),
-    );
-    await ctx.store.transact(
-      [orderWrite(next, version)],
-      [orderEvent(ctx, 'OrderPaymentCaptured', next, { authorizationId: payment.authorizationId })],
-    );
-    return { orderId: current.orderId, outcome: 'applied' };
-  });
+  const recorded = await recordOnOrder(deps.ctx, order.orderId, (current) =>
+    current.payment?.status === 'CAPTURED'
+      ? undefined
+      : {
+          entry: 'PAYMENT_CAPTURED',
+          changes: { payment: { ...payment, status: 'CAPTURED' } },
+          event: 'OrderPaymentCaptured',
+          eventDetail: { authorizationId: payment.authorizationId },
+        },
+  );
+  return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied' };
 }
 
 /** Compensation: refund a captured payment in full. Does nothing when nothing was captured. */
 export async function refundPayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
-  const { ctx, payments } = deps;
-  return withConflictRetry(async () => {
-    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    if (order.payment?.status !== 'CAPTURED') {
-      return {
-        orderId: order.orderId,
-        outcome: order.payment?.status === 'REFUNDED' ? 'already-applied' : 'skipped',
-      };
-    }
-    const amountMinor = order.payment.amountMinor;
-    await payments.refund({
-      idempotencyKey: stepKey(order.orderId, 'refund'),
-      authorizationId: order.payment.authorizationId,
-      amountMinor,
-    });
-    const next = advance(
-      order,
-      'PAYMENT_REFUNDED',
-      { payment: { ...order.payment, status: 'REFUNDED', refundedMinor: amountMinor } },
-      nowIso(ctx),
-    );
-    await ctx.store.transact(
-      [orderWrite(next, version)],
-      [orderEvent(ctx, 'OrderPaymentRefunded', next, { amountMinor })],
-    );
-    return { orderId: order.orderId, outcome: 'applied', refundedMinor: amountMinor };
+  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  const payment = order.payment;
+  if (payment?.status !== 'CAPTURED') {
+    return {
+      orderId: order.orderId,
+      outcome: payment?.status === 'REFUNDED' ? 'already-applied' : 'skipped',
+    };
+  }
+  const amountMinor = payment.amountMinor;
+  await deps.payments.refund({
+    idempotencyKey: stepKey(order.orderId, 'refund'),
+    authorizationId: payment.authorizationId,
+    amountMinor,
   });
+  const recorded = await recordOnOrder(deps.ctx, order.orderId, (current) =>
+    current.payment?.status !== 'CAPTURED'
+      ? undefined
+      : {
+          entry: 'PAYMENT_REFUNDED',
+          changes: { payment: { ...current.payment, status: 'REFUNDED', refundedMinor: amountMinor } },
+          event: 'OrderPaymentRefunded',
+          eventDetail: { amountMinor },
+        },
+  );
+  return {
+    orderId: order.orderId,
+    outcome: recorded ? 'applied' : 'already-applied',
+    refundedMinor: amountMinor,
+  };
 }

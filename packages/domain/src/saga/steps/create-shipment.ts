@@ -1,10 +1,7 @@
-import { advance } from '../../orders/order';
-import { orderEvent } from '../../orders/order-events';
-import { nowIso, withConflictRetry } from '../../shared/context';
-import { orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
   loadSagaOrder,
+  recordOnOrder,
   type SagaDependencies,
   type SagaStepInput,
   type SagaStepOutput,
@@ -16,8 +13,7 @@ import {
  * a cancellation is honoured only before the carrier is called; a booked shipment is always recorded.
  */
 export async function createShipment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
-  const { ctx, carrier } = deps;
-  const { value: order } = await loadSagaOrder(ctx, input.orderId);
+  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
   if (order.shipment) {
     return {
       orderId: order.orderId,
@@ -26,63 +22,52 @@ export async function createShipment(deps: SagaDependencies, input: SagaStepInpu
     };
   }
   assertNotCancelled(order);
-  const booked = await carrier.createShipment({
+  const booked = await deps.carrier.createShipment({
     idempotencyKey: stepKey(order.orderId, 'ship'),
     orderId: order.orderId,
     address: order.shippingAddress,
     parcels: 1,
   });
-  return withConflictRetry(async () => {
-    const { value: current, version } = await loadSagaOrder(ctx, input.orderId);
-    if (current.shipment) {
-      return {
-        orderId: current.orderId,
-        outcome: 'already-applied',
-        trackingNumber: current.shipment.trackingNumber,
-      };
-    }
-    const next = advance(
-      current,
-      'SHIPMENT_CREATED',
-      { shipment: { ...booked, status: 'CREATED' } },
-      nowIso(ctx),
-      `${booked.carrier} ${booked.trackingNumber}`,
-    );
-    await ctx.store.transact(
-      [orderWrite(next, version)],
-      [
-        orderEvent(ctx, 'OrderShipmentCreated', next, {
-          carrier: booked.carrier,
-          trackingNumber: booked.trackingNumber,
-        }),
-      ],
-    );
-    return { orderId: current.orderId, outcome: 'applied', trackingNumber: booked.trackingNumber };
-  });
+  const recorded = await recordOnOrder(deps.ctx, order.orderId, (current) =>
+    current.shipment
+      ? undefined
+      : {
+          entry: 'SHIPMENT_CREATED',
+          changes: { shipment: { ...booked, status: 'CREATED' } },
+          event: 'OrderShipmentCreated',
+          eventDetail: { carrier: booked.carrier, trackingNumber: booked.trackingNumber },
+          timelineDetail: `${booked.carrier} ${booked.trackingNumber}`,
+        },
+  );
+  return {
+    orderId: order.orderId,
+    outcome: recorded ? 'applied' : 'already-applied',
+    trackingNumber: booked.trackingNumber,
+  };
 }
 
 /** Compensation: cancel a shipment that has not left the warehouse. Does nothing when there is none. */
 export async function cancelShipment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
-  const { ctx, carrier } = deps;
-  return withConflictRetry(async () => {
-    const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    if (order.shipment?.status !== 'CREATED') {
-      return {
-        orderId: order.orderId,
-        outcome: order.shipment?.status === 'CANCELLED' ? 'already-applied' : 'skipped',
-      };
-    }
-    await carrier.cancelShipment({
-      idempotencyKey: stepKey(order.orderId, 'cancel-shipment'),
-      shipmentId: order.shipment.shipmentId,
-    });
-    const next = advance(
-      order,
-      'SHIPMENT_CANCELLED',
-      { shipment: { ...order.shipment, status: 'CANCELLED' } },
-      nowIso(ctx),
-    );
-    await ctx.store.transact([orderWrite(next, version)], [orderEvent(ctx, 'OrderShipmentCancelled', next)]);
-    return { orderId: order.orderId, outcome: 'applied' };
+  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  const shipment = order.shipment;
+  if (shipment?.status !== 'CREATED') {
+    return {
+      orderId: order.orderId,
+      outcome: shipment?.status === 'CANCELLED' ? 'already-applied' : 'skipped',
+    };
+  }
+  await deps.carrier.cancelShipment({
+    idempotencyKey: stepKey(order.orderId, 'cancel-shipment'),
+    shipmentId: shipment.shipmentId,
   });
+  const recorded = await recordOnOrder(deps.ctx, order.orderId, (current) =>
+    current.shipment?.status !== 'CREATED'
+      ? undefined
+      : {
+          entry: 'SHIPMENT_CANCELLED',
+          changes: { shipment: { ...current.shipment, status: 'CANCELLED' } },
+          event: 'OrderShipmentCancelled',
+        },
+  );
+  return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied' };
 }
