@@ -91,8 +91,12 @@ export function checkNoneStuck(state: FinalState): { row: InvariantResult; stuck
 export function checkNoDuplicates(state: FinalState): {
   row: InvariantResult;
   duplicated: number;
+  doubleCharged: number;
   ordersPerKey: Record<string, number>;
 } {
+  const captured = new Set(
+    state.ledger.filter((entry) => entry.type === 'capture').map((entry) => entry.order_id),
+  );
   const byKey = new Map<string, OrderView[]>();
   const unkeyed: string[] = [];
   for (const [orderId, copies] of copiesById(state)) {
@@ -125,6 +129,8 @@ export function checkNoDuplicates(state: FinalState): {
             : 'unresolved: more than one live order',
       acknowledgedOrderId: ack?.orderId ?? null,
       acknowledgedOrderCancelled: orders.some((o) => o.orderId === ack?.orderId && o.status === 'CANCELLED'),
+      // The card was charged for more than one order of this key (the extra one refunded, if resolved).
+      chargedOrders: orders.filter((order) => captured.has(order.orderId)).length,
       orders: orders.map((order) => ({
         orderId: order.orderId,
         region: order.region,
@@ -140,18 +146,48 @@ export function checkNoDuplicates(state: FinalState): {
   const byKind = new Map<string, number>();
   for (const entry of multiple) byKind.set(entry.kind, (byKind.get(entry.kind) ?? 0) + 1);
   const ackCancelled = multiple.filter((entry) => entry.acknowledgedOrderCancelled).length;
+  const doubleCharged = multiple.filter((entry) => entry.chargedOrders > 1).length;
   const kinds = [...byKind].map(([kind, count]) => `${count} ${kind}`).join(', ');
   return {
     duplicated: duplicates.length,
+    doubleCharged,
     ordersPerKey,
     row: {
       name: 'no duplicate orders per customer + Idempotency-Key',
       passed: duplicates.length === 0,
-      summary: `${duplicates.length} keys with more than one non-CANCELLED order; orders per key ${JSON.stringify(ordersPerKey)}${kinds ? ` (${kinds}; ${ackCancelled} acknowledged orders were the ones cancelled)` : ''}${unkeyed.length > 0 ? `; ${unkeyed.length} orders without a key` : ''}`,
+      summary: `${duplicates.length} keys with more than one non-CANCELLED order; orders per key ${JSON.stringify(ordersPerKey)}${kinds ? ` (${kinds}; the acknowledged order was the one cancelled for ${ackCancelled}; charged twice: ${doubleCharged})` : ''}${unkeyed.length > 0 ? `; ${unkeyed.length} orders without a key` : ''}`,
       ...(multiple.length > 0
         ? { details: capped([...duplicates, ...multiple.filter((entry) => !entry.duplicate)]) }
         : {}),
     },
+  };
+}
+
+/**
+ * The load never cancels anything, so an acknowledged order that ends CANCELLED was cancelled by the
+ * platform itself: the customer was told "order X accepted" and X was then taken away.
+ */
+export function checkNoAcknowledgedCancelled(state: FinalState): InvariantResult {
+  const copies = copiesById(state);
+  const cancelled = state.acknowledged.flatMap((ack) => {
+    const order = authoritative(copies.get(ack.orderId) ?? []);
+    if (order?.status !== 'CANCELLED') return [];
+    const reason = order.timeline.find((entry) => entry.type === 'CANCEL_REQUESTED')?.detail ?? null;
+    return [
+      {
+        orderId: ack.orderId,
+        key: ack.key,
+        answeredBy: ack.answeredBy,
+        payment: order.payment?.status ?? null,
+        reason,
+      },
+    ];
+  });
+  return {
+    name: 'no acknowledged order cancelled by the platform',
+    passed: cancelled.length === 0,
+    summary: `${cancelled.length} acknowledged orders ended CANCELLED (the load never cancels)`,
+    ...(cancelled.length > 0 ? { details: capped(cancelled) } : {}),
   };
 }
 

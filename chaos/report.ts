@@ -8,6 +8,8 @@ export interface ChaosMetrics {
   ordersLost: number;
   ordersDuplicated: number;
   ordersStuck: number;
+  /** Keys whose card was captured for two orders (the extra one refunded when the platform resolved it). */
+  keysChargedTwice: number;
   unitsOversold: number;
   maxReplicationLagMs: number | null;
   failoverMs: number | null;
@@ -39,6 +41,7 @@ const METRIC_LABELS: Array<[keyof ChaosMetrics, string]> = [
   ['ordersLost', 'orders lost'],
   ['ordersDuplicated', 'orders duplicated (keys)'],
   ['ordersStuck', 'orders stuck (non-terminal)'],
+  ['keysChargedTwice', 'keys charged twice (then refunded)'],
   ['unitsOversold', 'units oversold'],
   ['maxReplicationLagMs', 'max replication lag (ms)'],
   ['failoverMs', 'failover time after kill -9 (ms)'],

@@ -178,6 +178,7 @@ async function main(): Promise<number> {
       ordersLost: verdict.counts.lost,
       ordersDuplicated: verdict.counts.duplicated,
       ordersStuck: verdict.counts.stuck,
+      keysChargedTwice: verdict.counts.doubleCharged,
       unitsOversold: verdict.counts.oversold,
       maxReplicationLagMs: sampler.maxLagMs(),
       failoverMs: failover.failoverMs,

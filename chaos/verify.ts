@@ -5,6 +5,7 @@ import { checkLedger, checkStock } from './invariants-money';
 import { checkNotifications } from './invariants-notifications';
 import {
   checkAcknowledgedEverywhere,
+  checkNoAcknowledgedCancelled,
   checkNoDuplicates,
   checkNoneStuck,
   unacknowledgedOrders,
@@ -19,6 +20,7 @@ export interface Verdict {
     acknowledged: number;
     lost: number;
     duplicated: number;
+    doubleCharged: number;
     stuck: number;
     oversold: number;
     ordersPerKey: Record<string, number>;
@@ -81,6 +83,7 @@ export async function verify(options: {
       ...everywhere.rows,
       stuck.row,
       duplicates.row,
+      checkNoAcknowledgedCancelled(state),
       ...stock.rows,
       checkLedger(state),
       ...checkNotifications(state),
@@ -89,6 +92,7 @@ export async function verify(options: {
       acknowledged: load.acknowledged.length,
       lost: everywhere.lost,
       duplicated: duplicates.duplicated,
+      doubleCharged: duplicates.doubleCharged,
       stuck: stuck.stuck,
       oversold: stock.oversold,
       ordersPerKey: duplicates.ordersPerKey,

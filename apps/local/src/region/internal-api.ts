@@ -5,7 +5,12 @@ import type {
   ReplicationPuller,
   ReplicationStream,
 } from '@meridian/adapters-local';
-import { type DomainContext, sendStock } from '@meridian/domain';
+import {
+  type DomainContext,
+  InvalidStockOperationError,
+  type StockTransfer,
+  sendStock,
+} from '@meridian/domain';
 import { Hono } from 'hono';
 import * as z from 'zod';
 
@@ -18,6 +23,8 @@ export interface InternalApiDependencies {
   applier: ChangeApplier;
   puller: ReplicationPuller;
   link: LinkState;
+  /** True once the region began stopping: long-polls end and peers are told to come back later. */
+  isStopping: () => boolean;
   /** Extra status fields (outbox, bus, executions) from the region. */
   extraStatus: () => Record<string, unknown>;
 }
@@ -64,6 +71,8 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
       let items = read();
       if (items.length === 0 && waitMs > 0) {
         await deps.feed.waitForNew(waitMs, c.req.raw.signal);
+        // Woken by stop(): the database is about to close.
+        if (deps.isStopping()) return c.json({ code: 'stopping', detail: 'The region is stopping.' }, 503);
         items = read();
       }
       return c.json({ items });
@@ -75,7 +84,15 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
   app.post('/inventory/transfers', async (c) => {
     const body = transferBody.safeParse(await c.req.json().catch(() => undefined));
     if (!body.success) return c.json({ code: 'invalid_request', detail: body.error.message }, 400);
-    const transfer = await sendStock(deps.ctx, body.data);
+    if (deps.isStopping()) return c.json({ code: 'stopping', detail: 'The region is stopping.' }, 503);
+    let transfer: StockTransfer | undefined;
+    try {
+      transfer = await sendStock(deps.ctx, body.data);
+    } catch (error) {
+      if (error instanceof InvalidStockOperationError)
+        return c.json({ code: error.code, detail: error.message }, 422);
+      throw error;
+    }
     if (!transfer)
       return c.json({ code: 'no_stock', detail: `No ${body.data.sku} to spare in ${deps.ctx.region}.` }, 409);
     return c.json({ transfer }, 201);

@@ -180,6 +180,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     applier: replication.applier,
     puller: replication.puller,
     link: replication.link,
+    isStopping: () => replication.stopping,
     extraStatus: () => ({
       outbox: { unpublished: relay.pendingCount() },
       bus: bus.stats(),

@@ -40,10 +40,13 @@ export function createRegionReplication(deps: {
   deps.store.onCommit(() => feed.notify());
   const applier = new ChangeApplier(db, () => ctx.clock.now());
   const link = new LinkState(deps.linkUp);
+  let stopping = false;
 
-  const creditTransfers = async (transfers: StockTransfer[]) => {
+  const creditTransfers = async (transfers: StockTransfer[]): Promise<number> => {
+    let credited = 0;
     for (const transfer of transfers) {
       if (await receiveStock(ctx, transfer)) {
+        credited++;
         logger.info('stock transfer credited', {
           transferId: transfer.transferId,
           sku: transfer.sku,
@@ -52,6 +55,7 @@ export function createRegionReplication(deps: {
         });
       }
     }
+    return credited;
   };
   const transfersIn = (result: ApplyResult) =>
     result.applied
@@ -103,13 +107,21 @@ export function createRegionReplication(deps: {
       const pending = db
         .prepare("SELECT data FROM items WHERE sk LIKE 'TRANSFER#%' AND json_extract(data, '$.toRegion') = ?")
         .all(ctx.region) as Array<{ data: string }>;
-      await creditTransfers(
+      const credited = await creditTransfers(
         pending.map((row) => asEntity<StockTransfer>(JSON.parse(row.data) as Record<string, unknown>)),
       );
       puller.start();
-      return pending.length;
+      return credited;
     },
-    stop: () => puller.stop(),
+    get stopping(): boolean {
+      return stopping;
+    },
+    /** Ends peers' pending long-polls (they get 503) and stops pulling, before the database closes. */
+    async stop(): Promise<void> {
+      stopping = true;
+      feed.notify();
+      await puller.stop();
+    },
   };
 }
 

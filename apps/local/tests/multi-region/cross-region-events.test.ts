@@ -151,11 +151,8 @@ describe('cross-region events', () => {
     expect(order.payment?.amountMinor).toBe(order.totalMinor);
   });
 
-  // BUG (packages/adapters-local/src/events/outbox-relay.ts, prune()): the `pruneFloor` option that
-  // local-region.ts passes (the highest outbox seq every peer has read) is never used; published rows are
-  // deleted after retainPublishedMs (10 min) whether or not the peers have read them. A partition (or a
-  // peer down) longer than that silently loses the events committed meanwhile for the peer. Fix: add
-  // `AND seq <= ?` with `this.options.pruneFloor?.() ?? Number.MAX_SAFE_INTEGER` to the DELETE.
+  // The relay prunes published outbox rows only up to what every peer has read: a partition longer than
+  // the retention must not lose the events committed meanwhile for the peer.
   it('delivers events committed during a partition that outlasts the outbox retention', async () => {
     const probe = (id: string): EventEnvelope => ({
       version: '0',

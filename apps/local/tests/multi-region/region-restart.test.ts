@@ -1,4 +1,6 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalRegion } from '../../src/region/local-region';
 import { newKey, orderBody, waitFor } from '../support/region-harness';
 import { type Cluster, type ClusterRegion, EU, startCluster, US } from './support/two-regions';
 
@@ -68,5 +70,28 @@ describe('an order whose region stops mid-saga', () => {
     expect(ledger.filter((entry) => entry.type === 'capture')).toHaveLength(1);
     await cluster.waitForConvergence();
     expect(us.ownAllotment('PEN-001')).toMatchObject({ sold: 1, reserved: 0 });
+  });
+
+  // A region stopping inside a running process (tests, the planned simulation) must end peers' pending
+  // long-polls with a 503 before its database closes, not answer them from a closed database.
+  it('answers a long-poll still pending when the region stops without touching the closed database', async () => {
+    const standalone = createLocalRegion({
+      region: 'ap-south-1',
+      regions: ['ap-south-1', US],
+      databaseFile: ':memory:',
+      paymentsUrl: cluster.payments.url,
+      keySet: cluster.issuer.keySet(),
+      retryIntervalMs: 5,
+      peers: [],
+      logger: new Logger({ serviceName: 'meridian-multi-region-test', logLevel: 'SILENT' }),
+    });
+    await standalone.start();
+    const head = standalone.replication.feed.headSeq('changes');
+    const pending = standalone.server.fetch(
+      new Request(`http://region.test/internal/replication/changes?after=${head}&waitMs=300&from=${US}`),
+    );
+    await standalone.stop();
+    const response = await pending;
+    expect(response.status).not.toBe(500);
   });
 });

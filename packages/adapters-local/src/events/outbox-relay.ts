@@ -147,8 +147,9 @@ export class OutboxRelay {
     const cutoff = now - (this.options.retainPublishedMs ?? 10 * 60_000);
     this.options.db
       .prepare(
-        'DELETE FROM outbox WHERE published_at IS NOT NULL AND rejected_reason IS NULL AND published_at < ?',
+        'DELETE FROM outbox WHERE published_at IS NOT NULL AND rejected_reason IS NULL AND published_at < ? AND seq <= ?',
       )
-      .run(cutoff);
+      // Peers replicate events from the outbox: keep what any of them has not read yet.
+      .run(cutoff, this.options.pruneFloor?.() ?? Number.MAX_SAFE_INTEGER);
   }
 }

@@ -47,6 +47,10 @@ export async function sendStock(
 ): Promise<StockTransfer | undefined> {
   if (request.toRegion === ctx.region)
     throw new InvalidStockOperationError('a region cannot transfer stock to itself');
+  // Units sent to a region that does not exist would never be credited: they would be lost for sale.
+  if (!ctx.regions.includes(request.toRegion)) {
+    throw new InvalidStockOperationError(`unknown region ${request.toRegion}`);
+  }
   if (!Number.isSafeInteger(request.quantity) || request.quantity <= 0) {
     throw new InvalidStockOperationError('quantity must be a positive integer');
   }
