@@ -251,12 +251,8 @@ describe('escrow stock across two regions', () => {
     expect(eu.ownAllotment('NOTE-001')?.available).toBe((before.eu?.available ?? 0) + 4);
   });
 
-  // BUG (apps/local/src/region/internal-api.ts, POST /inventory/transfers, and sendStock in
-  // packages/domain/src/inventory/stock-transfer.ts): `toRegion` is not checked against the deployment's
-  // regions. A transfer to an unknown region is committed (201): the units leave the sender's allotment
-  // into a transfer nobody will ever credit, lost to sale. A transfer to the region itself throws
-  // InvalidStockOperationError, answered 500 instead of a 4xx. Fix: refuse (400/422, nothing debited)
-  // unless toRegion is in ctx.regions and differs from ctx.region.
+  // A transfer must name another region of the deployment: units sent to an unknown region would never be
+  // credited (lost to sale), and a transfer to the region itself is a client error, not a 500.
   it('the transfer endpoint refuses a transfer to an unknown region or to itself, and debits nothing', async () => {
     const before = us.ownAllotment('LAMP-001');
     for (const toRegion of ['mars-1', US]) {

@@ -244,9 +244,8 @@ describe('queryIndex pagination', () => {
     );
   });
 
-  // BUG: the cursor and ORDER BY use (index sk, pk) but an item is (pk, sk): two items of one partition with
-  // the same index sort key tie, and the next page's `> (sk, pk)` skips the second (sqlite-item-store.ts,
-  // queryIndex/encodeCursor). DynamoDB's LastEvaluatedKey carries the table's pk AND sk.
+  // Two items of one partition may share an index sort key: the cursor carries (index sk, pk, sk) like
+  // DynamoDB's LastEvaluatedKey, so the next page skips neither.
   it('does not skip an item that ties with another of the same partition on the index sort key', async () => {
     await store.transact([
       { pk: 'P', sk: 'A', data: {}, gsi1: { pk: 'IDX', sk: 'same' } },
