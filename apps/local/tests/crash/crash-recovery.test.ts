@@ -33,6 +33,7 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
   let regionUrl: string;
   let paymentsUrl: string;
   let token: string;
+  let adminToken: string;
 
   const startRegion = async () => {
     const region = startProcess('region/main.ts', { ...env, MERIDIAN_REGION: 'us-east-1' });
@@ -57,7 +58,9 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
     const payments = startProcess('payment-simulator/main.ts', env);
     children.push(payments);
     await waitForHealthy(`${paymentsUrl}/health`);
-    token = await (await LocalIssuer.open(join(dataDir, 'issuer-keys.json'))).issue('alice');
+    const issuer = await LocalIssuer.open(join(dataDir, 'issuer-keys.json'));
+    token = await issuer.issue('alice');
+    adminToken = await issuer.issue('admin');
   }, 90_000);
 
   afterAll(async () => {
@@ -128,8 +131,14 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
       );
       expect(after?.reserved, `reserved ${sku}`).toBe(0);
     }
+    // Orders committed just before the kill but never acknowledged also finish after the restart: every
+    // order the region holds is terminal, and sold units match all of its confirmed orders.
+    const everyOrder = await allOrders();
+    expect(everyOrder.filter((order) => order.status === 'PENDING').map((order) => order.orderId)).toEqual(
+      [],
+    );
     const soldUnits = [...stockAfter.values()].reduce((sum, s) => sum + s.sold, 0);
-    const confirmedUnits = finalOrders
+    const confirmedUnits = everyOrder
       .filter((order) => order.status === 'CONFIRMED')
       .reduce((sum, order) => sum + order.lines.reduce((units, line) => units + line.quantity, 0), 0);
     expect(soldUnits).toBe(confirmedUnits);
@@ -205,6 +214,23 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
+  }
+
+  async function allOrders() {
+    const orders: Array<{ orderId: string; status: string; lines: Array<{ quantity: number }> }> = [];
+    let cursor: string | undefined;
+    do {
+      const response = await fetch(
+        `${regionUrl}/api/v1/admin/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        {
+          headers: { authorization: `Bearer ${adminToken}` },
+        },
+      );
+      const page = (await response.json()) as { items: typeof orders; nextCursor?: string };
+      orders.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return orders;
   }
 
   async function stockBySku() {
