@@ -133,7 +133,15 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
     }
     // Orders committed just before the kill but never acknowledged also finish after the restart: every
     // order the region holds is terminal, and sold units match all of its confirmed orders.
-    const everyOrder = await allOrders();
+    let everyOrder = await allOrders();
+    for (
+      let waited = 0;
+      everyOrder.some((order) => order.status === 'PENDING') && waited < 30_000;
+      waited += 200
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      everyOrder = await allOrders();
+    }
     expect(everyOrder.filter((order) => order.status === 'PENDING').map((order) => order.orderId)).toEqual(
       [],
     );
