@@ -169,7 +169,7 @@ async function main(): Promise<number> {
   const passedCount = rows.filter((row) => row.passed).length;
   const report: ChaosReport = {
     at: new Date().toISOString(),
-    command: `npm run chaos -- --seed ${scenario.seed} --rate ${scenario.ordersPerSecond} --clients ${scenario.clients}`,
+    command: `npm run chaos -- --seed ${scenario.seed} --rate ${scenario.ordersPerSecond} --clients ${scenario.clients}${scenario.freezeMs > 0 ? '' : ' --skip-freeze'}`,
     passed: passedCount === rows.length,
     invariantsPassed: passedCount,
     invariantsFailed: rows.length - passedCount,

@@ -10,6 +10,7 @@ import {
 import type { EventEnvelope } from '@meridian/contracts';
 import {
   type Clock,
+  type CounterWrite,
   type IndexName,
   InvalidCursorError,
   type ItemKey,
@@ -160,7 +161,10 @@ export class DynamoDbItemStore implements ItemStore {
     };
   }
 
-  async transact(writes: readonly ItemWrite[], events: readonly EventEnvelope[] = []): Promise<void> {
+  async transact(
+    writes: readonly (ItemWrite | CounterWrite)[],
+    events: readonly EventEnvelope[] = [],
+  ): Promise<void> {
     if (writes.length === 0 && events.length === 0) return;
     const transactItems = buildTransactItems(writes, events, {
       tableName: this.tableName,

@@ -1,6 +1,6 @@
 import type { TransactWriteItem } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@meridian/contracts';
-import type { IndexName, ItemWrite } from '@meridian/domain';
+import { type CounterWrite, type IndexName, type ItemWrite, isCounterWrite } from '@meridian/domain';
 import { asJsonMap } from '../shared/json';
 import { outboxItem } from './outbox-item';
 import { ATTR, indexKeyAttributes, MAX_TRANSACTION_ITEMS } from './table-layout';
@@ -31,7 +31,7 @@ const INDEXES: readonly IndexName[] = ['gsi1', 'gsi2'];
  * the transaction and could lose an increment to a concurrent writer.
  */
 export function buildTransactItems(
-  writes: readonly ItemWrite[],
+  writes: readonly (ItemWrite | CounterWrite)[],
   events: readonly EventEnvelope[],
   context: TransactContext,
 ): TransactWriteItem[] {
@@ -50,7 +50,11 @@ export function buildTransactItems(
   }
   return [
     ...writes.map((write) =>
-      write.expect === undefined ? updateItem(write, context) : putItem(write, context),
+      isCounterWrite(write)
+        ? counterUpdate(write, context)
+        : write.expect === undefined
+          ? updateItem(write, context)
+          : putItem(write, context),
     ),
     ...events.map((event) => ({
       Put: { TableName: context.tableName, Item: outboxItem(event, context.region, context.nowMs) },
@@ -125,6 +129,44 @@ function updateItem(write: ItemWrite, context: TransactContext): TransactWriteIt
       TableName: context.tableName,
       Key: { [ATTR.pk]: write.pk, [ATTR.sk]: write.sk },
       UpdateExpression: `SET ${set.join(', ')} ADD #version :one${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+}
+
+/**
+ * A counter change in place (`SET data.f = data.f + :d`), conditional on the item existing and on each
+ * `atLeast` field: DynamoDB evaluates it atomically, so concurrent reservations of one allotment never
+ * need a read or a version, and none can take a count below its floor.
+ */
+function counterUpdate(write: CounterWrite, context: TransactContext): TransactWriteItem {
+  const names: Record<string, string> = {
+    '#data': ATTR.data,
+    '#updatedAt': ATTR.updatedAt,
+    '#writerRegion': ATTR.writerRegion,
+    '#version': ATTR.version,
+    '#pk': ATTR.pk,
+  };
+  const values: Record<string, unknown> = { ':now': context.nowMs, ':region': context.region, ':one': 1 };
+  const set = ['#updatedAt = :now', '#writerRegion = :region'];
+  const conditions = ['attribute_exists(#pk)'];
+  Object.entries(write.add).forEach(([field, delta], i) => {
+    names[`#a${i}`] = field;
+    values[`:a${i}`] = delta;
+    set.push(`#data.#a${i} = #data.#a${i} + :a${i}`);
+  });
+  Object.entries(write.atLeast ?? {}).forEach(([field, minimum], i) => {
+    names[`#m${i}`] = field;
+    values[`:m${i}`] = minimum;
+    conditions.push(`#data.#m${i} >= :m${i}`);
+  });
+  return {
+    Update: {
+      TableName: context.tableName,
+      Key: { [ATTR.pk]: write.pk, [ATTR.sk]: write.sk },
+      UpdateExpression: `SET ${set.join(', ')} ADD #version :one`,
+      ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
     },

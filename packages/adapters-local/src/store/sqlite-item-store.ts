@@ -2,11 +2,13 @@ import type { EventEnvelope } from '@meridian/contracts';
 import {
   type Clock,
   ConditionFailedError,
+  type CounterWrite,
   type IndexName,
   InvalidCursorError,
   type ItemKey,
   type ItemStore,
   type ItemWrite,
+  isCounterWrite,
   type Page,
   type PageRequest,
   type StoredItem,
@@ -38,6 +40,19 @@ export class SqliteItemStore implements ItemStore {
     logChange: Statement;
     outbox: Statement;
     partition: Statement<[string, string], ItemRow>;
+    image: Statement<
+      [string, string],
+      {
+        data: string;
+        version: number;
+        updatedAt: number;
+        writerRegion: string;
+        gsi1pk: string | null;
+        gsi1sk: string | null;
+        gsi2pk: string | null;
+        gsi2sk: string | null;
+      }
+    >;
     savepoint: Statement;
     release: Statement;
     rollbackTo: Statement;
@@ -67,6 +82,8 @@ export class SqliteItemStore implements ItemStore {
           @baseWriterRegion)`),
       outbox: db.prepare('INSERT INTO outbox (event_id, event, created_at) VALUES (?, ?, ?)'),
       partition: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk >= ? ORDER BY sk'),
+      image: db.prepare(`SELECT data, version, updated_at AS updatedAt, writer_region AS writerRegion,
+        gsi1pk, gsi1sk, gsi2pk, gsi2sk FROM items WHERE pk = ? AND sk = ?`),
       savepoint: db.prepare('SAVEPOINT item_store_request'),
       release: db.prepare('RELEASE item_store_request'),
       rollbackTo: db.prepare('ROLLBACK TO item_store_request'),
@@ -132,7 +149,10 @@ export class SqliteItemStore implements ItemStore {
    * SQLite transaction (group commit: one WAL commit for many use cases). Each runs in its own savepoint,
    * so a failed condition undoes and rejects only that one. It resolves only after the commit.
    */
-  transact(writes: readonly ItemWrite[], events: readonly EventEnvelope[] = []): Promise<void> {
+  transact(
+    writes: readonly (ItemWrite | CounterWrite)[],
+    events: readonly EventEnvelope[] = [],
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queued.push({ writes, events, resolve, reject });
       if (this.queued.length === 1) setImmediate(() => this.commitQueued());
@@ -177,8 +197,43 @@ export class SqliteItemStore implements ItemStore {
     if (writes) for (const listener of this.writeListeners) listener();
   }
 
+  /** Changes numeric fields in place, inside the batch transaction: no version to race against. */
+  private applyCounters(write: CounterWrite, now: number): void {
+    const current = this.statements.image.get(write.pk, write.sk);
+    if (!current) throw new ConditionFailedError(`${write.pk}/${write.sk} does not exist`);
+    const data = JSON.parse(current.data) as Record<string, unknown>;
+    for (const [field, minimum] of Object.entries(write.atLeast ?? {})) {
+      if (Number(data[field] ?? 0) < minimum) {
+        throw new ConditionFailedError(`${write.pk}/${write.sk}: ${field} is below ${minimum}`);
+      }
+    }
+    for (const [field, delta] of Object.entries(write.add)) data[field] = Number(data[field] ?? 0) + delta;
+    const row = {
+      pk: write.pk,
+      sk: write.sk,
+      data: JSON.stringify(data),
+      version: current.version + 1,
+      updatedAt: Math.max(now, current.updatedAt + 1),
+      region: this.options.region,
+      gsi1pk: current.gsi1pk,
+      gsi1sk: current.gsi1sk,
+      gsi2pk: current.gsi2pk,
+      gsi2sk: current.gsi2sk,
+    };
+    this.statements.upsert.run(row);
+    this.statements.logChange.run({
+      ...row,
+      baseUpdatedAt: current.updatedAt,
+      baseWriterRegion: current.writerRegion,
+    });
+  }
+
   private apply({ writes, events }: QueuedTransaction, now: number): void {
     for (const write of writes) {
+      if (isCounterWrite(write)) {
+        this.applyCounters(write, now);
+        continue;
+      }
       const current = this.statements.version.get(write.pk, write.sk);
       if (write.expect === 'absent' && current)
         throw new ConditionFailedError(`${write.pk}/${write.sk} already exists`);
@@ -210,7 +265,7 @@ export class SqliteItemStore implements ItemStore {
 }
 
 interface QueuedTransaction {
-  writes: readonly ItemWrite[];
+  writes: readonly (ItemWrite | CounterWrite)[];
   events: readonly EventEnvelope[];
   resolve: () => void;
   reject: (error: unknown) => void;

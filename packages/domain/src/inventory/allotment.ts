@@ -99,3 +99,30 @@ export function mergeStockLines(lines: readonly StockLine[]): StockLine[] {
   for (const line of lines) totals.set(line.sku, (totals.get(line.sku) ?? 0) + line.quantity);
   return [...totals].map(([sku, quantity]) => ({ sku, quantity }));
 }
+
+export type StockMove = 'reserve' | 'release' | 'commit' | 'restore';
+
+/**
+ * The same moves as reserve/release/commit/restore above, as in-place counter changes for the store: what
+ * each adds to the allotment's counts, and the floor that keeps every count non-negative. A region writes
+ * them as one atomic conditional update, so concurrent orders for one SKU never conflict.
+ */
+export function stockMoveCounters(
+  move: StockMove,
+  quantity: number,
+): {
+  add: Record<'available' | 'reserved' | 'sold', number>;
+  atLeast: Partial<Record<'available' | 'reserved' | 'sold', number>>;
+} {
+  assertQuantity(quantity);
+  switch (move) {
+    case 'reserve':
+      return { add: { available: -quantity, reserved: quantity, sold: 0 }, atLeast: { available: quantity } };
+    case 'release':
+      return { add: { available: quantity, reserved: -quantity, sold: 0 }, atLeast: { reserved: quantity } };
+    case 'commit':
+      return { add: { available: 0, reserved: -quantity, sold: quantity }, atLeast: { reserved: quantity } };
+    case 'restore':
+      return { add: { available: quantity, reserved: 0, sold: -quantity }, atLeast: { sold: quantity } };
+  }
+}

@@ -16,7 +16,7 @@ export interface ItemStore {
    * Applies every write and records every event atomically (the transactional outbox), or none.
    * Throws ConditionFailedError when any write's expectation does not hold.
    */
-  transact(writes: readonly ItemWrite[], events?: readonly EventEnvelope[]): Promise<void>;
+  transact(writes: readonly (ItemWrite | CounterWrite)[], events?: readonly EventEnvelope[]): Promise<void>;
 }
 
 export type IndexName = 'gsi1' | 'gsi2';
@@ -45,6 +45,22 @@ export interface ItemWrite extends ItemKey {
    * The written item's version is the previous version + 1 (1 for a new item).
    */
   expect?: 'absent' | number;
+}
+
+/**
+ * An atomic change of numeric fields of an existing item (DynamoDB `SET n = n + :d` with a condition):
+ * no read-modify-write, so concurrent changes of a hot item (a SKU's allotment) never conflict. It fails
+ * with ConditionFailedError when the item is missing or a field is below its `atLeast` before the change.
+ */
+export interface CounterWrite extends ItemKey {
+  kind: 'counters';
+  /** Added to the named numeric fields of the item's data; negative values subtract. */
+  add: Record<string, number>;
+  atLeast?: Record<string, number>;
+}
+
+export function isCounterWrite(write: ItemWrite | CounterWrite): write is CounterWrite {
+  return 'kind' in write && write.kind === 'counters';
 }
 
 export interface PageRequest {

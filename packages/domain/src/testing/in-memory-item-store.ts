@@ -2,12 +2,14 @@ import type { EventEnvelope } from '@meridian/contracts';
 import type { DomainContext } from '../shared/context';
 import {
   ConditionFailedError,
+  type CounterWrite,
   type IndexKey,
   type IndexName,
   InvalidCursorError,
   type ItemKey,
   type ItemStore,
   type ItemWrite,
+  isCounterWrite,
   type Page,
   type PageRequest,
   type StoredItem,
@@ -15,7 +17,7 @@ import {
 
 /** One committed `transact` call, as the store received it. */
 export interface RecordedTransaction {
-  writes: ItemWrite[];
+  writes: (ItemWrite | CounterWrite)[];
   events: EventEnvelope[];
 }
 
@@ -81,12 +83,27 @@ export class InMemoryItemStore implements ItemStore {
     };
   }
 
-  async transact(writes: readonly ItemWrite[], events: readonly EventEnvelope[] = []): Promise<void> {
+  async transact(
+    writes: readonly (ItemWrite | CounterWrite)[],
+    events: readonly EventEnvelope[] = [],
+  ): Promise<void> {
     // Copy-on-write: a failed condition leaves the committed map untouched.
     const next = new Map(this.rows);
     for (const write of writes) {
       const id = rowId(write.pk, write.sk);
       const current = next.get(id);
+      if (isCounterWrite(write)) {
+        if (!current) throw new ConditionFailedError(`${id} does not exist`);
+        const data = structuredClone(current.data);
+        for (const [field, minimum] of Object.entries(write.atLeast ?? {})) {
+          if (Number(data[field] ?? 0) < minimum)
+            throw new ConditionFailedError(`${id}: ${field} is below ${minimum}`);
+        }
+        for (const [field, delta] of Object.entries(write.add))
+          data[field] = Number(data[field] ?? 0) + delta;
+        next.set(id, { ...current, data, version: current.version + 1 });
+        continue;
+      }
       if (write.expect === 'absent' && current) throw new ConditionFailedError(`${id} already exists`);
       if (typeof write.expect === 'number' && current?.version !== write.expect) {
         throw new ConditionFailedError(`${id} is not at version ${write.expect}`);

@@ -4,6 +4,7 @@ import type { Product } from '../../catalog/product';
 import { type Allotment, InvalidStockOperationError, OutOfStockError } from '../../inventory/allotment';
 import { createOrder, type Order, OrderCancelledError } from '../../orders/order';
 import type { DomainContext } from '../../shared/context';
+import { isCounterWrite } from '../../store/item-store';
 import { keys } from '../../store/keys';
 import { allotmentWrite, loadAllotment, loadOrder, orderWrite } from '../../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../../testing/in-memory-item-store';
@@ -119,8 +120,17 @@ describe('reserveInventory', () => {
     expect(store.transactions.slice(committed)).toEqual([
       {
         writes: [
-          expect.objectContaining({ ...keys.allotment('A', REGION), expect: 1 }),
-          expect.objectContaining({ ...keys.allotment('B', REGION), expect: 1 }),
+          // Atomic counter changes, guarded by a floor: concurrent orders for one SKU never conflict.
+          expect.objectContaining({
+            ...keys.allotment('A', REGION),
+            kind: 'counters',
+            atLeast: { available: 2 },
+          }),
+          expect.objectContaining({
+            ...keys.allotment('B', REGION),
+            kind: 'counters',
+            atLeast: { available: 3 },
+          }),
           expect.objectContaining({ ...keys.order(order.orderId), expect: 1 }),
         ],
         events: [expect.objectContaining({ 'detail-type': 'OrderInventoryReserved' })],
@@ -251,9 +261,16 @@ describe('confirmOrder', () => {
     expect(output).toEqual({ orderId: order.orderId, outcome: 'applied', status: 'CONFIRMED' });
     const [transaction, ...others] = store.transactions.slice(committed);
     expect(others).toEqual([]);
-    expect(transaction?.writes.map((write) => [write.pk, write.data.status ?? write.data.sold])).toEqual([
-      ['STOCK#A', 2],
-      ['STOCK#B', 1],
+    // The allotments move as atomic counter changes (reserved → sold), the order as a versioned write.
+    expect(
+      transaction?.writes.map((write) =>
+        isCounterWrite(write)
+          ? [write.pk, write.add.sold, write.atLeast?.reserved]
+          : [write.pk, write.data.status],
+      ),
+    ).toEqual([
+      ['STOCK#A', 2, 2],
+      ['STOCK#B', 1, 1],
       [`ORDER#${order.orderId}`, 'CONFIRMED'],
     ]);
     expect(transaction?.events.map((event) => [event['detail-type'], event.detail.status])).toEqual([

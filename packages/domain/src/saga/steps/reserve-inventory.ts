@@ -1,20 +1,17 @@
 import {
-  type Allotment,
-  commit,
-  emptyAllotment,
   InvalidStockOperationError,
   mergeStockLines,
   OutOfStockError,
-  release,
-  reserve,
-  restore,
+  type StockMove,
+  stockMoveCounters,
 } from '../../inventory/allotment';
 import { receiveStock } from '../../inventory/stock-transfer';
 import { advance, type InventoryState, type Order } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
 import { type DomainContext, nowIso, withConflictRetry } from '../../shared/context';
-import type { ItemWrite } from '../../store/item-store';
-import { allotmentWrite, loadAllotment, orderWrite } from '../../store/repositories';
+import type { CounterWrite } from '../../store/item-store';
+import { keys } from '../../store/keys';
+import { loadAllotment, orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
   loadSagaOrder,
@@ -23,24 +20,27 @@ import {
   type SagaStepOutput,
 } from '../saga-step';
 
-type StockChange = (allotment: Allotment, quantity: number) => Allotment;
-
 /**
- * Applies one stock change to every line of the order in the order's own region, together with the order
- * update and its event, in one transaction with version conditions on every allotment.
+ * One stock move for every line of the order in the order's own region, as atomic counter writes on
+ * the allotments (committed with the order update and its event). A reservation first checks the
+ * allotments so a shortage is reported with numbers; the write's floor still guards against a race.
  */
-async function changeStock(ctx: DomainContext, order: Order, change: StockChange): Promise<ItemWrite[]> {
-  const writes: ItemWrite[] = [];
+async function changeStock(ctx: DomainContext, order: Order, move: StockMove): Promise<CounterWrite[]> {
+  const writes: CounterWrite[] = [];
   const shortages: Array<{ sku: string; requested: number; available: number }> = [];
   for (const line of mergeStockLines(order.lines)) {
-    const current = await loadAllotment(ctx.store, line.sku, order.region);
-    const allotment = current?.value ?? emptyAllotment(line.sku, order.region);
-    try {
-      writes.push(allotmentWrite(change(allotment, line.quantity), current ? current.version : 'absent'));
-    } catch (error) {
-      if (!(error instanceof OutOfStockError)) throw error;
-      shortages.push(...error.shortages);
+    if (move === 'reserve') {
+      const available = (await loadAllotment(ctx.store, line.sku, order.region))?.value.available ?? 0;
+      if (available < line.quantity) {
+        shortages.push({ sku: line.sku, requested: line.quantity, available });
+        continue;
+      }
     }
+    writes.push({
+      kind: 'counters',
+      ...keys.allotment(line.sku, order.region),
+      ...stockMoveCounters(move, line.quantity),
+    });
   }
   if (shortages.length > 0) throw new OutOfStockError(shortages);
   return writes;
@@ -93,7 +93,7 @@ async function reserveFromOwnAllotment(
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
     if (order.inventory !== 'NONE') return { orderId: order.orderId, outcome: 'already-applied' };
     assertNotCancelled(order);
-    const stockWrites = await changeStock(ctx, order, reserve);
+    const stockWrites = await changeStock(ctx, order, 'reserve');
     const next = advance(order, 'INVENTORY_RESERVED', { inventory: 'RESERVED' }, nowIso(ctx));
     await ctx.store.transact(
       [...stockWrites, orderWrite(next, version)],
@@ -114,14 +114,14 @@ export async function releaseInventory(
   const { ctx } = deps;
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    const plan: Partial<Record<InventoryState, { change: StockChange; next: InventoryState }>> = {
-      RESERVED: { change: release, next: 'RELEASED' },
-      COMMITTED: { change: restore, next: 'RESTORED' },
+    const plan: Partial<Record<InventoryState, { move: StockMove; next: InventoryState }>> = {
+      RESERVED: { move: 'release', next: 'RELEASED' },
+      COMMITTED: { move: 'restore', next: 'RESTORED' },
     };
     const step = plan[order.inventory];
     if (!step)
       return { orderId: order.orderId, outcome: order.inventory === 'NONE' ? 'skipped' : 'already-applied' };
-    const stockWrites = await changeStock(ctx, order, step.change);
+    const stockWrites = await changeStock(ctx, order, step.move);
     const next = advance(order, 'INVENTORY_RELEASED', { inventory: step.next }, nowIso(ctx));
     await ctx.store.transact(
       [...stockWrites, orderWrite(next, version)],
@@ -132,9 +132,9 @@ export async function releaseInventory(
 }
 
 /** Part of confirmation: reserved units become sold units. */
-export async function commitInventoryWrites(ctx: DomainContext, order: Order): Promise<ItemWrite[]> {
+export async function commitInventoryWrites(ctx: DomainContext, order: Order): Promise<CounterWrite[]> {
   if (order.inventory !== 'RESERVED') {
     throw new InvalidStockOperationError(`cannot commit inventory in state ${order.inventory}`);
   }
-  return changeStock(ctx, order, commit);
+  return changeStock(ctx, order, 'commit');
 }
