@@ -117,9 +117,11 @@ export function checkNoDuplicates(state: FinalState): {
     const key = group.slice(group.indexOf('#') + 1);
     const ack = state.acknowledged.find((candidate) => candidate.key === key);
     const notCancelled = orders.filter((order) => order.status !== 'CANCELLED');
+    // A duplicate that matters holds money or stock: a FAILED or CANCELLED extra order holds neither.
+    const live = orders.filter((order) => order.status === 'CONFIRMED' || order.status === 'PENDING');
     multiple.push({
       customerAndKey: group,
-      duplicate: notCancelled.length > 1,
+      duplicate: live.length > 1,
       // Two FAILED orders charge nothing, but the customer was still notified twice.
       kind:
         notCancelled.length <= 1
@@ -155,7 +157,7 @@ export function checkNoDuplicates(state: FinalState): {
     row: {
       name: 'no duplicate orders per customer + Idempotency-Key',
       passed: duplicates.length === 0,
-      summary: `${duplicates.length} keys with more than one non-CANCELLED order; orders per key ${JSON.stringify(ordersPerKey)}${kinds ? ` (${kinds}; the acknowledged order was the one cancelled for ${ackCancelled}; charged twice: ${doubleCharged})` : ''}${unkeyed.length > 0 ? `; ${unkeyed.length} orders without a key` : ''}`,
+      summary: `${duplicates.length} keys with more than one order holding money or stock (CONFIRMED or PENDING); orders per key ${JSON.stringify(ordersPerKey)}${kinds ? ` (${kinds}; the acknowledged order was the one cancelled for ${ackCancelled}; charged twice: ${doubleCharged})` : ''}${unkeyed.length > 0 ? `; ${unkeyed.length} orders without a key` : ''}`,
       ...(multiple.length > 0
         ? { details: capped([...duplicates, ...multiple.filter((entry) => !entry.duplicate)]) }
         : {}),

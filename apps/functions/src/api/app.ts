@@ -3,7 +3,13 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ApiDependencies, ApiEnv } from './api-env';
-import { problemResponse, requireAdmin, requireAuth, requireJsonBody } from './middleware';
+import {
+  problemResponse,
+  refuseLateRequests,
+  requireAdmin,
+  requireAuth,
+  requireJsonBody,
+} from './middleware';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document';
 import { createRouteRegistry, type RequestPart } from './openapi/route-registry';
 import { problem, problemForError } from './problem';
@@ -39,6 +45,10 @@ function validationProblem(error: ZodError, part: RequestPart) {
 export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   const api = new Hono<ApiEnv>();
 
+  api.use(
+    '*',
+    refuseLateRequests(() => deps.ctx.clock.now()),
+  );
   api.use('*', requireJsonBody);
   api.use(
     '*',

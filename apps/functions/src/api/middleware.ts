@@ -36,6 +36,34 @@ export const requireAdmin: MiddlewareHandler<ApiEnv> = async (c, next) => {
   await next();
 };
 
+/**
+ * A caller in front of the region (the front door) may give up on a request and send it elsewhere. A
+ * state-changing request that arrives after its `x-meridian-deadline` (epoch ms) is refused without
+ * effect, so a region that stalled and wakes up does not act on a request another region already served.
+ */
+export function refuseLateRequests(now: () => number): MiddlewareHandler<ApiEnv> {
+  return async (c, next) => {
+    const deadline = Number(c.req.header('x-meridian-deadline'));
+    if (
+      c.req.method !== 'GET' &&
+      c.req.method !== 'HEAD' &&
+      Number.isFinite(deadline) &&
+      deadline > 0 &&
+      now() > deadline
+    ) {
+      return problemResponse(
+        c,
+        problem(
+          503,
+          'deadline_exceeded',
+          'The request arrived after its caller gave up on it; it was not applied.',
+        ),
+      );
+    }
+    await next();
+  };
+}
+
 /** Requests with a body must send JSON: anything else is refused before it is parsed (415). */
 export const requireJsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const hasBody = c.req.header('content-length') !== undefined && c.req.header('content-length') !== '0';

@@ -34,7 +34,8 @@ export function createFrontDoor(options: FrontDoorOptions): Hono {
     regions: options.regions,
     policy: options.policy,
     checker: options.checker,
-    timeoutMs: options.proxyTimeoutMs ?? 10_000,
+    // Requests answer in milliseconds (sagas run behind them): a region silent for 3 s is treated as failed.
+    timeoutMs: options.proxyTimeoutMs ?? 3_000,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
 

@@ -3,6 +3,8 @@ import { candidateRegions, HOME_REGION_HEADER, isRetryable, type RoutingPolicy }
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length', 'upgrade'];
 const RETRY_ON_STATUS = new Set([502, 503, 504]);
+/** Epoch milliseconds after which the region must refuse the request without effect. */
+export const DEADLINE_HEADER = 'x-meridian-deadline';
 
 export interface ProxyOptions {
   regions: readonly RegionTarget[];
@@ -35,6 +37,9 @@ export async function proxyToRegion(request: Request, options: ProxyOptions): Pr
   let lastFailure = 'no region configured';
   for (const region of candidates) {
     attempts++;
+    // The region must not act on this attempt once the front door has given up on it (and may have sent
+    // it to another region): a stalled region that wakes up later refuses it instead of duplicating it.
+    headers.set(DEADLINE_HEADER, String(Date.now() + options.timeoutMs));
     try {
       const response = await fetchImpl(`${region.url}${url.pathname}${url.search}`, {
         method: request.method,

@@ -22,6 +22,7 @@ import {
   cancelOrder,
   type DomainContext,
   NOTIFYING_EVENT_TYPES,
+  OrderNotCancellableError,
   type OrderWorkflow,
   recordNotification,
   sagaExecutionName,
@@ -99,7 +100,10 @@ export function createLocalRegion(options: LocalRegionOptions) {
         orderId,
         reason: `Duplicate of order ${winner} (same Idempotency-Key)`,
       }).catch((error: unknown) =>
-        logger.error('could not cancel a duplicate order', { orderId, error: String(error) }),
+        // A duplicate that already failed holds no money or stock: nothing is left to undo.
+        error instanceof OrderNotCancellableError && /failed/i.test(error.message)
+          ? logger.info('duplicate order had already failed', { orderId, winner })
+          : logger.error('could not cancel a duplicate order', { orderId, error: String(error) }),
       );
     },
   });

@@ -110,6 +110,8 @@ export function createRegionReplication(deps: {
       const credited = await creditTransfers(
         pending.map((row) => asEntity<StockTransfer>(JSON.parse(row.data) as Record<string, unknown>)),
       );
+      // Learn what the peers decided while this region was down before resuming its own orders.
+      await puller.catchUp(2_000);
       puller.start();
       return credited;
     },

@@ -1,27 +1,32 @@
-/** Keeps the most recent replication lags (ms) and reports percentiles over them. */
+/**
+ * Replication lags (ms) of the changes applied recently, with their time of application. Percentiles
+ * cover a sliding time window, so the figure describes the lag now, not a burst long past.
+ */
 export class LagTracker {
-  private readonly samples: number[] = [];
-  private next = 0;
+  private samples: Array<{ at: number; lagMs: number }> = [];
   last: number | undefined;
 
-  constructor(private readonly capacity = 2048) {}
+  constructor(
+    private readonly windowMs = 60_000,
+    private readonly capacity = 4096,
+  ) {}
 
-  record(lagMs: number): void {
+  record(lagMs: number, at: number): void {
     this.last = lagMs;
-    if (this.samples.length < this.capacity) this.samples.push(lagMs);
-    else this.samples[this.next] = lagMs;
-    this.next = (this.next + 1) % this.capacity;
+    this.samples.push({ at, lagMs });
+    if (this.samples.length > this.capacity) this.samples.splice(0, this.samples.length - this.capacity);
   }
 
-  percentile(p: number): number | undefined {
+  /** The p-th percentile over the window ending at `now`, or undefined when nothing was applied in it. */
+  percentile(p: number, now: number): number | undefined {
+    this.samples = this.samples.filter((sample) => sample.at >= now - this.windowMs);
     if (this.samples.length === 0) return undefined;
-    const sorted = [...this.samples].sort((a, b) => a - b);
+    const sorted = this.samples.map((sample) => sample.lagMs).sort((a, b) => a - b);
     return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
   }
 
   reset(): void {
-    this.samples.length = 0;
-    this.next = 0;
+    this.samples = [];
     this.last = undefined;
   }
 }

@@ -70,6 +70,37 @@ export class ReplicationPuller {
     }
   }
 
+  /**
+   * Pulls each reachable peer's item changes until caught up (or the time is up), once, before the
+   * region resumes its own work: a restarted region must see what its peers decided while it was gone
+   * (an idempotency key another region now owns) before it finishes its interrupted orders.
+   */
+  async catchUp(timeoutMs: number): Promise<void> {
+    const deadline = this.now() + timeoutMs;
+    await Promise.all(
+      this.options.peers.map(async (peer) => {
+        const state = this.state.get(peer.name) as PeerState;
+        while (this.options.link.up && this.now() < deadline) {
+          try {
+            const after = this.options.applier.cursor(peer.name, 'changes');
+            const limit = this.options.batchSize ?? 500;
+            const response = await this.fetchImpl(
+              `${peer.url}/internal/replication/changes?after=${after}&limit=${limit}&from=${encodeURIComponent(this.options.region)}`,
+              { signal: AbortSignal.timeout(Math.max(1, deadline - this.now())) },
+            );
+            if (!response.ok) return;
+            const { items } = (await response.json()) as { items: ItemChange[] };
+            await this.applyChanges(peer, state, items);
+            if (items.length < limit) return;
+          } catch {
+            // The peer is down or slow: resume without it; the regular loops catch up later.
+            return;
+          }
+        }
+      }),
+    );
+  }
+
   async stop(): Promise<void> {
     this.controller.abort();
     await Promise.allSettled(this.loops);
@@ -78,7 +109,8 @@ export class ReplicationPuller {
   status(): PeerStatus[] {
     return this.options.peers.map((peer) => {
       const state = this.state.get(peer.name) as PeerState;
-      const [last, p50, p99] = [state.lag.last, state.lag.percentile(50), state.lag.percentile(99)];
+      const now = this.now();
+      const [last, p50, p99] = [state.lag.last, state.lag.percentile(50, now), state.lag.percentile(99, now)];
       return {
         peer: peer.name,
         connected: state.connected && this.options.link.up,
@@ -139,7 +171,7 @@ export class ReplicationPuller {
     if (changes.length === 0) return;
     const result = this.options.applier.apply(peer.name, changes);
     const now = this.now();
-    for (const change of changes) state.lag.record(Math.max(0, now - change.updatedAt));
+    for (const change of changes) state.lag.record(Math.max(0, now - change.updatedAt), now);
     state.applied += result.applied.length;
     state.conflicts += result.conflicts.length;
     for (const conflict of result.conflicts) this.options.onConflict?.(conflict, peer.name);
