@@ -1,12 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import autocannon from 'autocannon';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
 import { REPO_ROOT } from '../apps/local/src/config/local-config';
+import { loadOrders } from './support/load';
 import { startPlatform } from './support/platform';
 
 /**
- * Order intake: a 10-second autocannon run of POST /api/v1/orders through the front door, each request
+ * Order intake only: a 10-second autocannon run of POST /api/v1/orders through the front door, each request
  * with its own Idempotency-Key. Usage: `npm run bench:intake [-- --seconds 10 --connections 32]`.
  */
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 10;
@@ -16,7 +16,6 @@ mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
 const platform = await startPlatform(18080);
 try {
   const issuer = await LocalIssuer.open(join(platform.dataDir, 'issuer-keys.json'));
-  const customer = await issuer.issue('alice');
   const admin = await issuer.issue('admin');
   // Enough stock that every saga can succeed: the run measures intake, not out-of-stock failures.
   for (const sku of ['MUG-001', 'NOTE-001']) {
@@ -27,37 +26,13 @@ try {
     });
     if (!response.ok) throw new Error(`restock failed: ${response.status} ${await response.text()}`);
   }
-  let sequence = 0;
-  const body = JSON.stringify({
-    items: [
-      { sku: 'MUG-001', quantity: 1 },
-      { sku: 'NOTE-001', quantity: 2 },
-    ],
-    paymentMethod: 'pm_card_visa',
-    shippingAddress: {
-      name: 'Bench',
-      line1: '1 Load St',
-      city: 'Springfield',
-      postalCode: '12345',
-      country: 'US',
-    },
-  });
   console.log(`POST /api/v1/orders for ${seconds} s with ${connections} connections…`);
-  const result = await autocannon({
-    url: `${platform.url}/api/v1/orders`,
-    method: 'POST',
+  const result = await loadOrders({
+    url: platform.url,
+    token: await issuer.issue('alice'),
+    seconds,
     connections,
-    duration: seconds,
-    headers: { authorization: `Bearer ${customer}`, 'content-type': 'application/json' },
-    body,
-    requests: [
-      {
-        setupRequest: (request) => ({
-          ...request,
-          headers: { ...request.headers, 'idempotency-key': `bench-${process.pid}-${sequence++}` },
-        }),
-      },
-    ],
+    keyPrefix: `intake-${process.pid}`,
   });
   const summary = {
     scenario: 'order-intake',
@@ -65,16 +40,11 @@ try {
     at: new Date().toISOString(),
     seconds,
     connections,
-    ordersPerSecond: Math.round(result.requests.average),
-    acknowledged: result['2xx'],
+    ordersPerSecond: result.requestsPerSecond,
+    acknowledged: result.acknowledged,
     non2xx: result.non2xx,
     errors: result.errors,
-    latencyMs: {
-      p50: result.latency.p50,
-      p90: result.latency.p90,
-      p99: result.latency.p99,
-      max: result.latency.max,
-    },
+    latencyMs: result.latencyMs,
   };
   console.log(JSON.stringify(summary, null, 2));
   writeFileSync(
