@@ -21,6 +21,7 @@ const envSchema = z.object({
   MERIDIAN_PAYMENTS_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
   MERIDIAN_CONTROL_PORT: z.coerce.number().int().min(1).max(65535).default(8079),
   MERIDIAN_RETRY_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+  MERIDIAN_SAGA_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   MERIDIAN_ROUTING: z.enum(['failover', 'home-region']).default('failover'),
   MERIDIAN_PRIMARY_REGION: z.string().optional(),
   MERIDIAN_HEALTH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
@@ -38,6 +39,8 @@ export interface LocalConfig {
   paymentsUrl: string;
   /** Saga retries wait this long locally instead of the ASL's seconds-long backoff. */
   retryIntervalMs: number;
+  /** Sagas a region runs at once; the rest wait, persisted, in order. */
+  sagaConcurrency: number;
   issuerKeyFile: string;
   /** Front door routing: failover to the primary (default: the first region), or each client's home region. */
   routing: { kind: 'failover'; primary: string } | { kind: 'home-region'; defaultRegion: string };
@@ -71,6 +74,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     controlUrl: `http://127.0.0.1:${e.MERIDIAN_CONTROL_PORT}`,
     paymentsUrl: `http://127.0.0.1:${e.MERIDIAN_PAYMENTS_PORT}`,
     retryIntervalMs: e.MERIDIAN_RETRY_INTERVAL_MS,
+    sagaConcurrency: e.MERIDIAN_SAGA_CONCURRENCY,
     issuerKeyFile: join(resolve(e.MERIDIAN_DATA_DIR), 'issuer-keys.json'),
     primaryRegion: primary,
     routing:

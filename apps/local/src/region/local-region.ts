@@ -56,6 +56,8 @@ export interface LocalRegionOptions {
   peers?: readonly Peer[];
   /** Whether the link to the peers starts up (a region restarted during a partition starts cut). */
   linkUp?: boolean;
+  /** Sagas run at once; more wait (persisted) so a burst of orders does not starve order intake. */
+  sagaConcurrency?: number;
   /** Bus delivery retries (default: 5 attempts with backoff from 100 ms); tests shorten them. */
   busRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
 }
@@ -134,6 +136,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     definition,
     handlers: sagaHandlers,
     retryIntervalMs: options.retryIntervalMs,
+    ...(options.sagaConcurrency ? { maxConcurrent: options.sagaConcurrency } : {}),
     clock,
     logger: {
       info: (message, extra) => logger.debug(message, { ...extra }),

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       .filter((peer) => peer.name !== regionConfig.name)
       .map(({ name, url }) => ({ name, url })),
     linkUp: process.env.MERIDIAN_LINK !== 'cut',
+    sagaConcurrency: config.sagaConcurrency,
   });
   // One region seeds the catalog; products replicate and each region credits its share of the stock.
   const seeded = regionConfig.name === config.primaryRegion ? await seedDemoCatalog(region.ctx) : 0;
