@@ -6,6 +6,7 @@ export * from './replication/index';
 export * from './shipping/local-carrier';
 export * from './sqlite/migrations';
 export * from './sqlite/open-database';
+export * from './sqlite/statement-cache';
 export * from './store/item-store-schema';
 export * from './store/sqlite-item-store';
 export * from './workflow/index';

@@ -19,10 +19,9 @@ import {
 import { EVENT_SOURCES } from '@meridian/contracts';
 import {
   type Clock,
-  cancelOrder,
+  cancelDuplicateOrder,
   type DomainContext,
   NOTIFYING_EVENT_TYPES,
-  OrderNotCancellableError,
   type OrderWorkflow,
   recordNotification,
   sagaExecutionName,
@@ -97,16 +96,13 @@ export function createLocalRegion(options: LocalRegionOptions) {
     peers: options.peers ?? [],
     linkUp: options.linkUp ?? true,
     logger,
-    cancelDuplicate: async (orderId, winner) => {
-      await cancelOrder(ctx, workflow, {
-        orderId,
-        reason: `Duplicate of order ${winner} (same Idempotency-Key)`,
-      }).catch((error: unknown) =>
-        // A duplicate that already failed holds no money or stock: nothing is left to undo.
-        error instanceof OrderNotCancellableError && /failed/i.test(error.message)
-          ? logger.info('duplicate order had already failed', { orderId, winner })
-          : logger.error('could not cancel a duplicate order', { orderId, error: String(error) }),
-      );
+    cancelDuplicate: async (orderId, winnerOrderId) => {
+      try {
+        const outcome = await cancelDuplicateOrder(ctx, workflow, { orderId, winnerOrderId });
+        logger.info('duplicate order for one idempotency key resolved', { orderId, winnerOrderId, outcome });
+      } catch (error) {
+        logger.error('could not cancel a duplicate order', { orderId, error: String(error) });
+      }
     },
   });
   const relay = new OutboxRelay({

@@ -208,28 +208,8 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
     const baseUrl = `${origin}/api/v1`;
     const tokens = new Map<string, Promise<string>>();
 
-    const request = async <T>(path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> => {
-      const headers: Record<string, string> = { ...opts.headers };
-      if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-      let body = opts.body;
-      if (opts.json !== undefined) {
-        headers['content-type'] ??= 'application/json';
-        body = JSON.stringify(opts.json);
-      }
-      const url = path.startsWith('http') ? path : `${baseUrl}${path}`;
-      const response = await fetch(url, {
-        method: opts.method ?? (body === undefined ? 'GET' : 'POST'),
-        headers,
-        body,
-      });
-      const text = await response.text();
-      const isJson = /json/.test(response.headers.get('content-type') ?? '');
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (isJson && text ? JSON.parse(text) : text) as T,
-      };
-    };
+    const request = <T>(path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> =>
+      httpRequest<T>(path.startsWith('http') ? path : `${baseUrl}${path}`, opts);
 
     const getOrder = async (orderId: string, token: string): Promise<OrderView> => {
       const response = await request<OrderView>(`/orders/${encodeURIComponent(orderId)}`, { token });
@@ -245,24 +225,7 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
       issuer,
       dataDir: dir,
       issuerKeyFile,
-      payments: {
-        url: simulator.url,
-        async ledger(orderId) {
-          const response = await fetch(
-            `${simulator.url}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`,
-          );
-          if (!response.ok) throw new Error(`ledger: HTTP ${response.status}`);
-          return ((await response.json()) as { data: LedgerEntry[] }).data;
-        },
-        async setChaos(chaos) {
-          const response = await fetch(`${simulator.url}/v1/chaos`, {
-            method: 'PUT',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(chaos),
-          });
-          if (!response.ok) throw new Error(`chaos: HTTP ${response.status} ${await response.text()}`);
-        },
-      },
+      payments: paymentSimulatorClient(simulator.url),
       token(user, admin = false) {
         const cacheKey = `${user}:${admin}`;
         let token = tokens.get(cacheKey);
@@ -304,4 +267,47 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
     await close();
     throw error;
   }
+}
+
+/** A JSON request with an optional bearer token; the answer parsed when it is JSON (problem+json too). */
+export async function httpRequest<T>(url: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body = options.body;
+  if (options.json !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(options.json);
+  }
+  const response = await fetch(url, {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+  });
+  const text = await response.text();
+  const isJson = /json/.test(response.headers.get('content-type') ?? '');
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (isJson && text ? JSON.parse(text) : text) as T,
+  };
+}
+
+/** The payment simulator's ledger and chaos switch, as tests use them. */
+export function paymentSimulatorClient(url: string): TestRegion['payments'] {
+  return {
+    url,
+    async ledger(orderId) {
+      const response = await fetch(`${url}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`);
+      if (!response.ok) throw new Error(`ledger: HTTP ${response.status}`);
+      return ((await response.json()) as { data: LedgerEntry[] }).data;
+    },
+    async setChaos(chaos) {
+      const response = await fetch(`${url}/v1/chaos`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(chaos),
+      });
+      if (!response.ok) throw new Error(`chaos: HTTP ${response.status} ${await response.text()}`);
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
+import { StatementCache } from '../sqlite/statement-cache';
 
 const RETRY_DELAY_MS = 500;
 
@@ -35,7 +36,10 @@ export class OutboxRelay {
   private readonly batchSize: number;
   private readonly clock: { now(): number };
 
+  private readonly sql: StatementCache;
+
   constructor(private readonly options: OutboxRelayOptions) {
+    this.sql = new StatementCache(options.db);
     this.batchSize = options.batchSize ?? 500;
     this.clock = options.clock ?? { now: () => Date.now() };
   }
@@ -88,20 +92,18 @@ export class OutboxRelay {
   }
 
   pendingCount(): number {
-    const row = this.options.db
-      .prepare('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL')
-      .get() as { n: number };
+    const row = this.sql.get('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL').get() as {
+      n: number;
+    };
     return row.n;
   }
 
   private async flushLoop(): Promise<void> {
-    const select = this.options.db.prepare(
+    const select = this.sql.get(
       'SELECT seq, event FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?',
     );
-    const markPublished = this.options.db.prepare('UPDATE outbox SET published_at = ? WHERE seq = ?');
-    const setAside = this.options.db.prepare(
-      'UPDATE outbox SET published_at = ?, rejected_reason = ? WHERE seq = ?',
-    );
+    const markPublished = this.sql.get('UPDATE outbox SET published_at = ? WHERE seq = ?');
+    const setAside = this.sql.get('UPDATE outbox SET published_at = ?, rejected_reason = ? WHERE seq = ?');
     for (;;) {
       if (this.stopped) return;
       const rows = select.all(this.batchSize) as Array<{ seq: number; event: string }>;
@@ -145,8 +147,8 @@ export class OutboxRelay {
     if (now - this.lastPruneAt < 5_000) return;
     this.lastPruneAt = now;
     const cutoff = now - (this.options.retainPublishedMs ?? 10 * 60_000);
-    this.options.db
-      .prepare(
+    this.sql
+      .get(
         'DELETE FROM outbox WHERE published_at IS NOT NULL AND rejected_reason IS NULL AND published_at < ? AND seq <= ?',
       )
       // Peers replicate events from the outbox: keep what any of them has not read yet.

@@ -1,6 +1,7 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
 import { applyMigrations } from '../sqlite/migrations';
+import { StatementCache } from '../sqlite/statement-cache';
 import { replicationMigrations } from './replication-schema';
 
 /** One committed write of an item, as a peer applies it (the item's full new image). */
@@ -35,8 +36,11 @@ export type ReplicationStream = 'changes' | 'events';
 export class ChangeFeed {
   private waiters: Array<() => void> = [];
 
-  constructor(private readonly db: Database) {
+  private readonly sql: StatementCache;
+
+  constructor(db: Database) {
     applyMigrations(db, replicationMigrations);
+    this.sql = new StatementCache(db);
   }
 
   /** Wakes every long-poll; the store calls it after each commit. */
@@ -45,8 +49,8 @@ export class ChangeFeed {
   }
 
   readChanges(afterSeq: number, limit: number): ItemChange[] {
-    return this.db
-      .prepare(
+    return this.sql
+      .get(
         `SELECT seq, pk, sk, data, version, updated_at AS updatedAt, writer_region AS writerRegion, gsi1pk, gsi1sk,
            gsi2pk, gsi2sk, base_updated_at AS baseUpdatedAt, base_writer_region AS baseWriterRegion
          FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?`,
@@ -55,8 +59,8 @@ export class ChangeFeed {
   }
 
   readEvents(afterSeq: number, limit: number): EventChange[] {
-    const rows = this.db
-      .prepare('SELECT seq, event FROM outbox WHERE seq > ? AND rejected_reason IS NULL ORDER BY seq LIMIT ?')
+    const rows = this.sql
+      .get('SELECT seq, event FROM outbox WHERE seq > ? AND rejected_reason IS NULL ORDER BY seq LIMIT ?')
       .all(afterSeq, limit) as Array<{ seq: number; event: string }>;
     return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as EventEnvelope }));
   }
@@ -64,8 +68,7 @@ export class ChangeFeed {
   /** The newest sequence number of a stream (0 when empty): where a live tail starts. */
   headSeq(stream: ReplicationStream): number {
     const table = stream === 'changes' ? 'change_log' : 'outbox';
-    return (this.db.prepare(`SELECT COALESCE(MAX(seq), 0) AS seq FROM ${table}`).get() as { seq: number })
-      .seq;
+    return (this.sql.get(`SELECT COALESCE(MAX(seq), 0) AS seq FROM ${table}`).get() as { seq: number }).seq;
   }
 
   /** Resolves when something new is committed, or after `waitMs` (or at once when aborted). */
@@ -84,8 +87,8 @@ export class ChangeFeed {
 
   /** Records how far a peer has read a stream (it asked for everything after `seq`). */
   acknowledge(peer: string, stream: ReplicationStream, seq: number): void {
-    this.db
-      .prepare(
+    this.sql
+      .get(
         `INSERT INTO replication_peer_acks (peer, stream, seq) VALUES (?, ?, ?)
          ON CONFLICT (peer, stream) DO UPDATE SET seq = MAX(seq, excluded.seq)`,
       )
@@ -95,8 +98,8 @@ export class ChangeFeed {
   /** The highest outbox sequence every listed peer has read; nothing above it may be pruned. */
   eventsReadByAll(peers: readonly string[]): number {
     if (peers.length === 0) return Number.MAX_SAFE_INTEGER;
-    const acks = this.db
-      .prepare("SELECT peer, seq FROM replication_peer_acks WHERE stream = 'events'")
+    const acks = this.sql
+      .get("SELECT peer, seq FROM replication_peer_acks WHERE stream = 'events'")
       .all() as Array<{ peer: string; seq: number }>;
     const byPeer = new Map(acks.map((ack) => [ack.peer, ack.seq]));
     return Math.min(...peers.map((peer) => byPeer.get(peer) ?? 0));

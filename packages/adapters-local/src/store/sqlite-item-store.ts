@@ -15,6 +15,7 @@ import {
 } from '@meridian/domain';
 import type { Database, Statement } from 'better-sqlite3';
 import { applyMigrations } from '../sqlite/migrations';
+import { StatementCache } from '../sqlite/statement-cache';
 import { itemStoreMigrations } from './item-store-schema';
 
 interface ItemRow {
@@ -58,12 +59,14 @@ export class SqliteItemStore implements ItemStore {
     rollbackTo: Statement;
   };
   private readonly queued: QueuedTransaction[] = [];
+  private readonly queries: StatementCache;
 
   constructor(
     private readonly db: Database,
     private readonly options: { region: string; clock: Clock },
   ) {
     applyMigrations(db, itemStoreMigrations);
+    this.queries = new StatementCache(db);
     this.statements = {
       get: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk = ?'),
       version: db.prepare(
@@ -133,7 +136,7 @@ export class SqliteItemStore implements ItemStore {
       WHERE ${index}pk = ? ${after ? `AND (${index}sk, pk, sk) ${comparison} (?, ?, ?)` : ''}
       ORDER BY ${index}sk ${direction}, pk ${direction}, sk ${direction} LIMIT ?`;
     const params = after ? [pk, after.indexSk, after.pk, after.sk, limit + 1] : [pk, limit + 1];
-    const rows = this.db.prepare<unknown[], ItemRow & { indexSk: string }>(sql).all(...params);
+    const rows = this.queries.get<unknown[], ItemRow & { indexSk: string }>(sql).all(...params);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {

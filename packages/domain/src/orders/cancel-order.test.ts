@@ -1,13 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Product } from '../catalog/product';
 import type { DomainContext } from '../shared/context';
 import { loadOrder, orderWrite } from '../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../testing/in-memory-item-store';
+import { fixtureProduct, seedOrder as seedFixtureOrder } from '../testing/order-fixtures';
 import { cancelOrder } from './cancel-order';
-import { createOrder, type Order, OrderNotCancellableError, OrderNotFoundError } from './order';
+import { type Order, OrderNotCancellableError, OrderNotFoundError } from './order';
 import type { OrderWorkflow } from './order-workflow';
 
-const AT = '2025-01-01T00:00:00.000Z';
+const _AT = '2025-01-01T00:00:00.000Z';
 
 let ctx: DomainContext;
 let store: InMemoryItemStore;
@@ -18,41 +18,12 @@ beforeEach(() => {
   workflow = { startOrderSaga: vi.fn(async () => {}) };
 });
 
-async function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
-  const product: Product = {
-    sku: 'A',
-    name: 'A',
-    description: '',
-    priceMinor: 700,
-    currency: 'USD',
-    active: true,
-    category: 'c',
-    createdAt: AT,
-    updatedAt: AT,
-  };
-  const order = {
-    ...createOrder(
-      {
-        orderId: `ord_${ctx.ids.next()}_${ctx.region}`,
-        region: ctx.region,
-        customerId: 'cust-1',
-        items: [{ sku: 'A', quantity: 1 }],
-        shippingAddress: {
-          name: 'Ada',
-          line1: '1 Main St',
-          city: 'Town',
-          postalCode: '12345',
-          country: 'US',
-        },
-        paymentMethod: 'pm_card_visa',
-        now: AT,
-      },
-      new Map([['A', product]]),
-    ),
-    ...changes,
-  };
-  await store.transact([orderWrite(order, 'absent')]);
-  return order;
+function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
+  return seedFixtureOrder(
+    ctx,
+    { product: fixtureProduct({ sku: 'A', priceMinor: 700 }), quantity: 1 },
+    changes,
+  );
 }
 
 describe('cancelOrder', () => {

@@ -4,7 +4,9 @@ import { serve } from '@hono/node-server';
 import type { PeerStatus } from '@meridian/adapters-local';
 import type { Allotment, Clock } from '@meridian/domain';
 import type { LocalRegion } from '../../../src/region/local-region';
-import type { ApiResponse, RequestOptions } from '../../support/region-harness';
+import { type ApiResponse, httpRequest, type RequestOptions } from '../../support/region-harness';
+
+export { httpRequest };
 
 /**
  * One region of a test cluster: its current LocalRegion instance, served over HTTP on a fixed port, that a
@@ -85,28 +87,6 @@ export async function freePort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
-}
-
-export async function httpRequest<T>(url: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body = options.body;
-  if (options.json !== undefined) {
-    headers['content-type'] ??= 'application/json';
-    body = JSON.stringify(options.json);
-  }
-  const response = await fetch(url, {
-    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
-    headers,
-    body,
-  });
-  const text = await response.text();
-  const isJson = /json/.test(response.headers.get('content-type') ?? '');
-  return {
-    status: response.status,
-    headers: response.headers,
-    body: (isJson && text ? JSON.parse(text) : text) as T,
-  };
 }
 
 function listenOn(

@@ -10,9 +10,10 @@ import { startPaymentSimulator } from '../../../src/payment-simulator/server';
 import { createLocalRegion } from '../../../src/region/local-region';
 import {
   type ApiResponse,
-  type LedgerEntry,
   type OrderView,
+  paymentSimulatorClient,
   TERMINAL,
+  type TestRegion,
   waitFor,
 } from '../../support/region-harness';
 import { type ClusterRegion, createClusterRegion, freePort } from './cluster-region';
@@ -39,11 +40,7 @@ export interface Cluster {
   dir: string;
   issuer: LocalIssuer;
   regions: ClusterRegion[];
-  payments: {
-    url: string;
-    ledger(orderId: string): Promise<LedgerEntry[]>;
-    setChaos(chaos: Partial<Pick<ChaosConfig, 'latencyMs' | 'errorRate'>>): Promise<void>;
-  };
+  payments: TestRegion['payments'];
   get(name: string): ClusterRegion;
   token(user: string, admin?: boolean): Promise<string>;
   /** Cuts or heals the link on every running region (PUT /internal/link). */
@@ -136,24 +133,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       dir,
       issuer,
       regions,
-      payments: {
-        url: simulator.url,
-        async ledger(orderId) {
-          const response = await fetch(
-            `${simulator.url}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`,
-          );
-          if (!response.ok) throw new Error(`ledger: HTTP ${response.status}`);
-          return ((await response.json()) as { data: LedgerEntry[] }).data;
-        },
-        async setChaos(chaos) {
-          const response = await fetch(`${simulator.url}/v1/chaos`, {
-            method: 'PUT',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(chaos),
-          });
-          if (!response.ok) throw new Error(`chaos: HTTP ${response.status} ${await response.text()}`);
-        },
-      },
+      payments: paymentSimulatorClient(simulator.url),
       get(name) {
         const region = regions.find((candidate) => candidate.name === name);
         if (!region) throw new Error(`no region ${name}`);

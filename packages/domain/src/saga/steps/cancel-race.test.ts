@@ -1,12 +1,13 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Product } from '../../catalog/product';
 import { cancelOrder } from '../../orders/cancel-order';
-import { createOrder, type Order, OrderCancelledError } from '../../orders/order';
+import { type Order, OrderCancelledError } from '../../orders/order';
 import type { PaymentProvider } from '../../payments/payment-provider';
 import type { DomainContext } from '../../shared/context';
 import type { ShippingCarrier } from '../../shipping/shipping-carrier';
-import { loadOrder, orderWrite } from '../../store/repositories';
+import { loadOrder } from '../../store/repositories';
 import { inMemoryContext } from '../../testing/in-memory-item-store';
+import { seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
 import type { SagaDependencies } from '../saga-step';
 import { authorizePayment, voidPayment } from './authorize-payment';
 import { capturePayment, refundPayment } from './capture-payment';
@@ -80,28 +81,7 @@ beforeEach(() => {
 });
 
 async function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
-  const order = {
-    ...createOrder(
-      {
-        orderId: `ord_${ctx.ids.next()}_${ctx.region}`,
-        region: ctx.region,
-        customerId: 'cust-1',
-        items: [{ sku: 'SKU-1', quantity: 2 }],
-        shippingAddress: {
-          name: 'Ada',
-          line1: '1 Main St',
-          city: 'Town',
-          postalCode: '12345',
-          country: 'US',
-        },
-        paymentMethod: 'pm_card_visa',
-        now: '2025-01-01T00:00:00.000Z',
-      },
-      new Map([['SKU-1', product]]),
-    ),
-    ...changes,
-  };
-  await ctx.store.transact([orderWrite(order, 'absent')]);
+  const order = await seedFixtureOrder(ctx, { product, quantity: 2 }, changes);
   whileInFlight = () => cancelOrder(ctx, { startOrderSaga: async () => {} }, { orderId: order.orderId });
   return order;
 }

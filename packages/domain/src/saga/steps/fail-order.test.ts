@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Product } from '../../catalog/product';
-import { createOrder, type Order } from '../../orders/order';
+import type { Order } from '../../orders/order';
 import type { DomainContext } from '../../shared/context';
-import { loadOrder, orderWrite } from '../../store/repositories';
+import { loadOrder } from '../../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../../testing/in-memory-item-store';
+import { fixtureProduct, seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
 import type { SagaDependencies } from '../saga-step';
 import { customerReadableReason, failOrder } from './fail-order';
 
@@ -27,42 +27,12 @@ beforeEach(() => {
   };
 });
 
-async function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
-  const at = '2025-01-01T00:00:00.000Z';
-  const product: Product = {
-    sku: 'A',
-    name: 'A',
-    description: '',
-    priceMinor: 700,
-    currency: 'USD',
-    active: true,
-    category: 'c',
-    createdAt: at,
-    updatedAt: at,
-  };
-  const order = {
-    ...createOrder(
-      {
-        orderId: `ord_${ctx.ids.next()}_${ctx.region}`,
-        region: ctx.region,
-        customerId: 'cust-1',
-        items: [{ sku: 'A', quantity: 1 }],
-        shippingAddress: {
-          name: 'Ada',
-          line1: '1 Main St',
-          city: 'Town',
-          postalCode: '12345',
-          country: 'US',
-        },
-        paymentMethod: 'pm_card_visa',
-        now: at,
-      },
-      new Map([['A', product]]),
-    ),
-    ...changes,
-  };
-  await store.transact([orderWrite(order, 'absent')]);
-  return order;
+function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
+  return seedFixtureOrder(
+    ctx,
+    { product: fixtureProduct({ sku: 'A', priceMinor: 700 }), quantity: 1 },
+    changes,
+  );
 }
 
 async function orderOf(orderId: string): Promise<Order | undefined> {

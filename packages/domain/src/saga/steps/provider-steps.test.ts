@@ -1,13 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Product } from '../../catalog/product';
-import { createOrder, type Order, OrderCancelledError, OrderNotFoundError } from '../../orders/order';
+import { type Order, OrderCancelledError, OrderNotFoundError } from '../../orders/order';
 import { PaymentDeclinedError } from '../../payments/payment-errors';
 import type { PaymentOperationResult, PaymentProvider } from '../../payments/payment-provider';
 import type { DomainContext } from '../../shared/context';
 import type { ShippingCarrier } from '../../shipping/shipping-carrier';
 import { isCounterWrite } from '../../store/item-store';
-import { loadOrder, orderWrite } from '../../store/repositories';
+import { loadOrder } from '../../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../../testing/in-memory-item-store';
+import { seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
 import type { SagaDependencies } from '../saga-step';
 import { authorizePayment, voidPayment } from './authorize-payment';
 import { capturePayment, PaymentNotAuthorizedError, refundPayment } from './capture-payment';
@@ -114,30 +115,8 @@ beforeEach(() => {
   deps = { ctx, payments, carrier: new FakeCarrier(calls) };
 });
 
-async function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
-  const order = {
-    ...createOrder(
-      {
-        orderId: `ord_${ctx.ids.next()}_${ctx.region}`,
-        region: ctx.region,
-        customerId: 'cust-1',
-        items: [{ sku: 'SKU-1', quantity: 2 }],
-        shippingAddress: {
-          name: 'Ada',
-          line1: '1 Main St',
-          city: 'Town',
-          postalCode: '12345',
-          country: 'US',
-        },
-        paymentMethod: 'pm_card_visa',
-        now: '2025-01-01T00:00:00.000Z',
-      },
-      new Map([['SKU-1', product]]),
-    ),
-    ...changes,
-  };
-  await store.transact([orderWrite(order, 'absent')]);
-  return order;
+function seedOrder(changes: Partial<Order> = {}): Promise<Order> {
+  return seedFixtureOrder(ctx, { product, quantity: 2 }, changes);
 }
 
 async function reload(orderId: string): Promise<Order> {
