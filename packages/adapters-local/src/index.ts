@@ -1,5 +1,6 @@
 export * from './bus/index';
 export * from './events/outbox-relay';
+export * from './http/http-client';
 export * from './ids/ulid';
 export * from './payments/index';
 export * from './replication/index';

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ApiDependencies, ApiEnv } from './api-env';
 import {
+  limitBodySize,
   problemResponse,
   refuseLateRequests,
   requireAdmin,
@@ -52,14 +52,12 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   api.use('*', requireJsonBody);
   api.use(
     '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        problemResponse(
-          c,
-          problem(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
-        ),
-    }),
+    limitBodySize(MAX_BODY_BYTES, (c) =>
+      problemResponse(
+        c,
+        problem(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
+      ),
+    ),
   );
   for (const path of ['/orders', '/orders/*', '/notifications', '/admin/*'])
     api.use(path, requireAuth(deps.verifier));

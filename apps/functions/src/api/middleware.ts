@@ -1,5 +1,6 @@
 import { ForbiddenError, type TokenVerifier, UnauthenticatedError } from '@meridian/domain';
 import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { ApiEnv } from './api-env';
 import { type Problem, problem } from './problem';
 
@@ -79,3 +80,24 @@ export const requireJsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {
   }
   await next();
 };
+
+/**
+ * Refuses bodies over `maxSize` bytes. A declared Content-Length is checked without touching the body;
+ * only a streamed body (no length) goes through Hono's counting middleware, because asking a Node
+ * request for its body stream builds a full WHATWG Request, which on the local server cost more than the
+ * rest of a product read.
+ */
+export function limitBodySize(
+  maxSize: number,
+  tooLarge: (c: Context<ApiEnv>) => Response,
+): MiddlewareHandler<ApiEnv> {
+  const counting = bodyLimit({ maxSize, onError: tooLarge });
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
+      return Number(length) > maxSize ? tooLarge(c) : next();
+    }
+    return counting(c, next);
+  };
+}

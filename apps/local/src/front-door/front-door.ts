@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import * as z from 'zod';
@@ -6,7 +8,7 @@ import { DEMO_USERS, type LocalIssuer, UnknownDemoUserError } from '../auth/loca
 import { fallbackPage } from './fallback-page';
 import type { HealthChecker, RegionTarget } from './health-checker';
 import { registerOperationsRoutes } from './operations-routes';
-import { proxyToRegion } from './proxy';
+import { createRegionProxy } from './proxy';
 import type { RoutingPolicy } from './routing-policy';
 
 export interface FrontDoorOptions {
@@ -19,7 +21,25 @@ export interface FrontDoorOptions {
   proxyTimeoutMs?: number;
   /** The launcher's control server (local mode), reached through /frontdoor/control/*. */
   controlUrl?: string;
-  fetch?: typeof fetch;
+  /** Called before each attempt to reach a region (tests count where requests went). */
+  onForward?: (region: RegionTarget) => void;
+}
+
+export interface FrontDoor {
+  /** Everything but the API: web app, demo sign-in, operations routes. */
+  app: Hono;
+  /** The node:http request listener: /api/v1 goes straight to the region proxy, the rest to `app`. */
+  listener: (incoming: IncomingMessage, res: ServerResponse) => void;
+  /** Closes the kept-alive connections to the regions. */
+  close(): void;
+}
+
+const API_PREFIX = '/api/v1';
+
+function isApiPath(url: string): boolean {
+  if (!url.startsWith(API_PREFIX)) return false;
+  const next = url.charAt(API_PREFIX.length);
+  return next === '' || next === '/' || next === '?';
 }
 
 const tokenRequestSchema = z.strictObject({ user: z.string().min(1).max(40), admin: z.boolean().optional() });
@@ -28,19 +48,16 @@ const tokenRequestSchema = z.strictObject({ user: z.string().min(1).max(40), adm
  * The local stand-in for Route 53 + CloudFront: routes /api/v1 to a healthy region, serves the web app,
  * and (local mode only) the demo identity provider's token endpoint and JWKS.
  */
-export function createFrontDoor(options: FrontDoorOptions): Hono {
+export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
   const app = new Hono();
-  const proxyOptions = {
+  const proxy = createRegionProxy({
     regions: options.regions,
     policy: options.policy,
     checker: options.checker,
     // Requests answer in milliseconds (sagas run behind them): a region silent for 3 s is treated as failed.
     timeoutMs: options.proxyTimeoutMs ?? 3_000,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  };
-
-  app.all('/api/v1/*', (c) => proxyToRegion(c.req.raw, proxyOptions));
-  app.all('/api/v1', (c) => proxyToRegion(c.req.raw, proxyOptions));
+    ...(options.onForward ? { onForward: options.onForward } : {}),
+  });
 
   app.get('/auth/.well-known/jwks.json', (c) => c.json(options.issuer.jwks()));
   app.get('/auth/users', (c) => c.json({ users: DEMO_USERS }));
@@ -78,5 +95,13 @@ export function createFrontDoor(options: FrontDoorOptions): Hono {
   } else {
     app.get('/', (c) => c.html(fallbackPage()));
   }
-  return app;
+  const appListener = getRequestListener(app.fetch);
+  return {
+    app,
+    listener: (incoming, res) => {
+      if (isApiPath(incoming.url ?? '/')) proxy.forward(incoming, res);
+      else void appListener(incoming, res);
+    },
+    close: () => proxy.close(),
+  };
 }

@@ -1,4 +1,4 @@
-import { serve } from '@hono/node-server';
+import { createServer } from 'node:http';
 import { LocalIssuer } from '../auth/local-issuer';
 import { loadLocalConfig } from '../config/local-config';
 import { createFrontDoor } from './front-door';
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
       ),
   });
   checker.start();
-  const app = createFrontDoor({
+  const frontDoor = createFrontDoor({
     regions,
     policy: config.routing,
     checker,
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     webRoot: config.webRoot,
     controlUrl: config.controlUrl,
   });
-  const server = serve({ fetch: app.fetch, port: config.frontDoorPort, hostname: '0.0.0.0' });
+  const server = createServer({ keepAliveTimeout: 65_000 }, frontDoor.listener);
+  server.listen(config.frontDoorPort, '0.0.0.0');
   server.on('error', (error) => {
     console.error(`front door cannot listen on port ${config.frontDoorPort}: ${error.message}`);
     process.exit(1);
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   );
   const stop = () => {
     checker.stop();
+    frontDoor.close();
     server.close();
     process.exit(0);
   };

@@ -32,7 +32,7 @@ export function candidateRegions(
 }
 
 /** GET/HEAD/OPTIONS are safe to repeat anywhere; a POST only when an Idempotency-Key makes the repeat harmless. */
-export function isRetryable(method: string, headers: Headers): boolean {
+export function isRetryable(method: string, hasHeader: (lowerCaseName: string) => boolean): boolean {
   if (['GET', 'HEAD', 'OPTIONS'].includes(method)) return true;
-  return method === 'POST' && headers.has('idempotency-key');
+  return method === 'POST' && hasHeader('idempotency-key');
 }

@@ -1,3 +1,4 @@
+import { StatementCache } from '@meridian/adapters-local/sqlite';
 import type Database from 'better-sqlite3';
 
 /** The first answer given for a key, replayed byte for byte on every repeat. */
@@ -33,13 +34,16 @@ const SCHEMA = `
 
 /** Idempotency records keyed by scope (method, endpoint and resource) and the client's key. */
 export class IdempotencyStore {
-  constructor(private readonly db: Database.Database) {
+  private readonly statements: StatementCache;
+
+  constructor(db: Database.Database) {
     db.exec(SCHEMA);
+    this.statements = new StatementCache(db);
   }
 
   find(scope: string, key: string): IdempotencyRecord | undefined {
-    const row = this.db
-      .prepare<[string, string], IdempotencyRow>(
+    const row = this.statements
+      .get<[string, string], IdempotencyRow>(
         'SELECT request_hash, status, body FROM idempotency_records WHERE scope = ? AND idempotency_key = ?',
       )
       .get(scope, key);
@@ -47,8 +51,8 @@ export class IdempotencyStore {
   }
 
   save(scope: string, key: string, record: IdempotencyRecord, created: number): void {
-    this.db
-      .prepare(
+    this.statements
+      .get(
         `INSERT INTO idempotency_records (scope, idempotency_key, request_hash, status, body, created)
          VALUES (?, ?, ?, ?, ?, ?)`,
       )
@@ -57,8 +61,8 @@ export class IdempotencyStore {
 
   /** Counts executions of a key that produced no stored answer yet; returns this attempt's number. */
   recordAttempt(scope: string, key: string): number {
-    const row = this.db
-      .prepare<[string, string], { attempts: number }>(
+    const row = this.statements
+      .get<[string, string], { attempts: number }>(
         `INSERT INTO idempotency_attempts (scope, idempotency_key, attempts) VALUES (?, ?, 1)
          ON CONFLICT (scope, idempotency_key) DO UPDATE SET attempts = attempts + 1
          RETURNING attempts`,

@@ -1,3 +1,4 @@
+import { StatementCache } from '@meridian/adapters-local/sqlite';
 import type Database from 'better-sqlite3';
 
 export type AuthorizationStatus = 'authorized' | 'captured' | 'voided' | 'refunded';
@@ -98,13 +99,16 @@ const LEDGER_COLUMNS =
 
 /** Authorizations (current state) and the append-only ledger of every effective operation. */
 export class LedgerStore {
-  constructor(private readonly db: Database.Database) {
+  private readonly statements: StatementCache;
+
+  constructor(db: Database.Database) {
     db.exec(SCHEMA);
+    this.statements = new StatementCache(db);
   }
 
   insertAuthorization(record: AuthorizationRecord): void {
-    this.db
-      .prepare(
+    this.statements
+      .get(
         `INSERT INTO authorizations
            (id, order_id, amount, currency, payment_method, status, captured_amount, refunded_amount, created)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -123,8 +127,8 @@ export class LedgerStore {
   }
 
   findAuthorization(id: string): AuthorizationRecord | undefined {
-    const row = this.db
-      .prepare<[string], AuthorizationRow>('SELECT * FROM authorizations WHERE id = ?')
+    const row = this.statements
+      .get<[string], AuthorizationRow>('SELECT * FROM authorizations WHERE id = ?')
       .get(id);
     if (!row) return undefined;
     return {
@@ -144,14 +148,14 @@ export class LedgerStore {
     id: string,
     change: Pick<AuthorizationRecord, 'status' | 'capturedAmount' | 'refundedAmount'>,
   ): void {
-    this.db
-      .prepare('UPDATE authorizations SET status = ?, captured_amount = ?, refunded_amount = ? WHERE id = ?')
+    this.statements
+      .get('UPDATE authorizations SET status = ?, captured_amount = ?, refunded_amount = ? WHERE id = ?')
       .run(change.status, change.capturedAmount, change.refundedAmount, id);
   }
 
   appendEntry(entry: LedgerEntry): void {
-    this.db
-      .prepare(`INSERT INTO ledger_entries (${LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.statements
+      .get(`INSERT INTO ledger_entries (${LEDGER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(
         entry.id,
         entry.type,
@@ -169,14 +173,14 @@ export class LedgerStore {
   listEntries(query: LedgerPageQuery): { entries: LedgerEntry[]; hasMore: boolean } | undefined {
     let afterSeq = 0;
     if (query.startingAfter !== undefined) {
-      const cursor = this.db
-        .prepare<[string], { seq: number }>('SELECT seq FROM ledger_entries WHERE id = ?')
+      const cursor = this.statements
+        .get<[string], { seq: number }>('SELECT seq FROM ledger_entries WHERE id = ?')
         .get(query.startingAfter);
       if (!cursor) return undefined;
       afterSeq = cursor.seq;
     }
-    const rows = this.db
-      .prepare<[LedgerPageParams], LedgerRow>(
+    const rows = this.statements
+      .get<[LedgerPageParams], LedgerRow>(
         `SELECT ${LEDGER_COLUMNS} FROM ledger_entries
          WHERE (@orderId IS NULL OR order_id = @orderId) AND (@type IS NULL OR type = @type) AND seq > @afterSeq
          ORDER BY seq LIMIT @limit`,

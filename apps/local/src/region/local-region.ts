@@ -96,15 +96,16 @@ export function createLocalRegion(options: LocalRegionOptions) {
     peers: options.peers ?? [],
     linkUp: options.linkUp ?? true,
     logger,
-    cancelDuplicate: async (orderId, winnerOrderId) => {
-      try {
-        const outcome = await cancelDuplicateOrder(ctx, workflow, { orderId, winnerOrderId });
-        logger.info('duplicate order for one idempotency key resolved', { orderId, winnerOrderId, outcome });
-      } catch (error) {
-        logger.error('could not cancel a duplicate order', { orderId, error: String(error) });
-      }
-    },
+    cancelDuplicate: (orderId, winnerOrderId) => cancelDuplicate(orderId, winnerOrderId),
   });
+  const cancelDuplicate = async (orderId: string, winnerOrderId: string): Promise<void> => {
+    try {
+      const outcome = await cancelDuplicateOrder(ctx, workflow, { orderId, winnerOrderId });
+      logger.info('duplicate order for one idempotency key resolved', { orderId, winnerOrderId, outcome });
+    } catch (error) {
+      logger.error('could not cancel a duplicate order', { orderId, error: String(error) });
+    }
+  };
   const relay = new OutboxRelay({
     db,
     clock,
@@ -207,11 +208,22 @@ export function createLocalRegion(options: LocalRegionOptions) {
     workflow,
     logger,
     /** Starts the background machinery and finishes whatever a previous process left unfinished. */
-    async start(): Promise<{ resumedExecutions: number; startedSagas: number; creditedTransfers: number }> {
+    async start(): Promise<{
+      resumedExecutions: number;
+      startedSagas: number;
+      cancelledDuplicates: number;
+      creditedTransfers: number;
+    }> {
       bus.start();
       relay.start();
       const creditedTransfers = await replication.start();
-      const resumed = await resumeInterruptedOrders({ db, runner, workflow, region: options.region });
+      const resumed = await resumeInterruptedOrders({
+        db,
+        runner,
+        workflow,
+        region: options.region,
+        cancelDuplicate,
+      });
       return { ...resumed, creditedTransfers };
     },
     async stop(): Promise<void> {

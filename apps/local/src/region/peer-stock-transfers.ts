@@ -1,4 +1,4 @@
-import type { LinkState, Peer } from '@meridian/adapters-local';
+import { type HttpClient, httpClientFrom, type LinkState, type Peer } from '@meridian/adapters-local';
 import type { IdSource, StockTransfer, StockTransferPort } from '@meridian/domain';
 
 /**
@@ -7,36 +7,38 @@ import type { IdSource, StockTransfer, StockTransferPort } from '@meridian/domai
  * after the peer committed, the transfer record still replicates here and is credited then.
  */
 export class PeerStockTransfers implements StockTransferPort {
+  private readonly http: HttpClient;
+
   constructor(
     private readonly options: {
       peers: readonly Peer[];
       link: LinkState;
       ids: IdSource;
       timeoutMs?: number;
+      http?: HttpClient;
       fetch?: typeof fetch;
     },
-  ) {}
+  ) {
+    this.http = httpClientFrom(options);
+  }
 
   async requestFromPeer(request: {
     sku: string;
     quantity: number;
     toRegion: string;
   }): Promise<StockTransfer | undefined> {
-    const fetchImpl = this.options.fetch ?? fetch;
     for (const peer of this.options.peers) {
       if (!this.options.link.up) return undefined;
       try {
-        const response = await fetchImpl(`${peer.url}/internal/inventory/transfers`, {
+        const answer = await this.http.call({
           method: 'POST',
+          url: `${peer.url}/internal/inventory/transfers`,
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ transferId: this.options.ids.next(), ...request }),
-          signal: AbortSignal.timeout(this.options.timeoutMs ?? 1000),
+          timeoutMs: this.options.timeoutMs ?? 1000,
         });
-        if (response.status !== 201) {
-          await response.body?.cancel();
-          continue;
-        }
-        return ((await response.json()) as { transfer: StockTransfer }).transfer;
+        if (answer.status !== 201) continue;
+        return (JSON.parse(answer.text) as { transfer: StockTransfer }).transfer;
       } catch {
         // Unreachable or too slow: try the next peer.
       }

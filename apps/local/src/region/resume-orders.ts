@@ -3,16 +3,21 @@ import { type OrderWorkflow, sagaExecutionName } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 
 /**
- * After a crash: re-runs every saga execution that was RUNNING, then starts a saga for any order of
- * this region that was committed but whose saga never started (a kill between the two writes), and a
- * cancellation run for a confirmed order whose cancellation was requested. Starts are idempotent by name.
+ * After a crash: first cancels this region's orders that lost their Idempotency-Key to another region's
+ * order (the key record replicated here, but the process died before cancelling), then re-runs every
+ * saga execution that was RUNNING, then starts a saga for any order of this region that was committed
+ * but whose saga never started (a kill between the two writes), and a cancellation run for a confirmed
+ * order whose cancellation was requested. Starts are idempotent by name.
  */
 export async function resumeInterruptedOrders(deps: {
   db: Database;
   runner: LocalWorkflowRunner;
   workflow: OrderWorkflow;
   region: string;
-}): Promise<{ resumedExecutions: number; startedSagas: number }> {
+  cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<void>;
+}): Promise<{ resumedExecutions: number; startedSagas: number; cancelledDuplicates: number }> {
+  const lost = lostDuplicates(deps.db, deps.region);
+  for (const { orderId, winnerOrderId } of lost) await deps.cancelDuplicate(orderId, winnerOrderId);
   const resumedExecutions = await deps.runner.resumeUnfinished();
   const orphans = deps.db
     .prepare(
@@ -30,5 +35,27 @@ export async function resumeInterruptedOrders(deps: {
     await deps.workflow.startOrderSaga(order.orderId, mode);
     startedSagas++;
   }
-  return { resumedExecutions, startedSagas };
+  return { resumedExecutions, startedSagas, cancelledDuplicates: lost.length };
+}
+
+/**
+ * Orders of this region, not yet failed, cancelled or being cancelled, whose Idempotency-Key record
+ * names another order. One query over the local table (the record's key is the domain's
+ * `keys.idempotency(customerId, key)`), so a start does not read every order one by one.
+ */
+function lostDuplicates(db: Database, region: string): Array<{ orderId: string; winnerOrderId: string }> {
+  return db
+    .prepare(
+      `SELECT json_extract(o.data, '$.orderId') AS orderId, json_extract(k.data, '$.orderId') AS winnerOrderId
+       FROM items o
+       JOIN items k
+         ON k.pk = 'IDEMPOTENCY#' || json_extract(o.data, '$.customerId') || '#' || json_extract(o.data, '$.idempotencyKey')
+        AND k.sk = 'IDEMPOTENCY'
+       WHERE o.sk = 'ORDER' AND json_extract(o.data, '$.region') = ?
+         AND json_extract(o.data, '$.idempotencyKey') IS NOT NULL
+         AND json_extract(o.data, '$.status') NOT IN ('FAILED', 'CANCELLED')
+         AND json_extract(o.data, '$.cancelRequested') = 0
+         AND json_extract(k.data, '$.orderId') <> json_extract(o.data, '$.orderId')`,
+    )
+    .all(region) as Array<{ orderId: string; winnerOrderId: string }>;
 }

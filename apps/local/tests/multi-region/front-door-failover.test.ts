@@ -1,6 +1,7 @@
-import type { Hono } from 'hono';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFrontDoor } from '../../src/front-door/front-door';
+import { createFrontDoor, type FrontDoor } from '../../src/front-door/front-door';
 import { HealthChecker } from '../../src/front-door/health-checker';
 import type { RoutingPolicy } from '../../src/front-door/routing-policy';
 import { newKey, orderBody, waitFor } from '../support/region-harness';
@@ -11,33 +12,35 @@ import { type Cluster, type ClusterRegion, EU, startCluster, US } from './suppor
  * repeated (GET/HEAD, POST with an Idempotency-Key) and nothing else, and Route 53-style health checks
  * that take a dead region out of rotation after `failureThreshold` failed probes and back after one success.
  */
+interface RunningDoor {
+  door: FrontDoor;
+  server: Server;
+  url: string;
+}
+
 describe('front door routing and failover', () => {
   let cluster: Cluster;
   let us: ClusterRegion;
   let eu: ClusterRegion;
   /** Probes every 100 ms, unhealthy after 2 consecutive failures. */
   let checker: HealthChecker;
-  let failover: Hono;
-  let homeRegion: Hono;
+  let failover: RunningDoor;
+  let homeRegion: RunningDoor;
   /** Same failover policy, but health checks that have not noticed anything yet: per-request behaviour only. */
-  let unnoticed: Hono;
+  let unnoticed: RunningDoor;
+  const doors: RunningDoor[] = [];
   /** When the primary's server was closed. */
   let closedAt = 0;
   /** Origins the front doors forwarded to, in order. */
   const forwarded: string[] = [];
 
-  const countingFetch = ((input: string | URL | Request, init?: RequestInit) => {
-    forwarded.push(new URL(typeof input === 'string' || input instanceof URL ? input : input.url).origin);
-    return fetch(input, init);
-  }) as typeof fetch;
-
   const send = async (
-    door: Hono,
+    door: RunningDoor,
     path: string,
     init: { method?: string; headers?: Record<string, string>; json?: unknown } = {},
   ) => {
-    const response = await door.fetch(
-      new Request(`http://front-door.test/api/v1${path}`, {
+    const response = await fetch(
+      new Request(`${door.url}/api/v1${path}`, {
         method: init.method ?? (init.json === undefined ? 'GET' : 'POST'),
         headers: {
           ...(init.json === undefined ? {} : { 'content-type': 'application/json' }),
@@ -58,15 +61,21 @@ describe('front door routing and failover', () => {
     };
   };
 
-  const frontDoor = (policy: RoutingPolicy, health: HealthChecker) =>
-    createFrontDoor({
+  const frontDoor = async (policy: RoutingPolicy, health: HealthChecker): Promise<RunningDoor> => {
+    const door = createFrontDoor({
       regions: cluster.regions.map(({ name, origin }) => ({ name, url: origin })),
       policy,
       checker: health,
       issuer: cluster.issuer,
       proxyTimeoutMs: 5_000,
-      fetch: countingFetch,
+      onForward: (region) => forwarded.push(new URL(region.url).origin),
     });
+    const server = createServer(door.listener);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const running = { door, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    doors.push(running);
+    return running;
+  };
 
   beforeAll(async () => {
     cluster = await startCluster();
@@ -75,9 +84,9 @@ describe('front door routing and failover', () => {
     const targets = cluster.regions.map(({ name, origin }) => ({ name, url: origin }));
     checker = new HealthChecker({ regions: targets, intervalMs: 100, failureThreshold: 2 });
     checker.start();
-    failover = frontDoor({ kind: 'failover', primary: US }, checker);
-    homeRegion = frontDoor({ kind: 'home-region', defaultRegion: US }, checker);
-    unnoticed = frontDoor(
+    failover = await frontDoor({ kind: 'failover', primary: US }, checker);
+    homeRegion = await frontDoor({ kind: 'home-region', defaultRegion: US }, checker);
+    unnoticed = await frontDoor(
       { kind: 'failover', primary: US },
       new HealthChecker({ regions: targets, intervalMs: 100, failureThreshold: 1_000 }),
     );
@@ -86,6 +95,11 @@ describe('front door routing and failover', () => {
 
   afterAll(async () => {
     checker?.stop();
+    for (const { door, server } of doors) {
+      door.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
     await cluster?.close();
   });
 
@@ -105,6 +119,19 @@ describe('front door routing and failover', () => {
       json: orderBody(),
     });
     expect(placed).toMatchObject({ status: 202, region: US, attempts: 1, body: { region: US } });
+  });
+
+  it('refuses a body too large to buffer with 413 problem+json, without reaching a region', async () => {
+    forwarded.length = 0;
+    const response = await fetch(`${failover.url}/api/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': newKey('fd-large') },
+      body: JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }),
+    });
+    expect(response.status).toBe(413);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ status: 413, code: 'payload_too_large' });
+    expect(forwarded).toEqual([]);
   });
 
   it('home-region policy sends each client to the region named in x-meridian-home-region', async () => {

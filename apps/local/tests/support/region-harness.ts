@@ -40,6 +40,7 @@ export interface OrderView {
   orderId: string;
   region: string;
   customerId: string;
+  idempotencyKey?: string;
   status: OrderStatus;
   cancelRequested: boolean;
   lines: Array<{ sku: string; quantity: number; unitPriceMinor: number; lineTotalMinor: number }>;

@@ -9,6 +9,7 @@ import type {
   VoidRequest,
 } from '../../../domain/src/payments/payment-provider';
 import { TransientError } from '../../../domain/src/shared/errors';
+import { type HttpClient, HttpTimeoutError, httpClientFrom } from '../http/http-client';
 import { PaymentProviderRequestError } from './payment-provider-request-error';
 
 export interface HttpPaymentProviderOptions {
@@ -16,6 +17,9 @@ export interface HttpPaymentProviderOptions {
   baseUrl: string;
   /** Whole-request budget, including reading the body; default 2000. */
   timeoutMs?: number;
+  /** Default: a pooled keep-alive client. */
+  http?: HttpClient;
+  /** Tests answer through a fake fetch instead. */
   fetch?: typeof fetch;
 }
 
@@ -50,12 +54,12 @@ type ProviderError = z.infer<typeof errorSchema>['error'];
 export class HttpPaymentProvider implements PaymentProvider {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
-  private readonly fetch: typeof fetch;
+  private readonly http: HttpClient;
 
   constructor(options: HttpPaymentProviderOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 2000;
-    this.fetch = options.fetch ?? globalThis.fetch;
+    this.http = httpClientFrom(options);
   }
 
   authorize(request: AuthorizeRequest): Promise<PaymentOperationResult> {
@@ -84,21 +88,18 @@ export class HttpPaymentProvider implements PaymentProvider {
   }
 
   private async post(path: string, idempotencyKey: string, body: object): Promise<PaymentOperationResult> {
-    const url = `${this.baseUrl}${path}`;
-    const signal = AbortSignal.timeout(this.timeoutMs);
     let status: number;
     let text: string;
     try {
-      const response = await this.fetch(url, {
+      ({ status, text } = await this.http.call({
         method: 'POST',
+        url: `${this.baseUrl}${path}`,
         headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
-        signal,
-      });
-      status = response.status;
-      text = await response.text();
+        timeoutMs: this.timeoutMs,
+      }));
     } catch (error) {
-      if (signal.aborted) {
+      if (error instanceof HttpTimeoutError) {
         throw new TransientError(`Payment provider did not answer POST ${path} within ${this.timeoutMs} ms`);
       }
       const reason = error instanceof Error ? error.message : String(error);

@@ -13,4 +13,15 @@ describe('LagTracker', () => {
     expect(tracker.percentile(50, 120_000)).toBeUndefined();
     expect(tracker.last).toBe(10);
   });
+
+  it('keeps only the newest samples once its capacity is reached', () => {
+    const tracker = new LagTracker(60_000, 4);
+    for (const lag of [900, 800, 1, 2, 3, 4]) tracker.record(lag, 1_000);
+    // The two oldest (900, 800) were overwritten: the maximum is now 4.
+    expect(tracker.percentile(100, 1_000)).toBe(4);
+    expect(tracker.percentile(0, 1_000)).toBe(1);
+    tracker.reset();
+    expect(tracker.percentile(50, 1_000)).toBeUndefined();
+    expect(tracker.last).toBeUndefined();
+  });
 });

@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@meridian/contracts';
+import { type HttpClient, httpClientFrom } from '../http/http-client';
 import type { ApplyResult, ChangeApplier, ConflictRecord } from './change-applier';
 import type { EventChange, ItemChange, ReplicationStream } from './change-feed';
 import { LagTracker } from './lag-tracker';
@@ -20,6 +21,9 @@ export interface ReplicationPullerOptions {
   onApplied?: (result: ApplyResult, peer: string) => Promise<void> | void;
   onConflict?: (conflict: ConflictRecord, peer: string) => void;
   now?: () => number;
+  /** Default: a pooled keep-alive client. */
+  http?: HttpClient;
+  /** Tests answer through a fake fetch instead. */
   fetch?: typeof fetch;
   batchSize?: number;
   /** How long a peer may hold a long-poll open when it has nothing new. */
@@ -54,11 +58,11 @@ export class ReplicationPuller {
   private readonly loops: Promise<void>[] = [];
   private readonly state = new Map<string, PeerState>();
   private readonly now: () => number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly http: HttpClient;
 
   constructor(private readonly options: ReplicationPullerOptions) {
     this.now = options.now ?? Date.now;
-    this.fetchImpl = options.fetch ?? fetch;
+    this.http = httpClientFrom(options);
     for (const peer of options.peers) {
       this.state.set(peer.name, { connected: false, lag: new LagTracker(), applied: 0, conflicts: 0 });
     }
@@ -84,12 +88,13 @@ export class ReplicationPuller {
           try {
             const after = this.options.applier.cursor(peer.name, 'changes');
             const limit = this.options.batchSize ?? 500;
-            const response = await this.fetchImpl(
-              `${peer.url}/internal/replication/changes?after=${after}&limit=${limit}&from=${encodeURIComponent(this.options.region)}`,
-              { signal: AbortSignal.timeout(Math.max(1, deadline - this.now())) },
-            );
-            if (!response.ok) return;
-            const { items } = (await response.json()) as { items: ItemChange[] };
+            const answer = await this.http.call({
+              method: 'GET',
+              url: `${peer.url}/internal/replication/changes?after=${after}&limit=${limit}&from=${encodeURIComponent(this.options.region)}`,
+              timeoutMs: Math.max(1, deadline - this.now()),
+            });
+            if (answer.status !== 200) return;
+            const { items } = JSON.parse(answer.text) as { items: ItemChange[] };
             await this.applyChanges(peer, state, items);
             if (items.length < limit) return;
           } catch {
@@ -145,11 +150,9 @@ export class ReplicationPuller {
       try {
         const after = this.options.applier.cursor(peer.name, stream);
         const url = `${peer.url}/internal/replication/${stream}?after=${after}&limit=${this.options.batchSize ?? 500}&waitMs=${this.options.waitMs ?? 1000}&from=${encodeURIComponent(this.options.region)}`;
-        const response = await this.fetchImpl(url, {
-          signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]),
-        });
-        if (!response.ok) throw new Error(`${peer.name} answered ${response.status}`);
-        const body = (await response.json()) as { items: Array<ItemChange | EventChange> };
+        const answer = await this.http.call({ method: 'GET', url, timeoutMs: 10_000, signal });
+        if (answer.status !== 200) throw new Error(`${peer.name} answered ${answer.status}`);
+        const body = JSON.parse(answer.text) as { items: Array<ItemChange | EventChange> };
         // A link cut while the request was in flight: drop what arrived, as a partition would have.
         if (!this.options.link.up) continue;
         if (stream === 'changes') await this.applyChanges(peer, state, body.items as ItemChange[]);

@@ -42,6 +42,10 @@ export const orderSchema = z
     orderId: z.string(),
     region: z.string().meta({ description: 'The region that owns (writes) the order.' }),
     customerId: z.string(),
+    idempotencyKey: z
+      .string()
+      .optional()
+      .meta({ description: 'The Idempotency-Key the order was placed with.' }),
     status: orderStatusSchema,
     cancelRequested: z.boolean(),
     lines: z.array(

@@ -68,6 +68,11 @@ export interface Order {
   /** The region that accepted the order; the only region that writes it. */
   region: string;
   customerId: string;
+  /**
+   * The Idempotency-Key it was placed with (absent on orders stored before keys were kept): if two
+   * regions accept one key, the order whose key record lost the collision finds the winner through it.
+   */
+  idempotencyKey?: string;
   status: OrderStatus;
   cancelRequested: boolean;
   lines: OrderLine[];
@@ -121,6 +126,7 @@ export interface NewOrderInput {
   orderId: string;
   region: string;
   customerId: string;
+  idempotencyKey?: string;
   items: ReadonlyArray<{ sku: string; quantity: number }>;
   shippingAddress: ShippingAddress;
   paymentMethod: string;
@@ -162,6 +168,7 @@ export function createOrder(input: NewOrderInput, products: ReadonlyMap<string, 
     orderId: input.orderId,
     region: input.region,
     customerId: input.customerId,
+    ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
     status: 'PENDING',
     cancelRequested: false,
     lines,

@@ -49,6 +49,7 @@ export async function placeOrder(
       orderId: newOrderId(ctx.region, ctx.ids.next()),
       region: ctx.region,
       customerId: input.customerId,
+      idempotencyKey: input.idempotencyKey,
       items: input.items,
       shippingAddress: input.shippingAddress,
       paymentMethod: input.paymentMethod,
