@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -55,3 +55,4 @@ console.log(
 );
 await region.stop();
 await payments.close();
+rmSync(dir, { recursive: true, force: true });

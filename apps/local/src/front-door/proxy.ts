@@ -114,6 +114,10 @@ export function createRegionProxy(options: ProxyOptions) {
       res.writeHead(status, answer);
       response.pipe(res);
       response.on('error', () => res.destroy());
+      // A client that goes away mid-answer must not leave the region's socket paused in the pool.
+      res.on('close', () => {
+        if (!response.complete) response.destroy();
+      });
       return;
     }
     const problem = JSON.stringify({

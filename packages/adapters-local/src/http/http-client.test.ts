@@ -103,6 +103,15 @@ describe('PooledHttpClient', () => {
     expect(requests).toBe(3);
   });
 
+  it('speaks TLS to an https URL (a plain HTTP server then fails the handshake)', async () => {
+    const url = await serve((_req, res) => res.end('plain'));
+    const failure = await pooled()
+      .call({ method: 'GET', url: url.replace('http:', 'https:'), timeoutMs: 1_000 })
+      .catch((error: NodeJS.ErrnoException) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as NodeJS.ErrnoException).code).toMatch(/^(EPROTO|ERR_SSL_)/);
+  });
+
   it('reports a refused connection as an error', async () => {
     const url = await serve(() => {});
     const [server] = servers.splice(0);

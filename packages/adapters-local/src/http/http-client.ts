@@ -1,4 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface HttpCall {
   method: 'GET' | 'POST';
@@ -32,11 +33,13 @@ export interface HttpClient {
 }
 
 /**
- * `node:http` with a keep-alive pool. Every saga step and replication poll makes such a call, and `fetch`
- * (undici with WHATWG streams, signals and Request objects) costs several times the exchange itself.
+ * `node:http` (or `node:https`) with a keep-alive pool. Every saga step and replication poll makes such a
+ * call, and `fetch` (undici with WHATWG streams, signals and Request objects) costs several times the
+ * exchange itself.
  */
 export class PooledHttpClient implements HttpClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
+  private readonly tlsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
 
   async call(call: HttpCall): Promise<HttpAnswer> {
     try {
@@ -51,6 +54,7 @@ export class PooledHttpClient implements HttpClient {
 
   close(): void {
     this.agent.destroy();
+    this.tlsAgent.destroy();
   }
 
   private once({ method, url, headers = {}, body, timeoutMs, signal }: HttpCall): Promise<HttpAnswer> {
@@ -59,9 +63,10 @@ export class PooledHttpClient implements HttpClient {
         reject(signal.reason);
         return;
       }
-      const outgoing = httpRequest(url, {
+      const tls = url.startsWith('https:');
+      const outgoing = (tls ? httpsRequest : httpRequest)(url, {
         method,
-        agent: this.agent,
+        agent: tls ? this.tlsAgent : this.agent,
         headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
       });
       const onAbort = () =>

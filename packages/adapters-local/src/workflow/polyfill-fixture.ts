@@ -1,6 +1,6 @@
 // Run by polyfill.test.ts in a clean Node process: proves the runner module itself installs
 // Promise.withResolvers, which aws-local-stepfunctions 3 needs in every Task state on Node 20.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,7 +26,8 @@ const handlers = Object.fromEntries(
     },
   ]),
 );
-const db = openDatabase(join(mkdtempSync(join(tmpdir(), 'meridian-polyfill-')), 'region.db'));
+const dir = mkdtempSync(join(tmpdir(), 'meridian-polyfill-'));
+const db = openDatabase(join(dir, 'region.db'));
 const runner = new LocalWorkflowRunner({
   db,
   definition,
@@ -38,6 +39,7 @@ await runner.idle();
 const execution = runner.describe('polyfill-check');
 await runner.stop();
 db.close();
+rmSync(dir, { recursive: true, force: true });
 process.stdout.write(
   JSON.stringify({ before, after, status: execution?.status, error: execution?.error ?? null, called }),
 );

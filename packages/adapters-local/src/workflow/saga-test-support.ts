@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 import type { WorkflowLogger } from './history-writer';
 import { localFunctionArns, placeholderNames, substituteDefinition } from './substitute-definition';
 import type { TaskHandler } from './task-handlers';
@@ -36,8 +37,11 @@ export function loadSagaDefinition(region = 'us-east-1'): Record<string, unknown
   return substituteDefinition(text, localFunctionArns(placeholderNames(text), region));
 }
 
+/** A fresh database path in a temporary directory that is removed when the calling test finishes. */
 export function tempDbFile(): string {
-  return join(mkdtempSync(join(tmpdir(), 'meridian-workflow-')), 'region.db');
+  const dir = mkdtempSync(join(tmpdir(), 'meridian-workflow-'));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return join(dir, 'region.db');
 }
 
 /** Matched by the saga's Retry `ErrorEquals: ["TransientError", ...]` through its `name`. */
