@@ -51,6 +51,7 @@ try {
   );
   say(`    ${bare} req/s`);
 
+  const cpuBefore = await processCpuMs();
   say(`(b) order intake through the front door, ${SECONDS} s, ${CONNECTIONS} connections`);
   const intake = await loadOrders({
     url: platform.url,
@@ -82,6 +83,16 @@ try {
     `    ${sagas.completedPerSecond} sagas/s, accept→terminal p50 ${sagas.p50} ms, p99 ${sagas.p99} ms (${sagas.confirmed} confirmed, ${sagas.failed} failed)`,
   );
 
+  const cpuAfter = await processCpuMs();
+  const accepted = intake.acknowledged + steady.acknowledged;
+  const cpuMsPerOrder = [...cpuAfter].map(([name, ms]) => ({
+    process: name,
+    ms: Math.round(((ms - (cpuBefore.get(name) ?? 0)) / accepted) * 100) / 100,
+  }));
+  say(
+    `    CPU per order: ${cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')} (${accepted} orders)`,
+  );
+
   const lag = await replicationLag();
   say(`(d) replication lag during (c): p50 ${lag.p50} ms, p99 ${lag.p99} ms`);
 
@@ -110,6 +121,7 @@ try {
     replicationLagMs: lag,
     failoverMs: { tries: failovers, median: percentile(failovers, 50) },
     peakRssMb: rss,
+    cpuMsPerOrder,
   };
   const stamp = result.at.replace(/[:.]/g, '-');
   writeFileSync(join(REPO_ROOT, 'bench/results', `${stamp}.json`), JSON.stringify(result, null, 2));
@@ -195,6 +207,27 @@ async function replicationLag() {
   const peers = statuses.flatMap((status) => status.replication.peers);
   const worst = (key: 'p50' | 'p99') => Math.max(...peers.map((peer) => peer.lagMs[key] ?? 0));
   return { p50: worst('p50'), p99: worst('p99') };
+}
+
+/** CPU time (user + system, ms) each platform process has used so far, from /proc/<pid>/stat. */
+async function processCpuMs(): Promise<Map<string, number>> {
+  const control = await getJson<{ processes: Array<{ name: string; pid: number | null }> }>(
+    `${controlUrl}/status`,
+  );
+  const ticksPerSecond = 100; // Linux USER_HZ
+  const cpu = new Map<string, number>();
+  for (const { name, pid } of control.processes) {
+    if (!pid) continue;
+    // Fields after the command name (which is in parentheses and may contain spaces): utime is the 14th
+    // field of the line, stime the 15th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    cpu.set(name, ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000);
+  }
+  // This process: the load tool (autocannon) and the benchmark's own polling.
+  const own = process.cpuUsage();
+  cpu.set('load tool', (own.user + own.system) / 1000);
+  return cpu;
 }
 
 async function peakRss() {

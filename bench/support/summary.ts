@@ -21,6 +21,11 @@ export interface BenchResult {
   replicationLagMs: { p50: number; p99: number };
   failoverMs: { tries: number[]; median: number | null };
   peakRssMb: Array<{ region: string; peakMb: number }>;
+  /**
+   * CPU time (user + system) each process spent per order accepted in (b) and (c), sagas included:
+   * unlike rates, it does not depend on how busy the machine was.
+   */
+  cpuMsPerOrder: Array<{ process: string; ms: number }>;
 }
 
 const verdict = (met: boolean) => (met ? 'met' : 'MISSED');
@@ -74,6 +79,13 @@ export function renderSummary(r: BenchResult): string {
     '| Measure | Result | Target | |',
     '| --- | --- | --- | --- |',
     ...rows.map((row) => `| ${row.join(' | ')} |`),
+    '',
+    'CPU time per order accepted in (b) and (c), sagas, events and replication included:',
+    '',
+    '| Process | CPU ms per order |',
+    '| --- | --- |',
+    ...r.cpuMsPerOrder.map((p) => `| ${p.process} | ${p.ms.toFixed(2)} |`),
+    `| all | ${r.cpuMsPerOrder.reduce((sum, p) => sum + p.ms, 0).toFixed(2)} |`,
     '',
   ].join('\n');
 }

@@ -48,6 +48,8 @@ export function createControlServer(config: LocalConfig, supervisor: ProcessSupe
         running: supervisor.isRunning(region.name),
         pid: supervisor.pid(region.name) ?? null,
       })),
+      // Every managed process (payments, front door, regions): benchmarks read their CPU time.
+      processes: supervisor.processes(),
     }),
   );
   app.post('/regions/:name/kill', async (c) => {

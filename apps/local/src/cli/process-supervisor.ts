@@ -70,6 +70,11 @@ export class ProcessSupervisor {
     return this.isRunning(name) ? this.children.get(name)?.pid : undefined;
   }
 
+  /** Every process started, with its pid while it runs. */
+  processes(): Array<{ name: string; pid: number | null }> {
+    return [...this.children.keys()].map((name) => ({ name, pid: this.pid(name) ?? null }));
+  }
+
   /** Sends a signal to one process (SIGKILL for a real crash) and resolves when it has exited. */
   async kill(name: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<boolean> {
     const child = this.children.get(name);

@@ -44,6 +44,8 @@ type Attempt =
 export function createRegionProxy(options: ProxyOptions) {
   // Sockets to regions stay open between requests, as CloudFront keeps connections to its origins.
   const agent = new Agent({ keepAlive: true, maxSockets: 256, maxFreeSockets: 64 });
+  // Parsed once: every request goes to one of these origins.
+  const origins = new Map(options.regions.map((region) => [region.name, new URL(region.url)]));
 
   const attempt = (
     region: RegionTarget,
@@ -53,9 +55,18 @@ export function createRegionProxy(options: ProxyOptions) {
     body: Buffer | undefined,
   ) =>
     new Promise<Attempt>((resolve) => {
-      const target = new URL(path, region.url);
-      const outgoing = request(target, { method, headers, agent, timeout: options.timeoutMs }, (response) =>
-        resolve({ kind: 'answered', response }),
+      const origin = origins.get(region.name) ?? new URL(region.url);
+      const outgoing = request(
+        {
+          hostname: origin.hostname,
+          port: origin.port,
+          path,
+          method,
+          headers,
+          agent,
+          timeout: options.timeoutMs,
+        },
+        (response) => resolve({ kind: 'answered', response }),
       );
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
       outgoing.on('error', (error: NodeJS.ErrnoException) =>
