@@ -21,7 +21,7 @@ const envSchema = z.object({
   MERIDIAN_PAYMENTS_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
   MERIDIAN_CONTROL_PORT: z.coerce.number().int().min(1).max(65535).default(8079),
   MERIDIAN_RETRY_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(200),
-  MERIDIAN_SAGA_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  MERIDIAN_SAGA_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   MERIDIAN_ROUTING: z.enum(['failover', 'home-region']).default('failover'),
   MERIDIAN_PRIMARY_REGION: z.string().optional(),
   MERIDIAN_HEALTH_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
