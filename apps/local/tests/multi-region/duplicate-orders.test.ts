@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newKey, orderBody } from '../support/region-harness';
-import { type Cluster, type ClusterRegion, EU, startCluster, storedItem, US } from './support/two-regions';
+import { type Cluster, type ClusterRegion, storedItem, useTwoRegions } from './support/two-regions';
 
 /**
  * One request accepted by two regions: a retry reached eu-west-1 while us-east-1's answer (and its
@@ -14,15 +14,8 @@ describe('two orders for one Idempotency-Key in two regions', () => {
   let us: ClusterRegion;
   let eu: ClusterRegion;
 
-  beforeAll(async () => {
-    cluster = await startCluster();
-    us = cluster.get(US);
-    eu = cluster.get(EU);
-    await cluster.waitForConvergence();
-  });
-
-  afterAll(async () => {
-    await cluster?.close();
+  useTwoRegions((started) => {
+    ({ cluster, us, eu } = started);
   });
 
   /** With the link cut, the same request placed in us-east-1 first, then in eu-west-1: both confirm. */

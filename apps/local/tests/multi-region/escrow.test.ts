@@ -1,8 +1,8 @@
 import { addProduct, receiveStock, restockProduct, type StockTransfer, SUPPLIER } from '@meridian/domain';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newKey, type OrderView, orderBody, waitFor } from '../support/region-harness';
 import { creditedBy, ledger, transfersOf, watchLedger } from './support/escrow-ledger';
-import { type Cluster, type ClusterRegion, EU, httpRequest, startCluster, US } from './support/two-regions';
+import { type Cluster, type ClusterRegion, EU, httpRequest, US, useTwoRegions } from './support/two-regions';
 
 /**
  * Escrow inventory across two regions: each region sells only its own allotment, tops it up from its
@@ -15,15 +15,8 @@ describe('escrow stock across two regions', () => {
   let eu: ClusterRegion;
   const customers = ['alice', 'bob', 'carol'];
 
-  beforeAll(async () => {
-    cluster = await startCluster();
-    us = cluster.get(US);
-    eu = cluster.get(EU);
-    await cluster.waitForConvergence();
-  });
-
-  afterAll(async () => {
-    await cluster?.close();
+  useTwoRegions((started) => {
+    ({ cluster, us, eu } = started);
   });
 
   /** Adds a product in us-east-1 and restocks it evenly; eu-west-1 credits its share once it replicates. */

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLocalRegion } from '../../src/region/local-region';
 import { newKey, orderBody, waitFor } from '../support/region-harness';
-import { type Cluster, type ClusterRegion, EU, startCluster, US } from './support/two-regions';
+import { type Cluster, type ClusterRegion, US, useTwoRegions } from './support/two-regions';
 
 /**
  * A region that stops in the middle of a saga: the order it accepted stays readable in the other region
@@ -13,15 +13,8 @@ describe('an order whose region stops mid-saga', () => {
   let us: ClusterRegion;
   let eu: ClusterRegion;
 
-  beforeAll(async () => {
-    cluster = await startCluster();
-    us = cluster.get(US);
-    eu = cluster.get(EU);
-    await cluster.waitForConvergence();
-  });
-
-  afterAll(async () => {
-    await cluster?.close();
+  useTwoRegions((started) => {
+    ({ cluster, us, eu } = started);
   });
 
   it('is readable from the other region while its region is down, and is finished by its region on restart', async () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/region-harness';
-import { type Cluster, type ClusterRegion, EU, startCluster, storedItem, US } from './support/two-regions';
+import { type Cluster, type ClusterRegion, EU, storedItem, US, useTwoRegions } from './support/two-regions';
 
 /** Replication between two regions over HTTP: order, restart, last-writer-wins conflicts, lag. */
 describe('replication between two regions over HTTP', () => {
@@ -24,15 +24,8 @@ describe('replication between two regions over HTTP', () => {
     return { status, peer };
   };
 
-  beforeAll(async () => {
-    cluster = await startCluster();
-    us = cluster.get(US);
-    eu = cluster.get(EU);
-    await cluster.waitForConvergence();
-  });
-
-  afterAll(async () => {
-    await cluster?.close();
+  useTwoRegions((started) => {
+    ({ cluster, us, eu } = started);
   });
 
   it('applies a peer’s changes in commit order and never lets an earlier version overwrite a later one', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { afterAll, beforeAll } from 'vitest';
 import { LocalIssuer } from '../../../src/auth/local-issuer';
 import { seedDemoCatalog } from '../../../src/catalog/demo-catalog';
 import type { ChaosConfig } from '../../../src/payment-simulator/app';
@@ -214,4 +215,22 @@ async function waitForConvergence(regions: readonly ClusterRegion[], timeoutMs: 
     },
     { timeoutMs, intervalMs: 25, what: 'the regions to converge' },
   );
+}
+
+/**
+ * For a test file: starts us-east-1 and eu-west-1 before its tests (and waits until they have converged),
+ * hands them to `started`, and closes them after the tests.
+ */
+export function useTwoRegions(
+  started: (regions: { cluster: Cluster; us: ClusterRegion; eu: ClusterRegion }) => void,
+): void {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster();
+    started({ cluster, us: cluster.get(US), eu: cluster.get(EU) });
+    await cluster.waitForConvergence();
+  });
+  afterAll(async () => {
+    await cluster?.close();
+  });
 }
