@@ -242,7 +242,12 @@ async function processCpuMs(): Promise<Map<string, number>> {
     if (!pid) continue;
     // Fields after the command name (which is in parentheses and may contain spaces): utime is the 14th
     // field of the line, stime the 15th.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue; // The process ended since the status was read.
+    }
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     cpu.set(name, ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000);
   }

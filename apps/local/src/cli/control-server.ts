@@ -48,8 +48,9 @@ export function createControlServer(config: LocalConfig, supervisor: ProcessSupe
         running: supervisor.isRunning(region.name),
         pid: supervisor.pid(region.name) ?? null,
       })),
-      // Every managed process (payments, front door, regions): benchmarks read their CPU time.
-      processes: supervisor.processes(),
+      // This launcher and every process it manages (payments, front door, regions): benchmarks read
+      // their CPU time.
+      processes: [{ name: 'launcher', pid: process.pid }, ...supervisor.processes()],
     }),
   );
   app.post('/regions/:name/kill', async (c) => {

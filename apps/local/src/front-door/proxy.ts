@@ -5,6 +5,7 @@ import {
   request,
   type ServerResponse,
 } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { HealthChecker, RegionTarget } from './health-checker';
 import { candidateRegions, HOME_REGION_HEADER, isRetryable, type RoutingPolicy } from './routing-policy';
 
@@ -12,9 +13,13 @@ const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
   'transfer-encoding',
+  'te',
+  'trailer',
   'host',
   'upgrade',
   'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
 ]);
 const RETRY_ON_STATUS = new Set([502, 503, 504]);
 /** Epoch milliseconds after which the region must refuse the request without effect. */
@@ -85,7 +90,9 @@ export function createRegionProxy(options: ProxyOptions) {
     const method = incoming.method ?? 'GET';
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(incoming);
     const headers = forwardableHeaders(incoming.headers);
-    if (body !== undefined) headers['content-length'] = String(body.length);
+    // A GET or HEAD is forwarded without a body, so it must not announce one (the region would wait for it).
+    if (body === undefined) delete headers['content-length'];
+    else headers['content-length'] = String(body.length);
     const retryable = isRetryable(method, (name) => incoming.headers[name] !== undefined);
     const homeRegion = incoming.headers[HOME_REGION_HEADER];
     const candidates = candidateRegions(
@@ -104,7 +111,9 @@ export function createRegionProxy(options: ProxyOptions) {
       // it to another region): a stalled region that wakes up later refuses it instead of duplicating it.
       headers[DEADLINE_HEADER] = String(Date.now() + options.timeoutMs);
       let result = await attempt(region, method, incoming.url ?? '/', headers, body);
-      if (result.kind === 'failed' && result.staleSocket) {
+      // Sent again on the same region only when repeating it is harmless: a reset can also come after
+      // the region read the request.
+      if (result.kind === 'failed' && result.staleSocket && retryable) {
         result = await attempt(region, method, incoming.url ?? '/', headers, body);
       }
       if (result.kind === 'failed') {
@@ -123,12 +132,9 @@ export function createRegionProxy(options: ProxyOptions) {
       const answer = forwardableHeaders(response.headers);
       answer['x-meridian-attempts'] = String(attempts);
       res.writeHead(status, answer);
-      response.pipe(res);
-      response.on('error', () => res.destroy());
-      // A client that goes away mid-answer must not leave the region's socket paused in the pool.
-      res.on('close', () => {
-        if (!response.complete) response.destroy();
-      });
+      // pipeline destroys the region's answer too when the client has gone (even before this point), so
+      // its socket is not left paused.
+      pipeline(response, res, () => {});
       return;
     }
     const problem = JSON.stringify({
@@ -177,9 +183,16 @@ export function createRegionProxy(options: ProxyOptions) {
 export type RegionProxy = ReturnType<typeof createRegionProxy>;
 
 function forwardableHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  // Headers the Connection header names are hop-by-hop too (RFC 9110 §7.6.1).
+  const named = new Set(
+    String(headers.connection ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
   const result: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined && !HOP_BY_HOP.has(name)) result[name] = value;
+    if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) result[name] = value;
   }
   return result;
 }
@@ -197,8 +210,11 @@ function readBody(incoming: IncomingMessage): Promise<Buffer> {
       size += chunk.length;
       // Past the limit the rest is read and dropped, so the client receives the 413 instead of a reset;
       // a body far beyond it is cut off.
-      if (size > 16 * MAX_FORWARDED_BODY_BYTES) incoming.destroy();
-      else if (size <= MAX_FORWARDED_BODY_BYTES) chunks.push(chunk);
+      if (size > 16 * MAX_FORWARDED_BODY_BYTES) {
+        incoming.destroy(
+          new BodyTooLargeError(`Request bodies are limited to ${MAX_FORWARDED_BODY_BYTES} bytes.`),
+        );
+      } else if (size <= MAX_FORWARDED_BODY_BYTES) chunks.push(chunk);
     });
     incoming.on('end', () =>
       size > MAX_FORWARDED_BODY_BYTES

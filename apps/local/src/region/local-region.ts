@@ -11,6 +11,7 @@ import {
   OutboxRelay,
   openDatabase,
   type Peer,
+  PooledHttpClient,
   placeholderNames,
   SqliteItemStore,
   substituteDefinition,
@@ -88,7 +89,10 @@ export function createLocalRegion(options: LocalRegionOptions) {
     ...(options.busRetry ? { retry: options.busRetry } : {}),
     onError: (info) => logger.warn('bus delivery failed', { ...info }),
   });
+  // One keep-alive pool for the region's calls to the payment provider and to its peers.
+  const http = new PooledHttpClient();
   const replication = createRegionReplication({
+    http,
     db,
     store,
     ctx,
@@ -98,12 +102,18 @@ export function createLocalRegion(options: LocalRegionOptions) {
     logger,
     cancelDuplicate: (orderId, winnerOrderId) => cancelDuplicate(orderId, winnerOrderId),
   });
-  const cancelDuplicate = async (orderId: string, winnerOrderId: string): Promise<void> => {
+  const cancelDuplicate = async (orderId: string, winnerOrderId: string) => {
     try {
       const outcome = await cancelDuplicateOrder(ctx, workflow, { orderId, winnerOrderId });
-      logger.info('duplicate order for one idempotency key resolved', { orderId, winnerOrderId, outcome });
+      if (outcome === 'already-shipped') {
+        logger.warn('a duplicate order had already shipped: refund it by hand', { orderId, winnerOrderId });
+      } else {
+        logger.info('duplicate order for one idempotency key resolved', { orderId, winnerOrderId, outcome });
+      }
+      return outcome;
     } catch (error) {
       logger.error('could not cancel a duplicate order', { orderId, error: String(error) });
+      return 'failed' as const;
     }
   };
   const relay = new OutboxRelay({
@@ -119,7 +129,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
 
   const sagaHandlers = createSagaHandlers({
     ctx,
-    payments: new HttpPaymentProvider({ baseUrl: options.paymentsUrl }),
+    payments: new HttpPaymentProvider({ baseUrl: options.paymentsUrl, http }),
     carrier: new LocalCarrier(),
     ...(replication.stock ? { stock: replication.stock } : {}),
   });
@@ -231,6 +241,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
       await runner.stop();
       await relay.stop();
       await bus.stop();
+      http.close();
       db.close();
     },
   };

@@ -36,6 +36,8 @@ export class PeerStockTransfers implements StockTransferPort {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ transferId: this.options.ids.next(), ...request }),
           timeoutMs: this.options.timeoutMs ?? 1000,
+          // The peer answers a repeated transferId with the transfer it already made.
+          idempotent: true,
         });
         if (answer.status !== 201) continue;
         return (JSON.parse(answer.text) as { transfer: StockTransfer }).transfer;

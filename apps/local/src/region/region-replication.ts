@@ -3,6 +3,7 @@ import {
   type ApplyResult,
   ChangeApplier,
   ChangeFeed,
+  type HttpClient,
   LinkState,
   type LocalEventBus,
   type Peer,
@@ -31,8 +32,10 @@ export function createRegionReplication(deps: {
   peers: readonly Peer[];
   linkUp: boolean;
   logger: Logger;
+  /** The region's pooled client for peer requests (long-polls, transfers). */
+  http: HttpClient;
   /** Cancels an order of this region that lost its idempotency key to another region's order. */
-  cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<void>;
+  cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<unknown>;
 }) {
   const { db, ctx, logger } = deps;
   const feed = new ChangeFeed(db);
@@ -81,6 +84,7 @@ export function createRegionReplication(deps: {
   };
 
   const puller = new ReplicationPuller({
+    http: deps.http,
     region: ctx.region,
     peers: deps.peers,
     applier,
@@ -101,7 +105,9 @@ export function createRegionReplication(deps: {
     link,
     puller,
     stock:
-      deps.peers.length > 0 ? new PeerStockTransfers({ peers: deps.peers, link, ids: ctx.ids }) : undefined,
+      deps.peers.length > 0
+        ? new PeerStockTransfers({ peers: deps.peers, link, ids: ctx.ids, http: deps.http })
+        : undefined,
     /** Credits transfers that replicated here before a crash but were not credited yet, then starts pulling. */
     async start(): Promise<number> {
       const pending = db

@@ -14,10 +14,13 @@ export async function resumeInterruptedOrders(deps: {
   runner: LocalWorkflowRunner;
   workflow: OrderWorkflow;
   region: string;
-  cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<void>;
+  /** Cancels one lost duplicate; `'cancelled'` when it did. */
+  cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<string>;
 }): Promise<{ resumedExecutions: number; startedSagas: number; cancelledDuplicates: number }> {
-  const lost = lostDuplicates(deps.db, deps.region);
-  for (const { orderId, winnerOrderId } of lost) await deps.cancelDuplicate(orderId, winnerOrderId);
+  let cancelledDuplicates = 0;
+  for (const { orderId, winnerOrderId } of lostDuplicates(deps.db, deps.region)) {
+    if ((await deps.cancelDuplicate(orderId, winnerOrderId)) === 'cancelled') cancelledDuplicates++;
+  }
   const resumedExecutions = await deps.runner.resumeUnfinished();
   const orphans = deps.db
     .prepare(
@@ -35,12 +38,12 @@ export async function resumeInterruptedOrders(deps: {
     await deps.workflow.startOrderSaga(order.orderId, mode);
     startedSagas++;
   }
-  return { resumedExecutions, startedSagas, cancelledDuplicates: lost.length };
+  return { resumedExecutions, startedSagas, cancelledDuplicates };
 }
 
 /**
- * Orders of this region, not yet failed, cancelled or being cancelled, whose Idempotency-Key record
- * names another order. One query over the local table (the record's key is the domain's
+ * Orders of this region, not yet failed, cancelled, being cancelled or shipped (the domain's
+ * `cancelDuplicateOrder` leaves those as they are), whose Idempotency-Key record names another order. One query over the local table (the record's key is the domain's
  * `keys.idempotency(customerId, key)`), so a start does not read every order one by one.
  */
 function lostDuplicates(db: Database, region: string): Array<{ orderId: string; winnerOrderId: string }> {
@@ -54,7 +57,8 @@ function lostDuplicates(db: Database, region: string): Array<{ orderId: string; 
        WHERE o.sk = 'ORDER' AND json_extract(o.data, '$.region') = ?
          AND json_extract(o.data, '$.idempotencyKey') IS NOT NULL
          AND json_extract(o.data, '$.status') NOT IN ('FAILED', 'CANCELLED')
-         AND json_extract(o.data, '$.cancelRequested') = 0
+         AND IFNULL(json_extract(o.data, '$.cancelRequested'), 0) = 0
+         AND IFNULL(json_extract(o.data, '$.shipment.status'), '') <> 'SHIPPED'
          AND json_extract(k.data, '$.orderId') <> json_extract(o.data, '$.orderId')`,
     )
     .all(region) as Array<{ orderId: string; winnerOrderId: string }>;

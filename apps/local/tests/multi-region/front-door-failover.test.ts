@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFrontDoor, type FrontDoor } from '../../src/front-door/front-door';
@@ -119,6 +119,32 @@ describe('front door routing and failover', () => {
       json: orderBody(),
     });
     expect(placed).toMatchObject({ status: 202, region: US, attempts: 1, body: { region: US } });
+  });
+
+  it('forwards a GET that announces a body without announcing one, keeping its connection to the region in step', async () => {
+    forwarded.length = 0;
+    const answer = await new Promise<{ status: number; region: string | undefined }>((resolve, reject) => {
+      const outgoing = request(
+        `${failover.url}/api/v1/products`,
+        { method: 'GET', headers: { 'content-length': '5' } },
+        (response) => {
+          response.resume();
+          resolve({
+            status: response.statusCode ?? 0,
+            region: response.headers['x-meridian-region'] as string,
+          });
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end('hello');
+    });
+    expect(answer).toEqual({ status: 200, region: US });
+    // The kept-alive connection to the region is still in step: the next requests on it are answered.
+    for (let i = 0; i < 3; i++) {
+      expect(await send(failover, '/products')).toMatchObject({ status: 200, region: US, attempts: 1 });
+    }
+    expect(forwarded).toEqual([us.origin, us.origin, us.origin, us.origin]);
+    expect(checker.isHealthy(US)).toBe(true);
   });
 
   it('refuses a body too large to buffer with 413 problem+json, without reaching a region', async () => {

@@ -103,6 +103,27 @@ describe('PooledHttpClient', () => {
     expect(requests).toBe(3);
   });
 
+  it('does not send again a call that may not be repeated, nor past its budget', async () => {
+    let requests = 0;
+    const url = await serve((req, res) => {
+      requests++;
+      const served = ((req.socket as unknown as { served?: number }).served ?? 0) + 1;
+      (req.socket as unknown as { served?: number }).served = served;
+      // The second request on a connection is read, then the connection dies: it may have been applied.
+      if (served > 1) req.socket.destroy();
+      else res.end('ok');
+    });
+    const client = pooled();
+    const post = { method: 'POST' as const, url, body: '{}', timeoutMs: 1_000 };
+    expect(await client.call(post)).toEqual({ status: 200, text: 'ok' });
+    await expect(client.call(post)).rejects.toMatchObject({ code: 'ECONNRESET' });
+    expect(requests).toBe(2);
+    // Marked idempotent (an idempotency key), the same call is sent again on a fresh socket.
+    expect(await client.call(post)).toEqual({ status: 200, text: 'ok' });
+    expect(await client.call({ ...post, idempotent: true })).toEqual({ status: 200, text: 'ok' });
+    expect(requests).toBe(5);
+  });
+
   it('speaks TLS to an https URL (a plain HTTP server then fails the handshake)', async () => {
     const url = await serve((_req, res) => res.end('plain'));
     const failure = await pooled()

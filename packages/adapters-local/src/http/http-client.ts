@@ -9,6 +9,11 @@ export interface HttpCall {
   /** Whole-call budget, including reading the answer. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Whether sending the call twice is harmless (an idempotency key, an id the receiver de-duplicates
+   * by). GETs are; a call that is not is never sent again on a fresh socket.
+   */
+  idempotent?: boolean;
 }
 
 export interface HttpAnswer {
@@ -42,13 +47,18 @@ export class PooledHttpClient implements HttpClient {
   private readonly tlsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
 
   async call(call: HttpCall): Promise<HttpAnswer> {
+    const deadline = Date.now() + call.timeoutMs;
     try {
       return await this.once(call);
     } catch (error) {
-      // A kept-alive socket the peer closed while it was idle: the request never reached the peer, and
-      // Node's advice is to send it again on a fresh socket.
-      if (error instanceof StaleSocketError) return this.once(call);
-      throw error;
+      // A kept-alive socket reset before any answer: usually the peer closed it while idle and never saw
+      // the request (Node's advice is to send it again on a fresh socket), but it may also have read it
+      // and died, so only a call that may be repeated is sent again, within what is left of its budget.
+      const repeatable = call.method === 'GET' || call.idempotent === true;
+      const left = deadline - Date.now();
+      if (error instanceof StaleSocketError && repeatable && left > 0)
+        return this.once({ ...call, timeoutMs: left });
+      throw error instanceof StaleSocketError ? error.cause : error;
     }
   }
 
@@ -84,7 +94,7 @@ export class PooledHttpClient implements HttpClient {
       outgoing.on('error', (error: NodeJS.ErrnoException) => {
         settle();
         const stale = outgoing.reusedSocket && error.code === 'ECONNRESET' && !responded;
-        reject(stale ? new StaleSocketError(error.message) : error);
+        reject(stale ? new StaleSocketError(error.message, { cause: error }) : error);
       });
       outgoing.on('response', (response) => {
         responded = true;

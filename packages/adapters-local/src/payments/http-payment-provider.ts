@@ -97,6 +97,8 @@ export class HttpPaymentProvider implements PaymentProvider {
         headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body: JSON.stringify(body),
         timeoutMs: this.timeoutMs,
+        // The provider answers a repeated Idempotency-Key with the first answer.
+        idempotent: true,
       }));
     } catch (error) {
       if (error instanceof HttpTimeoutError) {

@@ -61,10 +61,13 @@ export async function cancelDuplicateOrder(
   ctx: DomainContext,
   workflow: OrderWorkflow,
   duplicate: { orderId: string; winnerOrderId: string },
-): Promise<'cancelled' | 'nothing-to-undo'> {
+): Promise<'cancelled' | 'nothing-to-undo' | 'already-shipped'> {
   const current = await loadOrder(ctx.store, duplicate.orderId);
   if (!current || current.value.status === 'FAILED' || current.value.status === 'CANCELLED')
     return 'nothing-to-undo';
+  // A shipped parcel cannot be recalled: the order keeps its charge, and the outcome says so for an
+  // operator to refund it by hand.
+  if (current.value.shipment?.status === 'SHIPPED') return 'already-shipped';
   await cancelOrder(ctx, workflow, {
     orderId: duplicate.orderId,
     reason: `Duplicate of order ${duplicate.winnerOrderId} (same Idempotency-Key)`,
