@@ -22,6 +22,8 @@ export class LocalOperations implements OperationsPort {
       runner: LocalWorkflowRunner;
       relay: OutboxRelay;
       now: () => number;
+      /** Whether the region has caught up with its peers since it started (see ReplicationPuller). */
+      replicationCaughtUp?: () => boolean;
     },
   ) {}
 
@@ -42,6 +44,12 @@ export class LocalOperations implements OperationsPort {
         status: 'ok',
         detail: `${stats.pendingDeliveries} pending deliveries, ${stats.deadLetters} dead letters`,
       },
+      // Until a restarted region has pulled what its peers wrote meanwhile, the front door keeps clients
+      // on the regions that have.
+      replication:
+        (this.deps.replicationCaughtUp?.() ?? true)
+          ? { status: 'ok' }
+          : { status: 'degraded', detail: 'catching up with the peer regions after a start' },
     };
   }
 

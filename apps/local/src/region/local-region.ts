@@ -58,6 +58,11 @@ export interface LocalRegionOptions {
   linkUp?: boolean;
   /** Sagas run at once; more wait (persisted) so a burst of orders does not starve order intake. */
   sagaConcurrency?: number;
+  /**
+   * Changes per replication pull (default 500) and how long a start waits for the peers' changes before
+   * it resumes its own orders (default 2000 ms; the region reports itself degraded until caught up).
+   */
+  replication?: { batchSize?: number; catchUpMs?: number };
   /** Bus delivery retries (default: 5 attempts with backoff from 100 ms); tests shorten them. */
   busRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
 }
@@ -92,6 +97,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   // One keep-alive pool for the region's calls to the payment provider and to its peers.
   const http = new PooledHttpClient();
   const replication = createRegionReplication({
+    ...options.replication,
     http,
     db,
     store,
@@ -175,7 +181,14 @@ export function createLocalRegion(options: LocalRegionOptions) {
     ],
   });
 
-  const operations = new LocalOperations({ db, bus, runner, relay, now: () => clock.now() });
+  const operations = new LocalOperations({
+    db,
+    bus,
+    runner,
+    relay,
+    now: () => clock.now(),
+    replicationCaughtUp: () => replication.puller.caughtUp(),
+  });
   const app = createApiApp({
     ctx,
     workflow,

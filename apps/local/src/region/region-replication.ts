@@ -34,6 +34,9 @@ export function createRegionReplication(deps: {
   logger: Logger;
   /** The region's pooled client for peer requests (long-polls, transfers). */
   http: HttpClient;
+  batchSize?: number;
+  /** How long a start waits for the peers' changes before it resumes this region's orders. */
+  catchUpMs?: number;
   /** Cancels an order of this region that lost its idempotency key to another region's order. */
   cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<unknown>;
 }) {
@@ -85,6 +88,7 @@ export function createRegionReplication(deps: {
 
   const puller = new ReplicationPuller({
     http: deps.http,
+    ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
     region: ctx.region,
     peers: deps.peers,
     applier,
@@ -117,7 +121,7 @@ export function createRegionReplication(deps: {
         pending.map((row) => asEntity<StockTransfer>(JSON.parse(row.data) as Record<string, unknown>)),
       );
       // Learn what the peers decided while this region was down before resuming its own orders.
-      await puller.catchUp(2_000);
+      await puller.catchUp(deps.catchUpMs ?? 2_000);
       puller.start();
       return credited;
     },

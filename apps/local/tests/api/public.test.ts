@@ -40,7 +40,7 @@ describe('health', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(response.body.status).toBe('ok');
     expect(response.body.region).toBe('us-east-1');
-    expect(Object.keys(response.body.checks).sort()).toEqual(['bus', 'database', 'outbox']);
+    expect(Object.keys(response.body.checks).sort()).toEqual(['bus', 'database', 'outbox', 'replication']);
     for (const check of Object.values(response.body.checks)) expect(check.status).toBe('ok');
   });
 

@@ -1,8 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalRegion } from '../../src/region/local-region';
 import { newKey, orderBody, waitFor } from '../support/region-harness';
-import { type Cluster, type ClusterRegion, US, useTwoRegions } from './support/two-regions';
+import {
+  type Cluster,
+  type ClusterRegion,
+  EU,
+  startCluster,
+  storedItem,
+  US,
+  useTwoRegions,
+} from './support/two-regions';
 
 /**
  * A region that stops in the middle of a saga: the order it accepted stays readable in the other region
@@ -86,5 +94,50 @@ describe('an order whose region stops mid-saga', () => {
     await standalone.stop();
     const response = await pending;
     expect(response.status).not.toBe(500);
+  });
+});
+
+/**
+ * A region that starts with a backlog of its peer's changes reports itself degraded on /health (so the
+ * front door keeps clients on the peer) until it has pulled them, and healthy from then on.
+ */
+describe('a region catching up after a start', () => {
+  let cluster: Cluster;
+
+  afterAll(async () => {
+    await cluster?.close();
+  });
+
+  it('is degraded on /health until it has applied what its peer wrote while it was down', async () => {
+    // Five changes per pull and no waiting at start: catching up takes many round trips after listening.
+    cluster = await startCluster({ seed: false, replication: { batchSize: 5, catchUpMs: 0 } });
+    const us = cluster.get(US);
+    const eu = cluster.get(EU);
+    await cluster.waitForConvergence();
+    await eu.stop();
+    const backlog = 600;
+    for (let i = 0; i < backlog; i += 50) {
+      await us.region.ctx.store.transact(
+        Array.from({ length: 50 }, (_, j) => ({ pk: `CATCHUP#${i + j}`, sk: 'ITEM', data: { n: i + j } })),
+      );
+    }
+
+    await eu.restart();
+    const health = () =>
+      eu.request<{ checks: Record<string, { status: string; detail?: string }> }>('/health');
+    const during = await health();
+    expect(during.status).toBe(503);
+    expect(during.body.checks.replication).toEqual({
+      status: 'degraded',
+      detail: 'catching up with the peer regions after a start',
+    });
+    expect(storedItem(eu, `CATCHUP#${backlog - 1}`, 'ITEM')).toBeUndefined();
+
+    await waitFor(async () => ((await health()).status === 200 ? true : undefined), {
+      timeoutMs: 20_000,
+      what: 'eu-west-1 to catch up',
+    });
+    expect(storedItem(eu, `CATCHUP#${backlog - 1}`, 'ITEM')?.data).toEqual({ n: backlog - 1 });
+    expect((await health()).body.checks.replication).toEqual({ status: 'ok' });
   });
 });

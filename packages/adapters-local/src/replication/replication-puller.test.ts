@@ -111,6 +111,71 @@ async function until(condition: () => boolean, what: string, timeoutMs = 5_000):
 }
 
 describe('ReplicationPuller', () => {
+  it('is caught up once a pull comes back short of a full batch, and stays so', async () => {
+    const us = source();
+    const eu = target();
+    for (let n = 0; n < 12; n++) await us.store.transact([{ pk: 'ITEM', sk: `N#${n}`, data: { n } }]);
+    const gates = new Map<number, { opened: Promise<void>; open: () => void }>();
+    for (const after of [10, 17]) {
+      let open: () => void = () => {};
+      const opened = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      gates.set(after, { opened, open });
+    }
+    const control: PeerControl = {
+      calls: [],
+      // Hold the pulls after change 10 (two full batches applied, the short one not yet) and after 17
+      // (a full batch of a later burst applied).
+      beforeAnswer: async (url) => {
+        if (!url.pathname.endsWith('/changes')) return;
+        await gates.get(Number(url.searchParams.get('after')))?.opened;
+      },
+    };
+    const puller = startPuller({
+      applier: eu.applier,
+      link: new LinkState(true),
+      publishEvents: async () => {},
+      fetch: peerFetch(us.feed, control),
+      batchSize: 5,
+      waitMs: 5_000,
+    });
+    await until(() => eu.applier.cursor(US, 'changes') === 10, 'two full batches');
+    expect(puller.caughtUp()).toBe(false);
+    gates.get(10)?.open();
+    await until(() => eu.applier.cursor(US, 'changes') === 12, 'the short batch');
+    expect(puller.caughtUp()).toBe(true);
+    // A later burst is lag, not catching up: after a full batch of it the region is still caught up.
+    await us.store.transact(
+      Array.from({ length: 28 }, (_, i) => ({ pk: 'ITEM', sk: `N#${12 + i}`, data: { n: 12 + i } })),
+    );
+    await until(() => eu.applier.cursor(US, 'changes') === 17, 'a full batch of the burst');
+    expect(puller.caughtUp()).toBe(true);
+    gates.get(17)?.open();
+    await until(() => eu.applier.cursor(US, 'changes') === 40, 'the burst');
+  });
+
+  it('counts a cut link or an unreachable peer as nothing to wait for', async () => {
+    const eu = target();
+    const cut = new ReplicationPuller({
+      region: EU,
+      peers: [{ name: US, url: 'http://us.test' }],
+      applier: eu.applier,
+      link: new LinkState(false),
+      publishEvents: async () => {},
+      fetch: peerFetch(source().feed, { calls: [] }),
+    });
+    expect(cut.caughtUp()).toBe(true);
+    const down = startPuller({
+      applier: eu.applier,
+      link: new LinkState(true),
+      publishEvents: async () => {},
+      fetch: peerFetch(source().feed, { calls: [], down: true }),
+    });
+    expect(down.caughtUp()).toBe(false);
+    await until(() => down.caughtUp(), 'the failed pull');
+  });
+
   it('applies a peer’s changes, publishes its events, advances both cursors and measures lag', async () => {
     const us = source();
     const eu = target();

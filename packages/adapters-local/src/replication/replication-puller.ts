@@ -42,6 +42,11 @@ export interface PeerStatus {
 
 interface PeerState {
   connected: boolean;
+  /**
+   * Whether this region has pulled the peer's item changes up to where the peer was at some point since
+   * it started (a batch smaller than the limit), or the peer could not be reached: nothing more to wait for.
+   */
+  caughtUp: boolean;
   lastError?: string;
   lag: LagTracker;
   applied: number;
@@ -59,13 +64,30 @@ export class ReplicationPuller {
   private readonly state = new Map<string, PeerState>();
   private readonly now: () => number;
   private readonly http: HttpClient;
+  private wasCaughtUp = false;
 
   constructor(private readonly options: ReplicationPullerOptions) {
     this.now = options.now ?? Date.now;
     this.http = httpClientFrom(options);
     for (const peer of options.peers) {
-      this.state.set(peer.name, { connected: false, lag: new LagTracker(), applied: 0, conflicts: 0 });
+      this.state.set(peer.name, {
+        connected: false,
+        caughtUp: false,
+        lag: new LagTracker(),
+        applied: 0,
+        conflicts: 0,
+      });
     }
+  }
+
+  /**
+   * True once every peer's item changes were pulled up to date at least once since this region started,
+   * or the peer was unreachable or the link cut (a region in a partition serves with what it has). It
+   * stays true: a later burst on a peer is replication lag, not a region catching up.
+   */
+  caughtUp(): boolean {
+    this.wasCaughtUp ||= !this.options.link.up || [...this.state.values()].every((state) => state.caughtUp);
+    return this.wasCaughtUp;
   }
 
   start(): void {
@@ -93,10 +115,16 @@ export class ReplicationPuller {
               url: `${peer.url}/internal/replication/changes?after=${after}&limit=${limit}&from=${encodeURIComponent(this.options.region)}`,
               timeoutMs: Math.max(1, deadline - this.now()),
             });
-            if (answer.status !== 200) return;
+            if (answer.status !== 200) {
+              state.caughtUp = true;
+              return;
+            }
             const { items } = JSON.parse(answer.text) as { items: ItemChange[] };
             await this.applyChanges(peer, state, items);
-            if (items.length < limit) return;
+            if (items.length < limit) {
+              state.caughtUp = true;
+              return;
+            }
           } catch {
             // The peer is down or slow: resume without it; the regular loops catch up later.
             return;
@@ -143,26 +171,31 @@ export class ReplicationPuller {
   private async loop(peer: Peer, stream: ReplicationStream): Promise<void> {
     const signal = this.controller.signal;
     const state = this.state.get(peer.name) as PeerState;
+    const batchSize = this.options.batchSize ?? 500;
     let backoffMs = 100;
     while (!signal.aborted) {
       await this.options.link.whenUp(signal);
       if (signal.aborted) return;
       try {
         const after = this.options.applier.cursor(peer.name, stream);
-        const url = `${peer.url}/internal/replication/${stream}?after=${after}&limit=${this.options.batchSize ?? 500}&waitMs=${this.options.waitMs ?? 1000}&from=${encodeURIComponent(this.options.region)}`;
+        const url = `${peer.url}/internal/replication/${stream}?after=${after}&limit=${batchSize}&waitMs=${this.options.waitMs ?? 1000}&from=${encodeURIComponent(this.options.region)}`;
         const answer = await this.http.call({ method: 'GET', url, timeoutMs: 10_000, signal });
         if (answer.status !== 200) throw new Error(`${peer.name} answered ${answer.status}`);
         const body = JSON.parse(answer.text) as { items: Array<ItemChange | EventChange> };
         // A link cut while the request was in flight: drop what arrived, as a partition would have.
         if (!this.options.link.up) continue;
-        if (stream === 'changes') await this.applyChanges(peer, state, body.items as ItemChange[]);
-        else await this.applyEvents(peer, body.items as EventChange[]);
+        if (stream === 'changes') {
+          await this.applyChanges(peer, state, body.items as ItemChange[]);
+          if (body.items.length < batchSize) state.caughtUp = true;
+        } else await this.applyEvents(peer, body.items as EventChange[]);
         state.connected = true;
         delete state.lastError;
         backoffMs = 100;
       } catch (error) {
         if (signal.aborted) return;
         state.connected = false;
+        // Unreachable: there is nothing to catch up with now.
+        if (stream === 'changes') state.caughtUp = true;
         state.lastError = error instanceof Error ? error.message : String(error);
         await sleep(backoffMs, signal);
         backoffMs = Math.min(backoffMs * 2, 2000);

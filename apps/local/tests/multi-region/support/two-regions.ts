@@ -71,6 +71,8 @@ export interface ClusterOptions {
   /** Seed the demo catalog in the first region (default true). */
   seed?: boolean;
   chaos?: Partial<Pick<ChaosConfig, 'latencyMs' | 'errorRate'>>;
+  /** Replication pull size and start-up catch-up time of every region (LocalRegionOptions). */
+  replication?: { batchSize?: number; catchUpMs?: number };
 }
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
@@ -110,6 +112,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
             peers: names.filter((peer) => peer !== name).map((peer) => ({ name: peer, url: originOf(peer) })),
             linkUp: true,
             busRetry: { baseDelayMs: 10, maxDelayMs: 100 },
+            ...(options.replication ? { replication: options.replication } : {}),
             clock,
             logger: new Logger({
               serviceName: 'meridian-multi-region-test',
