@@ -30,6 +30,11 @@ export {
   toExecutionView,
 } from './operations/step-functions-executions';
 export {
+  SecretsManagerSecret,
+  type SecretsManagerSecretOptions,
+  UnusableSecretError,
+} from './secrets/secrets-manager-secret';
+export {
   ExecutionInputConflictError,
   executionArn,
   StepFunctionsOrderWorkflow,

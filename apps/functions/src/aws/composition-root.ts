@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -8,6 +9,7 @@ import {
   AwsOperations,
   DynamoDbItemStore,
   EventBridgePublisher,
+  SecretsManagerSecret,
   SqsDeadLetters,
   StepFunctionsExecutions,
   StepFunctionsOrderWorkflow,
@@ -104,9 +106,15 @@ export const apiDependencies = lazy((): ApiDependencies => {
 export const sagaDependencies = lazy(
   (): SagaDependencies => ({
     ctx: domainContext(),
-    payments: new LazyPaymentProvider(
-      () => new HttpPaymentProvider({ baseUrl: readEnv(['PAYMENT_PROVIDER_URL']).PAYMENT_PROVIDER_URL }),
-    ),
+    payments: new LazyPaymentProvider(() => {
+      const env = readEnv(['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_SECRET_ARN']);
+      // The provider's API key lives in Secrets Manager (the operator sets it, docs/deploy.md).
+      const apiKey = new SecretsManagerSecret({
+        client: new SecretsManagerClient({}),
+        secretId: env.PAYMENT_PROVIDER_SECRET_ARN,
+      });
+      return new HttpPaymentProvider({ baseUrl: env.PAYMENT_PROVIDER_URL, apiKey: () => apiKey.value() });
+    }),
     // No carrier integration exists yet: the deterministic simulated carrier serves both runtimes.
     carrier: new LocalCarrier(),
   }),

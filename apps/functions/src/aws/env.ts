@@ -29,6 +29,10 @@ const envSchemas = {
   /** The account id written into event envelopes (EventBridge sets it again on delivery). */
   MERIDIAN_ACCOUNT: z.string().regex(/^\d{12}$/, 'not a 12-digit AWS account id'),
   PAYMENT_PROVIDER_URL: z.url(),
+  /** The Secrets Manager secret holding the payment provider's API key. */
+  PAYMENT_PROVIDER_SECRET_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'not a Secrets Manager secret ARN'),
   JWT_ISSUER: z.url(),
   JWT_AUDIENCE: z.string().min(1),
   JWKS_URL: z.url(),

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { LOCAL_PAYMENTS_API_KEY } from '../payment-simulator/api-key';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -19,6 +20,7 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'regions look like us-east-1')).min(1)),
   MERIDIAN_REGION_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(8081),
   MERIDIAN_PAYMENTS_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
+  MERIDIAN_PAYMENTS_API_KEY: z.string().min(1).default(LOCAL_PAYMENTS_API_KEY),
   MERIDIAN_CONTROL_PORT: z.coerce.number().int().min(1).max(65535).default(8079),
   MERIDIAN_RETRY_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   MERIDIAN_SAGA_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
@@ -37,6 +39,8 @@ export interface LocalConfig {
   /** The launcher's control server (kill/start regions, cut/heal the link); loopback only. */
   controlUrl: string;
   paymentsUrl: string;
+  /** Sent by the regions to the payment simulator, which requires it on payment operations. */
+  paymentsApiKey: string;
   /** Saga retries wait this long locally instead of the ASL's seconds-long backoff. */
   retryIntervalMs: number;
   /** Sagas a region runs at once; the rest wait, persisted, in order. */
@@ -73,6 +77,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
     paymentsPort: e.MERIDIAN_PAYMENTS_PORT,
     controlUrl: `http://127.0.0.1:${e.MERIDIAN_CONTROL_PORT}`,
     paymentsUrl: `http://127.0.0.1:${e.MERIDIAN_PAYMENTS_PORT}`,
+    paymentsApiKey: e.MERIDIAN_PAYMENTS_API_KEY,
     retryIntervalMs: e.MERIDIAN_RETRY_INTERVAL_MS,
     sagaConcurrency: e.MERIDIAN_SAGA_CONCURRENCY,
     issuerKeyFile: join(resolve(e.MERIDIAN_DATA_DIR), 'issuer-keys.json'),

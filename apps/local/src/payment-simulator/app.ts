@@ -22,6 +22,11 @@ export interface PaymentSimulatorOptions {
   clock: SimulatorClock;
   ids: SimulatorIdGenerator;
   chaos: ChaosConfig;
+  /**
+   * When set, payment operations (every /v1 request that changes something, except the chaos control)
+   * need `Authorization: Bearer <apiKey>`, as Stripe's do; reads of the ledger stay open for inspection.
+   */
+  apiKey?: string;
 }
 
 // The control plane stays reachable under chaos, otherwise errorRate=1 could never be turned off.
@@ -43,6 +48,16 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
 
   app.use('/v1/*', async (c, next) => {
     if (CONTROL_PATHS.has(c.req.path)) return next();
+    if (options.apiKey !== undefined && c.req.method !== 'GET') {
+      const presented = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+      if (presented !== options.apiKey) {
+        const message =
+          presented === undefined
+            ? 'You did not provide an API key: send it as Authorization: Bearer <key>.'
+            : 'Invalid API Key provided.';
+        return errorResponse(401, apiError('invalid_request_error', 'api_key_invalid', message));
+      }
+    }
     if (chaos.latencyMs > 0) await sleep(chaos.latencyMs);
     if (c.req.method !== 'GET' && chaos.random() < chaos.errorRate) {
       const message =

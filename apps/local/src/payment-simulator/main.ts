@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LOCAL_PAYMENTS_API_KEY } from './api-key';
 import { startPaymentSimulator } from './server';
 
 // Process entry: `npx tsx apps/local/src/payment-simulator/main.ts`.
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     dbPath: join(dataDir, 'payments.sqlite'),
     port,
     chaos: { latencyMs, errorRate },
+    apiKey: process.env.MERIDIAN_PAYMENTS_API_KEY || LOCAL_PAYMENTS_API_KEY,
   });
   console.log(`payment simulator listening on ${simulator.url}`);
 

@@ -11,6 +11,8 @@ export interface StartPaymentSimulatorOptions {
   port: number;
   hostname?: string;
   chaos?: Partial<ChaosConfig>;
+  /** Required on payment operations when set (see PaymentSimulatorOptions). */
+  apiKey?: string;
   clock?: SimulatorClock;
   ids?: SimulatorIdGenerator;
 }
@@ -38,6 +40,7 @@ export async function startPaymentSimulator(
       errorRate: options.chaos?.errorRate ?? 0,
       random: options.chaos?.random ?? Math.random,
     },
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
   });
   const { server, port } = await new Promise<{ server: ReturnType<typeof serve>; port: number }>(
     (resolve, reject) => {

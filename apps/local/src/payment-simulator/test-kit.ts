@@ -12,10 +12,13 @@ export interface TestSimulator extends RunningPaymentSimulator {
   dispose(): Promise<void>;
 }
 
-export async function startTestSimulator(chaos: Partial<ChaosConfig> = {}): Promise<TestSimulator> {
+export async function startTestSimulator(
+  chaos: Partial<ChaosConfig> = {},
+  options: { apiKey?: string } = {},
+): Promise<TestSimulator> {
   const dir = mkdtempSync(join(tmpdir(), 'meridian-payments-'));
   const dbPath = join(dir, 'payments.sqlite');
-  const simulator = await startPaymentSimulator({ dbPath, port: 0, chaos });
+  const simulator = await startPaymentSimulator({ dbPath, port: 0, chaos, ...options });
   return {
     ...simulator,
     dbPath,

@@ -48,6 +48,8 @@ export interface LocalRegionOptions {
   /** The region's SQLite file, or ':memory:' in tests. */
   databaseFile: string;
   paymentsUrl: string;
+  /** The payment provider's API key (the simulator's in local mode). */
+  paymentsApiKey?: string;
   keySet: JWTVerifyGetKey;
   retryIntervalMs: number;
   logger?: Logger;
@@ -135,7 +137,11 @@ export function createLocalRegion(options: LocalRegionOptions) {
 
   const sagaHandlers = createSagaHandlers({
     ctx,
-    payments: new HttpPaymentProvider({ baseUrl: options.paymentsUrl, http }),
+    payments: new HttpPaymentProvider({
+      baseUrl: options.paymentsUrl,
+      http,
+      ...(options.paymentsApiKey === undefined ? {} : { apiKey: options.paymentsApiKey }),
+    }),
     carrier: new LocalCarrier(),
     ...(replication.stock ? { stock: replication.stock } : {}),
   });

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     regions: config.regions.map((r) => r.name),
     databaseFile: join(config.dataDir, `${regionConfig.name}.sqlite`),
     paymentsUrl: config.paymentsUrl,
+    paymentsApiKey: config.paymentsApiKey,
     keySet: issuer.keySet(),
     retryIntervalMs: config.retryIntervalMs,
     peers: config.regions

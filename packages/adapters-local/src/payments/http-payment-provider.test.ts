@@ -38,6 +38,58 @@ function failureOf(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe('HttpPaymentProvider', () => {
+  it('sends the API key as a bearer token, from a value or fetched per request, and none without one', async () => {
+    const okBody = {
+      id: 'auth_1',
+      object: 'authorization',
+      status: 'authorized',
+      amount: 4200,
+      currency: 'EUR',
+    };
+    const headerOf = (request: SentRequest | undefined) =>
+      new Headers(request?.init.headers).get('authorization');
+
+    const fixed = answering(201, okBody);
+    await new HttpPaymentProvider({
+      baseUrl: 'http://payments.test',
+      apiKey: 'sk_test_1',
+      fetch: fixed.fetch,
+    }).authorize(authorizeRequest);
+    expect(headerOf(fixed.sent[0])).toBe('Bearer sk_test_1');
+
+    const fetched = answering(201, okBody);
+    const keys = ['sk_live_a', 'sk_live_b'];
+    const provider = new HttpPaymentProvider({
+      baseUrl: 'http://payments.test',
+      apiKey: async () => keys.shift() ?? 'none left',
+      fetch: fetched.fetch,
+    });
+    await provider.authorize(authorizeRequest);
+    await provider.authorize(authorizeRequest);
+    expect(fetched.sent.map(headerOf)).toEqual(['Bearer sk_live_a', 'Bearer sk_live_b']);
+
+    const none = answering(201, okBody);
+    await new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch: none.fetch }).authorize(
+      authorizeRequest,
+    );
+    expect(headerOf(none.sent[0])).toBeNull();
+  });
+
+  it('turns a failure to fetch the API key into a transient error, without calling the provider', async () => {
+    const { fetch, sent } = answering(201, {});
+    const provider = new HttpPaymentProvider({
+      baseUrl: 'http://payments.test',
+      apiKey: async () => {
+        throw new Error('ThrottlingException: Rate exceeded');
+      },
+      fetch,
+    });
+    const failure = await failureOf(provider.authorize(authorizeRequest));
+    expect(failure).toBeInstanceOf(TransientError);
+    expect((failure as Error).message).toContain('Rate exceeded');
+    expect(sent).toEqual([]);
+  });
+
   it('posts the authorization with the idempotency key and maps the answer', async () => {
     const { fetch, sent } = answering(201, {
       id: 'auth_1',

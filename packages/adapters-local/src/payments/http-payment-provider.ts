@@ -17,6 +17,11 @@ export interface HttpPaymentProviderOptions {
   baseUrl: string;
   /** Whole-request budget, including reading the body; default 2000. */
   timeoutMs?: number;
+  /**
+   * The provider's API key, sent as `Authorization: Bearer <key>`: a value, or a function that fetches it
+   * (from a secret store) and is called on every request, so it can cache and refresh as it sees fit.
+   */
+  apiKey?: string | (() => Promise<string>);
   /** Default: a pooled keep-alive client. */
   http?: HttpClient;
   /** Tests answer through a fake fetch instead. */
@@ -55,8 +60,10 @@ export class HttpPaymentProvider implements PaymentProvider {
   private readonly baseUrl: string;
   private readonly timeoutMs: number;
   private readonly http: HttpClient;
+  private readonly apiKey: HttpPaymentProviderOptions['apiKey'];
 
   constructor(options: HttpPaymentProviderOptions) {
+    this.apiKey = options.apiKey;
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.http = httpClientFrom(options);
@@ -87,14 +94,30 @@ export class HttpPaymentProvider implements PaymentProvider {
     });
   }
 
+  private async resolveApiKey(): Promise<string | undefined> {
+    if (typeof this.apiKey !== 'function') return this.apiKey;
+    try {
+      return await this.apiKey();
+    } catch (error) {
+      // The secret store is unreachable or throttled: the saga's retries are the remedy.
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new TransientError(`Payment provider API key unavailable: ${reason}`);
+    }
+  }
+
   private async post(path: string, idempotencyKey: string, body: object): Promise<PaymentOperationResult> {
     let status: number;
     let text: string;
+    const apiKey = await this.resolveApiKey();
     try {
       ({ status, text } = await this.http.call({
         method: 'POST',
         url: `${this.baseUrl}${path}`,
-        headers: { 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+          ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
+        },
         body: JSON.stringify(body),
         timeoutMs: this.timeoutMs,
         // The provider answers a repeated Idempotency-Key with the first answer.
