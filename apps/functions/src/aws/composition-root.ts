@@ -110,10 +110,13 @@ export const sagaDependencies = lazy(
       const env = readEnv(['PAYMENT_PROVIDER_URL', 'PAYMENT_PROVIDER_SECRET_ARN']);
       // The provider's API key lives in Secrets Manager (the operator sets it, docs/deploy.md).
       const apiKey = new SecretsManagerSecret({
-        client: new SecretsManagerClient({}),
+        // Bounded like the provider call itself: a hung read must not hold the step until Lambda's timeout.
+        client: new SecretsManagerClient({
+          requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+        }),
         secretId: env.PAYMENT_PROVIDER_SECRET_ARN,
       });
-      return new HttpPaymentProvider({ baseUrl: env.PAYMENT_PROVIDER_URL, apiKey: () => apiKey.value() });
+      return new HttpPaymentProvider({ baseUrl: env.PAYMENT_PROVIDER_URL, apiKey });
     }),
     // No carrier integration exists yet: the deterministic simulated carrier serves both runtimes.
     carrier: new LocalCarrier(),

@@ -20,7 +20,11 @@ const envSchema = z.object({
     .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'regions look like us-east-1')).min(1)),
   MERIDIAN_REGION_BASE_PORT: z.coerce.number().int().min(1).max(65000).default(8081),
   MERIDIAN_PAYMENTS_PORT: z.coerce.number().int().min(1).max(65535).default(8090),
-  MERIDIAN_PAYMENTS_API_KEY: z.string().min(1).default(LOCAL_PAYMENTS_API_KEY),
+  // Empty means unset, as for the simulator process, which reads the same variable.
+  MERIDIAN_PAYMENTS_API_KEY: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().min(1).default(LOCAL_PAYMENTS_API_KEY),
+  ),
   MERIDIAN_CONTROL_PORT: z.coerce.number().int().min(1).max(65535).default(8079),
   MERIDIAN_RETRY_INTERVAL_MS: z.coerce.number().int().min(1).max(60_000).default(200),
   MERIDIAN_SAGA_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),

@@ -48,7 +48,10 @@ describe('payment simulator API key', () => {
 
   it('accepts the region client when it sends the key, and refuses it as a request error when it does not', async () => {
     const orderId = unique('order');
-    const withKey = new HttpPaymentProvider({ baseUrl: simulator.url, apiKey: async () => API_KEY });
+    const withKey = new HttpPaymentProvider({
+      baseUrl: simulator.url,
+      apiKey: { value: async () => API_KEY, invalidate: () => {} },
+    });
     const authorized = await withKey.authorize({
       idempotencyKey: unique('key'),
       orderId,

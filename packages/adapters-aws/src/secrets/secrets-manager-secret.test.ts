@@ -43,13 +43,32 @@ describe('SecretsManagerSecret', () => {
   it.each([
     ['no string value', {}, 'has no string value'],
     ['an empty string', { SecretString: '  ' }, 'has no string value'],
-    ['JSON that does not parse', { SecretString: '{"apiKey": ' }, 'does not parse'],
-    ['JSON without apiKey', { SecretString: '{"key": "x"}' }, 'without an "apiKey" string'],
+    ['a JSON object without apiKey', { SecretString: '{"key": "x"}' }, 'without an "apiKey" string'],
   ])('refuses a secret with %s', async (_, answer, message) => {
     const { secret } = secretWith([answer]);
     const failure = await secret.value().catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(UnusableSecretError);
     expect((failure as Error).message).toContain(message);
+  });
+
+  it('takes text that is not a JSON object as the key itself, even when it starts with a brace', async () => {
+    const { secret } = secretWith([{ SecretString: '{x9Q"apiKey' }]);
+    expect(await secret.value()).toBe('{x9Q"apiKey');
+  });
+
+  it('keeps using an expired value when reading it again fails, and reads at once after invalidate()', async () => {
+    let time = 0;
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const { secret, sent } = secretWith(
+      [{ SecretString: 'sk_old' }, throttled, { SecretString: 'sk_rotated' }],
+      () => time,
+    );
+    expect(await secret.value()).toBe('sk_old');
+    time = 5_000;
+    expect(await secret.value()).toBe('sk_old');
+    secret.invalidate();
+    expect(await secret.value()).toBe('sk_rotated');
+    expect(sent).toHaveLength(3);
   });
 
   it('does not remember a failed read: the next call asks again', async () => {

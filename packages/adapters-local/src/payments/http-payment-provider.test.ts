@@ -61,7 +61,7 @@ describe('HttpPaymentProvider', () => {
     const keys = ['sk_live_a', 'sk_live_b'];
     const provider = new HttpPaymentProvider({
       baseUrl: 'http://payments.test',
-      apiKey: async () => keys.shift() ?? 'none left',
+      apiKey: { value: async () => keys.shift() ?? 'none left', invalidate: () => {} },
       fetch: fetched.fetch,
     });
     await provider.authorize(authorizeRequest);
@@ -75,12 +75,81 @@ describe('HttpPaymentProvider', () => {
     expect(headerOf(none.sent[0])).toBeNull();
   });
 
+  it('reads the key again and repeats the call once when the provider refuses it (401)', async () => {
+    const sent: string[] = [];
+    const answers = [
+      { status: 401, body: { error: { type: 'invalid_request_error', code: 'api_key_invalid' } } },
+      {
+        status: 201,
+        body: { id: 'auth_1', object: 'authorization', status: 'authorized', amount: 4200, currency: 'EUR' },
+      },
+    ];
+    const fetch = (async (_input: string | URL | Request, init?: RequestInit) => {
+      sent.push(
+        `${new Headers(init?.headers).get('authorization')} ${new Headers(init?.headers).get('idempotency-key')}`,
+      );
+      const answer = answers.shift() ?? { status: 500, body: {} };
+      return new Response(JSON.stringify(answer.body), { status: answer.status });
+    }) as typeof globalThis.fetch;
+    let current = 'sk_old';
+    let invalidated = 0;
+    const provider = new HttpPaymentProvider({
+      baseUrl: 'http://payments.test',
+      apiKey: {
+        value: async () => current,
+        invalidate: () => {
+          invalidated++;
+          current = 'sk_rotated';
+        },
+      },
+      fetch,
+    });
+
+    expect(await provider.authorize(authorizeRequest)).toMatchObject({ status: 'authorized' });
+    expect(invalidated).toBe(1);
+    expect(sent).toEqual(['Bearer sk_old order-1:authorize', 'Bearer sk_rotated order-1:authorize']);
+  });
+
+  it('fails the call on a second 401 and lets a secret that can never work fail without retries', async () => {
+    const refused = answering(401, { error: { type: 'invalid_request_error', code: 'api_key_invalid' } });
+    const source = { value: async () => 'sk_wrong', invalidate: () => {} };
+    const failure = await failureOf(
+      new HttpPaymentProvider({
+        baseUrl: 'http://payments.test',
+        apiKey: source,
+        fetch: refused.fetch,
+      }).authorize(authorizeRequest),
+    );
+    expect(failure).toBeInstanceOf(PaymentProviderRequestError);
+    expect(refused.sent).toHaveLength(2);
+
+    const unusable = Object.assign(new Error('Secret x has no string value'), { retryable: false });
+    const broken = {
+      value: async () => {
+        throw unusable;
+      },
+      invalidate: () => {},
+    };
+    const { fetch, sent } = answering(201, {});
+    const permanent = await failureOf(
+      new HttpPaymentProvider({ baseUrl: 'http://payments.test', apiKey: broken, fetch }).authorize(
+        authorizeRequest,
+      ),
+    );
+    expect(permanent).toBe(unusable);
+    expect(permanent).not.toBeInstanceOf(TransientError);
+    expect(sent).toEqual([]);
+  });
+
   it('turns a failure to fetch the API key into a transient error, without calling the provider', async () => {
     const { fetch, sent } = answering(201, {});
     const provider = new HttpPaymentProvider({
       baseUrl: 'http://payments.test',
-      apiKey: async () => {
-        throw new Error('ThrottlingException: Rate exceeded');
+      apiKey: {
+        value: async () => {
+          throw new Error('ThrottlingException: Rate exceeded');
+        },
+        invalidate: () => {},
       },
       fetch,
     });

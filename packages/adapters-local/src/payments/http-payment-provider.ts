@@ -17,11 +17,8 @@ export interface HttpPaymentProviderOptions {
   baseUrl: string;
   /** Whole-request budget, including reading the body; default 2000. */
   timeoutMs?: number;
-  /**
-   * The provider's API key, sent as `Authorization: Bearer <key>`: a value, or a function that fetches it
-   * (from a secret store) and is called on every request, so it can cache and refresh as it sees fit.
-   */
-  apiKey?: string | (() => Promise<string>);
+  /** The provider's API key, sent as `Authorization: Bearer <key>`: a value, or a source that fetches it. */
+  apiKey?: string | ApiKeySource;
   /** Default: a pooled keep-alive client. */
   http?: HttpClient;
   /** Tests answer through a fake fetch instead. */
@@ -54,6 +51,14 @@ const errorSchema = z.object({
 });
 
 type ProviderError = z.infer<typeof errorSchema>['error'];
+
+/** Where a key kept in a secret store comes from (Secrets Manager on AWS). */
+export interface ApiKeySource {
+  /** The current key; the source caches it as it sees fit. */
+  value(): Promise<string>;
+  /** The provider refused the key (401): read it afresh next time, it may have been rotated. */
+  invalidate(): void;
+}
 
 /** PaymentProvider over the Stripe-style HTTP API of the local payment simulator. */
 export class HttpPaymentProvider implements PaymentProvider {
@@ -95,22 +100,39 @@ export class HttpPaymentProvider implements PaymentProvider {
   }
 
   private async resolveApiKey(): Promise<string | undefined> {
-    if (typeof this.apiKey !== 'function') return this.apiKey;
+    if (typeof this.apiKey !== 'object') return this.apiKey;
     try {
-      return await this.apiKey();
+      return await this.apiKey.value();
     } catch (error) {
-      // The secret store is unreachable or throttled: the saga's retries are the remedy.
+      // A secret that can never work (empty, malformed) fails the step; anything else (the store is
+      // unreachable or throttled) is left to the saga's retries.
+      if (error instanceof Error && (error as { retryable?: unknown }).retryable === false) throw error;
       const reason = error instanceof Error ? error.message : String(error);
       throw new TransientError(`Payment provider API key unavailable: ${reason}`);
     }
   }
 
   private async post(path: string, idempotencyKey: string, body: object): Promise<PaymentOperationResult> {
-    let status: number;
-    let text: string;
+    let { status, text } = await this.exchange(path, idempotencyKey, body);
+    if (status === 401 && typeof this.apiKey === 'object') {
+      // A key rotated (or set for the first time) since it was cached: read it again and repeat once,
+      // which the Idempotency-Key makes harmless.
+      this.apiKey.invalidate();
+      ({ status, text } = await this.exchange(path, idempotencyKey, body));
+    }
+    const payload = parseJson(text);
+    if (status >= 200 && status < 300) return toResult(status, payload);
+    throw toError(status, errorSchema.safeParse(payload).data?.error ?? {});
+  }
+
+  private async exchange(
+    path: string,
+    idempotencyKey: string,
+    body: object,
+  ): Promise<{ status: number; text: string }> {
     const apiKey = await this.resolveApiKey();
     try {
-      ({ status, text } = await this.http.call({
+      return await this.http.call({
         method: 'POST',
         url: `${this.baseUrl}${path}`,
         headers: {
@@ -122,7 +144,7 @@ export class HttpPaymentProvider implements PaymentProvider {
         timeoutMs: this.timeoutMs,
         // The provider answers a repeated Idempotency-Key with the first answer.
         idempotent: true,
-      }));
+      });
     } catch (error) {
       if (error instanceof HttpTimeoutError) {
         throw new TransientError(`Payment provider did not answer POST ${path} within ${this.timeoutMs} ms`);
@@ -130,9 +152,6 @@ export class HttpPaymentProvider implements PaymentProvider {
       const reason = error instanceof Error ? error.message : String(error);
       throw new TransientError(`Payment provider unreachable (POST ${path}): ${reason}`);
     }
-    const payload = parseJson(text);
-    if (status >= 200 && status < 300) return toResult(status, payload);
-    throw toError(status, errorSchema.safeParse(payload).data?.error ?? {});
   }
 }
 

@@ -64,7 +64,6 @@ export class ReplicationPuller {
   private readonly state = new Map<string, PeerState>();
   private readonly now: () => number;
   private readonly http: HttpClient;
-  private wasCaughtUp = false;
 
   constructor(private readonly options: ReplicationPullerOptions) {
     this.now = options.now ?? Date.now;
@@ -81,13 +80,15 @@ export class ReplicationPuller {
   }
 
   /**
-   * True once every peer's item changes were pulled up to date at least once since this region started,
-   * or the peer was unreachable or the link cut (a region in a partition serves with what it has). It
-   * stays true: a later burst on a peer is replication lag, not a region catching up.
+   * True once every peer's item changes were pulled up to date at least once since this region started
+   * (or the peer could not be reached), and while the link is cut (a region in a partition serves with
+   * what it has). A later burst on a peer is replication lag, not a region catching up: it stays true.
    */
   caughtUp(): boolean {
-    this.wasCaughtUp ||= !this.options.link.up || [...this.state.values()].every((state) => state.caughtUp);
-    return this.wasCaughtUp;
+    // Cut off from its peers a region serves with what it has; after the link heals it is caught up
+    // again once each peer has answered a short batch.
+    if (!this.options.link.up) return true;
+    return [...this.state.values()].every((state) => state.caughtUp);
   }
 
   start(): void {
@@ -179,8 +180,17 @@ export class ReplicationPuller {
       try {
         const after = this.options.applier.cursor(peer.name, stream);
         const url = `${peer.url}/internal/replication/${stream}?after=${after}&limit=${batchSize}&waitMs=${this.options.waitMs ?? 1000}&from=${encodeURIComponent(this.options.region)}`;
-        const answer = await this.http.call({ method: 'GET', url, timeoutMs: 10_000, signal });
-        if (answer.status !== 200) throw new Error(`${peer.name} answered ${answer.status}`);
+        const answer = await this.http
+          .call({ method: 'GET', url, timeoutMs: 10_000, signal })
+          .catch((error) => {
+            // Unreachable: there is nothing to catch up with now.
+            if (stream === 'changes') state.caughtUp = true;
+            throw error;
+          });
+        if (answer.status !== 200) {
+          if (stream === 'changes') state.caughtUp = true;
+          throw new Error(`${peer.name} answered ${answer.status}`);
+        }
         const body = JSON.parse(answer.text) as { items: Array<ItemChange | EventChange> };
         // A link cut while the request was in flight: drop what arrived, as a partition would have.
         if (!this.options.link.up) continue;
@@ -194,8 +204,6 @@ export class ReplicationPuller {
       } catch (error) {
         if (signal.aborted) return;
         state.connected = false;
-        // Unreachable: there is nothing to catch up with now.
-        if (stream === 'changes') state.caughtUp = true;
         state.lastError = error instanceof Error ? error.message : String(error);
         await sleep(backoffMs, signal);
         backoffMs = Math.min(backoffMs * 2, 2000);
