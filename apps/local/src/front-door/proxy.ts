@@ -5,7 +5,6 @@ import {
   request,
   type ServerResponse,
 } from 'node:http';
-import { pipeline } from 'node:stream';
 import type { HealthChecker, RegionTarget } from './health-checker';
 import { candidateRegions, HOME_REGION_HEADER, isRetryable, type RoutingPolicy } from './routing-policy';
 
@@ -131,10 +130,17 @@ export function createRegionProxy(options: ProxyOptions) {
       }
       const answer = forwardableHeaders(response.headers);
       answer['x-meridian-attempts'] = String(attempts);
+      // A client that has gone (now or later) must not leave the region's socket paused in the pool.
+      if (res.destroyed) {
+        response.destroy();
+        return;
+      }
+      res.on('close', () => {
+        if (!response.complete) response.destroy();
+      });
+      response.on('error', () => res.destroy());
       res.writeHead(status, answer);
-      // pipeline destroys the region's answer too when the client has gone (even before this point), so
-      // its socket is not left paused.
-      pipeline(response, res, () => {});
+      response.pipe(res);
       return;
     }
     const problem = JSON.stringify({
