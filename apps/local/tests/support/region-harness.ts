@@ -157,8 +157,15 @@ export async function waitFor<T>(
   }
 }
 
-export async function startTestRegion(options: TestRegionOptions = {}): Promise<TestRegion> {
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-region-test-'));
+/**
+ * What every region test starts from: a temporary directory holding a payment simulator's database and a
+ * JWT issuer's keys. `cleanups` run in reverse order on `close()`, the directory's removal last.
+ */
+export async function startTestScaffold(
+  prefix: string,
+  chaos: { latencyMs?: number; errorRate?: number } = {},
+) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
   const close = async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -167,12 +174,24 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
     const simulator = await startPaymentSimulator({
       dbPath: join(dir, 'payments.sqlite'),
       port: 0,
-      chaos: { latencyMs: options.chaos?.latencyMs ?? 0, errorRate: options.chaos?.errorRate ?? 0 },
+      chaos: { latencyMs: chaos.latencyMs ?? 0, errorRate: chaos.errorRate ?? 0 },
     });
     cleanups.push(() => simulator.close());
-
     const issuerKeyFile = join(dir, 'issuer-keys.json');
     const issuer = await LocalIssuer.open(issuerKeyFile);
+    return { dir, simulator, issuer, issuerKeyFile, cleanups, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+export async function startTestRegion(options: TestRegionOptions = {}): Promise<TestRegion> {
+  const { dir, simulator, issuer, issuerKeyFile, cleanups, close } = await startTestScaffold(
+    'meridian-region-test-',
+    options.chaos,
+  );
+  try {
     const regionName = options.region ?? 'us-east-1';
     const region = createLocalRegion({
       region: regionName,

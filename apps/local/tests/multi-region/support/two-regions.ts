@@ -1,18 +1,16 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { afterAll, beforeAll } from 'vitest';
-import { LocalIssuer } from '../../../src/auth/local-issuer';
+import type { LocalIssuer } from '../../../src/auth/local-issuer';
 import { seedDemoCatalog } from '../../../src/catalog/demo-catalog';
 import type { ChaosConfig } from '../../../src/payment-simulator/app';
-import { startPaymentSimulator } from '../../../src/payment-simulator/server';
 import { createLocalRegion } from '../../../src/region/local-region';
 import {
   type ApiResponse,
   type OrderView,
   paymentSimulatorClient,
+  startTestScaffold,
   TERMINAL,
   type TestRegion,
   waitFor,
@@ -77,19 +75,11 @@ export interface ClusterOptions {
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const names = options.regions ?? [US, EU];
-  const dir = mkdtempSync(join(tmpdir(), 'meridian-multi-region-'));
-  const cleanups: Array<() => Promise<void> | void> = [() => rmSync(dir, { recursive: true, force: true })];
-  const close = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  };
+  const { dir, simulator, issuer, cleanups, close } = await startTestScaffold(
+    'meridian-multi-region-',
+    options.chaos,
+  );
   try {
-    const simulator = await startPaymentSimulator({
-      dbPath: join(dir, 'payments.sqlite'),
-      port: 0,
-      chaos: { latencyMs: options.chaos?.latencyMs ?? 0, errorRate: options.chaos?.errorRate ?? 0 },
-    });
-    cleanups.push(() => simulator.close());
-    const issuer = await LocalIssuer.open(join(dir, 'issuer-keys.json'));
     const ports = new Map<string, number>();
     for (const name of names) ports.set(name, await freePort());
     const originOf = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
