@@ -1,4 +1,4 @@
-import { type HttpClient, httpClientFrom, type LinkState, type Peer } from '@meridian/adapters-local';
+import type { HttpClient, LinkState, Peer } from '@meridian/adapters-local';
 import type { IdSource, StockTransfer, StockTransferPort } from '@meridian/domain';
 
 /**
@@ -7,20 +7,16 @@ import type { IdSource, StockTransfer, StockTransferPort } from '@meridian/domai
  * after the peer committed, the transfer record still replicates here and is credited then.
  */
 export class PeerStockTransfers implements StockTransferPort {
-  private readonly http: HttpClient;
-
   constructor(
     private readonly options: {
       peers: readonly Peer[];
       link: LinkState;
       ids: IdSource;
+      /** The region's pooled client. */
+      http: HttpClient;
       timeoutMs?: number;
-      http?: HttpClient;
-      fetch?: typeof fetch;
     },
-  ) {
-    this.http = httpClientFrom(options);
-  }
+  ) {}
 
   async requestFromPeer(request: {
     sku: string;
@@ -30,7 +26,7 @@ export class PeerStockTransfers implements StockTransferPort {
     for (const peer of this.options.peers) {
       if (!this.options.link.up) return undefined;
       try {
-        const answer = await this.http.call({
+        const answer = await this.options.http.call({
           method: 'POST',
           url: `${peer.url}/internal/inventory/transfers`,
           headers: { 'content-type': 'application/json' },

@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Product } from '../../catalog/product';
 import { cancelOrder } from '../../orders/cancel-order';
 import { type Order, OrderCancelledError } from '../../orders/order';
 import type { PaymentProvider } from '../../payments/payment-provider';
@@ -7,7 +6,7 @@ import type { DomainContext } from '../../shared/context';
 import type { ShippingCarrier } from '../../shipping/shipping-carrier';
 import { loadOrder } from '../../store/repositories';
 import { inMemoryContext } from '../../testing/in-memory-item-store';
-import { seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
+import { fixtureProduct, seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
 import type { SagaDependencies } from '../saga-step';
 import { authorizePayment, voidPayment } from './authorize-payment';
 import { capturePayment, refundPayment } from './capture-payment';
@@ -18,17 +17,7 @@ import { cancelShipment, createShipment } from './create-shipment';
 // OrderCancelledError: the provider's effect is then recorded nowhere, so no compensation can undo it.
 // These tests fail until a step records an effect it has already caused before honouring the cancel.
 
-const product: Product = {
-  sku: 'SKU-1',
-  name: 'Kettle',
-  description: '',
-  priceMinor: 2_500,
-  currency: 'USD',
-  active: true,
-  category: 'kitchen',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-};
+const product = fixtureProduct({ sku: 'SKU-1', name: 'Kettle', priceMinor: 2_500, category: 'kitchen' });
 
 let ctx: DomainContext;
 let calls: string[];

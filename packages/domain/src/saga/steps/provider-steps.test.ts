@@ -1,5 +1,4 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Product } from '../../catalog/product';
 import { type Order, OrderCancelledError, OrderNotFoundError } from '../../orders/order';
 import { PaymentDeclinedError } from '../../payments/payment-errors';
 import type { PaymentOperationResult, PaymentProvider } from '../../payments/payment-provider';
@@ -8,7 +7,7 @@ import type { ShippingCarrier } from '../../shipping/shipping-carrier';
 import { isCounterWrite } from '../../store/item-store';
 import { loadOrder } from '../../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../../testing/in-memory-item-store';
-import { seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
+import { fixtureProduct, seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
 import type { SagaDependencies } from '../saga-step';
 import { authorizePayment, voidPayment } from './authorize-payment';
 import { capturePayment, PaymentNotAuthorizedError, refundPayment } from './capture-payment';
@@ -90,17 +89,7 @@ class FakeCarrier implements ShippingCarrier {
   };
 }
 
-const product: Product = {
-  sku: 'SKU-1',
-  name: 'Kettle',
-  description: '',
-  priceMinor: 2_500,
-  currency: 'USD',
-  active: true,
-  category: 'kitchen',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-};
+const product = fixtureProduct({ sku: 'SKU-1', name: 'Kettle', priceMinor: 2_500, category: 'kitchen' });
 
 let ctx: DomainContext;
 let store: InMemoryItemStore;
