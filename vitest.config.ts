@@ -14,6 +14,7 @@ export default defineConfig({
             'packages/*/tests/**/*.test.ts',
             'apps/*/src/**/*.test.ts',
             'apps/*/tests/**/*.test.ts',
+            'chaos/**/*.test.ts',
           ],
           exclude: [
             'apps/web/**',

@@ -43,12 +43,28 @@ export interface ChaosScenario {
 /** SKUs restocked generously, so most orders can confirm and failures come from cards, not stock. */
 export const PLENTIFUL_SKUS = ['MUG-001', 'NOTE-001', 'TEE-001', 'BAG-001'];
 
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
+
+/** `--regions us-east-1,eu-west-1,ap-southeast-2`: two to five distinct names (failover needs a second). */
+function regionList(raw: string | undefined): string[] {
+  if (raw === undefined) return ['us-east-1', 'eu-west-1'];
+  const regions = raw.split(',').map((region) => region.trim());
+  const bad = regions.filter((region) => !REGION_NAME.test(region));
+  if (bad.length > 0)
+    throw new Error(`--regions: ${bad.map((r) => `"${r}"`).join(', ')} do not look like us-east-1`);
+  if (new Set(regions).size !== regions.length) throw new Error('--regions: a region is named twice');
+  if (regions.length < 2 || regions.length > 5)
+    throw new Error(`--regions: expected two to five regions, got ${regions.length}`);
+  return regions;
+}
+
 /** Reads the scenario from the command line (`npm run chaos -- --seed 7 --rate 30`). */
 export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
   const { values } = parseArgs({
     args: [...argv],
     options: {
       seed: { type: 'string' },
+      regions: { type: 'string' },
       rate: { type: 'string' },
       clients: { type: 'string' },
       summary: { type: 'string' },
@@ -65,7 +81,7 @@ export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
     return parsed;
   };
   return {
-    regions: ['us-east-1', 'eu-west-1'],
+    regions: regionList(values.regions),
     seed: number(values.seed, Math.floor(Date.now() % 1_000_000), 0, 2 ** 31 - 1),
     // Bounded load: at most 40 orders/s and 32 clients, whatever is asked for.
     ordersPerSecond: number(values.rate, 30, 1, 40),

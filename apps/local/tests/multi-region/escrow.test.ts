@@ -1,7 +1,14 @@
-import { addProduct, receiveStock, restockProduct, type StockTransfer, SUPPLIER } from '@meridian/domain';
+import { receiveStock, type StockTransfer, SUPPLIER } from '@meridian/domain';
 import { describe, expect, it } from 'vitest';
-import { newKey, type OrderView, orderBody, waitFor } from '../support/region-harness';
-import { creditedBy, ledger, transfersOf, watchLedger } from './support/escrow-ledger';
+import { newKey, type OrderView, waitFor } from '../support/region-harness';
+import {
+  createSku as createSkuIn,
+  creditedBy,
+  ledger,
+  placeMany as placeManyIn,
+  transfersOf,
+  watchLedger,
+} from './support/escrow-ledger';
 import { type Cluster, type ClusterRegion, EU, httpRequest, US, useTwoRegions } from './support/two-regions';
 
 /**
@@ -13,60 +20,13 @@ describe('escrow stock across two regions', () => {
   let cluster: Cluster;
   let us: ClusterRegion;
   let eu: ClusterRegion;
-  const customers = ['alice', 'bob', 'carol'];
 
   useTwoRegions((started) => {
     ({ cluster, us, eu } = started);
   });
 
-  /** Adds a product in us-east-1 and restocks it evenly; eu-west-1 credits its share once it replicates. */
-  async function createSku(sku: string, quantity: number): Promise<void> {
-    await addProduct(us.region.ctx, {
-      sku,
-      name: `Test ${sku}`,
-      description: 'escrow test product',
-      priceMinor: 1000,
-      currency: 'USD',
-      active: true,
-      category: 'test',
-    });
-    await restockProduct(us.region.ctx, { sku, quantity });
-    await waitFor(async () => (eu.ownAllotment(sku)?.available === quantity / 2 ? true : undefined), {
-      what: `eu-west-1 to credit its share of ${sku}`,
-    });
-    await cluster.waitForConvergence();
-  }
-
-  /** Places `counts[region]` one-unit orders in each region, all at once, and waits for every outcome. */
-  async function placeMany(
-    sku: string,
-    counts: Record<string, number>,
-  ): Promise<Array<{ region: ClusterRegion; order: OrderView }>> {
-    const placements = cluster.regions.flatMap((region) =>
-      Array.from({ length: counts[region.name] ?? 0 }, (_, index) => ({
-        region,
-        customer: customers[index % customers.length] ?? 'alice',
-      })),
-    );
-    const placed = await Promise.all(
-      placements.map(async ({ region, customer }) => {
-        const token = await cluster.token(customer);
-        const response = await cluster.placeOrder(region, orderBody({ sku }), {
-          token,
-          key: newKey('escrow'),
-        });
-        expect(response.status, JSON.stringify(response.body)).toBe(202);
-        expect(response.body.region).toBe(region.name);
-        return { region, token, orderId: response.body.orderId };
-      }),
-    );
-    return Promise.all(
-      placed.map(async ({ region, token, orderId }) => ({
-        region,
-        order: await cluster.waitForTerminal(region, orderId, token, 20_000),
-      })),
-    );
-  }
+  const createSku = (sku: string, quantity: number) => createSkuIn(cluster, sku, quantity);
+  const placeMany = (sku: string, counts: Record<string, number>) => placeManyIn(cluster, sku, counts);
 
   it('credits a restock’s peer share exactly once, even when the transfer record is delivered twice', async () => {
     await createSku('ESC-ONCE', 10);

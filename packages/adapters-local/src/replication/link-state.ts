@@ -20,8 +20,18 @@ export class LinkState {
   whenUp(signal?: AbortSignal): Promise<void> {
     if (this.isUp) return Promise.resolve();
     return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      signal?.addEventListener('abort', () => resolve(), { once: true });
+      // Whichever comes first removes the other: the pullers wait here at every cut, on one long-lived
+      // signal, and a listener left behind per cut would pile up for the life of the process.
+      const onAbort = () => {
+        this.waiters = this.waiters.filter((waiter) => waiter !== wake);
+        resolve();
+      };
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      this.waiters.push(wake);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 }

@@ -1,4 +1,6 @@
-import type { StockTransfer } from '@meridian/domain';
+import { addProduct, restockProduct, type StockTransfer } from '@meridian/domain';
+import { expect } from 'vitest';
+import { newKey, type OrderView, orderBody, waitFor } from '../../support/region-harness';
 import type { Cluster, ClusterRegion } from './two-regions';
 
 /**
@@ -69,4 +71,64 @@ export async function watchLedger<T>(
     running = false;
     await watcher;
   }
+}
+
+/**
+ * Adds a product in the cluster's first region and restocks it evenly (the quantity must divide by the
+ * number of regions); waits until every other region has credited its share from the replicated transfer.
+ */
+export async function createSku(cluster: Cluster, sku: string, quantity: number): Promise<void> {
+  const [first, ...others] = cluster.regions;
+  if (!first) throw new Error('empty cluster');
+  await addProduct(first.region.ctx, {
+    sku,
+    name: `Test ${sku}`,
+    description: 'escrow test product',
+    priceMinor: 1000,
+    currency: 'USD',
+    active: true,
+    category: 'test',
+  });
+  await restockProduct(first.region.ctx, { sku, quantity });
+  const share = quantity / cluster.regions.length;
+  for (const region of others) {
+    await waitFor(async () => (region.ownAllotment(sku)?.available === share ? true : undefined), {
+      what: `${region.name} to credit its share of ${sku}`,
+    });
+  }
+  await cluster.waitForConvergence();
+}
+
+const CUSTOMERS = ['alice', 'bob', 'carol'];
+
+/** Places `counts[region]` one-unit orders in each region, all at once, and waits for every outcome. */
+export async function placeMany(
+  cluster: Cluster,
+  sku: string,
+  counts: Record<string, number>,
+): Promise<Array<{ region: ClusterRegion; order: OrderView }>> {
+  const placements = cluster.regions.flatMap((region) =>
+    Array.from({ length: counts[region.name] ?? 0 }, (_, index) => ({
+      region,
+      customer: CUSTOMERS[index % CUSTOMERS.length] ?? 'alice',
+    })),
+  );
+  const placed = await Promise.all(
+    placements.map(async ({ region, customer }) => {
+      const token = await cluster.token(customer);
+      const response = await cluster.placeOrder(region, orderBody({ sku }), {
+        token,
+        key: newKey('escrow'),
+      });
+      expect(response.status, JSON.stringify(response.body)).toBe(202);
+      expect(response.body.region).toBe(region.name);
+      return { region, token, orderId: response.body.orderId };
+    }),
+  );
+  return Promise.all(
+    placed.map(async ({ region, token, orderId }) => ({
+      region,
+      order: await cluster.waitForTerminal(region, orderId, token, 20_000),
+    })),
+  );
 }
