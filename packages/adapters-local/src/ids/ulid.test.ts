@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UlidSource } from './ulid';
+import { encodeRandom, UlidSource } from './ulid';
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const EPOCH_2025 = Date.parse('2025-01-01T00:00:00Z');
 
 /** A clock that returns the given readings in turn (repeating the last one). */
@@ -73,5 +74,21 @@ describe('UlidSource', () => {
     const clock = { now: () => EPOCH_2025 };
 
     expect(new UlidSource(clock).next()).not.toBe(new UlidSource(clock).next());
+  });
+
+  it('encodes the random part as the 80-bit number it is, in base32', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 10, maxLength: 10 }), (bytes) => {
+        const value = bytes.reduce((acc, byte) => (acc << 8n) | BigInt(byte), 0n);
+        expect(encodeRandom(bytes)).toHaveLength(16);
+        expect(
+          BigInt(
+            `0b${[...encodeRandom(bytes)].map((c) => ALPHABET.indexOf(c).toString(2).padStart(5, '0')).join('')}`,
+          ),
+        ).toBe(value);
+      }),
+      { numRuns: 500 },
+    );
+    expect(encodeRandom(new Uint8Array(10).fill(255))).toBe('ZZZZZZZZZZZZZZZZ');
   });
 });

@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { Clock, IdSource } from '@meridian/domain';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+/** Random bytes drawn in blocks: one `randomBytes` call per id cost more than the rest of the id. */
+const POOL_BYTES = 1000;
 
 /**
  * ULIDs (48-bit time + 80-bit randomness, Crockford base32): unique across processes and regions and
@@ -11,6 +13,8 @@ const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export class UlidSource implements IdSource {
   private lastTime = -1;
   private lastRandom = new Uint8Array(10);
+  private readonly pool = new Uint8Array(POOL_BYTES);
+  private poolOffset = POOL_BYTES;
 
   constructor(private readonly clock: Clock = { now: () => Date.now() }) {}
 
@@ -20,9 +24,20 @@ export class UlidSource implements IdSource {
       this.increment();
     } else {
       this.lastTime = time;
-      this.lastRandom = new Uint8Array(randomBytes(10));
+      this.lastRandom = this.freshRandom();
     }
     return encodeTime(time) + encodeRandom(this.lastRandom);
+  }
+
+  private freshRandom(): Uint8Array {
+    if (this.poolOffset + 10 > POOL_BYTES) {
+      randomFillSync(this.pool);
+      this.poolOffset = 0;
+    }
+    // A copy: increment() changes it in place, and the pool's bytes must serve one id only.
+    const bytes = this.pool.slice(this.poolOffset, this.poolOffset + 10);
+    this.poolOffset += 10;
+    return bytes;
   }
 
   private increment(): void {
@@ -49,13 +64,19 @@ function encodeTime(time: number): string {
   return out;
 }
 
-function encodeRandom(bytes: Uint8Array): string {
-  let bits = 0n;
-  for (const byte of bytes) bits = (bits << 8n) | BigInt(byte);
+/** The 80-bit random part as 16 Crockford base32 characters, most significant first. */
+export function encodeRandom(bytes: Uint8Array): string {
+  // 80 bits as two 40-bit halves: exact in a double, and far cheaper than BigInt arithmetic.
+  return encodeForty(bytes, 0) + encodeForty(bytes, 5);
+}
+
+function encodeForty(bytes: Uint8Array, start: number): string {
+  let value = 0;
+  for (let i = start; i < start + 5; i++) value = value * 256 + (bytes[i] ?? 0);
   let out = '';
-  for (let i = 0; i < 16; i++) {
-    out = ALPHABET[Number(bits & 31n)] + out;
-    bits >>= 5n;
+  for (let i = 0; i < 8; i++) {
+    out = ALPHABET[value % 32] + out;
+    value = Math.floor(value / 32);
   }
   return out;
 }
