@@ -12,7 +12,7 @@ const POOL_BYTES = 1000;
  */
 export class UlidSource implements IdSource {
   private lastTime = -1;
-  private lastRandom = new Uint8Array(10);
+  private lastRandom: Uint8Array = new Uint8Array(10);
   private readonly pool = new Uint8Array(POOL_BYTES);
   private poolOffset = POOL_BYTES;
 
