@@ -88,7 +88,7 @@ export function writeReport(report: ChaosReport): string {
   return file;
 }
 
-/** {"passed":N,"failed":M} for CI's summary (.ci/suites/chaos.sh). */
+/** {"passed":N,"failed":M} for CI's summary (.ci/chaos-suite.sh). */
 export function writeSummary(file: string, passed: number, failed: number): void {
   writeFileSync(file, `${JSON.stringify({ passed, failed })}\n`);
 }

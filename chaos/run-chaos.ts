@@ -15,7 +15,7 @@ import { FailoverClock, frozenPids, runTimeline } from './timeline';
 import { verify } from './verify';
 
 /**
- * `npm run chaos`: starts the platform with two regions on free ports, puts steady order load on it,
+ * `npm run chaos`: starts the platform with two regions (or those of --regions) on free ports, puts steady order load on it,
  * kills the serving region, restarts it, partitions the regions and heals them, freezes the serving
  * region for a while (unless --skip-freeze), waits for convergence and checks the invariants. Exits
  * non-zero when any invariant fails. Bounded to five minutes.
@@ -169,7 +169,7 @@ async function main(): Promise<number> {
   const passedCount = rows.filter((row) => row.passed).length;
   const report: ChaosReport = {
     at: new Date().toISOString(),
-    command: `npm run chaos -- --seed ${scenario.seed} --rate ${scenario.ordersPerSecond} --clients ${scenario.clients}${scenario.freezeMs > 0 ? '' : ' --skip-freeze'}`,
+    command: `npm run chaos -- --regions ${scenario.regions.join(',')} --seed ${scenario.seed} --rate ${scenario.ordersPerSecond} --clients ${scenario.clients}${scenario.freezeMs > 0 ? '' : ' --skip-freeze'}`,
     passed: passedCount === rows.length,
     invariantsPassed: passedCount,
     invariantsFailed: rows.length - passedCount,

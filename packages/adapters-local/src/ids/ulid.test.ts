@@ -91,4 +91,13 @@ describe('UlidSource', () => {
     );
     expect(encodeRandom(new Uint8Array(10).fill(255))).toBe('ZZZZZZZZZZZZZZZZ');
   });
+
+  it('gives every new millisecond fresh random bytes, across refills of its random pool', () => {
+    let time = EPOCH_2025;
+    const ids = new UlidSource({ now: () => time++ });
+
+    const randomParts = Array.from({ length: 350 }, () => ids.next().slice(10));
+
+    expect(new Set(randomParts).size).toBe(randomParts.length);
+  });
 });

@@ -18,7 +18,7 @@ export class LinkState {
 
   /** Resolves once the link is up (at once when it already is), or when aborted. */
   whenUp(signal?: AbortSignal): Promise<void> {
-    if (this.isUp) return Promise.resolve();
+    if (this.isUp || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       // Whichever comes first removes the other: the pullers wait here at every cut, on one long-lived
       // signal, and a listener left behind per cut would pile up for the life of the process.

@@ -73,14 +73,9 @@ export async function watchLedger<T>(
   }
 }
 
-/**
- * Adds a product in the cluster's first region and restocks it evenly (the quantity must divide by the
- * number of regions); waits until every other region has credited its share from the replicated transfer.
- */
-export async function createSku(cluster: Cluster, sku: string, quantity: number): Promise<void> {
-  const [first, ...others] = cluster.regions;
-  if (!first) throw new Error('empty cluster');
-  await addProduct(first.region.ctx, {
+/** Adds a product (no stock yet) in the given region; it replicates to the others. */
+export function addTestProduct(region: ClusterRegion, sku: string): Promise<unknown> {
+  return addProduct(region.region.ctx, {
     sku,
     name: `Test ${sku}`,
     description: 'escrow test product',
@@ -89,6 +84,18 @@ export async function createSku(cluster: Cluster, sku: string, quantity: number)
     active: true,
     category: 'test',
   });
+}
+
+/**
+ * Adds a product in the cluster's first region and restocks it evenly (the quantity must divide by the
+ * number of regions); waits until every other region has credited its share from the replicated transfer.
+ */
+export async function createSku(cluster: Cluster, sku: string, quantity: number): Promise<void> {
+  const [first, ...others] = cluster.regions;
+  if (!first) throw new Error('empty cluster');
+  if (quantity % cluster.regions.length !== 0)
+    throw new Error(`${quantity} units do not split evenly over ${cluster.regions.length} regions`);
+  await addTestProduct(first, sku);
   await restockProduct(first.region.ctx, { sku, quantity });
   const share = quantity / cluster.regions.length;
   for (const region of others) {

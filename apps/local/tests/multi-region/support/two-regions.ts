@@ -34,6 +34,7 @@ export {
 
 export const US = 'us-east-1';
 export const EU = 'eu-west-1';
+export const AP = 'ap-southeast-2';
 
 export interface Cluster {
   dir: string;
