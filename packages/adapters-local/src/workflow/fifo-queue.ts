@@ -1,6 +1,6 @@
 /** A FIFO whose take is O(1): Array#shift copies the array, which adds up with thousands queued. */
 export class FifoQueue<T> {
-  private items: T[] = [];
+  private items: Array<T | undefined> = [];
   private head = 0;
 
   get size(): number {
@@ -14,6 +14,9 @@ export class FifoQueue<T> {
   take(): T | undefined {
     if (this.head >= this.items.length) return undefined;
     const item = this.items[this.head];
+    // Released at once: with a backlog the array is compacted rarely, and a taken item (an execution,
+    // with everything its finished run holds) must not stay reachable until then.
+    this.items[this.head] = undefined;
     this.head += 1;
     // Compacted now and then so a long-lived queue does not keep every item it ever held.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
@@ -25,7 +28,7 @@ export class FifoQueue<T> {
 
   /** Empties the queue, returning what it held in order. */
   drain(): T[] {
-    const rest = this.items.slice(this.head);
+    const rest = this.items.slice(this.head) as T[];
     this.items = [];
     this.head = 0;
     return rest;
