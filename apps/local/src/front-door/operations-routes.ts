@@ -83,10 +83,16 @@ export function registerOperationsRoutes(
         options.regions.map(async (region) => {
           let after = await headSeq(region);
           while (!abort.signal.aborted) {
+            // One controller per poll, unhooked when the poll ends: AbortSignal.any() on the stream's signal
+            // (which lives as long as the client stays) keeps every combined signal reachable on Node 20.
+            const poll = new AbortController();
+            const stopPoll = () => poll.abort();
+            abort.signal.addEventListener('abort', stopPoll);
+            const timer = setTimeout(stopPoll, 5000);
             try {
               const response = await fetch(
                 `${region.url}/internal/replication/events?after=${after}&waitMs=1000&limit=200&from=observer`,
-                { signal: AbortSignal.any([abort.signal, AbortSignal.timeout(5000)]) },
+                { signal: poll.signal },
               );
               const body = (await response.json()) as { items: Array<{ seq: number; event: unknown }> };
               for (const item of body.items) {
@@ -97,6 +103,9 @@ export function registerOperationsRoutes(
               // The region is down or restarting: keep trying until the client leaves.
               await new Promise((resolve) => setTimeout(resolve, 1000));
               after = after === 0 ? await headSeq(region) : after;
+            } finally {
+              clearTimeout(timer);
+              abort.signal.removeEventListener('abort', stopPoll);
             }
           }
         }),

@@ -8,13 +8,17 @@ import type {
   Page,
   PageRequest,
 } from '@meridian/domain';
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 
 /** Outbox rows older than this mean the relay is stuck: the region reports itself degraded. */
 const STUCK_OUTBOX_MS = 30_000;
 
 /** The operations port over the local bus, workflow runner and outbox. */
 export class LocalOperations implements OperationsPort {
+  // Prepared once: the front door probes every region's health every second.
+  private readonly databaseProbe: Statement<[], { ok: number }>;
+  private readonly oldestUnpublished: Statement<[], { at: number | null }>;
+
   constructor(
     private readonly deps: {
       db: Database;
@@ -25,14 +29,17 @@ export class LocalOperations implements OperationsPort {
       /** Whether the region has caught up with its peers since it started (see ReplicationPuller). */
       replicationCaughtUp?: () => boolean;
     },
-  ) {}
+  ) {
+    this.databaseProbe = deps.db.prepare('SELECT 1 AS ok');
+    this.oldestUnpublished = deps.db.prepare(
+      'SELECT MIN(created_at) AS at FROM outbox WHERE published_at IS NULL',
+    );
+  }
 
   async health(): Promise<Record<string, HealthCheck>> {
-    const database = this.deps.db.prepare('SELECT 1 AS ok').get() as { ok: number } | undefined;
-    const oldest = this.deps.db
-      .prepare('SELECT MIN(created_at) AS at FROM outbox WHERE published_at IS NULL')
-      .get() as { at: number | null };
-    const outboxLagMs = oldest.at === null ? 0 : this.deps.now() - oldest.at;
+    const database = this.databaseProbe.get();
+    const oldest = this.oldestUnpublished.get();
+    const outboxLagMs = oldest?.at == null ? 0 : this.deps.now() - oldest.at;
     const stats = this.deps.bus.stats();
     return {
       database: { status: database?.ok === 1 ? 'ok' : 'degraded' },

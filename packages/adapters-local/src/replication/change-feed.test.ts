@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -112,6 +113,15 @@ describe('ChangeFeed', () => {
     controller.abort();
     await aborted;
     expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('leaves no listener on a long-lived signal once its waits are over', async () => {
+    const controller = new AbortController();
+    for (let i = 0; i < 20; i++) await feed.waitForNew(1, controller.signal);
+    const woken = feed.waitForNew(5_000, controller.signal);
+    await store.transact([{ pk: 'B', sk: 'B', data: {} }]);
+    await woken;
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('remembers how far each peer read, never moving back, and what every peer has read', () => {

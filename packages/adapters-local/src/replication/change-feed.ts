@@ -76,6 +76,7 @@ export class ChangeFeed {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
         this.waiters = this.waiters.filter((waiter) => waiter !== done);
         resolve();
       };

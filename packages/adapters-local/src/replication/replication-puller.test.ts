@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -335,6 +336,11 @@ describe('ReplicationPuller', () => {
       lastError: `${US} answered 503`,
       applied: 0,
     });
+    // Each failed poll waits (100, 200, 400 ms …) on the puller's one long-lived signal; a wait that is
+    // over must not leave its abort listener behind (at most one per stream is waiting at any time).
+    await until(() => control.calls.length >= 6, 'three failed polls per stream');
+    const signal = (puller as unknown as { controller: AbortController }).controller.signal;
+    expect(getEventListeners(signal, 'abort').length).toBeLessThanOrEqual(2);
     control.down = false;
     await until(() => eu.applier.cursor(US, 'changes') === 1, 'recovery', 5_000);
     const [status] = puller.status();

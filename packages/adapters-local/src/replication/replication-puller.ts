@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { EventEnvelope } from '@meridian/contracts';
 import { type HttpClient, httpClientFrom } from '../http/http-client';
 import type { ApplyResult, ChangeApplier, ConflictRecord } from './change-applier';
@@ -205,7 +206,9 @@ export class ReplicationPuller {
         if (signal.aborted) return;
         state.connected = false;
         state.lastError = error instanceof Error ? error.message : String(error);
-        await sleep(backoffMs, signal);
+        // node:timers/promises removes its abort listener when the wait ends: a hand-rolled sleep that
+        // did not left one on this long-lived signal per failed poll while a peer was down.
+        await delay(backoffMs, undefined, { signal }).catch(() => undefined);
         backoffMs = Math.min(backoffMs * 2, 2000);
       }
     }
@@ -228,18 +231,4 @@ export class ReplicationPuller {
     await this.options.publishEvents(events.map((entry) => entry.event));
     this.options.applier.saveStreamCursor(peer.name, 'events', last.seq);
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 }

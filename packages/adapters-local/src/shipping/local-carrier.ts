@@ -32,10 +32,10 @@ export const SERVED_COUNTRIES = new Set([
 /**
  * An in-process stand-in for a carrier API ("Meridian Post"). Shipment ids and tracking numbers are derived
  * from the idempotency key, so a repeated create returns the same shipment, as a real carrier's would.
+ * It keeps no state: the order records a shipment and its cancellation (the saga's steps write them), so
+ * a cancellation only has to name a shipment this carrier could have created.
  */
 export class LocalCarrier implements ShippingCarrier {
-  readonly cancelled = new Set<string>();
-
   async createShipment(request: {
     idempotencyKey: string;
     orderId: string;
@@ -59,6 +59,8 @@ export class LocalCarrier implements ShippingCarrier {
   }
 
   async cancelShipment(request: { idempotencyKey: string; shipmentId: string }): Promise<void> {
-    this.cancelled.add(request.shipmentId);
+    if (!/^shp_[0-9a-f]{20}$/.test(request.shipmentId)) {
+      throw new ShipmentRejectedError(`No shipment ${request.shipmentId} to cancel.`);
+    }
   }
 }
