@@ -22,6 +22,8 @@ export interface RunningPlatform {
   urls: PlatformUrls;
   regions: string[];
   dataDir: string;
+  /** The MERIDIAN_* settings it runs with: the same make `npm run meridian` and `npm run token` talk to it. */
+  settings: Record<string, string>;
   /** Everything the launcher printed (every process's readable log line). */
   logFile: string;
   /** Lines like "!! us-east-1 exited (SIGKILL)": processes that died while the platform ran. */
@@ -94,8 +96,7 @@ export async function startPlatform(regions: readonly string[]): Promise<Running
   const ports = await pickPorts(regions.length);
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-chaos-'));
   const logFile = join(dataDir, 'launcher.log');
-  const env = {
-    ...process.env,
+  const settings = {
     MERIDIAN_DATA_DIR: dataDir,
     MERIDIAN_REGIONS: regions.join(','),
     MERIDIAN_PORT: String(ports.frontDoor),
@@ -105,7 +106,7 @@ export async function startPlatform(regions: readonly string[]): Promise<Running
   };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', LAUNCHER], {
     cwd: REPO_ROOT,
-    env,
+    env: { ...process.env, ...settings },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -168,6 +169,7 @@ export async function startPlatform(regions: readonly string[]): Promise<Running
     urls,
     regions: [...regions],
     dataDir,
+    settings,
     logFile,
     exits,
     onUnexpectedExit: (listener) => {

@@ -1,0 +1,218 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, type RunningPlatform, signIn, startPlatform } from '../../../../chaos/platform-control';
+import { newKey, orderBody, waitFor } from '../support/region-harness';
+
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+const CLI = join(REPO_ROOT, 'apps/local/src/cli/meridian.ts');
+const run = promisify(execFile);
+
+interface StatusJson {
+  frontDoor: string;
+  serving: string | null;
+  link: string | null;
+  regions: Array<{
+    region: string;
+    url: string;
+    process: string;
+    healthy: boolean;
+    serving: boolean;
+    link: string;
+  }>;
+}
+
+/**
+ * The operator CLI (`npm run -s meridian -- …`) against the real launcher with three region processes:
+ * what an operator types, and what it does to the processes, the front door and replication.
+ */
+describe('operator CLI against a running platform', () => {
+  let platform: RunningPlatform;
+  let token: string;
+
+  const meridian = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...platform.settings },
+        timeout: 60_000,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code?: number; stdout?: string; stderr?: string };
+      return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+    }
+  };
+  const statusJson = async (): Promise<StatusJson> => {
+    const result = await meridian('status', '--json');
+    expect(result.code, result.stderr).toBe(0);
+    return JSON.parse(result.stdout) as StatusJson;
+  };
+  const frontDoorStatus = async () =>
+    (await (await fetch(`${platform.urls.frontDoor}/frontdoor/status`)).json()) as {
+      serving: string | null;
+      regions: Array<{ name: string; healthy: boolean }>;
+    };
+  const placeOrder = async () => {
+    const response = await fetch(`${platform.urls.frontDoor}/api/v1/orders`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': newKey('cli'),
+      },
+      body: JSON.stringify(orderBody()),
+    });
+    const body = (await response.json()) as { orderId: string };
+    return {
+      status: response.status,
+      region: response.headers.get('x-meridian-region'),
+      orderId: body.orderId,
+    };
+  };
+  const orderStatusIn = async (region: string, orderId: string) =>
+    (
+      await fetch(`${platform.urls.regions[region]}/api/v1/orders/${orderId}`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    ).status;
+
+  beforeAll(async () => {
+    platform = await startPlatform(REGIONS);
+    token = await signIn(platform.urls.frontDoor, 'alice');
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    if (platform) rmSync(platform.dataDir, { recursive: true, force: true });
+  }, 30_000);
+
+  it('status lists every region with its URL and process, as JSON and as a table', async () => {
+    const status = await statusJson();
+    expect(status.regions.map((region) => region.region)).toEqual(REGIONS);
+    for (const region of status.regions) {
+      expect(region.url).toBe(platform.urls.regions[region.region]);
+      expect(region.process).toMatch(/^running \(pid \d+\)$/);
+      expect(region).toMatchObject({ healthy: true, link: 'up' });
+    }
+    expect(status.serving).toBe('us-east-1');
+    expect(status.regions.filter((region) => region.serving).map((region) => region.region)).toEqual([
+      'us-east-1',
+    ]);
+
+    const table = await meridian('status');
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^REGION\s+URL\s+PROCESS\s+HEALTH\s+SERVES\s+LINK/);
+    for (const name of REGIONS) expect(lines.find((line) => line.startsWith(name))).toMatch(/healthy/);
+  });
+
+  it('region kill sends a real SIGKILL; the front door fails over; region start brings it back', async () => {
+    const before = await statusJson();
+    const pid = Number(/pid (\d+)/.exec(before.regions[0]?.process ?? '')?.[1]);
+    expect(pid).toBeGreaterThan(0);
+
+    const killed = await meridian('region', 'kill', 'us-east-1');
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(JSON.parse(killed.stdout)).toMatchObject({ region: 'us-east-1', killed: true, signal: 'SIGKILL' });
+    expect(() => process.kill(pid, 0)).toThrow();
+    const placed = await placeOrder();
+    expect(placed.status).toBe(202);
+    expect(placed.region).not.toBe('us-east-1');
+    await waitFor(
+      async () =>
+        (await frontDoorStatus()).regions.find((region) => region.name === 'us-east-1')?.healthy === false
+          ? true
+          : undefined,
+      { what: 'the front door to mark us-east-1 unhealthy' },
+    );
+    const down = await statusJson();
+    expect(down.regions[0]).toMatchObject({ region: 'us-east-1', process: 'stopped', healthy: false });
+
+    const started = await meridian('region', 'start', 'us-east-1');
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ region: 'us-east-1', started: true });
+    await waitFor(async () => ((await frontDoorStatus()).serving === 'us-east-1' ? true : undefined), {
+      timeoutMs: 15_000,
+      what: 'us-east-1 to serve again',
+    });
+    const up = await statusJson();
+    expect(up.regions[0]?.process).toMatch(/^running \(pid \d+\)$/);
+    expect(up.regions[0]?.process).not.toBe(before.regions[0]?.process);
+    // The order the other region accepted meanwhile is readable in the restarted region.
+    await waitFor(
+      async () => ((await orderStatusIn('us-east-1', placed.orderId)) === 200 ? true : undefined),
+      {
+        what: 'the order to replicate to the restarted region',
+      },
+    );
+  }, 90_000);
+
+  it('link cut stops replication between the regions; link heal resumes it', async () => {
+    const cut = await meridian('link', 'cut');
+    expect(cut.code, cut.stderr).toBe(0);
+    expect((await statusJson()).regions.map((region) => region.link)).toEqual(['cut', 'cut', 'cut']);
+    const placed = await placeOrder();
+    expect(placed.status).toBe(202);
+    const elsewhere = REGIONS.filter((region) => region !== placed.region);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const region of elsewhere) expect(await orderStatusIn(region, placed.orderId)).toBe(404);
+
+    const healed = await meridian('link', 'heal');
+    expect(healed.code, healed.stderr).toBe(0);
+    expect((await statusJson()).regions.map((region) => region.link)).toEqual(['up', 'up', 'up']);
+    for (const region of elsewhere) {
+      await waitFor(async () => ((await orderStatusIn(region, placed.orderId)) === 200 ? true : undefined), {
+        what: `the order to reach ${region} after the heal`,
+      });
+    }
+  }, 60_000);
+
+  it('events tail prints the events of every region as they are committed', async () => {
+    const tail: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CLI, 'events', 'tail'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...platform.settings },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    tail.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    tail.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    try {
+      await waitFor(async () => (stderr.includes('tailing events') ? true : undefined), {
+        timeoutMs: 30_000,
+        what: 'the tail to start',
+      });
+      // The stream starts at each region's head: wait a moment so the order comes after it.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const placed = await placeOrder();
+      expect(placed.status).toBe(202);
+      const lines = await waitFor(
+        async () => {
+          const mine = stdout.split('\n').filter((line) => line.includes(placed.orderId));
+          return mine.some((line) => /OrderConfirmed|OrderFailed/.test(line)) ? mine : undefined;
+        },
+        { timeoutMs: 20_000, what: `the order's events in the tail (got: ${stdout.slice(-500)})` },
+      );
+      expect(lines.find((line) => line.includes('OrderPlaced'))).toMatch(
+        new RegExp(`^\\S+Z\\s+${placed.region}\\s+meridian\\.orders\\s+OrderPlaced\\s+${placed.orderId}$`),
+      );
+    } finally {
+      tail.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  it('refuses an unknown command with the usage, and an unknown region with a clear message', async () => {
+    const unknown = await meridian('region', 'explode', 'us-east-1');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('usage: npm run -s meridian -- <command>');
+    const mars = await meridian('region', 'kill', 'mars-1');
+    expect(mars.code).toBe(1);
+    expect(mars.stderr.trim()).toBe('No region mars-1.');
+  });
+});
