@@ -16,6 +16,7 @@ import { type BenchResult, renderSummary } from './support/summary';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FAILOVER_TRIES = Number(process.env.BENCH_FAILOVER_TRIES ?? 3);
+const LIGHT_RATE = Number(process.env.BENCH_LIGHT_RATE ?? 50);
 const PORT = 18180;
 const started = Date.now();
 const say = (message: string) =>
@@ -117,6 +118,22 @@ try {
     );
   }
 
+  // What one order waits when the region is not busy: the floor under the latencies of (c).
+  say(`(g) accept → terminal at a light load of ${LIGHT_RATE} orders/s for ${SECONDS} s`);
+  const light = await loadOrders({
+    url: platform.url,
+    token: customer,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    ratePerSecond: LIGHT_RATE,
+    keyPrefix: 'light',
+  });
+  await waitForIdle(180_000);
+  const lightLoad = { offeredPerSecond: LIGHT_RATE, ...(await sagaTimings(light.orderIds, admin)) };
+  say(
+    `    accept→terminal p50 ${lightLoad.p50} ms, p99 ${lightLoad.p99} ms (${lightLoad.confirmed} confirmed)`,
+  );
+
   const rss = await peakRss();
   say(`(f) peak RSS per region: ${rss.map((r) => `${r.region} ${r.peakMb} MB`).join(', ')}`);
 
@@ -140,6 +157,7 @@ try {
     },
     sagas: { offeredPerSecond: rate, ...sagas },
     ...(sustainable ? { sustainable } : {}),
+    lightLoad,
     replicationLagMs: lag,
     failoverMs: { tries: failovers, median: percentile(failovers, 50) },
     peakRssMb: rss,

@@ -20,12 +20,14 @@ export interface BenchResult {
   };
   /** (c) again at 80 % of the rate (c) completed, when (c) offered more than the sagas kept up with. */
   sustainable?: BenchResult['sagas'];
+  /** Accept → terminal at a light offered rate (BENCH_LIGHT_RATE, default 50/s): the latency floor. */
+  lightLoad: BenchResult['sagas'];
   replicationLagMs: { p50: number; p99: number };
   failoverMs: { tries: number[]; median: number | null };
   peakRssMb: Array<{ region: string; peakMb: number }>;
   /**
    * CPU time (user + system) each process spent per order accepted in (b) and (c), sagas included:
-   * unlike rates, it does not depend on how busy the machine was.
+   * it depends far less than rates on how busy the machine is, though it still moves with its speed.
    */
   cpuMsPerOrder: Array<{ process: string; ms: number }>;
 }
@@ -64,6 +66,12 @@ export function renderSummary(r: BenchResult): string {
           ] as [string, string, string, string],
         ]
       : []),
+    [
+      '(g) accept → terminal at a light load',
+      `${r.lightLoad.offeredPerSecond}/s offered: p50 ${r.lightLoad.p50} ms, p99 ${r.lightLoad.p99} ms (${r.lightLoad.confirmed} confirmed)`,
+      '— (the target applies at 1,000/s)',
+      '—',
+    ],
     [
       '(d) replication lag during (c)',
       `p50 ${r.replicationLagMs.p50} ms, p99 ${r.replicationLagMs.p99} ms`,
