@@ -103,6 +103,9 @@ export async function startPlatform(regions: readonly string[]): Promise<Running
     MERIDIAN_REGION_BASE_PORT: String(ports.regionBase),
     MERIDIAN_PAYMENTS_PORT: String(ports.payments),
     MERIDIAN_CONTROL_PORT: String(ports.control),
+    // Pinned, so that settings exported in the caller's shell cannot change which region serves.
+    MERIDIAN_ROUTING: 'failover',
+    MERIDIAN_PRIMARY_REGION: regions[0] ?? 'us-east-1',
   };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', LAUNCHER], {
     cwd: REPO_ROOT,

@@ -109,7 +109,6 @@ async function status(json: boolean): Promise<void> {
 async function tailEvents(): Promise<void> {
   const response = await fetch(`${frontDoor}/frontdoor/events`);
   if (!response.body) throw new Error('no event stream');
-  console.error(`tailing events from every region via ${frontDoor}/frontdoor/events (Ctrl-C to stop)`);
   const decoder = new TextDecoder();
   let buffer = '';
   for await (const chunk of response.body) {
@@ -118,12 +117,20 @@ async function tailEvents(): Promise<void> {
     while (boundary >= 0) {
       const message = buffer.slice(0, boundary);
       buffer = buffer.slice(boundary + 2);
-      const data = message
-        .split('\n')
+      const lines = message.split('\n');
+      const type =
+        lines
+          .find((line) => line.startsWith('event:'))
+          ?.slice(6)
+          .trim() ?? 'message';
+      const data = lines
         .filter((line) => line.startsWith('data:'))
         .map((line) => line.slice(5).trim())
         .join('');
-      if (data) {
+      if (type === 'ready') {
+        // Printed once the front door has found where every region's stream is: nothing after is missed.
+        console.error(`tailing events from every region via ${frontDoor}/frontdoor/events (Ctrl-C to stop)`);
+      } else if (data) {
         const event = JSON.parse(data) as {
           time: string;
           region: string;

@@ -79,9 +79,16 @@ export function registerOperationsRoutes(
     streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
+      // Every region's current head first, then `ready`: a client that acts once it sees `ready` (the
+      // operator CLI, a test) is sure to receive every event committed after that.
+      const heads = await Promise.all(options.regions.map(headSeq));
+      await stream.writeSSE({
+        event: 'ready',
+        data: JSON.stringify({ regions: options.regions.map((region) => region.name) }),
+      });
       await Promise.all(
-        options.regions.map(async (region) => {
-          let after = await headSeq(region);
+        options.regions.map(async (region, index) => {
+          let after = heads[index] ?? 0;
           while (!abort.signal.aborted) {
             // One controller per poll, unhooked when the poll ends: AbortSignal.any() on the stream's signal
             // (which lives as long as the client stays) keeps every combined signal reachable on Node 20.
