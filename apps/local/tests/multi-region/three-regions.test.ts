@@ -22,7 +22,7 @@ import {
 } from './support/two-regions';
 
 /**
- * Three regions (the issue asks that three work, not only the default two): every region pulls from both
+ * Three regions work like the default two: every region pulls from both
  * peers, splits and tops up stock three ways, sees every event once, and resolves a conflict the same way.
  */
 describe('three regions', () => {
