@@ -156,6 +156,24 @@ describe('ReplicationPuller', () => {
     await until(() => eu.applier.cursor(US, 'changes') === 40, 'the burst');
   });
 
+  it('reports a peer it caught up with at start as connected, before any long-poll has returned', async () => {
+    const us = source();
+    const eu = target();
+    await us.store.transact([{ pk: 'ITEM', sk: 'A', data: {} }]);
+    const puller = new ReplicationPuller({
+      region: EU,
+      peers: [{ name: US, url: 'http://us.test' }],
+      applier: eu.applier,
+      link: new LinkState(true),
+      publishEvents: async () => {},
+      fetch: peerFetch(us.feed, { calls: [] }),
+    });
+    expect(puller.status()[0]?.connected).toBe(false);
+    await puller.catchUp(1_000);
+    expect(puller.status()[0]).toMatchObject({ connected: true, applied: 1 });
+    expect(puller.caughtUp()).toBe(true);
+  });
+
   it('counts a cut link or an unreachable peer as nothing to wait for', async () => {
     const eu = target();
     const cut = new ReplicationPuller({

@@ -123,6 +123,9 @@ export class ReplicationPuller {
             }
             const { items } = JSON.parse(answer.text) as { items: ItemChange[] };
             await this.applyChanges(peer, state, items);
+            // The peer answered: the status says so now, not only after the first long-poll returns.
+            state.connected = true;
+            delete state.lastError;
             if (items.length < limit) {
               state.caughtUp = true;
               return;
