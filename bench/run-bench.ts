@@ -94,6 +94,20 @@ try {
     `    CPU per order: ${cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')} (${accepted} orders)`,
   );
 
+  /** Offers orders at a fixed rate for one phase, waits for their sagas, and times them. */
+  async function sagasAtRate(ratePerSecond: number, keyPrefix: string): Promise<BenchResult['sagas']> {
+    const offered = await loadOrders({
+      url: platform.url,
+      token: customer,
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      ratePerSecond,
+      keyPrefix,
+    });
+    await waitForIdle(180_000);
+    return { offeredPerSecond: ratePerSecond, ...(await sagaTimings(offered.orderIds, admin)) };
+  }
+
   const lag = await replicationLag();
   say(`(d) replication lag during (c): p50 ${lag.p50} ms, p99 ${lag.p99} ms`);
 
@@ -103,16 +117,7 @@ try {
   if (sagas.completedPerSecond < rate * 0.95) {
     const keptUp = Math.max(1, Math.floor(sagas.completedPerSecond * 0.8));
     say(`(c') sagas at ${keptUp} orders/s (80 % of what (c) completed) for ${SECONDS} s`);
-    const paced = await loadOrders({
-      url: platform.url,
-      token: customer,
-      seconds: SECONDS,
-      connections: CONNECTIONS,
-      ratePerSecond: keptUp,
-      keyPrefix: 'paced',
-    });
-    await waitForIdle(180_000);
-    sustainable = { offeredPerSecond: keptUp, ...(await sagaTimings(paced.orderIds, admin)) };
+    sustainable = await sagasAtRate(keptUp, 'paced');
     say(
       `    ${sustainable.completedPerSecond} sagas/s, accept→terminal p50 ${sustainable.p50} ms, p99 ${sustainable.p99} ms`,
     );
@@ -120,16 +125,7 @@ try {
 
   // What one order waits when the region is not busy: the floor under the latencies of (c).
   say(`(g) accept → terminal at a light load of ${LIGHT_RATE} orders/s for ${SECONDS} s`);
-  const light = await loadOrders({
-    url: platform.url,
-    token: customer,
-    seconds: SECONDS,
-    connections: CONNECTIONS,
-    ratePerSecond: LIGHT_RATE,
-    keyPrefix: 'light',
-  });
-  await waitForIdle(180_000);
-  const lightLoad = { offeredPerSecond: LIGHT_RATE, ...(await sagaTimings(light.orderIds, admin)) };
+  const lightLoad = await sagasAtRate(LIGHT_RATE, 'light');
   say(
     `    accept→terminal p50 ${lightLoad.p50} ms, p99 ${lightLoad.p99} ms (${lightLoad.confirmed} confirmed)`,
   );

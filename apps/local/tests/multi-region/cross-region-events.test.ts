@@ -1,7 +1,14 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey, orderBody, waitFor } from '../support/region-harness';
-import { type Cluster, type ClusterRegion, EU, startCluster, US } from './support/two-regions';
+import {
+  archivedEventsOf,
+  type Cluster,
+  type ClusterRegion,
+  EU,
+  startCluster,
+  US,
+} from './support/two-regions';
 
 /**
  * An order's events cross to the other region's bus exactly once, keep their origin region, and notify
@@ -14,16 +21,7 @@ describe('cross-region events', () => {
   let orderId: string;
   let usEvents: EventEnvelope[];
 
-  const archived = (region: ClusterRegion, id: string) => {
-    const events: EventEnvelope[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = region.region.bus.listArchivedEvents({ limit: 100, ...(cursor ? { cursor } : {}) });
-      events.push(...page.items.map((item) => item.event));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return events.filter((event) => (event.detail as { orderId?: string }).orderId === id);
-  };
+  const archived = archivedEventsOf;
   const notificationRows = (region: ClusterRegion, id: string) =>
     region.region.db
       .prepare(

@@ -1,4 +1,3 @@
-import type { EventEnvelope } from '@meridian/contracts';
 import { restockProduct, SUPPLIER } from '@meridian/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newKey, type OrderView, orderBody, waitFor } from '../support/region-harness';
@@ -13,6 +12,7 @@ import {
 } from './support/escrow-ledger';
 import {
   AP,
+  archivedEventsOf,
   type Cluster,
   type ClusterRegion,
   EU,
@@ -41,16 +41,10 @@ describe('three regions', () => {
     await cluster?.close();
   });
 
-  const archivedEvents = (region: ClusterRegion, orderId: string): EventEnvelope[] =>
-    (
-      region.region.db
-        .prepare(
-          "SELECT event_json AS event FROM bus_archived_events WHERE json_extract(event_json, '$.detail.orderId') = ? ORDER BY event_id",
-        )
-        .all(orderId) as Array<{ event: string }>
-    ).map((row) => JSON.parse(row.event) as EventEnvelope);
   const archivedIds = (region: ClusterRegion, orderId: string): string[] =>
-    archivedEvents(region, orderId).map((event) => event.id);
+    archivedEventsOf(region, orderId)
+      .map((event) => event.id)
+      .sort();
   const notificationWriters = (region: ClusterRegion, orderId: string): string[] =>
     (
       region.region.db
@@ -272,7 +266,7 @@ describe('three regions', () => {
     await cluster.waitForTerminal(ap, placed.body.orderId, token);
     await cluster.waitForConvergence();
     for (const reader of [us, eu]) {
-      const events = archivedEvents(reader, placed.body.orderId);
+      const events = archivedEventsOf(reader, placed.body.orderId);
       expect(events.map((event) => event['detail-type'])).toEqual(
         expect.arrayContaining(['OrderPlaced', 'OrderConfirmed']),
       );

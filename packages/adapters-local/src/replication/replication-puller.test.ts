@@ -92,12 +92,13 @@ function peerFetch(feed: ChangeFeed, control: PeerControl): typeof fetch {
   }) as typeof fetch;
 }
 
+/** A puller in eu-west-1 for the one peer us-east-1, not started. */
+function createPuller(options: Omit<ReplicationPullerOptions, 'region' | 'peers'>): ReplicationPuller {
+  return new ReplicationPuller({ region: EU, peers: [{ name: US, url: 'http://us.test' }], ...options });
+}
+
 function startPuller(options: Omit<ReplicationPullerOptions, 'region' | 'peers'>): ReplicationPuller {
-  const puller = new ReplicationPuller({
-    region: EU,
-    peers: [{ name: US, url: 'http://us.test' }],
-    ...options,
-  });
+  const puller = createPuller(options);
   pullers.push(puller);
   puller.start();
   return puller;
@@ -160,9 +161,7 @@ describe('ReplicationPuller', () => {
     const us = source();
     const eu = target();
     await us.store.transact([{ pk: 'ITEM', sk: 'A', data: {} }]);
-    const puller = new ReplicationPuller({
-      region: EU,
-      peers: [{ name: US, url: 'http://us.test' }],
+    const puller = createPuller({
       applier: eu.applier,
       link: new LinkState(true),
       publishEvents: async () => {},
@@ -176,9 +175,7 @@ describe('ReplicationPuller', () => {
 
   it('counts a cut link or an unreachable peer as nothing to wait for', async () => {
     const eu = target();
-    const cut = new ReplicationPuller({
-      region: EU,
-      peers: [{ name: US, url: 'http://us.test' }],
+    const cut = createPuller({
       applier: eu.applier,
       link: new LinkState(false),
       publishEvents: async () => {},

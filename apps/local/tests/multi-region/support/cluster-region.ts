@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { PeerStatus } from '@meridian/adapters-local';
+import type { EventEnvelope } from '@meridian/contracts';
 import type { Allotment, Clock } from '@meridian/domain';
 import type { LocalRegion } from '../../../src/region/local-region';
 import { type ApiResponse, httpRequest, type RequestOptions } from '../../support/region-harness';
@@ -195,6 +196,18 @@ export function createClusterRegion(spec: {
     },
   };
   return node;
+}
+
+/** Every event of one order in a region's bus archive (its own and replicated ones), in archive order. */
+export function archivedEventsOf(region: ClusterRegion, orderId: string): EventEnvelope[] {
+  const events: EventEnvelope[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = region.region.bus.listArchivedEvents({ limit: 100, ...(cursor ? { cursor } : {}) });
+    events.push(...page.items.map((item) => item.event));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return events.filter((event) => (event.detail as { orderId?: string }).orderId === orderId);
 }
 
 /** The item as stored in a region's database (stamp included), or undefined. */

@@ -18,6 +18,7 @@ import {
 import { type ClusterRegion, createClusterRegion, freePort } from './cluster-region';
 
 export {
+  archivedEventsOf,
   type ClusterRegion,
   freePort,
   httpRequest,
