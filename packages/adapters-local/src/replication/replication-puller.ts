@@ -110,11 +110,10 @@ export class ReplicationPuller {
         const state = this.state.get(peer.name) as PeerState;
         while (this.options.link.up && this.now() < deadline) {
           try {
-            const after = this.options.applier.cursor(peer.name, 'changes');
             const limit = this.options.batchSize ?? 500;
             const answer = await this.http.call({
               method: 'GET',
-              url: `${peer.url}/internal/replication/changes?after=${after}&limit=${limit}&from=${encodeURIComponent(this.options.region)}`,
+              url: this.pullUrl(peer, 'changes', 0),
               timeoutMs: Math.max(1, deadline - this.now()),
             });
             if (answer.status !== 200) {
@@ -123,9 +122,8 @@ export class ReplicationPuller {
             }
             const { items } = JSON.parse(answer.text) as { items: ItemChange[] };
             await this.applyChanges(peer, state, items);
-            // The peer answered: the status says so now, not only after the first long-poll returns.
-            state.connected = true;
-            delete state.lastError;
+            // The status says so now, not only after the first long-poll returns.
+            answered(state);
             if (items.length < limit) {
               state.caughtUp = true;
               return;
@@ -182,8 +180,7 @@ export class ReplicationPuller {
       await this.options.link.whenUp(signal);
       if (signal.aborted) return;
       try {
-        const after = this.options.applier.cursor(peer.name, stream);
-        const url = `${peer.url}/internal/replication/${stream}?after=${after}&limit=${batchSize}&waitMs=${this.options.waitMs ?? 1000}&from=${encodeURIComponent(this.options.region)}`;
+        const url = this.pullUrl(peer, stream, this.options.waitMs ?? 1000);
         const answer = await this.http
           .call({ method: 'GET', url, timeoutMs: 10_000, signal })
           .catch((error) => {
@@ -202,8 +199,7 @@ export class ReplicationPuller {
           await this.applyChanges(peer, state, body.items as ItemChange[]);
           if (body.items.length < batchSize) state.caughtUp = true;
         } else await this.applyEvents(peer, body.items as EventChange[]);
-        state.connected = true;
-        delete state.lastError;
+        answered(state);
         backoffMs = 100;
       } catch (error) {
         if (signal.aborted) return;
@@ -215,6 +211,13 @@ export class ReplicationPuller {
         backoffMs = Math.min(backoffMs * 2, 2000);
       }
     }
+  }
+
+  /** The next pull from a peer's stream, after this region's cursor; waitMs 0 answers at once. */
+  private pullUrl(peer: Peer, stream: ReplicationStream, waitMs: number): string {
+    const after = this.options.applier.cursor(peer.name, stream);
+    const wait = waitMs > 0 ? `&waitMs=${waitMs}` : '';
+    return `${peer.url}/internal/replication/${stream}?after=${after}&limit=${this.options.batchSize ?? 500}${wait}&from=${encodeURIComponent(this.options.region)}`;
   }
 
   private async applyChanges(peer: Peer, state: PeerState, changes: ItemChange[]): Promise<void> {
@@ -234,4 +237,10 @@ export class ReplicationPuller {
     await this.options.publishEvents(events.map((entry) => entry.event));
     this.options.applier.saveStreamCursor(peer.name, 'events', last.seq);
   }
+}
+
+/** The peer answered and its batch was applied. */
+function answered(state: PeerState): void {
+  state.connected = true;
+  delete state.lastError;
 }
