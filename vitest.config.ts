@@ -15,6 +15,7 @@ export default defineConfig({
             'apps/*/src/**/*.test.ts',
             'apps/*/tests/**/*.test.ts',
             'chaos/**/*.test.ts',
+            'bench/**/*.test.ts',
           ],
           exclude: [
             'apps/web/**',

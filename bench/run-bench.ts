@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
 import { REPO_ROOT } from '../apps/local/src/config/local-config';
-import { loadBareServer, loadOrders, percentile } from './support/load';
+import { loadBareServer, loadOrders, paceOrders, percentile } from './support/load';
 import { startPlatform } from './support/platform';
 import { type BenchResult, renderSummary } from './support/summary';
 
@@ -70,11 +70,10 @@ try {
   for (const region of regions)
     await fetch(`${region.url}/internal/replication/reset-lag`, { method: 'POST' });
   say(`(c) sagas at a fixed offered rate of ${rate} orders/s for ${SECONDS} s`);
-  const steady = await loadOrders({
+  const steady = await paceOrders({
     url: platform.url,
     token: customer,
     seconds: SECONDS,
-    connections: CONNECTIONS,
     ratePerSecond: rate,
     keyPrefix: 'steady',
   });
@@ -96,11 +95,10 @@ try {
 
   /** Offers orders at a fixed rate for one phase, waits for their sagas, and times them. */
   async function sagasAtRate(ratePerSecond: number, keyPrefix: string): Promise<BenchResult['sagas']> {
-    const offered = await loadOrders({
+    const offered = await paceOrders({
       url: platform.url,
       token: customer,
       seconds: SECONDS,
-      connections: CONNECTIONS,
       ratePerSecond,
       keyPrefix,
     });

@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { pacedLoad } from './paced-load';
 
 export const ORDER_BODY = JSON.stringify({
   items: [
@@ -25,15 +26,14 @@ export interface LoadResult {
 }
 
 /**
- * POSTs orders with autocannon, each with its own Idempotency-Key; `ratePerSecond` fixes the offered rate
- * (otherwise as fast as the connections allow). Collects the accepted order ids.
+ * POSTs orders with autocannon as fast as the connections allow (closed loop: each connection sends its
+ * next order when the last is answered), each with its own Idempotency-Key. Collects the accepted order ids.
  */
 export async function loadOrders(options: {
   url: string;
   token: string;
   seconds: number;
   connections: number;
-  ratePerSecond?: number;
   keyPrefix: string;
 }): Promise<LoadResult> {
   let sequence = 0;
@@ -43,7 +43,6 @@ export async function loadOrders(options: {
     method: 'POST',
     connections: options.connections,
     duration: options.seconds,
-    ...(options.ratePerSecond ? { overallRate: options.ratePerSecond } : {}),
     headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
     body: ORDER_BODY,
     requests: [
@@ -70,6 +69,45 @@ export async function loadOrders(options: {
       max: result.latency.max,
     },
     orderIds,
+  };
+}
+
+/**
+ * POSTs orders evenly spaced at `ratePerSecond` (open loop, see `pacedLoad`), each with its own
+ * Idempotency-Key, and collects the accepted order ids. Used wherever a phase offers a fixed rate.
+ */
+export async function paceOrders(options: {
+  url: string;
+  token: string;
+  seconds: number;
+  ratePerSecond: number;
+  keyPrefix: string;
+}): Promise<LoadResult> {
+  const paced = await pacedLoad({
+    url: `${options.url}/api/v1/orders`,
+    ratePerSecond: options.ratePerSecond,
+    seconds: options.seconds,
+    call: {
+      body: ORDER_BODY,
+      headers: (index) => ({
+        authorization: `Bearer ${options.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `${options.keyPrefix}-${index}`,
+      }),
+    },
+  });
+  return {
+    requestsPerSecond: paced.ratePerSecond,
+    acknowledged: paced.ok,
+    non2xx: paced.non2xx,
+    errors: paced.errors + paced.skipped,
+    latencyMs: {
+      p50: paced.latencyMs.p50 ?? 0,
+      p90: paced.latencyMs.p90 ?? 0,
+      p99: paced.latencyMs.p99 ?? 0,
+      max: paced.latencyMs.max ?? 0,
+    },
+    orderIds: paced.bodies.map((body) => (JSON.parse(body) as { orderId: string }).orderId),
   };
 }
 

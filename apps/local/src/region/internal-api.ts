@@ -69,10 +69,13 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
       const read = () =>
         stream === 'changes' ? deps.feed.readChanges(after, limit) : deps.feed.readEvents(after, limit);
       let items = read();
-      if (items.length === 0 && waitMs > 0) {
-        await deps.feed.waitForNew(waitMs, c.req.raw.signal);
+      const deadline = Date.now() + waitMs;
+      const stopping = () => c.json({ code: 'stopping', detail: 'The region is stopping.' }, 503);
+      while (items.length === 0 && Date.now() < deadline && !c.req.raw.signal.aborted) {
+        if (deps.isStopping()) return stopping();
+        await deps.feed.waitForNew(deadline - Date.now(), c.req.raw.signal, stream);
         // Woken by stop(): the database is about to close.
-        if (deps.isStopping()) return c.json({ code: 'stopping', detail: 'The region is stopping.' }, 503);
+        if (deps.isStopping()) return stopping();
         items = read();
       }
       return c.json({ items });

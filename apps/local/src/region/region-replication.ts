@@ -42,8 +42,8 @@ export function createRegionReplication(deps: {
 }) {
   const { db, ctx, logger } = deps;
   const feed = new ChangeFeed(db);
-  deps.store.onWrite(() => feed.notify());
-  deps.store.onCommit(() => feed.notify());
+  deps.store.onWrite(() => feed.notify('changes'));
+  deps.store.onCommit(() => feed.notify('events'));
   const applier = new ChangeApplier(db, () => ctx.clock.now());
   const link = new LinkState(deps.linkUp);
   let stopping = false;
@@ -132,6 +132,7 @@ export function createRegionReplication(deps: {
     async stop(): Promise<void> {
       stopping = true;
       feed.notify();
+      feed.saveAcknowledgements();
       await puller.stop();
     },
   };

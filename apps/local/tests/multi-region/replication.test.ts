@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../support/region-harness';
+import { addTestProduct } from './support/escrow-ledger';
 import { type Cluster, type ClusterRegion, EU, storedItem, US, useTwoRegions } from './support/two-regions';
 
 /** Replication between two regions over HTTP: order, restart, last-writer-wins conflicts, lag. */
@@ -235,6 +236,23 @@ describe('replication between two regions over HTTP', () => {
       remote: { updatedAt: at, writerRegion: US },
       winner: 'remote',
     });
+  });
+
+  it('keeps a long-poll on the events stream waiting through commits that recorded no event', async () => {
+    const head = (
+      (await (await fetch(`${us.origin}/internal/replication/events/head`)).json()) as { seq: number }
+    ).seq;
+    const polled = fetch(
+      `${us.origin}/internal/replication/events?after=${head}&limit=10&waitMs=5000&from=observer`,
+    ).then(
+      async (response) => (await response.json()) as { items: Array<{ event: { 'detail-type': string } }> },
+    );
+    await sleep(50);
+    await write(us, 'TEST#QUIET', 'ITEM', { n: 1 });
+    await sleep(50);
+    await addTestProduct(us, 'QUIET-1');
+    const { items } = await polled;
+    expect(items.map((item) => item.event['detail-type'])).toEqual(['ProductCreated']);
   });
 
   it('answers 503 to peers while the link is cut, but not to observers', async () => {

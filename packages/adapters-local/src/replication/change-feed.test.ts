@@ -1,7 +1,7 @@
 import { getEventListeners } from 'node:events';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../sqlite/open-database';
 import { SqliteItemStore } from '../store/sqlite-item-store';
 import { ChangeFeed } from './change-feed';
@@ -33,11 +33,13 @@ beforeEach(() => {
   db = openDatabase(':memory:');
   store = new SqliteItemStore(db, { region: REGION, clock: { now: () => now } });
   feed = new ChangeFeed(db);
-  store.onWrite(() => feed.notify());
+  store.onWrite(() => feed.notify('changes'));
+  store.onCommit(() => feed.notify('events'));
 });
 
 afterEach(() => {
-  db.close();
+  vi.useRealTimers();
+  if (db.open) db.close();
 });
 
 describe('ChangeFeed', () => {
@@ -122,6 +124,49 @@ describe('ChangeFeed', () => {
     await store.transact([{ pk: 'B', sk: 'B', data: {} }]);
     await woken;
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('wakes only the readers of the stream a commit wrote to; notify() without a stream wakes all', async () => {
+    const woken: string[] = [];
+    const wait = (name: string, stream?: 'changes' | 'events') =>
+      feed.waitForNew(5_000, undefined, stream).then(() => woken.push(name));
+    const changes = wait('changes', 'changes');
+    const events = wait('events', 'events');
+    const either = wait('either');
+    await store.transact([{ pk: 'C', sk: 'C', data: {} }]);
+    await Promise.all([changes, either]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(woken).toEqual(['changes', 'either']);
+
+    await store.transact([], [event('e9')]);
+    await events;
+    expect(woken).toEqual(['changes', 'either', 'events']);
+
+    const stopping = Promise.all([wait('a', 'changes'), wait('b', 'events')]);
+    feed.notify();
+    await stopping;
+    expect(woken.slice(3).sort()).toEqual(['a', 'b']);
+  });
+
+  it('saves read positions at most once a second, and a new feed on the same file starts from them', () => {
+    vi.useFakeTimers();
+    const saved = () => db.prepare('SELECT peer, stream, seq FROM replication_peer_acks ORDER BY peer').all();
+    feed.acknowledge('eu-west-1', 'events', 4);
+    feed.acknowledge('eu-west-1', 'events', 9);
+    expect(saved()).toEqual([]);
+    expect(feed.eventsReadByAll(['eu-west-1'])).toBe(9);
+    vi.advanceTimersByTime(1_000);
+    expect(saved()).toEqual([{ peer: 'eu-west-1', stream: 'events', seq: 9 }]);
+
+    feed.acknowledge('ap-south-1', 'events', 2);
+    feed.saveAcknowledgements();
+    expect(new ChangeFeed(db).eventsReadByAll(['eu-west-1', 'ap-south-1'])).toBe(2);
+    expect(new ChangeFeed(db).eventsReadByAll(['eu-west-1'])).toBe(9);
+
+    // A save due after the database closed (the region stopped) does nothing.
+    feed.acknowledge('eu-west-1', 'events', 12);
+    db.close();
+    expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
   });
 
   it('remembers how far each peer read, never moving back, and what every peer has read', () => {

@@ -29,23 +29,53 @@ export interface EventChange {
 
 export type ReplicationStream = 'changes' | 'events';
 
+interface Waiter {
+  stream: ReplicationStream | undefined;
+  wake: () => void;
+}
+
+/** How long a peer's read position may stay in memory only (see `acknowledge`). */
+const ACK_PERSIST_DELAY_MS = 1_000;
+
 /**
  * The source side of replication: a region's own writes (change_log) and its own events (outbox), read
- * in commit order by sequence number. Readers long-poll: `waitForNew` resolves on the next commit.
+ * in commit order by sequence number. Readers long-poll: `waitForNew` resolves on the next commit to
+ * their stream.
  */
 export class ChangeFeed {
-  private waiters: Array<() => void> = [];
+  private waiters: Waiter[] = [];
+  /** Peer read positions, `peer\0stream` → seq; those in `unsaved` are not in the database yet. */
+  private readonly acks = new Map<string, { peer: string; stream: ReplicationStream; seq: number }>();
+  private readonly unsaved = new Set<string>();
+  private saveTimer: NodeJS.Timeout | undefined;
 
   private readonly sql: StatementCache;
 
-  constructor(db: Database) {
+  constructor(private readonly db: Database) {
     applyMigrations(db, replicationMigrations);
     this.sql = new StatementCache(db);
+    const saved = this.sql.get('SELECT peer, stream, seq FROM replication_peer_acks').all() as Array<{
+      peer: string;
+      stream: ReplicationStream;
+      seq: number;
+    }>;
+    for (const ack of saved) this.acks.set(`${ack.peer}\0${ack.stream}`, ack);
   }
 
-  /** Wakes every long-poll; the store calls it after each commit. */
-  notify(): void {
-    for (const wake of this.waiters.splice(0)) wake();
+  /**
+   * Wakes the long-polls on `stream` (the store calls it after each commit that wrote items or recorded
+   * events), or every long-poll when no stream is given (the region is stopping). A commit wakes only
+   * the readers with something new to read, so a peer never gets an empty answer to ask again.
+   */
+  notify(stream?: ReplicationStream): void {
+    const woken: Waiter[] = [];
+    const waiting: Waiter[] = [];
+    for (const waiter of this.waiters) {
+      const wanted = stream === undefined || waiter.stream === undefined || waiter.stream === stream;
+      (wanted ? woken : waiting).push(waiter);
+    }
+    this.waiters = waiting;
+    for (const waiter of woken) waiter.wake();
   }
 
   readChanges(afterSeq: number, limit: number): ItemChange[] {
@@ -71,38 +101,64 @@ export class ChangeFeed {
     return (this.sql.get(`SELECT COALESCE(MAX(seq), 0) AS seq FROM ${table}`).get() as { seq: number }).seq;
   }
 
-  /** Resolves when something new is committed, or after `waitMs` (or at once when aborted). */
-  waitForNew(waitMs: number, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when something new is committed to `stream` (to either stream when none is given), after
+   * `waitMs`, or at once when aborted.
+   */
+  waitForNew(waitMs: number, signal?: AbortSignal, stream?: ReplicationStream): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        this.waiters = this.waiters.filter((waiter) => waiter !== done);
-        resolve();
+      const waiter: Waiter = {
+        stream,
+        wake: () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', waiter.wake);
+          this.waiters = this.waiters.filter((other) => other !== waiter);
+          resolve();
+        },
       };
-      const timer = setTimeout(done, waitMs);
-      this.waiters.push(done);
-      signal?.addEventListener('abort', done, { once: true });
+      const timer = setTimeout(waiter.wake, waitMs);
+      this.waiters.push(waiter);
+      signal?.addEventListener('abort', waiter.wake, { once: true });
     });
   }
 
-  /** Records how far a peer has read a stream (it asked for everything after `seq`). */
+  /**
+   * Records how far a peer has read a stream (it asked for everything after `seq`). Peers ask again
+   * after every answer, so the position is saved at most once a second rather than one SQLite commit
+   * per request: after a crash the saved position is at most a second behind, which only means pruning
+   * a little less (the floor is lower), never pruning what a peer has not read.
+   */
   acknowledge(peer: string, stream: ReplicationStream, seq: number): void {
-    this.sql
-      .get(
-        `INSERT INTO replication_peer_acks (peer, stream, seq) VALUES (?, ?, ?)
-         ON CONFLICT (peer, stream) DO UPDATE SET seq = MAX(seq, excluded.seq)`,
-      )
-      .run(peer, stream, seq);
+    const key = `${peer}\0${stream}`;
+    const known = this.acks.get(key);
+    if (known && known.seq >= seq) return;
+    this.acks.set(key, { peer, stream, seq });
+    this.unsaved.add(key);
+    this.saveTimer ??= setTimeout(() => this.saveAcknowledgements(), ACK_PERSIST_DELAY_MS).unref();
+  }
+
+  /** Writes the read positions not saved yet; the region calls it before closing the database. */
+  saveAcknowledgements(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (this.unsaved.size === 0 || !this.db.open) return;
+    const upsert = this.sql.get(
+      `INSERT INTO replication_peer_acks (peer, stream, seq) VALUES (?, ?, ?)
+       ON CONFLICT (peer, stream) DO UPDATE SET seq = MAX(seq, excluded.seq)`,
+    );
+    const keys = [...this.unsaved];
+    this.unsaved.clear();
+    this.db.transaction(() => {
+      for (const key of keys) {
+        const ack = this.acks.get(key);
+        if (ack) upsert.run(ack.peer, ack.stream, ack.seq);
+      }
+    })();
   }
 
   /** The highest outbox sequence every listed peer has read; nothing above it may be pruned. */
   eventsReadByAll(peers: readonly string[]): number {
     if (peers.length === 0) return Number.MAX_SAFE_INTEGER;
-    const acks = this.sql
-      .get("SELECT peer, seq FROM replication_peer_acks WHERE stream = 'events'")
-      .all() as Array<{ peer: string; seq: number }>;
-    const byPeer = new Map(acks.map((ack) => [ack.peer, ack.seq]));
-    return Math.min(...peers.map((peer) => byPeer.get(peer) ?? 0));
+    return Math.min(...peers.map((peer) => this.acks.get(`${peer}\0events`)?.seq ?? 0));
   }
 }
