@@ -1,3 +1,4 @@
+import { GroupCommit } from '@meridian/adapters-local/sqlite';
 import type Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { apiError, errorResponse, jsonResponse, validationError } from './api-error';
@@ -77,7 +78,8 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
     return c.json(chaosView(chaos));
   });
 
-  app.route('/', paymentRoutes({ db, ledger, idempotency, operations, clock }));
+  const commits = new GroupCommit(db);
+  app.route('/', paymentRoutes({ commits, ledger, idempotency, operations, clock }));
 
   app.notFound((c) => {
     const message = `Unrecognized request URL (${c.req.method}: ${c.req.path}).`;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type { GroupCommit } from '@meridian/adapters-local/sqlite';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { apiError, errorResponse, jsonResponse, type SimulatorOutcome, validationError } from './api-error';
@@ -9,15 +9,16 @@ import type { ExecutionContext, SimulatorClock } from './payment-operations';
 const MAX_KEY_LENGTH = 255;
 
 export interface IdempotentHandlerDeps {
-  db: Database.Database;
+  /** Requests arriving together commit together; each still checks, executes and stores atomically. */
+  commits: GroupCommit;
   idempotency: IdempotencyStore;
   clock: SimulatorClock;
 }
 
 /**
  * Runs a mutating request under Stripe's idempotency rules: key required, body validated first (a
- * rejected body stores nothing), then check-execute-store in one SQLite transaction so a repeat
- * can never execute twice.
+ * rejected body stores nothing), then check-execute-store atomically (one savepoint of a group
+ * commit) so a repeat can never execute twice; the answer is sent only after the commit.
  */
 export async function handleIdempotently<S extends z.ZodType>(
   c: Context,
@@ -46,7 +47,7 @@ export async function handleIdempotently<S extends z.ZodType>(
   if (!parsed.success) return errorResponse(400, validationError(parsed.error));
 
   const requestHash = createHash('sha256').update(canonicalJson(raw.value)).digest('hex');
-  const run = deps.db.transaction((): Response => {
+  return deps.commits.run((): Response => {
     const stored = deps.idempotency.find(scope, key);
     if (stored && stored.requestHash !== requestHash) {
       const message = `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`;
@@ -62,7 +63,6 @@ export async function handleIdempotently<S extends z.ZodType>(
     }
     return jsonResponse(outcome.status, body);
   });
-  return run.immediate();
 }
 
 async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok: false }> {

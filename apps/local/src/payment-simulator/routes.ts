@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { GroupCommit } from '@meridian/adapters-local/sqlite';
 import { Hono } from 'hono';
 import { apiError, errorResponse, jsonResponse, validationError } from './api-error';
 import type { IdempotencyStore } from './idempotency-store';
@@ -8,7 +8,7 @@ import type { PaymentOperations, SimulatorClock } from './payment-operations';
 import { amountBodySchema, authorizeBodySchema, emptyBodySchema, ledgerQuerySchema } from './schemas';
 
 export interface PaymentRoutesDeps {
-  db: Database.Database;
+  commits: GroupCommit;
   ledger: LedgerStore;
   idempotency: IdempotencyStore;
   operations: PaymentOperations;

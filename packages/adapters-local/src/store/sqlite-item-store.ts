@@ -14,6 +14,7 @@ import {
   type StoredItem,
 } from '@meridian/domain';
 import type { Database, Statement } from 'better-sqlite3';
+import { GroupCommit } from '../sqlite/group-commit';
 import { applyMigrations } from '../sqlite/migrations';
 import { StatementCache } from '../sqlite/statement-cache';
 import { itemStoreMigrations } from './item-store-schema';
@@ -54,15 +55,15 @@ export class SqliteItemStore implements ItemStore {
         gsi2sk: string | null;
       }
     >;
-    savepoint: Statement;
-    release: Statement;
-    rollbackTo: Statement;
   };
-  private readonly queued: QueuedTransaction[] = [];
+  private readonly commits: GroupCommit;
+  /** What the transactions committed since the last announcement wrote (see `announceCommit`). */
+  private committedEvents = false;
+  private committedWrites = false;
   private readonly queries: StatementCache;
 
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly options: { region: string; clock: Clock },
   ) {
     applyMigrations(db, itemStoreMigrations);
@@ -87,10 +88,8 @@ export class SqliteItemStore implements ItemStore {
       partition: db.prepare('SELECT pk, sk, data, version FROM items WHERE pk = ? AND sk >= ? ORDER BY sk'),
       image: db.prepare(`SELECT data, version, updated_at AS updatedAt, writer_region AS writerRegion,
         gsi1pk, gsi1sk, gsi2pk, gsi2sk FROM items WHERE pk = ? AND sk = ?`),
-      savepoint: db.prepare('SAVEPOINT item_store_request'),
-      release: db.prepare('RELEASE item_store_request'),
-      rollbackTo: db.prepare('ROLLBACK TO item_store_request'),
     };
+    this.commits = new GroupCommit(db, { afterCommit: () => this.announceCommit() });
   }
 
   /** Called after every committed transaction that recorded events (the relay wakes up on it). */
@@ -156,46 +155,19 @@ export class SqliteItemStore implements ItemStore {
     writes: readonly (ItemWrite | CounterWrite)[],
     events: readonly EventEnvelope[] = [],
   ): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queued.push({ writes, events, resolve, reject });
-      if (this.queued.length === 1) setImmediate(() => this.commitQueued());
+    const now = this.options.clock.now();
+    return this.commits.run(() => {
+      this.apply(writes, events, now);
+      this.committedEvents ||= events.length > 0;
+      this.committedWrites ||= writes.length > 0;
     });
   }
 
-  private commitQueued(): void {
-    const batch = this.queued.splice(0);
-    const now = this.options.clock.now();
-    const failures = new Map<QueuedTransaction, unknown>();
-    try {
-      this.db.transaction(() => {
-        for (const request of batch) {
-          this.statements.savepoint.run();
-          try {
-            this.apply(request, now);
-            this.statements.release.run();
-          } catch (error) {
-            this.statements.rollbackTo.run();
-            this.statements.release.run();
-            failures.set(request, error);
-          }
-        }
-      })();
-    } catch (error) {
-      // The commit itself failed: nothing of the batch was written.
-      for (const request of batch) request.reject(error);
-      return;
-    }
-    let events = false;
-    let writes = false;
-    for (const request of batch) {
-      if (failures.has(request)) {
-        request.reject(failures.get(request));
-        continue;
-      }
-      events ||= request.events.length > 0;
-      writes ||= request.writes.length > 0;
-      request.resolve();
-    }
+  /** Wakes the relay and the change feed once per commit, after it (a failed commit may wake them for nothing). */
+  private announceCommit(): void {
+    const [events, writes] = [this.committedEvents, this.committedWrites];
+    this.committedEvents = false;
+    this.committedWrites = false;
     if (events) for (const listener of this.commitListeners) listener();
     if (writes) for (const listener of this.writeListeners) listener();
   }
@@ -231,7 +203,11 @@ export class SqliteItemStore implements ItemStore {
     });
   }
 
-  private apply({ writes, events }: QueuedTransaction, now: number): void {
+  private apply(
+    writes: readonly (ItemWrite | CounterWrite)[],
+    events: readonly EventEnvelope[],
+    now: number,
+  ): void {
     for (const write of writes) {
       if (isCounterWrite(write)) {
         this.applyCounters(write, now);
@@ -265,13 +241,6 @@ export class SqliteItemStore implements ItemStore {
     }
     for (const event of events) this.statements.outbox.run(event.id, JSON.stringify(event), now);
   }
-}
-
-interface QueuedTransaction {
-  writes: readonly (ItemWrite | CounterWrite)[];
-  events: readonly EventEnvelope[];
-  resolve: () => void;
-  reject: (error: unknown) => void;
 }
 
 function toItem(row: ItemRow): StoredItem {

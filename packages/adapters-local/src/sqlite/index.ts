@@ -1,0 +1,2 @@
+export { GroupCommit } from './group-commit';
+export { StatementCache } from './statement-cache';
