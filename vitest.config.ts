@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// `npm test` runs the unit, integration and API suites. Long suites (chaos, browser end-to-end,
-// bench smoke) have their own scripts and config files so they never slow the default run.
+// `npm test` runs the unit, integration and API suites (and the benchmark's own helpers). Long suites
+// (chaos, browser end-to-end, bench smoke) have their own scripts and config files so they never slow
+// the default run.
 export default defineConfig({
   test: {
     projects: [

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
 import { REPO_ROOT } from '../apps/local/src/config/local-config';
-import { loadBareServer, loadOrders, paceOrders, percentile } from './support/load';
+import { type LoadResult, loadBareServer, loadOrders, paceOrders, percentile } from './support/load';
 import { startPlatform } from './support/platform';
 import { type BenchResult, renderSummary } from './support/summary';
 
@@ -77,6 +77,7 @@ try {
     ratePerSecond: rate,
     keyPrefix: 'steady',
   });
+  warnIfNotAllAccepted(steady);
   await waitForIdle(180_000);
   const sagas = await sagaTimings(steady.orderIds, admin);
   say(
@@ -102,8 +103,17 @@ try {
       ratePerSecond,
       keyPrefix,
     });
+    warnIfNotAllAccepted(offered);
     await waitForIdle(180_000);
     return { offeredPerSecond: ratePerSecond, ...(await sagaTimings(offered.orderIds, admin)) };
+  }
+
+  /** A fixed-rate phase whose orders were not all accepted offered less than its rate: say so. */
+  function warnIfNotAllAccepted(result: LoadResult): void {
+    if (result.errors === 0 && result.non2xx === 0) return;
+    say(
+      `    warning: ${result.errors} orders failed or were not sent and ${result.non2xx} were refused; the sagas below are the ${result.acknowledged} accepted`,
+    );
   }
 
   const lag = await replicationLag();

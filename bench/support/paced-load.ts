@@ -37,12 +37,16 @@ export async function pacedLoad(options: {
   /** Safety bound on unanswered requests (default 2,000); past it a due request is skipped and counted. */
   maxInFlight?: number;
   timeoutMs?: number;
+  /** Time source and wait (tests replace them to check the schedule without depending on timing). */
+  clock?: { now(): number; sleep(ms: number): Promise<unknown> };
 }): Promise<PacedResult> {
   const { url, ratePerSecond, seconds, call } = options;
   if (!(ratePerSecond > 0) || !(seconds > 0)) throw new Error('rate and seconds must be positive');
   const maxInFlight = options.maxInFlight ?? 2_000;
   const timeoutMs = options.timeoutMs ?? 30_000;
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const clock = options.clock ?? { now: () => performance.now(), sleep };
+  // As many sockets as requests may be unanswered: a request never waits for a socket (open loop).
+  const agent = new Agent({ keepAlive: true, maxSockets: maxInFlight });
   const total = Math.round(ratePerSecond * seconds);
   const interval = 1000 / ratePerSecond;
   const latencies: number[] = [];
@@ -57,10 +61,25 @@ export async function pacedLoad(options: {
     bodies: [],
   };
   const inFlight = new Set<Promise<void>>();
-  const start = performance.now();
+  const start = clock.now();
 
   const send = (index: number, due: number): Promise<void> =>
     new Promise<void>((resolve) => {
+      // Each request is counted once, however many of its error, abort and end events fire.
+      let settled = false;
+      const settle = (outcome: 'error' | { status: number; body: string }) => {
+        if (settled) return;
+        settled = true;
+        if (outcome === 'error') result.errors++;
+        else {
+          latencies.push(clock.now() - due);
+          if (outcome.status >= 200 && outcome.status < 300) {
+            result.ok++;
+            result.bodies.push(outcome.body);
+          } else result.non2xx++;
+        }
+        resolve();
+      };
       const body = Buffer.from(call.body);
       const outgoing = request(url, {
         method: 'POST',
@@ -69,26 +88,17 @@ export async function pacedLoad(options: {
         headers: { ...call.headers(index), 'content-length': body.length },
       });
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      outgoing.on('error', () => {
-        result.errors++;
-        resolve();
-      });
+      outgoing.on('error', () => settle('error'));
       outgoing.on('response', (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', () => {
-          result.errors++;
-          resolve();
+        response.on('error', () => settle('error'));
+        response.on('close', () => {
+          if (!response.complete) settle('error');
         });
-        response.on('end', () => {
-          latencies.push(performance.now() - due);
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            result.ok++;
-            result.bodies.push(Buffer.concat(chunks).toString('utf8'));
-          } else result.non2xx++;
-          resolve();
-        });
+        response.on('end', () =>
+          settle({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
       });
       outgoing.end(body);
     });
@@ -96,8 +106,8 @@ export async function pacedLoad(options: {
   try {
     for (let index = 0; index < total; index++) {
       const due = start + index * interval;
-      const wait = due - performance.now();
-      if (wait > 1) await sleep(wait);
+      const wait = due - clock.now();
+      if (wait > 1) await clock.sleep(wait);
       if (inFlight.size >= maxInFlight) {
         result.skipped++;
         continue;

@@ -261,6 +261,8 @@ export function createLocalRegion(options: LocalRegionOptions) {
       await relay.stop();
       await bus.stop();
       http.close();
+      // Read positions peers sent until now (pollers may ask until the server closes).
+      replication.feed.saveAcknowledgements();
       db.close();
     },
   };

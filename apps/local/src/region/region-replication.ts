@@ -41,7 +41,9 @@ export function createRegionReplication(deps: {
   cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<unknown>;
 }) {
   const { db, ctx, logger } = deps;
-  const feed = new ChangeFeed(db);
+  const feed = new ChangeFeed(db, {
+    onSaveError: (error) => logger.warn("could not save the peers' read positions; retrying", { error }),
+  });
   deps.store.onWrite(() => feed.notify('changes'));
   deps.store.onCommit(() => feed.notify('events'));
   const applier = new ChangeApplier(db, () => ctx.clock.now());
@@ -132,7 +134,6 @@ export function createRegionReplication(deps: {
     async stop(): Promise<void> {
       stopping = true;
       feed.notify();
-      feed.saveAcknowledgements();
       await puller.stop();
     },
   };

@@ -169,6 +169,25 @@ describe('ChangeFeed', () => {
     expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
   });
 
+  it('reports a failed background save instead of throwing from its timer, and saves on the next try', () => {
+    vi.useFakeTimers();
+    const errors: unknown[] = [];
+    const reporting = new ChangeFeed(db, { onSaveError: (error) => errors.push(error) });
+    db.exec(`CREATE TABLE failing (on_off INTEGER); INSERT INTO failing VALUES (1);
+      CREATE TRIGGER refuse_acks BEFORE INSERT ON replication_peer_acks WHEN (SELECT on_off FROM failing) = 1
+      BEGIN SELECT RAISE(ABORT, 'disk trouble'); END;`);
+    reporting.acknowledge('eu-west-1', 'events', 5);
+    expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
+    expect(errors.map(String)).toEqual([expect.stringContaining('disk trouble')]);
+
+    db.exec('UPDATE failing SET on_off = 0');
+    vi.advanceTimersByTime(1_000);
+    expect(db.prepare('SELECT peer, stream, seq FROM replication_peer_acks').all()).toEqual([
+      { peer: 'eu-west-1', stream: 'events', seq: 5 },
+    ]);
+    expect(errors).toHaveLength(1);
+  });
+
   it('remembers how far each peer read, never moving back, and what every peer has read', () => {
     expect(feed.eventsReadByAll([])).toBe(Number.MAX_SAFE_INTEGER);
     expect(feed.eventsReadByAll(['eu-west-1'])).toBe(0);

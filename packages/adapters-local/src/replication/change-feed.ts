@@ -51,7 +51,13 @@ export class ChangeFeed {
 
   private readonly sql: StatementCache;
 
-  constructor(private readonly db: Database) {
+  constructor(
+    private readonly db: Database,
+    private readonly options: {
+      /** A failed background save of read positions (retried a second later); pruning only waits for it. */
+      onSaveError?: (error: unknown) => void;
+    } = {},
+  ) {
     applyMigrations(db, replicationMigrations);
     this.sql = new StatementCache(db);
     const saved = this.sql.get('SELECT peer, stream, seq FROM replication_peer_acks').all() as Array<{
@@ -65,7 +71,7 @@ export class ChangeFeed {
   /**
    * Wakes the long-polls on `stream` (the store calls it after each commit that wrote items or recorded
    * events), or every long-poll when no stream is given (the region is stopping). A commit wakes only
-   * the readers with something new to read, so a peer never gets an empty answer to ask again.
+   * the readers with something new to read: the other stream's commits never end a long-poll empty.
    */
   notify(stream?: ReplicationStream): void {
     const woken: Waiter[] = [];
@@ -134,10 +140,10 @@ export class ChangeFeed {
     if (known && known.seq >= seq) return;
     this.acks.set(key, { peer, stream, seq });
     this.unsaved.add(key);
-    this.saveTimer ??= setTimeout(() => this.saveAcknowledgements(), ACK_PERSIST_DELAY_MS).unref();
+    this.saveLater();
   }
 
-  /** Writes the read positions not saved yet; the region calls it before closing the database. */
+  /** Writes the read positions not saved yet; the region calls it just before closing the database. */
   saveAcknowledgements(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
@@ -147,13 +153,26 @@ export class ChangeFeed {
        ON CONFLICT (peer, stream) DO UPDATE SET seq = MAX(seq, excluded.seq)`,
     );
     const keys = [...this.unsaved];
-    this.unsaved.clear();
     this.db.transaction(() => {
       for (const key of keys) {
         const ack = this.acks.get(key);
         if (ack) upsert.run(ack.peer, ack.stream, ack.seq);
       }
     })();
+    for (const key of keys) this.unsaved.delete(key);
+  }
+
+  private saveLater(): void {
+    this.saveTimer ??= setTimeout(() => {
+      this.saveTimer = undefined;
+      try {
+        this.saveAcknowledgements();
+      } catch (error) {
+        // Never an uncaught exception from a timer: report it and try again.
+        this.options.onSaveError?.(error);
+        this.saveLater();
+      }
+    }, ACK_PERSIST_DELAY_MS).unref();
   }
 
   /** The highest outbox sequence every listed peer has read; nothing above it may be pruned. */

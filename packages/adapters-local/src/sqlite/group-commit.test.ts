@@ -84,6 +84,29 @@ describe('GroupCommit', () => {
     await expect(group.run(note('after'))).resolves.toBe(1);
   });
 
+  it('undoes and rejects a unit that returns a promise (its later statements would escape the transaction)', async () => {
+    const group = new GroupCommit(db);
+    const asynchronous = group.run(async () => {
+      note('before-await')();
+      await Promise.resolve();
+    });
+    await expect(asynchronous).rejects.toThrow('GroupCommit work must be synchronous.');
+    expect(seen()).toEqual([]);
+  });
+
+  it('rejects the batch with the real cause when an error ends the whole transaction', async () => {
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON notes WHEN NEW.text = 'fatal'
+      BEGIN SELECT RAISE(ROLLBACK, 'the whole transaction was rolled back'); END;`);
+    const group = new GroupCommit(db);
+    const results = await Promise.allSettled([group.run(note('ok')), group.run(note('fatal'))]);
+    expect(results.map((result) => (result.status === 'rejected' ? String(result.reason) : 'ok'))).toEqual([
+      expect.stringContaining('the whole transaction was rolled back'),
+      expect.stringContaining('the whole transaction was rolled back'),
+    ]);
+    expect(seen()).toEqual([]);
+    await expect(group.run(note('after'))).resolves.toBe(1);
+  });
+
   it('rejects work queued for a database that closed before its turn', async () => {
     const group = new GroupCommit(db);
     const pending = group.run(note('late'));

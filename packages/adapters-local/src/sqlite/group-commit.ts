@@ -11,7 +11,7 @@ interface QueuedWork {
  * transaction on the next `setImmediate`, one WAL commit for all of them instead of one each (a commit
  * costs more than the statements of a typical unit). Each unit runs in its own savepoint, so one that
  * throws undoes only its own writes and rejects only its own promise. A promise resolves only after the
- * commit: nothing is acknowledged before it is durable.
+ * commit: nothing is acknowledged before it is committed.
  */
 export class GroupCommit {
   private readonly queued: QueuedWork[] = [];
@@ -31,7 +31,11 @@ export class GroupCommit {
     this.rollbackTo = db.prepare('ROLLBACK TO group_commit_unit');
   }
 
-  /** Runs `work` (synchronous SQLite statements) in the next group transaction; resolves with its result after the commit. */
+  /**
+   * Runs `work` in the next group transaction and resolves with its result after the commit. The work
+   * must be synchronous: statements after an `await` would run outside the transaction, so a unit that
+   * returns a promise is undone and rejected.
+   */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
@@ -53,9 +57,12 @@ export class GroupCommit {
             this.savepoint.run();
             try {
               const value = unit.work();
+              if (isThenable(value)) throw new TypeError('GroupCommit work must be synchronous.');
               this.release.run();
               outcomes.push({ ok: true, value });
             } catch (error) {
+              // Some errors (disk full, I/O) end the whole transaction: report them, not the missing savepoint.
+              if (!this.db.inTransaction) throw error;
               this.rollbackTo.run();
               this.release.run();
               outcomes.push({ ok: false, error });
@@ -78,4 +85,8 @@ export class GroupCommit {
     });
     if (committed) this.options.afterCommit?.();
   }
+}
+
+function isThenable(value: unknown): boolean {
+  return typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 }
