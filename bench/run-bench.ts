@@ -10,7 +10,8 @@ import { type BenchResult, renderSummary } from './support/summary';
 /**
  * `npm run bench`: one run on this machine of (a) a bare node:http ceiling, (b) order intake through the
  * front door, (c) completed sagas at half that rate with accept→terminal latency, (d) replication lag
- * during (c), (f) peak RSS per region, and (e) failover time after a SIGKILL of the serving region.
+ * during (c), (g) latency at a light load, (h) (c) again with both regions serving (customers homed in
+ * each in turn), (f) peak RSS per region, and (e) failover time after a SIGKILL of the serving region.
  * Writes bench/results/<timestamp>.json and .md. Loads only 127.0.0.1; every phase is bounded.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -23,7 +24,13 @@ const say = (message: string) =>
   console.log(`[bench +${((Date.now() - started) / 1000).toFixed(0)}s] ${message}`);
 
 mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
-const platform = await startPlatform(PORT, { MERIDIAN_REGIONS: 'us-east-1,eu-west-1' });
+// Home-region routing with us-east-1 as the default: orders without a home header all go to us-east-1,
+// exactly as failover with that primary would send them, and (h) can home customers in both regions.
+const platform = await startPlatform(PORT, {
+  MERIDIAN_REGIONS: 'us-east-1,eu-west-1',
+  MERIDIAN_ROUTING: 'home-region',
+  MERIDIAN_PRIMARY_REGION: 'us-east-1',
+});
 const regions = [
   { name: 'us-east-1', url: `http://127.0.0.1:${PORT + 1}` },
   { name: 'eu-west-1', url: `http://127.0.0.1:${PORT + 2}` },
@@ -95,13 +102,18 @@ try {
   );
 
   /** Offers orders at a fixed rate for one phase, waits for their sagas, and times them. */
-  async function sagasAtRate(ratePerSecond: number, keyPrefix: string): Promise<BenchResult['sagas']> {
+  async function sagasAtRate(
+    ratePerSecond: number,
+    keyPrefix: string,
+    homeRegions?: readonly string[],
+  ): Promise<BenchResult['sagas']> {
     const offered = await paceOrders({
       url: platform.url,
       token: customer,
       seconds: SECONDS,
       ratePerSecond,
       keyPrefix,
+      ...(homeRegions ? { homeRegions } : {}),
     });
     warnIfNotAllAccepted(offered);
     await waitForIdle(180_000);
@@ -138,6 +150,28 @@ try {
     `    accept→terminal p50 ${lightLoad.p50} ms, p99 ${lightLoad.p99} ms (${lightLoad.confirmed} confirmed)`,
   );
 
+  // Active-active: the same offered rate as (c), each customer homed in one of the regions in turn, so
+  // both regions serve orders (and replicate each other's) instead of one serving and one replicating.
+  say(`(h) active-active: ${rate} orders/s as in (c), customers homed in turn in each region, ${SECONDS} s`);
+  const cpuBeforeBoth = await processCpuMs();
+  const bothServing = await sagasAtRate(
+    rate,
+    'both',
+    regions.map((region) => region.name),
+  );
+  const cpuAfterBoth = await processCpuMs();
+  const activeActive = {
+    ...bothServing,
+    cpuMsPerOrder: [...cpuAfterBoth].map(([name, ms]) => ({
+      process: name,
+      ms:
+        Math.round(((ms - (cpuBeforeBoth.get(name) ?? 0)) / Math.max(1, bothServing.completed)) * 100) / 100,
+    })),
+  };
+  say(
+    `    ${bothServing.completedPerSecond} sagas/s, accept→terminal p50 ${bothServing.p50} ms, p99 ${bothServing.p99} ms; CPU per order: ${activeActive.cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')}`,
+  );
+
   const rss = await peakRss();
   say(`(f) peak RSS per region: ${rss.map((r) => `${r.region} ${r.peakMb} MB`).join(', ')}`);
 
@@ -162,6 +196,7 @@ try {
     sagas: { offeredPerSecond: rate, ...sagas },
     ...(sustainable ? { sustainable } : {}),
     lightLoad,
+    activeActive,
     replicationLagMs: lag,
     failoverMs: { tries: failovers, median: percentile(failovers, 50) },
     peakRssMb: rss,

@@ -82,7 +82,10 @@ export async function paceOrders(options: {
   seconds: number;
   ratePerSecond: number;
   keyPrefix: string;
+  /** Customers' home regions, taken in turn (header `x-meridian-home-region`); none: the default. */
+  homeRegions?: readonly string[];
 }): Promise<LoadResult> {
+  const homes = options.homeRegions ?? [];
   const paced = await pacedLoad({
     url: `${options.url}/api/v1/orders`,
     ratePerSecond: options.ratePerSecond,
@@ -93,6 +96,7 @@ export async function paceOrders(options: {
         authorization: `Bearer ${options.token}`,
         'content-type': 'application/json',
         'idempotency-key': `${options.keyPrefix}-${index}`,
+        ...(homes.length > 0 ? { 'x-meridian-home-region': homes[index % homes.length] as string } : {}),
       }),
     },
   });

@@ -22,6 +22,8 @@ export interface BenchResult {
   sustainable?: BenchResult['sagas'];
   /** Accept → terminal at a light offered rate (BENCH_LIGHT_RATE, default 50/s): the latency floor. */
   lightLoad: BenchResult['sagas'];
+  /** (c)'s offered rate again with customers homed in each region in turn: both regions serve. */
+  activeActive?: BenchResult['sagas'] & { cpuMsPerOrder: Array<{ process: string; ms: number }> };
   replicationLagMs: { p50: number; p99: number };
   failoverMs: { tries: number[]; median: number | null };
   peakRssMb: Array<{ region: string; peakMb: number }>;
@@ -72,6 +74,16 @@ export function renderSummary(r: BenchResult): string {
       '— (the target applies at 1,000/s)',
       '—',
     ],
+    ...(r.activeActive
+      ? [
+          [
+            '(h) active-active: (c) with customers homed in each region in turn',
+            `${r.activeActive.completedPerSecond}/s at ${r.activeActive.offeredPerSecond}/s offered: p50 ${r.activeActive.p50} ms, p99 ${r.activeActive.p99} ms`,
+            '≥ 1,000/s',
+            verdict(r.activeActive.completedPerSecond >= 1000),
+          ] as [string, string, string, string],
+        ]
+      : []),
     [
       '(d) replication lag during (c)',
       `p50 ${r.replicationLagMs.p50} ms, p99 ${r.replicationLagMs.p99} ms`,
