@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // `npm test` runs the unit, integration and API suites (and the benchmark's own helpers). Long suites
-// (chaos, browser end-to-end, bench smoke) have their own scripts and config files so they never slow
+// (chaos, infrastructure, browser end-to-end) have their own scripts and config files so they never slow
 // the default run.
 export default defineConfig({
   test: {

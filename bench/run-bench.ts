@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
@@ -77,36 +77,28 @@ try {
   for (const region of regions)
     await fetch(`${region.url}/internal/replication/reset-lag`, { method: 'POST' });
   say(`(c) sagas at a fixed offered rate of ${rate} orders/s for ${SECONDS} s`);
-  const steady = await paceOrders({
-    url: platform.url,
-    token: customer,
-    seconds: SECONDS,
-    ratePerSecond: rate,
-    keyPrefix: 'steady',
-  });
-  warnIfNotAllAccepted(steady);
-  await waitForIdle(180_000);
-  const sagas = await sagaTimings(steady.orderIds, admin);
+  const sagas = await sagasAtRate(rate, 'steady');
   say(
     `    ${sagas.completedPerSecond} sagas/s, accept→terminal p50 ${sagas.p50} ms, p99 ${sagas.p99} ms (${sagas.confirmed} confirmed, ${sagas.failed} failed)`,
   );
 
   const cpuAfter = await processCpuMs();
-  const accepted = intake.acknowledged + steady.acknowledged;
-  const cpuMsPerOrder = [...cpuAfter].map(([name, ms]) => ({
-    process: name,
-    ms: Math.round(((ms - (cpuBefore.get(name) ?? 0)) / accepted) * 100) / 100,
-  }));
+  const accepted = intake.acknowledged + sagas.accepted;
+  const cpuMsPerOrder = cpuPerOrder(cpuBefore, cpuAfter, accepted);
   say(
     `    CPU per order: ${cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')} (${accepted} orders)`,
   );
 
-  /** Offers orders at a fixed rate for one phase, waits for their sagas, and times them. */
+  /**
+   * Offers orders at a fixed rate for one phase, waits for their sagas, and times them. Its CPU per
+   * order covers the load and the sagas, not the reading back of the orders for their timings.
+   */
   async function sagasAtRate(
     ratePerSecond: number,
     keyPrefix: string,
     homeRegions?: readonly string[],
   ): Promise<BenchResult['sagas']> {
+    const before = await processCpuMs();
     const offered = await paceOrders({
       url: platform.url,
       token: customer,
@@ -117,7 +109,13 @@ try {
     });
     warnIfNotAllAccepted(offered);
     await waitForIdle(180_000);
-    return { offeredPerSecond: ratePerSecond, ...(await sagaTimings(offered.orderIds, admin)) };
+    const after = await processCpuMs();
+    return {
+      offeredPerSecond: ratePerSecond,
+      accepted: offered.acknowledged,
+      cpuMsPerOrder: cpuPerOrder(before, after, offered.acknowledged),
+      ...(await sagaTimings(offered.orderIds, admin)),
+    };
   }
 
   /** A fixed-rate phase whose orders were not all accepted offered less than its rate: say so. */
@@ -152,24 +150,14 @@ try {
 
   // Active-active: the same offered rate as (c), each customer homed in one of the regions in turn, so
   // both regions serve orders (and replicate each other's) instead of one serving and one replicating.
-  say(`(h) active-active: ${rate} orders/s as in (c), customers homed in turn in each region, ${SECONDS} s`);
-  const cpuBeforeBoth = await processCpuMs();
-  const bothServing = await sagasAtRate(
+  say(`(h) active-active: ${rate} orders/s as in (c), orders homed in each region in turn, ${SECONDS} s`);
+  const activeActive = await sagasAtRate(
     rate,
     'both',
     regions.map((region) => region.name),
   );
-  const cpuAfterBoth = await processCpuMs();
-  const activeActive = {
-    ...bothServing,
-    cpuMsPerOrder: [...cpuAfterBoth].map(([name, ms]) => ({
-      process: name,
-      ms:
-        Math.round(((ms - (cpuBeforeBoth.get(name) ?? 0)) / Math.max(1, bothServing.completed)) * 100) / 100,
-    })),
-  };
   say(
-    `    ${bothServing.completedPerSecond} sagas/s, accept→terminal p50 ${bothServing.p50} ms, p99 ${bothServing.p99} ms; CPU per order: ${activeActive.cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')}`,
+    `    ${activeActive.completedPerSecond} sagas/s, accept→terminal p50 ${activeActive.p50} ms, p99 ${activeActive.p99} ms; CPU per order: ${activeActive.cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')} ((c): ${sagas.cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')})`,
   );
 
   const rss = await peakRss();
@@ -185,7 +173,14 @@ try {
   const result: BenchResult = {
     at: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-    settings: { seconds: SECONDS, connections: CONNECTIONS },
+    settings: {
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      lightRate: LIGHT_RATE,
+      sagaConcurrency: process.env.MERIDIAN_SAGA_CONCURRENCY ?? 'default',
+      routing: 'home-region, default us-east-1',
+      commit: currentCommit(),
+    },
     bareHttpRequestsPerSecond: bare,
     intake: {
       ordersPerSecond: intake.requestsPerSecond,
@@ -193,7 +188,7 @@ try {
       non2xx: intake.non2xx,
       errors: intake.errors,
     },
-    sagas: { offeredPerSecond: rate, ...sagas },
+    sagas,
     ...(sustainable ? { sustainable } : {}),
     lightLoad,
     activeActive,
@@ -312,6 +307,28 @@ async function processCpuMs(): Promise<Map<string, number>> {
   const own = process.cpuUsage();
   cpu.set('load tool', (own.user + own.system) / 1000);
   return cpu;
+}
+
+/** The commit measured (with "+changes" when the tree differs from it), so a result names its build. */
+function currentCommit(): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  try {
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? '+changes' : ''}`;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Each process's CPU time between two readings, per order. */
+function cpuPerOrder(
+  before: ReadonlyMap<string, number>,
+  after: ReadonlyMap<string, number>,
+  orders: number,
+): Array<{ process: string; ms: number }> {
+  return [...after].map(([name, ms]) => ({
+    process: name,
+    ms: Math.round(((ms - (before.get(name) ?? 0)) / Math.max(1, orders)) * 100) / 100,
+  }));
 }
 
 async function peakRss() {

@@ -261,9 +261,12 @@ export function createLocalRegion(options: LocalRegionOptions) {
       await relay.stop();
       await bus.stop();
       http.close();
-      // Read positions peers sent until now (pollers may ask until the server closes).
-      replication.feed.saveAcknowledgements();
-      db.close();
+      try {
+        // Read positions peers sent until now (pollers may ask until the server closes).
+        replication.feed.saveAcknowledgements();
+      } finally {
+        db.close();
+      }
     },
   };
 }

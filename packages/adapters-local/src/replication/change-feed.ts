@@ -54,7 +54,10 @@ export class ChangeFeed {
   constructor(
     private readonly db: Database,
     private readonly options: {
-      /** A failed background save of read positions (retried a second later); pruning only waits for it. */
+      /**
+       * A failed background save of read positions, retried a second later. Pruning reads the positions in
+       * memory, so a failing save only means a restart would start from older ones.
+       */
       onSaveError?: (error: unknown) => void;
     } = {},
   ) {

@@ -33,8 +33,8 @@ export class GroupCommit {
 
   /**
    * Runs `work` in the next group transaction and resolves with its result after the commit. The work
-   * must be synchronous: statements after an `await` would run outside the transaction, so a unit that
-   * returns a promise is undone and rejected.
+   * must be synchronous. A unit that returns a promise is rejected and what it wrote before its first
+   * `await` is undone, but nothing can undo what it writes after that (outside any transaction).
    */
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -57,7 +57,11 @@ export class GroupCommit {
             this.savepoint.run();
             try {
               const value = unit.work();
-              if (isThenable(value)) throw new TypeError('GroupCommit work must be synchronous.');
+              if (isThenable(value)) {
+                // Its own later failure must not become an unhandled rejection.
+                Promise.resolve(value).catch(() => {});
+                throw new TypeError('GroupCommit work must be synchronous.');
+              }
               this.release.run();
               outcomes.push({ ok: true, value });
             } catch (error) {
