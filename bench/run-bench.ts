@@ -10,7 +10,7 @@ import { type BenchResult, renderSummary } from './support/summary';
 /**
  * `npm run bench`: one run on this machine of (a) a bare node:http ceiling, (b) order intake through the
  * front door, (c) completed sagas at half that rate with accept→terminal latency, (d) replication lag
- * during (c), (g) latency at a light load, (h) (c) again with both regions serving (customers homed in
+ * during (c), (g) latency at a light load, (h) (c) again with both regions serving (orders homed in
  * each in turn), (f) peak RSS per region, and (e) failover time after a SIGKILL of the serving region.
  * Writes bench/results/<timestamp>.json and .md. Loads only 127.0.0.1; every phase is bounded.
  */
@@ -25,7 +25,7 @@ const say = (message: string) =>
 
 mkdirSync(join(REPO_ROOT, 'bench/results'), { recursive: true });
 // Home-region routing with us-east-1 as the default: orders without a home header all go to us-east-1,
-// exactly as failover with that primary would send them, and (h) can home customers in both regions.
+// exactly as failover with that primary would send them, and (h) can home orders in both regions.
 const platform = await startPlatform(PORT, {
   MERIDIAN_REGIONS: 'us-east-1,eu-west-1',
   MERIDIAN_ROUTING: 'home-region',
@@ -148,7 +148,7 @@ try {
     `    accept→terminal p50 ${lightLoad.p50} ms, p99 ${lightLoad.p99} ms (${lightLoad.confirmed} confirmed)`,
   );
 
-  // Active-active: the same offered rate as (c), each customer homed in one of the regions in turn, so
+  // Active-active: the same offered rate as (c), each order homed in one of the regions in turn, so
   // both regions serve orders (and replicate each other's) instead of one serving and one replicating.
   say(`(h) active-active: ${rate} orders/s as in (c), orders homed in each region in turn, ${SECONDS} s`);
   const activeActive = await sagasAtRate(
