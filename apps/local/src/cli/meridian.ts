@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { loadLocalConfig } from '../config/local-config';
 
 const USAGE = `usage: npm run -s meridian -- <command>
-  status [--json]          regions, health, which serves, replication lag, outbox and dead-letter depth
+  status [--json]          regions, health, which serves, replication lag, outbox and dead-letter depth,
+                           event-loop load
   region kill <region>     SIGKILL a region process (a real crash)
   region start <region>    start a killed region again
   link cut | link heal     stop / resume replication and traffic between regions
@@ -35,6 +36,7 @@ interface FrontDoorStatus {
     replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }>; conflicts: number } | null;
     outboxDepth: number | null;
     deadLetters: number | null;
+    eventLoop: { utilization: number; delayMs: { p50: number; p99: number; max: number } } | null;
   }>;
 }
 
@@ -63,6 +65,7 @@ async function status(json: boolean): Promise<void> {
       conflicts: region.replication?.conflicts ?? null,
       outboxDepth: region.outboxDepth,
       deadLetters: region.deadLetters,
+      eventLoop: region.eventLoop,
     };
   });
   if (json) {
@@ -87,6 +90,7 @@ async function status(json: boolean): Promise<void> {
       'CONFLICTS',
       'OUTBOX',
       'DEAD LETTERS',
+      'LOOP BUSY/p99',
     ],
     ...regions.map((r) => [
       r.region,
@@ -99,6 +103,9 @@ async function status(json: boolean): Promise<void> {
       String(r.conflicts ?? '-'),
       String(r.outboxDepth ?? '-'),
       String(r.deadLetters ?? '-'),
+      r.eventLoop
+        ? `${Math.round(r.eventLoop.utilization * 100)}%/${Math.round(r.eventLoop.delayMs.p99)}ms`
+        : '-',
     ]),
   ];
   const widths =

@@ -11,6 +11,7 @@ interface RegionInternalStatus {
   };
   outbox: { unpublished: number };
   bus: { pendingDeliveries: number; deadLetters: number; archivedEvents: number };
+  eventLoop?: { utilization: number; delayMs: { p50: number; p99: number; max: number } } | null;
 }
 
 async function internalStatus(region: RegionTarget): Promise<RegionInternalStatus | undefined> {
@@ -52,6 +53,7 @@ export function registerOperationsRoutes(
           replication: status?.replication ?? null,
           outboxDepth: status?.outbox.unpublished ?? null,
           deadLetters: status?.bus.deadLetters ?? null,
+          eventLoop: status?.eventLoop ?? null,
         };
       }),
     );

@@ -35,6 +35,7 @@ import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
 import { REPO_ROOT } from '../config/local-config';
+import type { EventLoopLoad } from './event-loop-monitor';
 import { createInternalApi } from './internal-api';
 import { LocalOperations } from './local-operations';
 import { createRegionReplication } from './region-replication';
@@ -67,6 +68,8 @@ export interface LocalRegionOptions {
   replication?: { batchSize?: number; catchUpMs?: number };
   /** Bus delivery retries (default: 5 attempts with backoff from 100 ms); tests shorten them. */
   busRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
+  /** How busy the process's event loop is, for the status (a region that is its own process). */
+  eventLoop?: () => EventLoopLoad;
 }
 
 /**
@@ -218,6 +221,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
       outbox: { unpublished: relay.pendingCount() },
       bus: bus.stats(),
       executions: runner.counts(),
+      eventLoop: options.eventLoop?.() ?? null,
     }),
   });
   const server = new Hono();

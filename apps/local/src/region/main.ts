@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { LocalIssuer } from '../auth/local-issuer';
 import { seedDemoCatalog } from '../catalog/demo-catalog';
 import { loadLocalConfig } from '../config/local-config';
+import { EventLoopMonitor } from './event-loop-monitor';
 import { createLocalRegion } from './local-region';
 
 /** One region as its own OS process: `MERIDIAN_REGION=us-east-1 tsx apps/local/src/region/main.ts`. */
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
   if (!regionConfig)
     throw new Error(`MERIDIAN_REGION must be one of ${config.regions.map((r) => r.name).join(', ')}`);
   const issuer = await LocalIssuer.open(config.issuerKeyFile);
+  const eventLoop = new EventLoopMonitor().start();
   const region = createLocalRegion({
     region: regionConfig.name,
     regions: config.regions.map((r) => r.name),
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
       .map(({ name, url }) => ({ name, url })),
     linkUp: process.env.MERIDIAN_LINK !== 'cut',
     sagaConcurrency: config.sagaConcurrency,
+    eventLoop: () => eventLoop.snapshot(),
   });
   // One region seeds the catalog; products replicate and each region credits its share of the stock.
   const seeded = regionConfig.name === config.primaryRegion ? await seedDemoCatalog(region.ctx) : 0;

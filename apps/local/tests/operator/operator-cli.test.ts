@@ -22,6 +22,7 @@ interface StatusJson {
     healthy: boolean;
     serving: boolean;
     link: string;
+    eventLoop: { utilization: number; delayMs: { p50: number; p99: number; max: number } } | null;
   }>;
 }
 
@@ -98,6 +99,10 @@ describe('operator CLI against a running platform', () => {
       expect(region.url).toBe(platform.urls.regions[region.region]);
       expect(region.process).toMatch(/^running \(pid \d+\)$/);
       expect(region).toMatchObject({ healthy: true, link: 'up' });
+      // Each region process measures its own event loop.
+      expect(region.eventLoop?.utilization).toBeGreaterThanOrEqual(0);
+      expect(region.eventLoop?.utilization).toBeLessThanOrEqual(1);
+      expect(region.eventLoop?.delayMs.p99).toBeGreaterThanOrEqual(0);
     }
     expect(status.serving).toBe('us-east-1');
     expect(status.regions.filter((region) => region.serving).map((region) => region.region)).toEqual([
@@ -106,8 +111,9 @@ describe('operator CLI against a running platform', () => {
 
     const table = await meridian('status');
     const lines = table.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^REGION\s+URL\s+PROCESS\s+HEALTH\s+SERVES\s+LINK/);
-    for (const name of REGIONS) expect(lines.find((line) => line.startsWith(name))).toMatch(/healthy/);
+    expect(lines[0]).toMatch(/^REGION\s+URL\s+PROCESS\s+HEALTH\s+SERVES\s+LINK.*LOOP BUSY\/p99\s*$/);
+    for (const name of REGIONS)
+      expect(lines.find((line) => line.startsWith(name))).toMatch(/healthy.*\d+%\/\d+ms\s*$/);
   });
 
   it('region kill sends a real SIGKILL; the front door fails over; region start brings it back', async () => {
