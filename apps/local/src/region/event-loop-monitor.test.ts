@@ -35,6 +35,8 @@ describe('EventLoopMonitor', () => {
     const idle = monitor.measure();
     expect(idle.utilization).toBeLessThan(0.5);
     expect(idle.delayMs.max).toBeLessThan(150);
+    // Lateness, not the sampling period: an idle loop's timers are almost on time.
+    expect(idle.delayMs.p50).toBeLessThan(9);
   });
 
   it('reports the time since the start until its first window closes, then the last window', async () => {

@@ -14,8 +14,10 @@ export interface EventLoopLoad {
  * and the delay histogram. A region whose loop is busy most of the time is at its capacity: requests and
  * saga steps then queue behind each other, which is what makes latency grow near it.
  */
+const RESOLUTION_MS = 10;
+
 export class EventLoopMonitor {
-  private readonly delay = monitorEventLoopDelay({ resolution: 10 });
+  private readonly delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private windowStart = performance.eventLoopUtilization();
   private windowStartedAt = performance.now();
   private latest: EventLoopLoad | undefined;
@@ -42,7 +44,9 @@ export class EventLoopMonitor {
   measure(reset = true): EventLoopLoad {
     const now = performance.now();
     const utilization = performance.eventLoopUtilization(this.windowStart).utilization;
-    const ms = (nanoseconds: number) => Math.round((nanoseconds / 1e6) * 10) / 10;
+    // The histogram records the time between the sampling timer's runs; lateness is what exceeds its period.
+    const ms = (nanoseconds: number) =>
+      Math.max(0, Math.round((nanoseconds / 1e6 - RESOLUTION_MS) * 10) / 10);
     const load: EventLoopLoad = {
       utilization: Math.round(utilization * 1000) / 1000,
       delayMs: {
