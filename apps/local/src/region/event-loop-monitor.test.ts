@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EventLoopMonitor } from './event-loop-monitor';
 
 /** Keeps the loop busy for `ms`, as a long synchronous task (a big commit, a large batch) would. */
@@ -27,27 +27,45 @@ describe('EventLoopMonitor', () => {
     expect(busy.windowMs).toBeGreaterThanOrEqual(480);
   });
 
-  it('sees an idle loop as mostly waiting, and starts each window afresh', async () => {
+  it('closes a busy window and starts the next one afresh: an idle loop is seen as mostly waiting', async () => {
     monitor = new EventLoopMonitor();
-    block(150);
-    monitor.measure();
+    await sleep(30); // the delay sampler has run once: it has a start to measure the stall from
+    block(300);
+    await sleep(20); // and runs again, recording the stall
+    const busy = monitor.measure();
+    expect(busy.delayMs.max).toBeGreaterThanOrEqual(250);
+    expect(busy.utilization).toBeGreaterThan(0.5);
     await sleep(400);
     const idle = monitor.measure();
-    expect(idle.utilization).toBeLessThan(0.5);
-    expect(idle.delayMs.max).toBeLessThan(150);
+    // The stall stayed in the closed window (without the resets: max ≥ 250, utilization about 0.4).
+    expect(idle.delayMs.max).toBeLessThan(250);
+    expect(idle.utilization).toBeLessThan(0.25);
     // Lateness, not the sampling period: an idle loop's timers are almost on time.
     expect(idle.delayMs.p50).toBeLessThan(9);
   });
 
-  it('reports the time since the start until its first window closes, then the last window', async () => {
+  it('reports the time since the start until its first window closes, then the last closed window', async () => {
     const started = performance.now();
-    monitor = new EventLoopMonitor(200).start();
+    const running = new EventLoopMonitor(200).start();
+    monitor = running;
     block(50);
-    expect(monitor.snapshot().windowMs).toBeGreaterThanOrEqual(50);
-    await sleep(450);
-    const { windowMs } = monitor.snapshot();
-    expect(windowMs).toBeGreaterThanOrEqual(150);
-    // A closed window, not the whole time since the start (the first window alone is 200 ms).
-    expect(windowMs).toBeLessThanOrEqual(performance.now() - started - 150);
+    expect(running.snapshot().windowMs).toBeGreaterThanOrEqual(50);
+    // Waits for closed windows (the same object until the next closes) however late the timers run.
+    const closed = async (previous?: unknown) => {
+      await vi.waitFor(
+        () => {
+          const window = running.snapshot();
+          expect(window).toBe(running.snapshot());
+          expect(window).not.toBe(previous);
+        },
+        { timeout: 5_000, interval: 10 },
+      );
+      return { window: running.snapshot(), seenAt: performance.now() };
+    };
+    const first = await closed();
+    const second = await closed(first.window);
+    expect(first.window.windowMs).toBeGreaterThanOrEqual(190);
+    // The second covers its own window only, not the time since the start.
+    expect(second.window.windowMs).toBeLessThanOrEqual(second.seenAt - started - first.window.windowMs + 2);
   });
 });

@@ -9,13 +9,14 @@ export interface EventLoopLoad {
   windowMs: number;
 }
 
+/** How often Node's delay sampler runs; its histogram records the time between runs. */
+const RESOLUTION_MS = 10;
+
 /**
  * Measures the event loop in windows (default 5 s) with Node's own instruments: event-loop utilization
  * and the delay histogram. A region whose loop is busy most of the time is at its capacity: requests and
  * saga steps then queue behind each other, which is what makes latency grow near it.
  */
-const RESOLUTION_MS = 10;
-
 export class EventLoopMonitor {
   private readonly delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   private windowStart = performance.eventLoopUtilization();
@@ -35,7 +36,7 @@ export class EventLoopMonitor {
     return this;
   }
 
-  /** The last full window, or the time since the start while the first is still open. */
+  /** The last closed window (5–10 s old at most), or the time since the last reset while none has closed. */
   snapshot(): EventLoopLoad {
     return this.latest ?? this.measure(false);
   }

@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   if (!regionConfig)
     throw new Error(`MERIDIAN_REGION must be one of ${config.regions.map((r) => r.name).join(', ')}`);
   const issuer = await LocalIssuer.open(config.issuerKeyFile);
-  const eventLoop = new EventLoopMonitor().start();
+  const eventLoop = new EventLoopMonitor();
   const region = createLocalRegion({
     region: regionConfig.name,
     regions: config.regions.map((r) => r.name),
@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   // One region seeds the catalog; products replicate and each region credits its share of the stock.
   const seeded = regionConfig.name === config.primaryRegion ? await seedDemoCatalog(region.ctx) : 0;
   const recovery = await region.start();
+  // Windows of the loop's load begin once the region serves, so start-up work is not reported as traffic.
+  eventLoop.measure();
+  eventLoop.start();
   const server = serve({ fetch: region.server.fetch, port: regionConfig.port, hostname: '127.0.0.1' });
   region.logger.info(`region ${regionConfig.name} listening on ${regionConfig.url}`, {
     seededProducts: seeded,

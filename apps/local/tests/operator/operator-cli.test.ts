@@ -22,7 +22,11 @@ interface StatusJson {
     healthy: boolean;
     serving: boolean;
     link: string;
-    eventLoop: { utilization: number; delayMs: { p50: number; p99: number; max: number } } | null;
+    eventLoop: {
+      utilization: number;
+      delayMs: { p50: number; p99: number; max: number };
+      windowMs: number;
+    } | null;
   }>;
 }
 
@@ -102,7 +106,7 @@ describe('operator CLI against a running platform', () => {
       // Each region process measures its own event loop.
       expect(region.eventLoop?.utilization).toBeGreaterThanOrEqual(0);
       expect(region.eventLoop?.utilization).toBeLessThanOrEqual(1);
-      expect(region.eventLoop?.delayMs.p99).toBeGreaterThanOrEqual(0);
+      expect(region.eventLoop?.windowMs).toBeGreaterThan(0);
     }
     expect(status.serving).toBe('us-east-1');
     expect(status.regions.filter((region) => region.serving).map((region) => region.region)).toEqual([
