@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
 import { REPO_ROOT } from '../apps/local/src/config/local-config';
-import { type LoadResult, loadBareServer, loadOrders, paceOrders, percentile } from './support/load';
+import { type LoadResult, loadBareServer, loadOrders, paceOrders } from './support/load';
+import { percentile } from './support/percentile';
 import { startPlatform } from './support/platform';
 import { type BenchResult, renderSummary } from './support/summary';
 

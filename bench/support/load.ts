@@ -120,9 +120,3 @@ export async function loadBareServer(url: string, seconds: number, connections: 
   const result = await autocannon({ url, method: 'POST', connections, duration: seconds, body: ORDER_BODY });
   return Math.round(result.requests.average);
 }
-
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
-}

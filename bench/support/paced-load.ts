@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { percentile } from './load';
+import { percentile } from './percentile';
 
 export interface PacedCall {
   /** Sent with the request; `index` counts from 0 in send order. */

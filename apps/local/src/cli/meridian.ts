@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { loadLocalConfig } from '../config/local-config';
+import type { EventLoopLoad } from '../region/event-loop-monitor';
 
 const USAGE = `usage: npm run -s meridian -- <command>
   status [--json]          regions, health, which serves, replication lag, outbox and dead-letter depth,
@@ -36,7 +37,7 @@ interface FrontDoorStatus {
     replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }>; conflicts: number } | null;
     outboxDepth: number | null;
     deadLetters: number | null;
-    eventLoop: { utilization: number; delayMs: { p50: number; p99: number; max: number } } | null;
+    eventLoop: EventLoopLoad | null;
   }>;
 }
 

@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
+import type { EventLoopLoad } from '../region/event-loop-monitor';
 import type { HealthChecker, RegionTarget } from './health-checker';
 import { candidateRegions, type RoutingPolicy } from './routing-policy';
 
@@ -11,7 +12,7 @@ interface RegionInternalStatus {
   };
   outbox: { unpublished: number };
   bus: { pendingDeliveries: number; deadLetters: number; archivedEvents: number };
-  eventLoop?: { utilization: number; delayMs: { p50: number; p99: number; max: number } } | null;
+  eventLoop?: EventLoopLoad | null;
 }
 
 async function internalStatus(region: RegionTarget): Promise<RegionInternalStatus | undefined> {
