@@ -86,9 +86,7 @@ try {
   const cpuAfter = await processCpuMs();
   const accepted = intake.acknowledged + sagas.accepted;
   const cpuMsPerOrder = cpuPerOrder(cpuBefore, cpuAfter, accepted);
-  say(
-    `    CPU per order: ${cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')} (${accepted} orders)`,
-  );
+  say(`    CPU per order: ${describeCpu(cpuMsPerOrder)} (${accepted} orders)`);
 
   /**
    * Offers orders at a fixed rate for one phase, waits for their sagas, and times them. Its CPU per
@@ -158,7 +156,7 @@ try {
     regions.map((region) => region.name),
   );
   say(
-    `    ${activeActive.completedPerSecond} sagas/s, accept→terminal p50 ${activeActive.p50} ms, p99 ${activeActive.p99} ms; CPU per order: ${activeActive.cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')} ((c): ${sagas.cpuMsPerOrder.map((p) => `${p.process} ${p.ms} ms`).join(', ')})`,
+    `    ${activeActive.completedPerSecond} sagas/s, accept→terminal p50 ${activeActive.p50} ms, p99 ${activeActive.p99} ms; CPU per order: ${describeCpu(activeActive.cpuMsPerOrder)} ((c): ${describeCpu(sagas.cpuMsPerOrder)})`,
   );
 
   const rss = await peakRss();
@@ -318,6 +316,11 @@ function currentCommit(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** `front-door 0.4 ms, us-east-1 3.1 ms, …` for the progress lines. */
+function describeCpu(perProcess: ReadonlyArray<{ process: string; ms: number }>): string {
+  return perProcess.map((entry) => `${entry.process} ${entry.ms} ms`).join(', ');
 }
 
 /** Each process's CPU time between two readings, per order. */
