@@ -10,15 +10,10 @@ import {
   ReplicationPuller,
   type SqliteItemStore,
 } from '@meridian/adapters-local';
-import {
-  asEntity,
-  type DomainContext,
-  receiveStock,
-  regionOfOrderId,
-  type StockTransfer,
-} from '@meridian/domain';
+import { asEntity, type DomainContext, regionOfOrderId, type StockTransfer } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import { PeerStockTransfers } from './peer-stock-transfers';
+import { TransferCredits } from './transfer-credits';
 
 /**
  * A region's side of multi-region: its change feed for peers, the puller applying peers' changes and
@@ -50,21 +45,8 @@ export function createRegionReplication(deps: {
   const link = new LinkState(deps.linkUp);
   let stopping = false;
 
-  const creditTransfers = async (transfers: StockTransfer[]): Promise<number> => {
-    let credited = 0;
-    for (const transfer of transfers) {
-      if (await receiveStock(ctx, transfer)) {
-        credited++;
-        logger.info('stock transfer credited', {
-          transferId: transfer.transferId,
-          sku: transfer.sku,
-          quantity: transfer.quantity,
-          from: transfer.fromRegion,
-        });
-      }
-    }
-    return credited;
-  };
+  const credits = new TransferCredits({ ctx, logger });
+  const creditTransfers = (transfers: StockTransfer[]) => credits.credit(transfers);
   const transfersIn = (result: ApplyResult) =>
     result.applied
       .filter((change) => change.sk.startsWith('TRANSFER#'))
@@ -130,11 +112,14 @@ export function createRegionReplication(deps: {
     get stopping(): boolean {
       return stopping;
     },
+    credits,
     /** Ends peers' pending long-polls (they get 503) and stops pulling, before the database closes. */
     async stop(): Promise<void> {
       stopping = true;
       feed.notify();
       await puller.stop();
+      // Whatever is still uncredited is credited by the next start, from the applied transfer records.
+      await credits.stop();
     },
   };
 }

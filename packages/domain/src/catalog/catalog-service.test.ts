@@ -98,6 +98,16 @@ describe('restockProduct', () => {
       { quantity: 4, split: [{ region: 'ap-south-1', quantity: 4 }] },
     ],
     ['a split that does not add up', { quantity: 4, split: [{ region: 'us-east-1', quantity: 3 }] }],
+    [
+      'a split naming a region twice',
+      {
+        quantity: 10,
+        split: [
+          { region: 'us-east-1', quantity: 5 },
+          { region: 'us-east-1', quantity: 5 },
+        ],
+      },
+    ],
     ['a zero quantity', { quantity: 0 }],
     ['a fractional quantity', { quantity: 1.5 }],
   ])('refuses %s and writes nothing', async (_, restock) => {

@@ -1,16 +1,10 @@
 import { EVENT_SOURCES } from '@meridian/contracts';
-import {
-  type Allotment,
-  emptyAllotment,
-  InvalidStockOperationError,
-  restock,
-  splitEvenly,
-} from '../inventory/allotment';
+import { type Allotment, InvalidStockOperationError, splitEvenly } from '../inventory/allotment';
 import { type StockTransfer, SUPPLIER, transferKey } from '../inventory/stock-transfer';
 import { buildEvent, type DomainContext, nowIso, withConflictRetry } from '../shared/context';
-import type { ItemWrite, Page, PageRequest } from '../store/item-store';
+import type { CounterWrite, ItemWrite, Page, PageRequest } from '../store/item-store';
 import {
-  allotmentWrite,
+  allotmentCredit,
   asEntity,
   loadAllotment,
   loadAllotments,
@@ -112,6 +106,13 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
     throw new InvalidStockOperationError('quantity must be a positive integer');
   }
   const split = (input.split ?? splitEvenly(input.quantity, ctx.regions)).filter((part) => part.quantity > 0);
+  const named = split.map((part) => part.region);
+  const repeated = named.filter((region, index) => named.indexOf(region) !== index);
+  if (repeated.length > 0) {
+    throw new InvalidStockOperationError(
+      `a region appears more than once in the split: ${repeated.join(', ')}`,
+    );
+  }
   if (split.reduce((sum, part) => sum + part.quantity, 0) !== input.quantity) {
     throw new InvalidStockOperationError('the split must add up to the quantity');
   }
@@ -125,15 +126,10 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
   if (!product) throw new ProductNotFoundError(input.sku);
   const own = split.find((part) => part.region === ctx.region)?.quantity ?? 0;
   await withConflictRetry(async () => {
-    const writes: ItemWrite[] = [];
+    const writes: Array<ItemWrite | CounterWrite> = [];
     if (own > 0) {
       const current = await loadAllotment(ctx.store, input.sku, ctx.region);
-      writes.push(
-        allotmentWrite(
-          restock(current?.value ?? emptyAllotment(input.sku, ctx.region), own),
-          current ? current.version : 'absent',
-        ),
-      );
+      writes.push(allotmentCredit(current, input.sku, ctx.region, own));
     }
     const now = nowIso(ctx);
     for (const part of split.filter((p) => p.region !== ctx.region)) {

@@ -100,12 +100,13 @@ export function mergeStockLines(lines: readonly StockLine[]): StockLine[] {
   return [...totals].map(([sku, quantity]) => ({ sku, quantity }));
 }
 
-export type StockMove = 'reserve' | 'release' | 'commit' | 'restore';
+export type StockMove = 'reserve' | 'release' | 'commit' | 'restore' | 'receive' | 'send';
 
 /**
- * The same moves as reserve/release/commit/restore above, as in-place counter changes for the store: what
- * each adds to the allotment's counts, and the floor that keeps every count non-negative. A region writes
- * them as one atomic conditional update, so concurrent orders for one SKU never conflict.
+ * The same moves as reserve/release/commit/restore above, plus units received (restock, a transfer in)
+ * and sent (a transfer out), as in-place counter changes for the store: what each adds to the
+ * allotment's counts, and the floor that keeps every count non-negative. A region writes them as one
+ * atomic conditional update, so concurrent orders and transfers for one SKU never conflict.
  */
 export function stockMoveCounters(
   move: StockMove,
@@ -124,5 +125,9 @@ export function stockMoveCounters(
       return { add: { available: 0, reserved: -quantity, sold: quantity }, atLeast: { reserved: quantity } };
     case 'restore':
       return { add: { available: quantity, reserved: 0, sold: -quantity }, atLeast: { sold: quantity } };
+    case 'receive':
+      return { add: { available: quantity, reserved: 0, sold: 0 }, atLeast: {} };
+    case 'send':
+      return { add: { available: -quantity, reserved: 0, sold: 0 }, atLeast: { available: quantity } };
   }
 }

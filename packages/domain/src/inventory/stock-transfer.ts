@@ -1,8 +1,8 @@
 import { EVENT_SOURCES } from '@meridian/contracts';
 import { buildEvent, type DomainContext, nowIso, withConflictRetry } from '../shared/context';
-import { ConditionFailedError, type ItemWrite } from '../store/item-store';
-import { allotmentWrite, asEntity, loadAllotment } from '../store/repositories';
-import { emptyAllotment, InvalidStockOperationError, restock } from './allotment';
+import { ConditionFailedError, type CounterWrite, type ItemWrite } from '../store/item-store';
+import { allotmentCredit, allotmentMove, asEntity, loadAllotment } from '../store/repositories';
+import { InvalidStockOperationError } from './allotment';
 
 /** Where restocked units come from: not a region, so nobody's allotment is debited. */
 export const SUPPLIER = 'supplier';
@@ -69,31 +69,17 @@ export async function sendStock(
       quantity,
       createdAt: nowIso(ctx),
     };
+    // A counter write, floored at the units sent: orders reserving meanwhile make it retry only when they
+    // leave fewer units than this transfer takes.
     await ctx.store.transact(
       [
-        allotmentWrite({ ...current.value, available: current.value.available - quantity }, current.version),
+        allotmentMove(request.sku, ctx.region, 'send', quantity),
         { ...key, data: { ...transfer }, expect: 'absent' },
       ],
       [transferEvent(ctx, transfer)],
     );
     return transfer;
   });
-}
-
-/**
- * Records a restock for another region: a transfer from the supplier that the receiving region credits
- * when the record reaches it (this region may not write that region's allotment).
- */
-export async function consignStock(
-  ctx: DomainContext,
-  request: { transferId: string; sku: string; quantity: number; toRegion: string },
-): Promise<StockTransfer> {
-  const transfer: StockTransfer = { ...request, fromRegion: SUPPLIER, createdAt: nowIso(ctx) };
-  await ctx.store.transact(
-    [{ ...transferKey(request.sku, request.transferId), data: { ...transfer }, expect: 'absent' }],
-    [transferEvent(ctx, transfer)],
-  );
-  return transfer;
 }
 
 /** Receiver side: credits this region's allotment with a transfer addressed to it, exactly once. */
@@ -103,11 +89,8 @@ export async function receiveStock(ctx: DomainContext, transfer: StockTransfer):
     const credit = creditKey(transfer.sku, transfer.transferId);
     if (await ctx.store.get(credit.pk, credit.sk)) return false;
     const current = await loadAllotment(ctx.store, transfer.sku, ctx.region);
-    const writes: ItemWrite[] = [
-      allotmentWrite(
-        restock(current?.value ?? emptyAllotment(transfer.sku, ctx.region), transfer.quantity),
-        current ? current.version : 'absent',
-      ),
+    const writes: Array<ItemWrite | CounterWrite> = [
+      allotmentCredit(current, transfer.sku, ctx.region, transfer.quantity),
       {
         ...credit,
         data: { transferId: transfer.transferId, quantity: transfer.quantity, creditedAt: nowIso(ctx) },

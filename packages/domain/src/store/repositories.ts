@@ -1,7 +1,13 @@
 import type { Product } from '../catalog/product';
-import type { Allotment } from '../inventory/allotment';
+import {
+  type Allotment,
+  emptyAllotment,
+  restock,
+  type StockMove,
+  stockMoveCounters,
+} from '../inventory/allotment';
 import type { Order } from '../orders/order';
-import type { ItemStore, ItemWrite } from './item-store';
+import type { CounterWrite, ItemStore, ItemWrite } from './item-store';
 import { keys } from './keys';
 
 /** An entity as read, with the version its next conditional write must expect. */
@@ -65,4 +71,25 @@ export async function loadAllotment(
 
 export function allotmentWrite(allotment: Allotment, expect: ItemWrite['expect']): ItemWrite {
   return { ...keys.allotment(allotment.sku, allotment.region), data: { ...allotment }, expect };
+}
+
+/** A stock move as one atomic counter write on a region's allotment (see `stockMoveCounters`). */
+export function allotmentMove(sku: string, region: string, move: StockMove, quantity: number): CounterWrite {
+  return { kind: 'counters', ...keys.allotment(sku, region), ...stockMoveCounters(move, quantity) };
+}
+
+/**
+ * Adds units to a region's allotment: in place when it exists, so orders reserving from it at the same
+ * moment cannot make the credit conflict (a rewrite of the whole allotment, conditional on its version,
+ * can lose every retry while orders keep changing it); created when it does not, expecting it absent.
+ */
+export function allotmentCredit(
+  current: Versioned<Allotment> | undefined,
+  sku: string,
+  region: string,
+  quantity: number,
+): ItemWrite | CounterWrite {
+  return current
+    ? allotmentMove(sku, region, 'receive', quantity)
+    : allotmentWrite(restock(emptyAllotment(sku, region), quantity), 'absent');
 }

@@ -3,15 +3,13 @@ import {
   mergeStockLines,
   OutOfStockError,
   type StockMove,
-  stockMoveCounters,
 } from '../../inventory/allotment';
 import { receiveStock } from '../../inventory/stock-transfer';
 import { advance, type InventoryState, type Order } from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
 import { type DomainContext, nowIso, withConflictRetry } from '../../shared/context';
 import type { CounterWrite } from '../../store/item-store';
-import { keys } from '../../store/keys';
-import { loadAllotment, orderWrite } from '../../store/repositories';
+import { allotmentMove, loadAllotment, orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
   loadSagaOrder,
@@ -36,11 +34,7 @@ async function changeStock(ctx: DomainContext, order: Order, move: StockMove): P
         continue;
       }
     }
-    writes.push({
-      kind: 'counters',
-      ...keys.allotment(line.sku, order.region),
-      ...stockMoveCounters(move, line.quantity),
-    });
+    writes.push(allotmentMove(line.sku, order.region, move, line.quantity));
   }
   if (shortages.length > 0) throw new OutOfStockError(shortages);
   return writes;
