@@ -34,12 +34,18 @@ interface FrontDoorStatus {
     url: string;
     healthy: boolean;
     link: string | null;
-    replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }>; conflicts: number } | null;
+    replication: {
+      peers: Array<{ lagMs: { p50?: number; p99?: number; max?: number }; lastPulledAgoMs?: number }>;
+      conflicts: number;
+    } | null;
     outboxDepth: number | null;
     deadLetters: number | null;
     eventLoop: EventLoopLoad | null;
   }>;
 }
+
+/** A connected peer answers a pull at least once a second; longer without one is worth showing. */
+const STALE_PULL_MS = 3_000;
 
 async function status(json: boolean): Promise<void> {
   const front = (await call(`${frontDoor}/frontdoor/status`)) as FrontDoorStatus;
@@ -49,12 +55,11 @@ async function status(json: boolean): Promise<void> {
   const regions = front.regions.map((region) => {
     const process = control?.regions.find((candidate) => candidate.name === region.name);
     const lags = region.replication?.peers ?? [];
-    const worst = (key: 'p50' | 'p99') => {
-      const values = lags
-        .map((peer) => peer.lagMs[key])
-        .filter((value): value is number => value !== undefined);
-      return values.length ? Math.max(...values) : null;
+    const worstOf = (values: Array<number | undefined>) => {
+      const known = values.filter((value): value is number => value !== undefined);
+      return known.length ? Math.max(...known) : null;
     };
+    const worst = (key: 'p50' | 'p99' | 'max') => worstOf(lags.map((peer) => peer.lagMs[key]));
     return {
       region: region.name,
       url: region.url,
@@ -62,7 +67,10 @@ async function status(json: boolean): Promise<void> {
       healthy: region.healthy,
       serving: region.name === front.serving,
       link: region.link ?? control?.link ?? 'unknown',
-      replicationLagMs: { p50: worst('p50'), p99: worst('p99') },
+      replicationLagMs: { p50: worst('p50'), p99: worst('p99'), max: worst('max') },
+      // Lag is measured on the changes applied; while nothing arrives (a cut link, a dead peer) this
+      // tells how long this region has heard nothing from its slowest peer.
+      lastPulledAgoMs: worstOf(lags.map((peer) => peer.lastPulledAgoMs)),
       conflicts: region.replication?.conflicts ?? null,
       outboxDepth: region.outboxDepth,
       deadLetters: region.deadLetters,
@@ -100,7 +108,11 @@ async function status(json: boolean): Promise<void> {
       r.healthy ? 'healthy' : 'UNHEALTHY',
       r.serving ? 'yes' : '',
       r.link,
-      `${r.replicationLagMs.p50 ?? '-'}/${r.replicationLagMs.p99 ?? '-'}`,
+      `${r.replicationLagMs.p50 ?? '-'}/${r.replicationLagMs.p99 ?? '-'}${
+        (r.lastPulledAgoMs ?? 0) > STALE_PULL_MS
+          ? ` (nothing pulled for ${Math.round((r.lastPulledAgoMs ?? 0) / 1000)} s)`
+          : ''
+      }`,
       String(r.conflicts ?? '-'),
       String(r.outboxDepth ?? '-'),
       String(r.deadLetters ?? '-'),

@@ -7,7 +7,12 @@ import { candidateRegions, type RoutingPolicy } from './routing-policy';
 interface RegionInternalStatus {
   link: 'up' | 'cut';
   replication: {
-    peers: Array<{ peer: string; connected: boolean; lagMs: { last?: number; p50?: number; p99?: number } }>;
+    peers: Array<{
+      peer: string;
+      connected: boolean;
+      lagMs: { last?: number; p50?: number; p99?: number; max?: number };
+      lastPulledAgoMs?: number;
+    }>;
     conflicts: number;
   };
   outbox: { unpublished: number };

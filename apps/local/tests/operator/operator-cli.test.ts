@@ -22,6 +22,8 @@ interface StatusJson {
     healthy: boolean;
     serving: boolean;
     link: string;
+    replicationLagMs: { p50: number | null; p99: number | null; max: number | null };
+    lastPulledAgoMs: number | null;
     eventLoop: {
       utilization: number;
       delayMs: { p50: number; p99: number; max: number };
@@ -164,11 +166,25 @@ describe('operator CLI against a running platform', () => {
     expect(cut.code, cut.stderr).toBe(0);
     expect((await statusJson()).regions.map((region) => region.link)).toEqual(['cut', 'cut', 'cut']);
     const placed = await placeOrder();
+    const placedAt = Date.now();
     const elsewhere = REGIONS.filter((region) => region !== placed.region);
     // Long enough for replication to have delivered it (lag is tens of ms) had the link been up.
     await new Promise((resolve) => setTimeout(resolve, 500));
     for (const region of elsewhere) expect(await holds(region, placed.orderId)).toBe(false);
+    // No change arrives while the link is cut, so no lag is measured: the status says how long each
+    // region has pulled nothing instead.
+    await waitFor(
+      async () =>
+        (await statusJson()).regions.every((region) => (region.lastPulledAgoMs ?? 0) > 3_000)
+          ? true
+          : undefined,
+      { timeoutMs: 10_000, what: 'the status to show that nothing was pulled for 3 s' },
+    );
+    const cutTable = (await meridian('status')).stdout;
+    for (const name of REGIONS)
+      expect(cutTable.split('\n').find((line) => line.startsWith(name))).toMatch(/nothing pulled for \d+ s/);
 
+    const healedAt = Date.now();
     const healed = await meridian('link', 'heal');
     expect(healed.code, healed.stderr).toBe(0);
     expect((await statusJson()).regions.map((region) => region.link)).toEqual(['up', 'up', 'up']);
@@ -177,6 +193,11 @@ describe('operator CLI against a running platform', () => {
         what: `the order to reach ${region} after the heal`,
       });
     }
+    const after = await statusJson();
+    for (const region of after.regions) expect(region.lastPulledAgoMs ?? 0).toBeLessThan(3_000);
+    // The order was written before placedAt and applied elsewhere after healedAt: its lag counts that.
+    const lagOf = (name: string) => regionStatus(after, name).replicationLagMs.max ?? 0;
+    for (const region of elsewhere) expect(lagOf(region)).toBeGreaterThanOrEqual(healedAt - placedAt);
   }, 60_000);
 
   it('events tail prints the events of every region as they are committed', async () => {

@@ -14,14 +14,44 @@ describe('LagTracker', () => {
     expect(tracker.last).toBe(10);
   });
 
-  it('keeps only the newest samples once its capacity is reached', () => {
-    const tracker = new LagTracker(60_000, 4);
-    for (const lag of [900, 800, 1, 2, 3, 4]) tracker.record(lag, 1_000);
-    // The two oldest (900, 800) were overwritten: the maximum is now 4.
-    expect(tracker.percentile(100, 1_000)).toBe(4);
-    expect(tracker.percentile(0, 1_000)).toBe(1);
+  it('counts every change applied in the window, however many arrive', () => {
+    const tracker = new LagTracker(60_000);
+    for (let i = 0; i < 5_000; i++) tracker.record(900, 1_000);
+    for (let i = 0; i < 4_096; i++) tracker.record(1, 1_500);
+
+    // 5,000 of the 9,096 changes lagged 900 ms: the median is one of them.
+    expect(tracker.percentile(50, 2_000)).toBe(900);
+    expect(tracker.percentile(40, 2_000)).toBe(1);
+    expect(tracker.max(2_000)).toBe(900);
     tracker.reset();
-    expect(tracker.percentile(50, 1_000)).toBeUndefined();
+    expect(tracker.percentile(50, 2_000)).toBeUndefined();
+    expect(tracker.max(2_000)).toBeUndefined();
     expect(tracker.last).toBeUndefined();
+  });
+
+  it('is exact to the millisecond up to 1,024 ms, within 1/16 above, and never above the largest lag', () => {
+    const small = new LagTracker();
+    for (let lag = 1; lag <= 100; lag++) small.record(lag, 10_000);
+    expect(small.percentile(50, 10_000)).toBe(50);
+    expect(small.percentile(99, 10_000)).toBe(99);
+    expect(small.percentile(100, 10_000)).toBe(100);
+    expect(small.percentile(0, 10_000)).toBe(1);
+
+    const large = new LagTracker();
+    for (const lag of [2_000, 2_010, 5_000, 70_000]) large.record(lag, 10_000);
+    const p50 = large.percentile(50, 10_000) as number;
+    expect(p50).toBeGreaterThanOrEqual(2_010);
+    expect(p50).toBeLessThanOrEqual(2_000 * (1 + 1 / 16));
+    expect(large.percentile(100, 10_000)).toBe(70_000);
+    expect(large.max(10_000)).toBe(70_000);
+  });
+
+  it('forgets an old stretch of the window when its slot is reused', () => {
+    const tracker = new LagTracker(60_000);
+    tracker.record(700, 1_000);
+    // 65 seconds later the same slot holds a new stretch of time: the old count must not come back.
+    tracker.record(5, 66_000);
+    expect(tracker.percentile(100, 66_000)).toBe(5);
+    expect(tracker.max(66_000)).toBe(5);
   });
 });

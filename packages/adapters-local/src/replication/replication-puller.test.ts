@@ -219,7 +219,8 @@ describe('ReplicationPuller', () => {
       conflicts: 0,
     });
     // Source stamps are T0 … T0+11; applied at T0+250.
-    expect(status?.lagMs).toEqual({ last: 250 - 11, p50: 250 - 5, p99: 250 });
+    expect(status?.lagMs).toEqual({ last: 250 - 11, p50: 250 - 6, p99: 250, max: 250 });
+    expect(status?.lastPulledAgoMs).toBe(0);
     // Batches of five, each request asking for what follows the persisted cursor.
     const changeRequests = control.calls.filter((url) => url.pathname.endsWith('/changes'));
     expect(changeRequests.slice(0, 3).map((url) => url.searchParams.get('after'))).toEqual(['0', '5', '10']);
@@ -304,16 +305,19 @@ describe('ReplicationPuller', () => {
     const link = new LinkState(false);
     const control: PeerControl = { calls: [] };
     const published: string[] = [];
+    let clock = T0;
     const puller = startPuller({
       applier: eu.applier,
       link,
       publishEvents: async (events) => void published.push(...events.map((e) => e.id)),
       fetch: peerFetch(us.feed, control),
       waitMs: 50,
+      now: () => clock,
     });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(control.calls).toEqual([]);
     expect(puller.status()[0]?.connected).toBe(false);
+    expect(puller.status()[0]?.lastPulledAgoMs).toBeUndefined();
 
     // Heal, but cut again while the first answers are on their way: they must not be applied.
     control.beforeAnswer = () => link.set(false);
@@ -331,6 +335,13 @@ describe('ReplicationPuller', () => {
       'catch-up after heal',
     );
     expect(puller.status()[0]?.connected).toBe(true);
+    expect(puller.status()[0]?.lastPulledAgoMs).toBe(0);
+
+    // Cut again: nothing is pulled, and the status shows for how long.
+    link.set(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    clock += 30_000;
+    expect(puller.status()[0]?.lastPulledAgoMs).toBe(30_000);
   });
 
   it('reports a refusing peer in its status and recovers when the peer answers again', async () => {

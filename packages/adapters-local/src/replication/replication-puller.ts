@@ -36,7 +36,14 @@ export interface PeerStatus {
   connected: boolean;
   lastError?: string;
   cursors: Record<ReplicationStream, number>;
-  lagMs: { last?: number; p50?: number; p99?: number };
+  /** Lag of the item changes applied over the last minute (max: the largest), and of the last one. */
+  lagMs: { last?: number; p50?: number; p99?: number; max?: number };
+  /**
+   * How long ago the peer last answered a pull of its item changes. A connected peer answers at least
+   * once a second (its long-poll ends then); while the link is cut or the peer is down this grows, and
+   * it bounds how stale this region's copy of the peer's items can be when nothing is being applied.
+   */
+  lastPulledAgoMs?: number;
   applied: number;
   conflicts: number;
 }
@@ -50,6 +57,8 @@ interface PeerState {
   caughtUp: boolean;
   lastError?: string;
   lag: LagTracker;
+  /** When the peer last answered a pull of its item changes. */
+  changesPulledAt?: number;
   applied: number;
   conflicts: number;
 }
@@ -124,6 +133,7 @@ export class ReplicationPuller {
             await this.applyChanges(peer, state, items);
             // The status says so now, not only after the first long-poll returns.
             answered(state);
+            state.changesPulledAt = this.now();
             if (items.length < limit) {
               state.caughtUp = true;
               return;
@@ -146,7 +156,12 @@ export class ReplicationPuller {
     return this.options.peers.map((peer) => {
       const state = this.state.get(peer.name) as PeerState;
       const now = this.now();
-      const [last, p50, p99] = [state.lag.last, state.lag.percentile(50, now), state.lag.percentile(99, now)];
+      const [last, p50, p99, max] = [
+        state.lag.last,
+        state.lag.percentile(50, now),
+        state.lag.percentile(99, now),
+        state.lag.max(now),
+      ];
       return {
         peer: peer.name,
         connected: state.connected && this.options.link.up,
@@ -159,7 +174,9 @@ export class ReplicationPuller {
           ...(last === undefined ? {} : { last }),
           ...(p50 === undefined ? {} : { p50 }),
           ...(p99 === undefined ? {} : { p99 }),
+          ...(max === undefined ? {} : { max }),
         },
+        ...(state.changesPulledAt === undefined ? {} : { lastPulledAgoMs: now - state.changesPulledAt }),
         applied: state.applied,
         conflicts: state.conflicts,
       };
@@ -197,6 +214,7 @@ export class ReplicationPuller {
         if (!this.options.link.up) continue;
         if (stream === 'changes') {
           await this.applyChanges(peer, state, body.items as ItemChange[]);
+          state.changesPulledAt = this.now();
           if (body.items.length < batchSize) state.caughtUp = true;
         } else await this.applyEvents(peer, body.items as EventChange[]);
         answered(state);
