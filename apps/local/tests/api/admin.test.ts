@@ -212,7 +212,34 @@ describe('products', () => {
       422,
       'invalid_stock_operation',
     );
+    expectProblem(
+      await restock('CLOCK-001', {
+        quantity: 2,
+        split: [
+          { region: 'us-east-1', quantity: 1 },
+          { region: 'us-east-1', quantity: 1 },
+        ],
+      }),
+      422,
+      'invalid_stock_operation',
+    );
     expect(await harness.stockOf('CLOCK-001')).toEqual(before);
+  });
+
+  it('restock with an Idempotency-Key: a repeat adds nothing; the key with another quantity → 422', async () => {
+    const before = await harness.stockOf('CLOCK-001');
+    const restock = (quantity: number) =>
+      harness.request<ProductView>('/admin/products/CLOCK-001/restock', {
+        token: admin,
+        json: { quantity },
+        headers: { 'idempotency-key': 'restock-once' },
+      });
+    expect((await restock(4)).status).toBe(200);
+    const repeated = await restock(4);
+    expect(repeated.status).toBe(200);
+    expect(repeated.body.stock.available).toBe(before.available + 4);
+    expectProblem(await restock(5), 422, 'idempotency_key_reused');
+    expect((await harness.stockOf('CLOCK-001')).available).toBe(before.available + 4);
   });
 });
 

@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InvalidStockOperationError } from '../inventory/allotment';
+import { receiveStock, type StockTransfer } from '../inventory/stock-transfer';
+import { IdempotencyKeyReusedError } from '../orders/place-order';
 import type { DomainContext } from '../shared/context';
 import { InvalidAmountError } from '../shared/money';
 import { allotmentWrite, loadAllotment, loadProduct } from '../store/repositories';
@@ -139,6 +141,59 @@ describe('restockProduct', () => {
       expect.objectContaining({ fromRegion: 'supplier', toRegion: 'eu-west-1', quantity: 5 }),
     ]);
     expect(store.transactions.at(-1)?.writes).toHaveLength(2);
+  });
+});
+
+describe('restockProduct with an Idempotency-Key', () => {
+  const keyed = { sku: 'A', quantity: 11, idempotencyKey: 'restock-1' };
+  const available = async (region: string, on = store) =>
+    (await loadAllotment(on, 'A', region))?.value.available ?? 0;
+  const restocks = (on = store) => on.events.filter((event) => event['detail-type'] === 'StockRestocked');
+
+  it('applies a repeat in the same region once, announcing it once', async () => {
+    await addProduct(ctx, draft('A'));
+
+    await restockProduct(ctx, keyed);
+    await restockProduct(ctx, keyed);
+
+    expect(await available('us-east-1')).toBe(6);
+    expect(await store.queryPartition('STOCK#A', { skPrefix: 'TRANSFER#' })).toHaveLength(1);
+    expect(restocks()).toHaveLength(1);
+  });
+
+  it('refuses the same key with another quantity, changing nothing', async () => {
+    await addProduct(ctx, draft('A'));
+    await restockProduct(ctx, keyed);
+    const committed = store.transactions.length;
+
+    await expect(restockProduct(ctx, { ...keyed, quantity: 12 })).rejects.toThrow(IdempotencyKeyReusedError);
+    expect(store.transactions).toHaveLength(committed);
+  });
+
+  it('applies each share once when the repeat reaches another region, whatever arrived there first', async () => {
+    // The first attempt in us-east-1 committed, but its answer was lost; the front door sends the same
+    // keyed request to eu-west-1, which may or may not have received us-east-1's transfer record yet.
+    for (const transferArrivedFirst of [false, true]) {
+      ({ ctx, store } = inMemoryContext({ region: 'us-east-1', regions: REGIONS }));
+      const eu = inMemoryContext({ region: 'eu-west-1', regions: REGIONS });
+      for (const region of [ctx, eu.ctx]) await addProduct(region, draft('A'));
+
+      await restockProduct(ctx, keyed);
+      const consignedToEu = (await store.queryPartition('STOCK#A', { skPrefix: 'TRANSFER#' })).map(
+        (item) => item.data as unknown as StockTransfer,
+      );
+      if (transferArrivedFirst) for (const transfer of consignedToEu) await receiveStock(eu.ctx, transfer);
+      await restockProduct(eu.ctx, keyed);
+      // Replication then delivers each region's records to the other; the credits find them credited.
+      for (const transfer of consignedToEu) expect(await receiveStock(eu.ctx, transfer)).toBe(false);
+      const consignedToUs = (await eu.store.queryPartition('STOCK#A', { skPrefix: 'TRANSFER#' }))
+        .map((item) => item.data as unknown as StockTransfer)
+        .filter((transfer) => transfer.toRegion === 'us-east-1');
+      expect(consignedToUs).toHaveLength(1);
+      for (const transfer of consignedToUs) expect(await receiveStock(ctx, transfer)).toBe(false);
+
+      expect([await available('us-east-1'), await available('eu-west-1', eu.store)]).toEqual([6, 5]);
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import { EVENT_SOURCES } from '@meridian/contracts';
 import { type Allotment, InvalidStockOperationError, splitEvenly } from '../inventory/allotment';
-import { type StockTransfer, SUPPLIER, transferKey } from '../inventory/stock-transfer';
+import { creditKey, type StockTransfer, SUPPLIER, transferKey } from '../inventory/stock-transfer';
+import { IdempotencyKeyReusedError } from '../orders/place-order';
 import { buildEvent, type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import type { CounterWrite, ItemWrite, Page, PageRequest } from '../store/item-store';
 import {
@@ -94,12 +95,20 @@ export interface RestockInput {
   quantity: number;
   /** How to split the units across regions; default: evenly across every region of the deployment. */
   split?: ReadonlyArray<{ region: string; quantity: number }>;
+  /** With a key, repeating the same restock, in this region or another, adds nothing (see restockProduct). */
+  idempotencyKey?: string;
 }
 
 /**
  * Adds units to the SKU's regional allotments. A region writes only its own allotment (one writer per
  * item): its own share is credited here; every other region's share is consigned to it as a transfer
  * from the supplier, which that region credits once the record replicates to it.
+ *
+ * With an Idempotency-Key each region's share gets an id made from the key, so a restock repeated in any
+ * region is applied once (the front door repeats a keyed POST on another region when the first does not
+ * answer): the own share is credited with a credit record under its id, and every region credits a
+ * share id at most once, whether it arrives as a transfer record or as a repeat of the request. The
+ * same key with another quantity or split is refused.
  */
 export async function restockProduct(ctx: DomainContext, input: RestockInput): Promise<ProductView> {
   if (!Number.isSafeInteger(input.quantity) || input.quantity <= 0) {
@@ -125,28 +134,48 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
   const product = await loadProduct(ctx.store, input.sku);
   if (!product) throw new ProductNotFoundError(input.sku);
   const own = split.find((part) => part.region === ctx.region)?.quantity ?? 0;
+  const key = input.idempotencyKey;
+  const request = key === undefined ? undefined : JSON.stringify({ quantity: input.quantity, split });
+  const shareId = (region: string) =>
+    key === undefined ? ctx.ids.next() : `restock_${encodeURIComponent(key)}_${region}`;
+  /** A keyed share already recorded here: a repeat, which must be of the same request. */
+  const recorded = async (itemKey: { pk: string; sk: string }) => {
+    if (request === undefined) return false;
+    const item = await ctx.store.get(itemKey.pk, itemKey.sk);
+    if (item && item.data.restock !== request) throw new IdempotencyKeyReusedError();
+    return item !== undefined;
+  };
   await withConflictRetry(async () => {
     const writes: Array<ItemWrite | CounterWrite> = [];
-    if (own > 0) {
-      const current = await loadAllotment(ctx.store, input.sku, ctx.region);
-      writes.push(allotmentCredit(current, input.sku, ctx.region, own));
-    }
     const now = nowIso(ctx);
+    if (own > 0) {
+      const id = shareId(ctx.region);
+      const credit = creditKey(input.sku, id);
+      if (!(await recorded(credit))) {
+        const current = await loadAllotment(ctx.store, input.sku, ctx.region);
+        writes.push(allotmentCredit(current, input.sku, ctx.region, own));
+        if (request !== undefined) {
+          const data = { transferId: id, quantity: own, creditedAt: now, restock: request };
+          writes.push({ ...credit, data, expect: 'absent' });
+        }
+      }
+    }
     for (const part of split.filter((p) => p.region !== ctx.region)) {
       const transfer: StockTransfer = {
-        transferId: ctx.ids.next(),
+        transferId: shareId(part.region),
         sku: input.sku,
         fromRegion: SUPPLIER,
         toRegion: part.region,
         quantity: part.quantity,
         createdAt: now,
+        ...(request === undefined ? {} : { restock: request }),
       };
-      writes.push({
-        ...transferKey(input.sku, transfer.transferId),
-        data: { ...transfer },
-        expect: 'absent',
-      });
+      const record = transferKey(input.sku, transfer.transferId);
+      if (await recorded(record)) continue;
+      writes.push({ ...record, data: { ...transfer }, expect: 'absent' });
     }
+    // A repeat of a restock this region already recorded in full: nothing to add, nothing to announce.
+    if (writes.length === 0) return;
     await ctx.store.transact(writes, [
       buildEvent(ctx, EVENT_SOURCES.inventory, 'StockRestocked', {
         schemaVersion: 1,

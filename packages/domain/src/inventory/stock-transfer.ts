@@ -19,13 +19,18 @@ export interface StockTransfer {
   toRegion: string;
   quantity: number;
   createdAt: string;
+  /** For a share of a restock with an Idempotency-Key: the restock's request, to recognise a repeat. */
+  restock?: string;
 }
 
 export const transferKey = (sku: string, transferId: string) => ({
   pk: `STOCK#${sku}`,
   sk: `TRANSFER#${transferId}`,
 });
-const creditKey = (sku: string, transferId: string) => ({ pk: `STOCK#${sku}`, sk: `CREDIT#${transferId}` });
+export const creditKey = (sku: string, transferId: string) => ({
+  pk: `STOCK#${sku}`,
+  sk: `CREDIT#${transferId}`,
+});
 
 /** Port: asks a peer region to send units of a SKU to this region (escrow top-up). */
 export interface StockTransferPort {
@@ -93,7 +98,12 @@ export async function receiveStock(ctx: DomainContext, transfer: StockTransfer):
       allotmentCredit(current, transfer.sku, ctx.region, transfer.quantity),
       {
         ...credit,
-        data: { transferId: transfer.transferId, quantity: transfer.quantity, creditedAt: nowIso(ctx) },
+        data: {
+          transferId: transfer.transferId,
+          quantity: transfer.quantity,
+          creditedAt: nowIso(ctx),
+          ...(transfer.restock === undefined ? {} : { restock: transfer.restock }),
+        },
         expect: 'absent',
       },
     ];

@@ -67,7 +67,20 @@ const routes = {
     tags,
     security,
     summary: "Add units to the SKU's regional allotments",
-    request: { params: skuParam, body: jsonBody(restockBodySchema) },
+    description:
+      'With an Idempotency-Key the restock is applied once, however often and in whichever regions it is repeated; the same key with another quantity or split is refused (422).',
+    request: {
+      params: skuParam,
+      headers: z.object({
+        'idempotency-key': z
+          .string()
+          .min(1)
+          .max(255)
+          .optional()
+          .meta({ description: 'Unique per restock; reuse it when retrying the same request.' }),
+      }),
+      body: jsonBody(restockBodySchema),
+    },
     responses: {
       200: jsonContent(productSchema, 'Restocked.'),
       ...problemResponses(...adminErrors, 404, 413, 415, 422),
@@ -180,8 +193,12 @@ export function registerAdminRoutes(app: ApiApp, deps: ApiDependencies): void {
     c.json(await updateProduct(ctx, input.params.sku, input.body), 200),
   );
   registerRoute(app, routes.restock, async (c, input) => {
-    const body = input.body;
-    const product = await restockProduct(ctx, { sku: input.params.sku, ...body });
+    const key = input.headers['idempotency-key'];
+    const product = await restockProduct(ctx, {
+      sku: input.params.sku,
+      ...input.body,
+      ...(key === undefined ? {} : { idempotencyKey: key }),
+    });
     return c.json(product, 200);
   });
   registerRoute(app, routes.listOrders, async (c, input) =>
