@@ -13,6 +13,7 @@ import {
 import { asEntity, type DomainContext, regionOfOrderId, type StockTransfer } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import { PeerStockTransfers } from './peer-stock-transfers';
+import { publishReplicatedEvents } from './replicated-events';
 import { TransferCredits } from './transfer-credits';
 
 /**
@@ -78,7 +79,7 @@ export function createRegionReplication(deps: {
     applier,
     link,
     now: () => ctx.clock.now(),
-    publishEvents: (events) => deps.bus.putEvents(events),
+    publishEvents: (events) => publishReplicatedEvents(deps.bus, events, logger),
     onApplied: async (result) => {
       await creditTransfers(transfersIn(result));
       await cancelLostDuplicates(result);
