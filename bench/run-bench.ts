@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
 import { REPO_ROOT } from '../apps/local/src/config/local-config';
+import { fetchJson, fetchText, withTimeout } from './support/bounded';
 import { type LoadResult, loadBareServer, loadOrders, paceOrders } from './support/load';
 import { percentile } from './support/percentile';
 import { startPlatform } from './support/platform';
@@ -10,10 +11,12 @@ import { type BenchResult, renderSummary } from './support/summary';
 
 /**
  * `npm run bench`: one run on this machine of (a) a bare node:http ceiling, (b) order intake through the
- * front door, (c) completed sagas at half that rate with accept→terminal latency, (d) replication lag
- * during (c), (g) latency at a light load, (h) (c) again with both regions serving (orders homed in
- * each in turn), (f) peak RSS per region, and (e) failover time after a SIGKILL of the serving region.
- * Writes bench/results/<timestamp>.json and .md. Loads only 127.0.0.1; every phase is bounded.
+ * front door (acknowledged orders per second), (c) completed sagas at half that rate with accept→terminal
+ * latency, (d) replication lag over the last minute, read at the end of (c), (g) latency at a light
+ * load, (h) (c) again with both regions serving (orders homed in each in turn), (f) peak RSS per region,
+ * and (e) failover time after a SIGKILL of the serving region. Writes bench/results/<timestamp>.json and
+ * .md. Loads only 127.0.0.1; every phase is bounded: every request and wait has a timeout that fails the
+ * run with a message naming what it waited for.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -37,22 +40,18 @@ const regions = [
   { name: 'eu-west-1', url: `http://127.0.0.1:${PORT + 2}` },
 ];
 const controlUrl = `http://127.0.0.1:${PORT + 11}`;
-const getJson = async <T>(url: string, init?: RequestInit): Promise<T> =>
-  (await (await fetch(url, init)).json()) as T;
 
 try {
   say(`platform up at ${platform.url} (data ${platform.dataDir})`);
   const issuer = await LocalIssuer.open(join(platform.dataDir, 'issuer-keys.json'));
   const [customer, admin] = [await issuer.issue('alice'), await issuer.issue('admin')];
   // The API accepts at most 1,000,000 units per restock.
-  for (const sku of ['MUG-001', 'NOTE-001', 'MUG-001', 'NOTE-001']) {
-    const restocked = await fetch(`${platform.url}/api/v1/admin/products/${sku}/restock`, {
+  for (const sku of ['MUG-001', 'NOTE-001', 'MUG-001', 'NOTE-001'])
+    await fetchText(`${platform.url}/api/v1/admin/products/${sku}/restock`, {
       method: 'POST',
       headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
       body: JSON.stringify({ quantity: 1_000_000 }),
     });
-    if (!restocked.ok) throw new Error(`restock failed: ${restocked.status} ${await restocked.text()}`);
-  }
 
   say(`(a) bare node:http ceiling, ${SECONDS} s, ${CONNECTIONS} connections`);
   const bare = await withBareServer(PORT + 19, () =>
@@ -70,13 +69,17 @@ try {
     keyPrefix: 'intake',
   });
   say(
-    `    ${intake.requestsPerSecond} orders/s, p50 ${intake.latencyMs.p50} ms, p99 ${intake.latencyMs.p99} ms; waiting for their sagas`,
+    `    ${intake.acknowledgedPerSecond} orders/s acknowledged (${intake.acknowledged} in ${intake.seconds} s), p50 ${intake.latencyMs.p50} ms, p99 ${intake.latencyMs.p99} ms; waiting for their sagas`,
   );
+  if (intake.non2xx > 0 || intake.errors > 0)
+    say(`    warning: ${intake.non2xx} orders were refused (non-2xx) and ${intake.errors} got no answer`);
+  if (intake.acknowledged === 0) throw new Error('(b) no order was acknowledged: nothing to measure');
   await waitForIdle(180_000);
 
-  const rate = Math.max(1, Math.floor(intake.requestsPerSecond / 2));
+  // Half of the orders (b) acknowledged per second, not of all its answers: refusals are not intake.
+  const rate = Math.max(1, Math.floor(intake.acknowledgedPerSecond / 2));
   for (const region of regions)
-    await fetch(`${region.url}/internal/replication/reset-lag`, { method: 'POST' });
+    await fetchText(`${region.url}/internal/replication/reset-lag`, { method: 'POST' });
   say(`(c) sagas at a fixed offered rate of ${rate} orders/s for ${SECONDS} s`);
   const sagas = await sagasAtRate(rate, 'steady');
   say(
@@ -126,7 +129,9 @@ try {
   }
 
   const lag = await replicationLag();
-  say(`(d) replication lag during (c): p50 ${lag.p50} ms, p99 ${lag.p99} ms`);
+  say(
+    `(d) replication lag over the last minute, read at the end of (c): p50 ${lag.p50} ms, p99 ${lag.p99} ms`,
+  );
 
   // When (c) offered more than the sagas complete, its latency is mostly queueing: measure once more at
   // 80 % of the completion rate (c) reached, to show the latency of a region that keeps up.
@@ -182,7 +187,9 @@ try {
     },
     bareHttpRequestsPerSecond: bare,
     intake: {
-      ordersPerSecond: intake.requestsPerSecond,
+      ordersPerSecond: intake.acknowledgedPerSecond,
+      acknowledged: intake.acknowledged,
+      seconds: intake.seconds,
       latencyMs: intake.latencyMs,
       non2xx: intake.non2xx,
       errors: intake.errors,
@@ -205,12 +212,23 @@ try {
 }
 
 async function withBareServer<T>(port: number, run: () => Promise<T>): Promise<T> {
-  const server: ChildProcess = spawn(process.execPath, [
-    '-e',
-    `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(${port}, '127.0.0.1', () => console.log('up'))`,
-  ]);
-  await new Promise((resolve) => server.stdout?.once('data', resolve));
+  const server: ChildProcess = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(${port}, '127.0.0.1', () => console.log('up'))`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const up = new Promise<void>((resolve, reject) => {
+    server.stdout?.once('data', () => resolve());
+    server.once('error', (error) => reject(new Error(`(a) bare server could not start: ${error.message}`)));
+    server.once('exit', (code, signal) =>
+      reject(new Error(`(a) bare server exited before it was up (${signal ?? `code ${code}`})`)),
+    );
+  });
   try {
+    await withTimeout(up, 10_000, `(a) bare server on port ${port} was not up within 10 s`);
     return await run();
   } finally {
     server.kill();
@@ -223,7 +241,7 @@ async function waitForIdle(timeoutMs: number): Promise<void> {
   while (Date.now() < deadline) {
     const statuses = await Promise.all(
       regions.map((region) =>
-        getJson<{ executions: { RUNNING: number }; outbox: { unpublished: number } }>(
+        fetchJson<{ executions: { RUNNING: number }; outbox: { unpublished: number } }>(
           `${region.url}/internal/status`,
         ),
       ),
@@ -243,7 +261,7 @@ async function sagaTimings(orderIds: string[], token: string) {
     orders.push(
       ...(await Promise.all(
         batch.map((id) =>
-          getJson<{ status: string; timeline: Array<{ at: string }> }>(
+          fetchJson<{ status: string; timeline: Array<{ at: string }> }>(
             `${regionOf(id)?.url}/api/v1/orders/${id}`,
             { headers: { authorization: `Bearer ${token}` } },
           ),
@@ -272,7 +290,7 @@ async function sagaTimings(orderIds: string[], token: string) {
 async function replicationLag() {
   const statuses = await Promise.all(
     regions.map((region) =>
-      getJson<{ replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }> } }>(
+      fetchJson<{ replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }> } }>(
         `${region.url}/internal/status`,
       ),
     ),
@@ -284,7 +302,7 @@ async function replicationLag() {
 
 /** CPU time (user + system, ms) each platform process has used so far, from /proc/<pid>/stat. */
 async function processCpuMs(): Promise<Map<string, number>> {
-  const control = await getJson<{ processes: Array<{ name: string; pid: number | null }> }>(
+  const control = await fetchJson<{ processes: Array<{ name: string; pid: number | null }> }>(
     `${controlUrl}/status`,
   );
   const ticksPerSecond = 100; // Linux USER_HZ
@@ -336,7 +354,7 @@ function cpuPerOrder(
 }
 
 async function peakRss() {
-  const control = await getJson<{ regions: Array<{ name: string; pid: number | null }> }>(
+  const control = await fetchJson<{ regions: Array<{ name: string; pid: number | null }> }>(
     `${controlUrl}/status`,
   );
   return control.regions.map((region) => {
@@ -347,9 +365,10 @@ async function peakRss() {
 }
 
 async function measureFailover(token: string, attempt: number): Promise<number> {
-  const status = await getJson<{ serving: string }>(`${platform.url}/frontdoor/status`);
+  const status = await fetchJson<{ serving: string | null }>(`${platform.url}/frontdoor/status`);
+  if (!status.serving) throw new Error(`(e) failover ${attempt}: the front door serves from no region`);
   const killedAt = Date.now();
-  await fetch(`${controlUrl}/regions/${status.serving}/kill`, { method: 'POST' });
+  await fetchText(`${controlUrl}/regions/${status.serving}/kill`, { method: 'POST' });
   let sequence = 0;
   for (;;) {
     const response = await fetch(`${platform.url}/api/v1/orders`, {
@@ -371,7 +390,7 @@ async function measureFailover(token: string, attempt: number): Promise<number> 
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const elapsed = Date.now() - killedAt;
-  await fetch(`${controlUrl}/regions/${status.serving}/start`, { method: 'POST' });
+  await fetchText(`${controlUrl}/regions/${status.serving}/start`, { method: 'POST' });
   // Let the health checker see the region again before the next try.
   await new Promise((resolve) => setTimeout(resolve, 2500));
   return elapsed;

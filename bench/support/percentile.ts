@@ -1,6 +1,14 @@
-/** The p-th percentile of some values (nearest rank), or null for none. */
+/**
+ * The p-th percentile of some values by nearest rank: the smallest value with at least p % of the values
+ * at or below it, i.e. the value of 1-based rank ceil(p / 100 · n) in ascending order. `p` is a percent
+ * from 0 to 100: p100 is the largest value, and p0 (rank 0, which no value has) the smallest. Null when
+ * there are no values; a RangeError for a `p` outside 0–100.
+ */
 export function percentile(values: readonly number[], p: number): number | null {
+  if (!(p >= 0 && p <= 100)) throw new RangeError(`percentile: p must be from 0 to 100, got ${p}`);
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? null;
+  // p · n first: for whole percents it is exact, where (p / 100) · n is not (0.29 · 100 = 28.999…).
+  const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
+  return sorted[rank - 1] ?? null;
 }

@@ -29,7 +29,14 @@ const result: BenchResult = {
     commit: 'abc1234',
   },
   bareHttpRequestsPerSecond: 40_000,
-  intake: { ordersPerSecond: 600, latencyMs: { p50: 50, p90: 80, p99: 120, max: 200 }, non2xx: 0, errors: 0 },
+  intake: {
+    ordersPerSecond: 600,
+    acknowledged: 6_012,
+    seconds: 10.02,
+    latencyMs: { p50: 50, p90: 80, p99: 120, max: 200 },
+    non2xx: 0,
+    errors: 0,
+  },
   sagas: phase(300, 250, 900),
   lightLoad: phase(50, 50, 30),
   activeActive: { ...phase(300, 280, 800), cpuMsPerOrder: cpu(2.5, 2.75) },
@@ -60,5 +67,26 @@ describe('renderSummary', () => {
       /\| \(c\) completed sagas \| 1100\/s at 1200\/s offered[^|]*\| ≥ 1,000\/s \| met \|/,
     );
     expect(summary).toMatch(/\| \(c\) accept → terminal \| p50 20 ms, p99 90 ms \| p99 ≤ 100 ms \| met \|/);
+  });
+
+  it('gives intake as acknowledged orders, with the refused and unanswered ones only when there were any', () => {
+    const intakeRow = (intake: Partial<BenchResult['intake']>) =>
+      renderSummary({ ...result, intake: { ...result.intake, ...intake } })
+        .split('\n')
+        .find((line) => line.startsWith('| (b) '));
+    expect(intakeRow({})).toBe(
+      '| (b) order intake (front door), acknowledged (2xx) orders | 600 orders/s (6012 in 10.02 s), p50 50 ms, p99 120 ms | ≥ 3,000 orders/s | MISSED |',
+    );
+    expect(intakeRow({ ordersPerSecond: 23, acknowledged: 1_056, seconds: 45, non2xx: 162_066 })).toContain(
+      '23 orders/s (1056 in 45 s), p50 50 ms, p99 120 ms; 162066 non-2xx |',
+    );
+    expect(intakeRow({ errors: 7 })).toContain('p99 120 ms; 7 errors |');
+    expect(intakeRow({ non2xx: 5, errors: 7 })).toContain('p99 120 ms; 5 non-2xx, 7 errors |');
+  });
+
+  it('says (d) is the lag over the last minute, read at the end of (c)', () => {
+    expect(renderSummary(result)).toContain(
+      '| (d) replication lag over the last minute, read at the end of (c) | p50 10 ms, p99 30 ms | p99 ≤ 100 ms | met |',
+    );
   });
 });
