@@ -47,13 +47,19 @@ export interface RawResponse {
 }
 
 /** POSTs JSON and returns whatever came back; the caller decides what counts as success. */
-export async function postJson(
+export function postJson(url: string, body: unknown, options: RequestOptions = {}): Promise<RawResponse> {
+  return sendJson('POST', url, body, options);
+}
+
+/** Sends a JSON body with any method and returns whatever came back. */
+export async function sendJson(
+  method: 'POST' | 'PUT',
   url: string,
   body: unknown,
   options: RequestOptions = {},
 ): Promise<RawResponse> {
   const response = await fetch(url, {
-    method: 'POST',
+    method,
     headers: headersFor(options, true),
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),

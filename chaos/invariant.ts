@@ -1,6 +1,7 @@
 import type { Snapshot } from './convergence';
 import type { AcknowledgedOrder, Attempt, UnfinishedOrder } from './load-generator';
 import type { LedgerEntry, NotificationView, OrderView, ProductView } from './region-reader';
+import type { NotificationStore } from './store-files';
 
 /** One row of the verdict: a named invariant, whether it held, a one-line summary and the evidence. */
 export interface InvariantResult {
@@ -9,6 +10,11 @@ export interface InvariantResult {
   summary: string;
   /** The offending orders, SKUs or notifications (capped so the report stays readable). */
   details?: unknown;
+  /**
+   * A counted observation, not a check: printed as INFO, never fails the run and is counted neither as
+   * passed nor as failed.
+   */
+  informational?: boolean;
 }
 
 /** Everything read after the run: the regions, the provider ledger and what the clients saw. */
@@ -16,6 +22,8 @@ export interface FinalState {
   snapshot: Snapshot;
   products: Record<string, ProductView[]>;
   notifications: Record<string, NotificationView[]>;
+  /** The NOTIFICATION# items and their replication conflicts, read from each region's store file. */
+  notificationStore: Record<string, NotificationStore>;
   ledger: LedgerEntry[];
   acknowledged: AcknowledgedOrder[];
   unfinished: UnfinishedOrder[];

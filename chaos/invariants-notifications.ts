@@ -1,3 +1,4 @@
+import { ownerOf } from './convergence';
 import { capped, type FinalState, type InvariantResult } from './invariant';
 
 const OUTCOME_EVENT: Record<string, string> = {
@@ -50,6 +51,7 @@ export function checkNotifications(state: FinalState): InvariantResult[] {
   }
   const total = Object.values(state.notifications).reduce((sum, list) => sum + list.length, 0);
   return [
+    checkNotificationWriters(state),
     {
       name: 'no notification duplicated',
       passed: repeatedIds.length === 0 && twice.length === 0,
@@ -65,4 +67,50 @@ export function checkNotifications(state: FinalState): InvariantResult[] {
       ...(missing.length > 0 ? { details: capped(missing) } : {}),
     },
   ];
+}
+
+/**
+ * Only an order's own region notifies for it. Notification ids are event ids and the items replicate, so
+ * a second region notifying for the same event would not show as a second id: it shows as an item whose
+ * writer is not the order's region (when the second write won, or came first), or as a replication
+ * conflict on the item (when both regions wrote it before seeing each other's copy). Checked in every
+ * region's store file.
+ */
+export function checkNotificationWriters(state: Pick<FinalState, 'notificationStore'>): InvariantResult {
+  const foreign: Array<{ region: string; notificationId: string; orderId: string | null; writer: string }> =
+    [];
+  const conflicts: Array<{ region: string; pk: string; localWriter: string; remoteWriter: string }> = [];
+  let items = 0;
+  for (const [region, store] of Object.entries(state.notificationStore)) {
+    items += store.items.length;
+    for (const item of store.items) {
+      const owner = item.orderId === null ? undefined : ownerOf(item.orderId);
+      if (owner === undefined || item.writerRegion !== owner)
+        foreign.push({
+          region,
+          notificationId: item.notificationId,
+          orderId: item.orderId,
+          writer: item.writerRegion,
+        });
+    }
+    for (const conflict of store.conflicts)
+      conflicts.push({
+        region,
+        pk: conflict.pk,
+        localWriter: conflict.localWriter,
+        remoteWriter: conflict.remoteWriter,
+      });
+  }
+  const regions = Object.keys(state.notificationStore).length;
+  return {
+    name: "every notification written by its order's region only (store files)",
+    passed: items > 0 && foreign.length === 0 && conflicts.length === 0,
+    summary:
+      items === 0
+        ? `no NOTIFICATION# item in the store files of ${regions} regions`
+        : `${items} NOTIFICATION# items in ${regions} regions; ${foreign.length} written by another region, ${conflicts.length} replication conflicts on them`,
+    ...(foreign.length + conflicts.length > 0
+      ? { details: { foreign: capped(foreign), conflicts: capped(conflicts) } }
+      : {}),
+  };
 }

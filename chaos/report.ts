@@ -11,7 +11,10 @@ export interface ChaosMetrics {
   /** Keys whose card was captured for two orders (the extra one refunded when the platform resolved it). */
   keysChargedTwice: number;
   unitsOversold: number;
-  maxReplicationLagMs: number | null;
+  /** Highest per-region p99 lag (each region's trailing window) among the 1 s status samples. */
+  maxP99ReplicationLagMs: number | null;
+  /** Highest lag of a region's most recently applied change among the 1 s status samples. */
+  maxLastReplicationLagMs: number | null;
   failoverMs: number | null;
   /** From the SIGSTOP of the serving region to the first 202 from another region. */
   freezeFailoverMs: number | null;
@@ -43,7 +46,8 @@ const METRIC_LABELS: Array<[keyof ChaosMetrics, string]> = [
   ['ordersStuck', 'orders stuck (non-terminal)'],
   ['keysChargedTwice', 'keys charged twice (then refunded)'],
   ['unitsOversold', 'units oversold'],
-  ['maxReplicationLagMs', 'max replication lag (ms)'],
+  ['maxP99ReplicationLagMs', 'replication lag p99 (trailing window), highest 1 s sample (ms)'],
+  ['maxLastReplicationLagMs', 'replication lag of last applied change, highest 1 s sample (ms)'],
   ['failoverMs', 'failover time after kill -9 (ms)'],
   ['freezeFailoverMs', 'failover time after freeze (ms)'],
   ['restartMs', 'region restart (ms)'],
@@ -69,9 +73,13 @@ function table(rows: string[][]): string {
 export function printReport(report: ChaosReport): void {
   const metrics = METRIC_LABELS.map(([key, label]) => [label, String(report.metrics[key] ?? 'n/a')]);
   console.log(`\n${table([['metric', 'value'], ...metrics])}\n`);
-  const rows = report.invariants.map((row) => [row.passed ? 'PASS' : 'FAIL', row.name, row.summary]);
+  const rows = report.invariants.map((row) => [
+    row.informational ? 'INFO' : row.passed ? 'PASS' : 'FAIL',
+    row.name,
+    row.summary,
+  ]);
   console.log(table([['result', 'invariant', 'summary'], ...rows]));
-  for (const row of report.invariants.filter((candidate) => !candidate.passed)) {
+  for (const row of report.invariants.filter((candidate) => !candidate.passed && !candidate.informational)) {
     console.log(`\nFAIL ${row.name}:\n${JSON.stringify(row.details ?? null, null, 2).slice(0, 4000)}`);
   }
   console.log(
@@ -79,8 +87,35 @@ export function printReport(report: ChaosReport): void {
   );
 }
 
+/** What an aborted run (timeout, crash, signal) knows: enough to tell how far it got and why it stopped. */
+export interface AbortedRun {
+  reason: string;
+  phaseReached: string;
+  elapsedMs: number;
+  facts: Array<[string, string]>;
+  /** Rows that could be judged before the abort (e.g. the failover), then one FAIL row for the abort. */
+  invariants: InvariantResult[];
+}
+
+export function printAbortReport(run: AbortedRun): void {
+  const facts: Array<[string, string]> = [
+    ['aborted', run.reason],
+    ['phase reached', run.phaseReached],
+    ['elapsed (s)', (run.elapsedMs / 1000).toFixed(1)],
+    ...run.facts,
+  ];
+  console.log(`\n${table([['what', 'value'], ...facts])}\n`);
+  const rows = run.invariants.map((row) => [
+    row.informational ? 'INFO' : row.passed ? 'PASS' : 'FAIL',
+    row.name,
+    row.summary,
+  ]);
+  console.log(table([['result', 'invariant', 'summary'], ...rows]));
+  console.log('\nFAIL: the run did not finish');
+}
+
 /** chaos/results/<timestamp>.json (gitignored): the whole report, evidence included. */
-export function writeReport(report: ChaosReport): string {
+export function writeReport<T extends { at: string }>(report: T): string {
   const dir = join(REPO_ROOT, 'chaos/results');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${report.at.replace(/[:.]/g, '-')}.json`);

@@ -1,17 +1,19 @@
 import { rmSync } from 'node:fs';
 import { waitForConvergence } from './convergence';
+import { newTimelineRecord } from './fault-record';
 import { errorMessage } from './http';
 import type { InvariantResult } from './invariant';
+import { checkFailover, checkInFlightAtKill, checkLinkSwitches, checkLoad } from './invariants-faults';
 import { LoadGenerator } from './load-generator';
 import { CUSTOMERS, OrderMix } from './order-mix';
-import { ControlPlane, type RunningPlatform, signIn, startPlatform } from './platform-control';
+import { ControlPlane, PaymentsChaos, type RunningPlatform, signIn, startPlatform } from './platform-control';
 import { Progress } from './progress';
 import { RegionReader } from './region-reader';
-import { type ChaosReport, printReport, writeReport, writeSummary } from './report';
+import { type ChaosReport, printAbortReport, printReport, writeReport, writeSummary } from './report';
 import { scenarioFromArgs } from './scenario';
 import { StatusSampler } from './status-sampler';
 import { restockAndSettle } from './stock-setup';
-import { FailoverClock, frozenPids, runTimeline } from './timeline';
+import { frozenPids, runTimeline } from './timeline';
 import { verify } from './verify';
 
 /**
@@ -23,6 +25,10 @@ import { verify } from './verify';
 const scenario = scenarioFromArgs(process.argv.slice(2));
 const progress = new Progress();
 let platform: RunningPlatform | undefined;
+/** What the timeline did so far, and the load once it runs: an aborted run reports from these. */
+const record = newTimelineRecord();
+let load: LoadGenerator | undefined;
+let aborting = false;
 
 async function shutdown(): Promise<void> {
   const running = platform;
@@ -30,10 +36,79 @@ async function shutdown(): Promise<void> {
   if (running) await running.stop();
 }
 
-/** A run that cannot finish still reports: one failed invariant, so CI counts it. */
-async function abort(reason: string): Promise<never> {
+/** The fault rows that can already be judged from the timeline record (for an aborted run). */
+function rowsJudgedSoFar(): InvariantResult[] {
+  const acknowledged = load?.acknowledged ?? [];
+  const rows: InvariantResult[] = [];
+  if (record.kill?.until != null)
+    rows.push(
+      checkFailover(
+        'front door failed over to the surviving region',
+        'kill -9',
+        record.kill,
+        acknowledged,
+        scenario.regions,
+      ).row,
+    );
+  if (record.freeze?.until != null)
+    rows.push(
+      checkFailover(
+        'front door routed around the frozen region',
+        'freeze',
+        record.freeze,
+        acknowledged,
+        scenario.regions,
+      ).row,
+    );
+  if (record.links.length === 2) rows.push(checkLinkSwitches(scenario.regions, record.links));
+  return rows;
+}
+
+/** A run that cannot finish still reports what it knows (phase, reason, load so far) and one failed invariant, so CI counts it. */
+async function abort(reason: string): Promise<void> {
+  if (aborting) return;
+  aborting = true;
   progress.warn(`chaos run aborted: ${reason}`);
   const dataDir = platform?.dataDir;
+  try {
+    const failed = [...(load?.failures ?? new Map<string, number>())]
+      .map(([outcome, count]) => `${count} × ${outcome}`)
+      .join(', ');
+    const judged = rowsJudgedSoFar();
+    const run = {
+      reason,
+      phaseReached: progress.phases.at(-1)?.name ?? 'none (before the platform started)',
+      elapsedMs: progress.elapsedMs(),
+      facts: [
+        ['orders acknowledged so far', String(load?.acknowledged.length ?? 0)],
+        [
+          'keys refused (4xx) so far',
+          String(load?.unfinished.filter((o) => o.reason === 'rejected').length ?? 0),
+        ],
+        ['POST attempts', String(load?.attemptsTotal ?? 0)],
+        ['failed attempts', failed || 'none'],
+        ['killed region', record.kill ? `${record.kill.region} (${record.kill.detail})` : 'not yet'],
+        ['restart', record.restartMs === null ? 'not done' : `${record.restartMs} ms`],
+        ['link switches', record.links.map((entry) => entry.action).join(', ') || 'none yet'],
+        ['frozen region', record.freeze ? `${record.freeze.region} (${record.freeze.detail})` : 'not yet'],
+        ['data and logs', dataDir ?? 'n/a'],
+      ] as Array<[string, string]>,
+      invariants: [
+        ...judged,
+        {
+          name: 'run finished',
+          passed: false,
+          summary: `aborted in "${progress.phases.at(-1)?.name ?? 'start'}": ${reason}`,
+        },
+      ],
+    };
+    printAbortReport(run);
+    progress.info(
+      `report written to ${writeReport({ at: new Date().toISOString(), aborted: run, timeline: record })}`,
+    );
+  } catch (error) {
+    progress.warn(`could not print the abort report: ${errorMessage(error)}`);
+  }
   // A frozen region would sit out the launcher's clean shutdown; let it run again first.
   for (const pid of frozenPids) {
     try {
@@ -78,43 +153,39 @@ async function main(): Promise<number> {
 
   const startedAt = Date.now();
   const sampler = new StatusSampler(urls.frontDoor, startedAt);
-  const failover = new FailoverClock();
-  const freezeFailover = new FailoverClock();
-  const load = new LoadGenerator({
+  const running = new LoadGenerator({
     frontDoor: urls.frontDoor,
     tokens,
     clients: scenario.clients,
     ordersPerSecond: scenario.ordersPerSecond,
     mix: new OrderMix(scenario.seed, runId, scenario.scarceSku),
-    onAck: (order) => {
-      failover.observe(order);
-      freezeFailover.observe(order);
-    },
   });
+  load = running;
   sampler.start();
-  load.start();
-  const timeline = await runTimeline({
+  running.start();
+  await runTimeline({
     scenario,
     frontDoor: urls.frontDoor,
     control: new ControlPlane(urls.control),
-    load,
+    payments: new PaymentsChaos(urls.payments),
+    readers,
+    load: running,
     sampler,
-    failover,
-    freezeFailover,
     progress,
+    record,
   });
 
   progress.phase(`stop the load; clients finish their retries (at most ${scenario.drainMs / 1000} s)`);
-  await load.stop(scenario.drainMs);
+  await running.stop(scenario.drainMs);
   progress.info(
-    `${load.acknowledged.length} orders acknowledged, ${load.unfinished.length} keys never acknowledged`,
+    `${running.acknowledged.length} orders acknowledged, ${running.unfinished.length} keys never acknowledged`,
   );
 
   progress.phase(`wait for convergence (at most ${scenario.convergenceMs / 1000} s)`);
   const convergence = await waitForConvergence({
     readers,
     dataDir,
-    acknowledged: new Set(load.acknowledged.map((order) => order.orderId)),
+    acknowledged: new Set(running.acknowledged.map((order) => order.orderId)),
     timeoutMs: scenario.convergenceMs,
     progress,
   });
@@ -129,7 +200,7 @@ async function main(): Promise<number> {
     readers,
     dataDir,
     paymentsUrl: urls.payments,
-    load,
+    load: running,
     restocks: scenario.restocks,
   });
   sampler.stop();
@@ -140,39 +211,62 @@ async function main(): Promise<number> {
       ? `${convergence.elapsedMs} ms`
       : convergence.reasons.slice(0, 3).join('; '),
   };
-  const failoverRow: InvariantResult = {
-    name: 'front door failed over to the surviving region',
-    passed: failover.failoverMs !== null,
-    summary:
-      failover.failoverMs === null
-        ? `no 202 from another region while ${timeline.killedRegion} was down`
-        : `${failover.failoverMs} ms to the first 202 from ${failover.answeredBy}`,
-  };
-  const freezeRow: InvariantResult[] = timeline.frozenRegion
-    ? [
-        {
-          name: 'front door routed around the frozen region',
-          passed: freezeFailover.failoverMs !== null,
-          summary:
-            freezeFailover.failoverMs === null
-              ? `no 202 from another region while ${timeline.frozenRegion} was frozen`
-              : `${freezeFailover.failoverMs} ms to the first 202 from ${freezeFailover.answeredBy}`,
-        },
-      ]
-    : [];
-  const rows = [convergedRow, failoverRow, ...freezeRow, ...verdict.rows];
+  const failover = checkFailover(
+    'front door failed over to the surviving region',
+    'kill -9',
+    record.kill,
+    running.acknowledged,
+    scenario.regions,
+  );
+  const freezeFailover =
+    scenario.freezeMs > 0
+      ? checkFailover(
+          'front door routed around the frozen region',
+          'freeze',
+          record.freeze,
+          running.acknowledged,
+          scenario.regions,
+        )
+      : null;
+  const rows = [
+    convergedRow,
+    failover.row,
+    ...(freezeFailover ? [freezeFailover.row] : []),
+    checkLinkSwitches(scenario.regions, record.links),
+    ...checkLoad({
+      acknowledged: running.acknowledged,
+      unfinished: running.unfinished,
+      attemptsByKey: running.attemptsByKey,
+      windows: record.windows,
+      ordersPerSecond: scenario.ordersPerSecond,
+      minAcknowledged: scenario.minAcknowledged,
+      minPhaseShare: scenario.minPhaseShare,
+    }),
+    ...checkInFlightAtKill({
+      kill: record.kill,
+      regions: scenario.regions,
+      acknowledged: running.acknowledged,
+      outageReads: record.outageReads,
+      finalRegions: verdict.state.snapshot.regions,
+      graceMs: scenario.replicationGraceMs,
+    }),
+    ...verdict.rows,
+  ];
 
   progress.phase('stop the platform');
   const exits = [...platform.exits];
   await shutdown();
 
-  const passedCount = rows.filter((row) => row.passed).length;
+  // INFO rows are counted observations, not checks: they count neither as passed nor as failed.
+  const checks = rows.filter((row) => !row.informational);
+  const passedCount = checks.filter((row) => row.passed).length;
+  const failedCount = checks.length - passedCount;
   const report: ChaosReport = {
     at: new Date().toISOString(),
     command: `npm run chaos -- --regions ${scenario.regions.join(',')} --seed ${scenario.seed} --rate ${scenario.ordersPerSecond} --clients ${scenario.clients}${scenario.freezeMs > 0 ? '' : ' --skip-freeze'}`,
-    passed: passedCount === rows.length,
+    passed: failedCount === 0,
     invariantsPassed: passedCount,
-    invariantsFailed: rows.length - passedCount,
+    invariantsFailed: failedCount,
     metrics: {
       ordersAcknowledged: verdict.counts.acknowledged,
       ordersLost: verdict.counts.lost,
@@ -180,14 +274,15 @@ async function main(): Promise<number> {
       ordersStuck: verdict.counts.stuck,
       keysChargedTwice: verdict.counts.doubleCharged,
       unitsOversold: verdict.counts.oversold,
-      maxReplicationLagMs: sampler.maxLagMs(),
+      maxP99ReplicationLagMs: sampler.maxLagMs('p99LagMs'),
+      maxLastReplicationLagMs: sampler.maxLagMs('lastLagMs'),
       failoverMs: failover.failoverMs,
-      freezeFailoverMs: freezeFailover.failoverMs,
-      restartMs: timeline.restartMs,
+      freezeFailoverMs: freezeFailover?.failoverMs ?? null,
+      restartMs: record.restartMs,
       convergenceMs: convergence.converged ? convergence.elapsedMs : null,
       unacknowledgedOrdersInStores: verdict.counts.unacknowledgedInStores,
       unfinishedKeys: verdict.counts.unfinishedKeys,
-      clientAttempts: load.attemptsTotal,
+      clientAttempts: running.attemptsTotal,
       replicationConflicts: Math.max(0, ...sampler.samples.map((sample) => sample.conflicts)),
       deadLetters: sampler.maxDeadLetters(),
     },
@@ -197,12 +292,19 @@ async function main(): Promise<number> {
       runId,
       dataDir,
       phases: progress.phases,
-      killedRegion: timeline.killedRegion,
-      frozenRegion: timeline.frozenRegion,
-      clientFailures: Object.fromEntries(load.failures),
+      killedRegion: record.kill?.region ?? null,
+      frozenRegion: record.freeze?.region ?? null,
+      timeline: {
+        ...record,
+        outageReads: record.outageReads.map(({ found, ...read }) => ({
+          ...read,
+          ordersFound: Object.keys(found).length,
+        })),
+      },
+      clientFailures: Object.fromEntries(running.failures),
       ordersPerKey: verdict.counts.ordersPerKey,
       unacknowledgedOrders: verdict.unacknowledged.slice(0, 50),
-      unfinished: load.unfinished.slice(0, 20),
+      unfinished: running.unfinished.slice(0, 20),
       processExits: exits,
       statusSamples: sampler.samples,
       failedStatusSamples: sampler.failedSamples,
@@ -210,7 +312,7 @@ async function main(): Promise<number> {
   };
   printReport(report);
   progress.info(`report written to ${writeReport(report)}`);
-  if (scenario.summaryFile) writeSummary(scenario.summaryFile, passedCount, rows.length - passedCount);
+  if (scenario.summaryFile) writeSummary(scenario.summaryFile, passedCount, failedCount);
   if (report.passed && !scenario.keepData) rmSync(dataDir, { recursive: true, force: true });
   else progress.info(`platform data and logs kept in ${dataDir}`);
   return report.passed ? 0 : 1;

@@ -15,6 +15,13 @@ export interface ChaosScenario {
   clients: number;
   /** Phase lengths of the compressed timeline, in ms. */
   warmUpMs: number;
+  /**
+   * The last part of the warm-up in which the payment simulator answers every call this much later, so
+   * that many sagas of the serving region are waiting on the provider when it is killed: the in-flight
+   * orders the kill is meant to interrupt. Restored as soon as the kill is confirmed.
+   */
+  slowProviderLeadMs: number;
+  slowProviderLatencyMs: number;
   regionDownMs: number;
   afterRestartMs: number;
   partitionMs: number;
@@ -29,6 +36,15 @@ export interface ChaosScenario {
   /** After the load stops, how long clients may still retry orders they had started. */
   drainMs: number;
   convergenceMs: number;
+  /**
+   * An order the killed region had accepted this long before the kill must have reached the surviving
+   * region (replication lag is a few ms under this load); a younger one may legitimately not have.
+   */
+  replicationGraceMs: number;
+  /** Fewer acknowledged orders than this means the invariants were checked on too little to mean anything. */
+  minAcknowledged: number;
+  /** Each serving phase must acknowledge at least this share of what the load offered in it. */
+  minPhaseShare: number;
   /** Hard bound of the whole run, platform start and shutdown included. */
   totalBudgetMs: number;
   restocks: Restock[];
@@ -87,15 +103,23 @@ export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
     ordersPerSecond: number(values.rate, 30, 1, 40),
     clients: number(values.clients, 12, 1, 32),
     warmUpMs: 12_000,
+    slowProviderLeadMs: 3_000,
+    // Under the provider client's 2 s timeout: sagas slow down, they do not fail.
+    slowProviderLatencyMs: 800,
     regionDownMs: 15_000,
     afterRestartMs: 8_000,
     partitionMs: 20_000,
     afterHealMs: 8_000,
-    // Longer than the front door's 10 s proxy timeout, so it gives up on the frozen region and retries.
+    // Well past the front door's 3 s proxy timeout (apps/local/src/front-door/front-door.ts), so it gives
+    // up on the frozen region and sends requests to the other one.
     freezeMs: values['skip-freeze'] ? 0 : 12_000,
     afterThawMs: 8_000,
     drainMs: 15_000,
     convergenceMs: 60_000,
+    replicationGraceMs: 1_000,
+    // A normal run acknowledges about 2,500 orders.
+    minAcknowledged: 100,
+    minPhaseShare: 0.2,
     totalBudgetMs: 300_000,
     restocks: PLENTIFUL_SKUS.map((sku) => ({ sku, quantity: 2000 })),
     scarceSku: 'CLOCK-001',

@@ -37,8 +37,13 @@ export interface StatusSample {
   serving: string | null;
   healthy: Record<string, boolean>;
   regions: Record<string, RegionSample>;
-  /** Worst lag this sample shows: the front door's per-region p99 or any peer's most recent lag. */
-  lagMs: number | null;
+  /**
+   * The highest p99 replication lag any region reports (each region's p99 over its own trailing window
+   * of applied changes, as the front door relays it); null when no region reported one.
+   */
+  p99LagMs: number | null;
+  /** The highest lag of the most recently applied change, over every region and peer. */
+  lastLagMs: number | null;
   conflicts: number;
   outboxDepth: number;
   deadLetters: number;
@@ -72,8 +77,9 @@ export class StatusSampler {
     return this.samples.at(-1);
   }
 
-  maxLagMs(): number | null {
-    const lags = this.samples.map((sample) => sample.lagMs).filter((lag): lag is number => lag !== null);
+  /** The highest value of one lag figure over every sample taken (once a second). */
+  maxLagMs(figure: 'p99LagMs' | 'lastLagMs'): number | null {
+    const lags = this.samples.map((sample) => sample[figure]).filter((lag): lag is number => lag !== null);
     return lags.length > 0 ? Math.max(...lags) : null;
   }
 
@@ -87,12 +93,15 @@ export class StatusSampler {
     this.busy = true;
     try {
       const status = await frontDoorStatus(this.frontDoor);
-      const lags = status.regions.flatMap((region) => [
-        ...(region.replicationLagMs === null ? [] : [region.replicationLagMs]),
-        ...(region.replication?.peers ?? []).flatMap((peer) =>
+      const highest = (lags: readonly number[]) => (lags.length > 0 ? Math.max(...lags) : null);
+      const p99Lags = status.regions.flatMap((region) =>
+        region.replicationLagMs === null ? [] : [region.replicationLagMs],
+      );
+      const lastLags = status.regions.flatMap((region) =>
+        (region.replication?.peers ?? []).flatMap((peer) =>
           peer.lagMs.last === undefined ? [] : [peer.lagMs.last],
         ),
-      ]);
+      );
       const sum = (pick: (region: FrontDoorStatus['regions'][number]) => number | null | undefined) =>
         status.regions.reduce((total, region) => total + (pick(region) ?? 0), 0);
       this.samples.push({
@@ -112,7 +121,8 @@ export class StatusSampler {
             return [region.name, sample];
           }),
         ),
-        lagMs: lags.length > 0 ? Math.max(...lags) : null,
+        p99LagMs: highest(p99Lags),
+        lastLagMs: highest(lastLags),
         conflicts: sum((region) => region.replication?.conflicts),
         outboxDepth: sum((region) => region.outboxDepth),
         deadLetters: sum((region) => region.deadLetters),

@@ -66,3 +66,58 @@ export function readTransferTruth(dataDir: string, regions: readonly string[]): 
     idempotency,
   };
 }
+
+/** One NOTIFICATION# item as a region stores it, with the region whose write it holds. */
+export interface NotificationItem {
+  notificationId: string;
+  orderId: string | null;
+  writerRegion: string;
+}
+
+/** A replication conflict a region recorded (two regions wrote the same item concurrently). */
+export interface StoreConflict {
+  pk: string;
+  localWriter: string;
+  remoteWriter: string;
+  winner: string;
+}
+
+export interface NotificationStore {
+  items: NotificationItem[];
+  conflicts: StoreConflict[];
+}
+
+/**
+ * Who wrote each notification, which no API exposes: the NOTIFICATION# items of each region's SQLite
+ * file with their writer region, and the replication conflicts the region recorded on such items.
+ */
+export function readNotificationStore(
+  dataDir: string,
+  regions: readonly string[],
+): Record<string, NotificationStore> {
+  const stores: Record<string, NotificationStore> = {};
+  for (const region of regions) {
+    const file = join(dataDir, `${region}.sqlite`);
+    if (!existsSync(file)) throw new Error(`no store file for ${region} (${file})`);
+    const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    try {
+      const items = db
+        .prepare(
+          `SELECT substr(pk, length('NOTIFICATION#') + 1) AS notificationId,
+             json_extract(data, '$.orderId') AS orderId, writer_region AS writerRegion
+           FROM items WHERE pk LIKE 'NOTIFICATION#%'`,
+        )
+        .all() as NotificationItem[];
+      const conflicts = db
+        .prepare(
+          `SELECT pk, local_writer_region AS localWriter, remote_writer_region AS remoteWriter, winner
+           FROM replication_conflicts WHERE pk LIKE 'NOTIFICATION#%'`,
+        )
+        .all() as StoreConflict[];
+      stores[region] = { items, conflicts };
+    } finally {
+      db.close();
+    }
+  }
+  return stores;
+}

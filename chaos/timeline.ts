@@ -1,35 +1,16 @@
-import type { AcknowledgedOrder, LoadGenerator } from './load-generator';
-import type { ControlPlane } from './platform-control';
+import { ownerOf } from './convergence';
+import type { FaultWindow, LinkSwitch, OutageRead, TimelineRecord } from './fault-record';
+import { errorMessage } from './http';
+import { firstFailover } from './invariants-faults';
+import type { LoadGenerator } from './load-generator';
+import type { ControlPlane, PaymentsChaos } from './platform-control';
 import { type Progress, sleep } from './progress';
+import type { RegionReader } from './region-reader';
 import type { ChaosScenario } from './scenario';
 import { frontDoorStatus, type StatusSampler } from './status-sampler';
 
-/** Failover time: from a fault to the first 202 through the front door answered by another region. */
-export class FailoverClock {
-  private fault: { region: string; at: number } | undefined;
-  failoverMs: number | null = null;
-  answeredBy: string | null = null;
-
-  faultStarted(region: string, at: number): void {
-    this.fault = { region, at };
-  }
-
-  observe(order: AcknowledgedOrder): void {
-    if (!this.fault || this.failoverMs !== null) return;
-    if (order.ackAt < this.fault.at || order.answeredBy === this.fault.region) return;
-    this.failoverMs = order.ackAt - this.fault.at;
-    this.answeredBy = order.answeredBy;
-  }
-}
-
 /** Region processes currently frozen, so an aborted run can resume them before it shuts down. */
 export const frozenPids = new Set<number>();
-
-export interface TimelineResult {
-  killedRegion: string;
-  restartMs: number | null;
-  frozenRegion: string | null;
-}
 
 /** Prints what the load looks like every few seconds, so the terminal shows the run is alive. */
 function startTicker(load: LoadGenerator, sampler: StatusSampler, progress: Progress): () => void {
@@ -47,102 +28,218 @@ function startTicker(load: LoadGenerator, sampler: StatusSampler, progress: Prog
           .join(' ')
       : 'n/a';
     progress.info(
-      `load: ${acked} acked (${rate.toFixed(1)}/s), ${load.pending()} in flight, ${failed} failed attempts; serving ${sample?.serving ?? '?'} [${health}], lag ${sample?.lagMs ?? '?'} ms`,
+      `load: ${acked} acked (${rate.toFixed(1)}/s), ${load.pending()} in flight, ${failed} failed attempts; serving ${sample?.serving ?? '?'} [${health}], lag p99 ${sample?.p99LagMs ?? '?'} ms, last ${sample?.lastLagMs ?? '?'} ms`,
     );
   }, 5000);
   return () => clearInterval(timer);
 }
 
-/**
- * The compressed chaos timeline, under steady load: warm up → SIGKILL the serving region → keep loading
- * → restart it → cut the link between regions → keep loading → heal it.
- */
-export async function runTimeline(options: {
+interface TimelineOptions {
   scenario: ChaosScenario;
   frontDoor: string;
   control: ControlPlane;
+  payments: PaymentsChaos;
+  readers: readonly RegionReader[];
   load: LoadGenerator;
   sampler: StatusSampler;
-  failover: FailoverClock;
-  freezeFailover: FailoverClock;
   progress: Progress;
-}): Promise<TimelineResult> {
-  const { scenario, control, load, progress, failover } = options;
+  /** Filled in as the timeline goes (an aborted run reports what it holds). */
+  record: TimelineRecord;
+}
+
+/**
+ * The compressed chaos timeline, under steady load: warm up (the provider slowed for its last seconds,
+ * so sagas are mid-flight) → SIGKILL the serving region → read its orders from the survivors → restart
+ * it → cut the link between regions → keep loading → heal it → (freeze the serving region).
+ */
+export async function runTimeline(options: TimelineOptions): Promise<void> {
+  const { scenario, control, load, progress, record } = options;
   const stopTicker = startTicker(load, options.sampler, progress);
+  const phase = async (name: string, ms: number) => {
+    const from = Date.now();
+    await sleep(ms);
+    record.windows.push({ name, from, until: Date.now() });
+  };
   try {
     progress.phase(`warm-up: ${scenario.ordersPerSecond} orders/s from ${scenario.clients} clients`);
-    await sleep(scenario.warmUpMs);
-
+    const warmUpFrom = Date.now();
+    await sleep(scenario.warmUpMs - scenario.slowProviderLeadMs);
+    const normalLatencyMs = await options.payments.latencyMs();
+    progress.info(
+      `slow the payment provider to ${scenario.slowProviderLatencyMs} ms per call for the last ${scenario.slowProviderLeadMs / 1000} s before the kill, so sagas are in flight`,
+    );
+    await options.payments.setLatencyMs(scenario.slowProviderLatencyMs);
+    record.slowProvider = { latencyMs: scenario.slowProviderLatencyMs, from: Date.now(), until: null };
+    await sleep(scenario.slowProviderLeadMs);
     const serving = (await frontDoorStatus(options.frontDoor)).serving ?? scenario.regions[0] ?? 'us-east-1';
+    record.windows.push({ name: 'warm-up', from: warmUpFrom, until: Date.now() });
+
     progress.phase(`kill -9 the serving region ${serving}`);
-    failover.faultStarted(serving, Date.now());
-    await control.kill(serving);
-    const downUntil = Date.now() + scenario.regionDownMs;
+    const kill: FaultWindow = {
+      region: serving,
+      from: Date.now(),
+      confirmedAt: null,
+      until: null,
+      detail: 'no answer yet',
+    };
+    record.kill = kill;
+    try {
+      const answer = await control.kill(serving);
+      kill.detail = `killed: ${answer.killed}, pid ${answer.pid ?? 'none'}`;
+      if (answer.killed && answer.region === serving) kill.confirmedAt = Date.now();
+      else progress.warn(`the control server did not kill ${serving} (${kill.detail})`);
+    } catch (error) {
+      kill.detail = errorMessage(error);
+      progress.warn(`kill failed: ${kill.detail}`);
+    } finally {
+      await options.payments.setLatencyMs(normalLatencyMs);
+      if (record.slowProvider) record.slowProvider.until = Date.now();
+    }
+    const downFrom = Date.now();
+    const reads = readDuringOutage(options, kill);
+    const downUntil = kill.from + scenario.regionDownMs;
+    let reported = false;
     while (Date.now() < downUntil) {
       await sleep(250);
-      if (failover.failoverMs !== null) {
-        progress.info(
-          `failover: first 202 from ${failover.answeredBy} ${failover.failoverMs} ms after the kill`,
-        );
-        break;
+      const first = reported ? null : firstFailover(load.acknowledged, kill, scenario.regions);
+      if (first) {
+        progress.info(`failover: first 202 from ${first.answeredBy} ${first.ms} ms after the kill`);
+        reported = true;
       }
     }
-    await sleep(downUntil - Date.now());
-    if (failover.failoverMs === null) progress.warn(`no 202 from another region while ${serving} was down`);
+    record.outageReads = await reads;
+    for (const read of record.outageReads)
+      progress.info(
+        read.error
+          ? `outage read of ${read.region} failed: ${read.error}`
+          : `${read.region} holds ${Object.keys(read.found).length} orders of ${serving} during the outage (${Object.values(read.found).filter((status) => status === 'PENDING').length} PENDING)`,
+      );
+    if (!reported) progress.warn(`no 202 from another region while ${serving} was down`);
 
     progress.phase(`restart ${serving}`);
-    const restartStarted = Date.now();
-    let restartMs: number | null = null;
+    kill.until = Date.now();
+    record.windows.push({ name: 'region down', from: downFrom, until: kill.until });
     try {
       await control.start(serving);
-      restartMs = Date.now() - restartStarted;
-      progress.info(`${serving} healthy again after ${restartMs} ms`);
+      record.restartedAt = Date.now();
+      record.restartMs = record.restartedAt - kill.until;
+      progress.info(`${serving} healthy again after ${record.restartMs} ms`);
     } catch (error) {
-      progress.warn(`restart failed: ${error instanceof Error ? error.message : String(error)}`);
+      progress.warn(`restart failed: ${errorMessage(error)}`);
     }
-    await sleep(scenario.afterRestartMs);
+    await phase('after restart', scenario.afterRestartMs);
 
     progress.phase('cut the link between regions');
-    await control.cutLink();
-    await sleep(scenario.partitionMs);
+    await switchLink(options, 'cut');
+    await phase('link cut', scenario.partitionMs);
     progress.phase('heal the link');
-    await control.healLink();
-    await sleep(scenario.afterHealMs);
-    const frozenRegion = scenario.freezeMs > 0 ? await freezeServing(options) : null;
-    return { killedRegion: serving, restartMs, frozenRegion };
+    await switchLink(options, 'heal');
+    await phase('link healed', scenario.afterHealMs);
+    if (scenario.freezeMs > 0) await freezeServing(options);
   } finally {
     stopTicker();
   }
 }
 
+/** Cuts or heals the link and checks what every region reports; problems are recorded, not thrown. */
+async function switchLink(options: TimelineOptions, action: 'cut' | 'heal'): Promise<void> {
+  const { control, progress, readers } = options;
+  const entry: LinkSwitch = { action, expected: action === 'cut' ? 'cut' : 'up', readBack: {} };
+  options.record.links.push(entry);
+  try {
+    entry.answer = action === 'cut' ? await control.cutLink() : await control.healLink();
+  } catch (error) {
+    entry.error = errorMessage(error);
+  }
+  await Promise.all(
+    readers.map(async (reader) => {
+      try {
+        entry.readBack[reader.region] = (await reader.status()).link;
+      } catch (error) {
+        entry.readBack[reader.region] = `unreadable: ${errorMessage(error)}`;
+      }
+    }),
+  );
+  const refused = [
+    ...(entry.error ? [entry.error] : []),
+    ...(entry.answer?.regions.filter((region) => !region.ok).map((region) => `${region.region} ok: false`) ??
+      []),
+    ...Object.entries(entry.readBack)
+      .filter(([, link]) => link !== entry.expected)
+      .map(([region, link]) => `${region} reports ${link}`),
+  ];
+  if (refused.length > 0)
+    progress.warn(`link ${action} did not take effect everywhere: ${refused.join('; ')}`);
+  else progress.info(`link ${action}: every region reports ${entry.expected}`);
+}
+
+/**
+ * While the killed region is down, each surviving region is asked for the killed region's orders (its
+ * admin listing; an acknowledged order the listing lacks is looked up by id), as replicated.
+ */
+async function readDuringOutage(options: TimelineOptions, kill: FaultWindow): Promise<OutageRead[]> {
+  const survivors = options.readers.filter((reader) => reader.region !== kill.region);
+  return Promise.all(
+    survivors.map(async (reader) => {
+      const read: OutageRead = { region: reader.region, startedAt: Date.now(), finishedAt: 0, found: {} };
+      try {
+        for (const order of (await reader.orders()).values())
+          if (ownerOf(order.orderId) === kill.region) read.found[order.orderId] = order.status;
+        const acknowledgedBefore = options.load.acknowledged.filter(
+          (ack) =>
+            ack.ackAt < kill.from && ownerOf(ack.orderId) === kill.region && !(ack.orderId in read.found),
+        );
+        for (const ack of acknowledgedBefore) {
+          const order = await reader.order(ack.orderId);
+          if (order) read.found[order.orderId] = order.status;
+        }
+      } catch (error) {
+        read.error = errorMessage(error);
+      }
+      read.finishedAt = Date.now();
+      return read;
+    }),
+  );
+}
+
 /** SIGSTOP the serving region (a long GC pause, a stalled VM), then SIGCONT it: alive, but not answering. */
-async function freezeServing(options: {
-  scenario: ChaosScenario;
-  frontDoor: string;
-  control: ControlPlane;
-  freezeFailover: FailoverClock;
-  progress: Progress;
-}): Promise<string | null> {
-  const { scenario, progress } = options;
+async function freezeServing(options: TimelineOptions): Promise<void> {
+  const { scenario, progress, record } = options;
   const serving = (await frontDoorStatus(options.frontDoor)).serving;
   const pid = (await options.control.status()).regions.find((region) => region.name === serving)?.pid;
   if (!serving || !pid) {
     progress.warn('no serving region process to freeze');
-    return null;
+    record.freeze = {
+      region: serving ?? 'none',
+      from: Date.now(),
+      confirmedAt: null,
+      until: null,
+      detail: `no serving region process to freeze (serving ${serving ?? 'none'}, pid ${pid ?? 'none'})`,
+    };
+    return;
   }
   progress.phase(
     `freeze the serving region ${serving} (SIGSTOP pid ${pid}) for ${scenario.freezeMs / 1000} s`,
   );
-  options.freezeFailover.faultStarted(serving, Date.now());
+  const freeze: FaultWindow = {
+    region: serving,
+    from: Date.now(),
+    confirmedAt: null,
+    until: null,
+    detail: '',
+  };
+  record.freeze = freeze;
   frozenPids.add(pid);
   process.kill(pid, 'SIGSTOP');
+  freeze.confirmedAt = Date.now();
+  freeze.detail = `SIGSTOP sent to pid ${pid}`;
   await sleep(scenario.freezeMs);
   process.kill(pid, 'SIGCONT');
+  freeze.until = Date.now();
   frozenPids.delete(pid);
-  const failover = options.freezeFailover;
+  const first = firstFailover(options.load.acknowledged, freeze, scenario.regions);
   progress.phase(
-    `thaw ${serving} (SIGCONT); ${failover.failoverMs === null ? 'no 202 from another region while frozen' : `first 202 from ${failover.answeredBy} ${failover.failoverMs} ms after the freeze`}`,
+    `thaw ${serving} (SIGCONT); ${first === null ? 'no 202 from another region while frozen' : `first 202 from ${first.answeredBy} ${first.ms} ms after the freeze`}`,
   );
   await sleep(scenario.afterThawMs);
-  return serving;
 }

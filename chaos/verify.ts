@@ -13,9 +13,12 @@ import {
 import type { LoadGenerator } from './load-generator';
 import { type RegionReader, readLedger } from './region-reader';
 import type { Restock } from './scenario';
+import { readNotificationStore } from './store-files';
 
 export interface Verdict {
   rows: InvariantResult[];
+  /** What was verified, for the checks made outside (the orders as the regions hold them at the end). */
+  state: FinalState;
   counts: {
     acknowledged: number;
     lost: number;
@@ -67,6 +70,10 @@ export async function verify(options: {
     snapshot,
     products: Object.fromEntries(products),
     notifications: Object.fromEntries(notifications),
+    notificationStore: readNotificationStore(
+      options.dataDir,
+      readers.map((reader) => reader.region),
+    ),
     ledger,
     acknowledged: load.acknowledged,
     unfinished: load.unfinished,
@@ -85,9 +92,10 @@ export async function verify(options: {
       duplicates.row,
       checkNoAcknowledgedCancelled(state),
       ...stock.rows,
-      checkLedger(state),
+      ...checkLedger(state),
       ...checkNotifications(state),
     ],
+    state,
     counts: {
       acknowledged: load.acknowledged.length,
       lost: everywhere.lost,

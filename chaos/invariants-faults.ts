@@ -1,0 +1,309 @@
+import { ownerOf } from './convergence';
+import type { FaultWindow, LinkSwitch, OutageRead, PhaseWindow } from './fault-record';
+import { capped, type InvariantResult, TERMINAL_STATUSES } from './invariant';
+import type { AcknowledgedOrder, Attempt, UnfinishedOrder } from './load-generator';
+import type { OrderView } from './region-reader';
+
+/**
+ * Whether an acknowledgement proves failover: a 202 answered, while the fault held (from its injection
+ * to the moment the region was brought back), by a region of this run other than the faulted one. A
+ * reply without the region header ('unknown') proves nothing.
+ */
+export function provesFailover(
+  order: Pick<AcknowledgedOrder, 'ackAt' | 'answeredBy'>,
+  fault: Pick<FaultWindow, 'region' | 'from' | 'until'>,
+  regions: readonly string[],
+): boolean {
+  if (order.ackAt < fault.from) return false;
+  if (fault.until !== null && order.ackAt >= fault.until) return false;
+  return order.answeredBy !== fault.region && regions.includes(order.answeredBy);
+}
+
+/** The first acknowledgement that proves failover, and how long after the fault it came. */
+export function firstFailover(
+  acknowledged: readonly AcknowledgedOrder[],
+  fault: FaultWindow,
+  regions: readonly string[],
+): { ms: number; answeredBy: string; orderId: string } | null {
+  let first: AcknowledgedOrder | undefined;
+  for (const order of acknowledged) {
+    if (!provesFailover(order, fault, regions)) continue;
+    if (!first || order.ackAt < first.ackAt) first = order;
+  }
+  return first
+    ? { ms: first.ackAt - fault.from, answeredBy: first.answeredBy, orderId: first.orderId }
+    : null;
+}
+
+/**
+ * The front door moved to another region while `fault` held. Fails when the fault was not confirmed
+ * (a kill that killed nothing proves nothing), when it never ended (no window to judge), or when no
+ * named surviving region acknowledged an order inside the window.
+ */
+export function checkFailover(
+  name: string,
+  what: string,
+  fault: FaultWindow | null,
+  acknowledged: readonly AcknowledgedOrder[],
+  regions: readonly string[],
+): { row: InvariantResult; failoverMs: number | null } {
+  const fail = (summary: string, details?: unknown) => ({
+    row: { name, passed: false, summary, ...(details === undefined ? {} : { details }) },
+    failoverMs: null,
+  });
+  if (!fault) return fail(`no ${what} happened`);
+  if (fault.confirmedAt === null) return fail(`${what} of ${fault.region} not confirmed: ${fault.detail}`);
+  if (fault.until === null)
+    return fail(`${fault.region} was never brought back, so there is no window to judge`);
+  const first = firstFailover(acknowledged, fault, regions);
+  const inWindow = acknowledged.filter(
+    (order) => order.ackAt >= fault.from && order.ackAt < (fault.until ?? 0),
+  );
+  const byRegion: Record<string, number> = {};
+  for (const order of inWindow) byRegion[order.answeredBy] = (byRegion[order.answeredBy] ?? 0) + 1;
+  const survivors = inWindow.filter((order) => provesFailover(order, fault, regions)).length;
+  if (!first)
+    return fail(
+      `no 202 from a named surviving region during the ${fault.until - fault.from} ms ${fault.region} was out`,
+      { acknowledgedInWindowByRegion: byRegion },
+    );
+  return {
+    row: {
+      name,
+      passed: true,
+      summary: `${first.ms} ms to the first 202 from ${first.answeredBy}; ${survivors} orders acknowledged by surviving regions in the ${fault.until - fault.from} ms ${fault.region} was out (${fault.detail})`,
+      details: { acknowledgedInWindowByRegion: byRegion, firstOrderId: first.orderId },
+    },
+    failoverMs: first.ms,
+  };
+}
+
+/** Every link cut and heal took effect in every region: the control server's flags and the regions' own status. */
+export function checkLinkSwitches(
+  regions: readonly string[],
+  switches: readonly LinkSwitch[],
+): InvariantResult {
+  const problems: string[] = [];
+  for (const action of ['cut', 'heal'] as const) {
+    if (!switches.some((entry) => entry.action === action)) problems.push(`the link was never ${action}`);
+  }
+  for (const entry of switches) {
+    if (entry.error) {
+      problems.push(`${entry.action}: ${entry.error}`);
+      continue;
+    }
+    if (entry.answer && entry.answer.link !== entry.expected)
+      problems.push(`${entry.action}: the control server reports the link ${entry.answer.link}`);
+    for (const region of regions) {
+      const answered = entry.answer?.regions.find((candidate) => candidate.region === region);
+      if (!answered) problems.push(`${entry.action}: ${region} not reached by the control server`);
+      else if (!answered.ok)
+        problems.push(`${entry.action}: ${region} did not accept the switch (ok: false)`);
+      const readBack = entry.readBack[region];
+      if (readBack !== entry.expected)
+        problems.push(`${entry.action}: ${region} reports link ${readBack ?? 'nothing'} afterwards`);
+    }
+  }
+  return {
+    name: 'link cut and healed in every region',
+    passed: problems.length === 0,
+    summary:
+      problems.length === 0
+        ? `${switches.map((entry) => entry.action).join(' + ')} accepted by ${regions.length} regions (control answer and each region's status)`
+        : problems.slice(0, 3).join('; '),
+    ...(problems.length > 0 ? { details: { problems, switches } } : {}),
+  };
+}
+
+/** Statuses the load generator retries with the same key (see load-generator.ts). */
+const RETRYABLE_4XX = /^(408|409|425|429)$/;
+
+/**
+ * Without load the order, stock, ledger and notification invariants hold vacuously. Requires enough
+ * acknowledged orders in all, and in each phase where the platform should serve at least `minShare` of
+ * what the load offered in it; and no order refused for good with a 4xx (the mix only sends valid
+ * orders). A retryable 4xx (408/409/425/429) on a key that was acknowledged later is explained (the
+ * platform asked for a retry, then accepted); on a key never acknowledged it is not.
+ */
+export function checkLoad(input: {
+  acknowledged: readonly AcknowledgedOrder[];
+  unfinished: readonly UnfinishedOrder[];
+  attemptsByKey: ReadonlyMap<string, readonly Attempt[]>;
+  windows: readonly PhaseWindow[];
+  ordersPerSecond: number;
+  minAcknowledged: number;
+  minPhaseShare: number;
+}): InvariantResult[] {
+  const { acknowledged, windows } = input;
+  const phases = windows.map((window) => {
+    const offered = (input.ordersPerSecond * (window.until - window.from)) / 1000;
+    const minimum = Math.max(1, Math.floor(offered * input.minPhaseShare));
+    const count = acknowledged.filter(
+      (order) => order.ackAt >= window.from && order.ackAt < window.until,
+    ).length;
+    return { phase: window.name, acknowledged: count, minimum, seconds: (window.until - window.from) / 1000 };
+  });
+  const short = phases.filter((phase) => phase.acknowledged < phase.minimum);
+  const enough = acknowledged.length >= input.minAcknowledged;
+  const loadRow: InvariantResult = {
+    name: 'enough orders acknowledged, in every serving phase',
+    passed: enough && windows.length > 0 && short.length === 0,
+    summary: `${acknowledged.length} acknowledged (minimum ${input.minAcknowledged}); ${
+      windows.length === 0
+        ? 'no phase recorded'
+        : phases.map((phase) => `${phase.phase} ${phase.acknowledged}/≥${phase.minimum}`).join(', ')
+    }`,
+    details: { phases },
+  };
+
+  const acknowledgedKeys = new Set(acknowledged.map((order) => order.key));
+  const refused = input.unfinished.filter((order) => order.reason === 'rejected');
+  let retryable = 0;
+  const unexplained: Array<{ key: string; attempts: readonly Attempt[] }> = [];
+  for (const [key, attempts] of input.attemptsByKey) {
+    const asked = attempts.filter((attempt) => RETRYABLE_4XX.test(attempt.outcome)).length;
+    retryable += asked;
+    if (asked > 0 && !acknowledgedKeys.has(key)) unexplained.push({ key, attempts });
+  }
+  const refusedRow: InvariantResult = {
+    name: 'no order refused with a 4xx',
+    passed: refused.length === 0 && unexplained.length === 0,
+    summary: `${refused.length} keys refused for good; ${retryable} retryable 4xx answers, ${unexplained.length} on keys never acknowledged`,
+    ...(refused.length + unexplained.length > 0
+      ? { details: { refused: capped(refused), unexplained: capped(unexplained) } }
+      : {}),
+  };
+  return [loadRow, refusedRow];
+}
+
+function terminalAt(order: OrderView): number | null {
+  const entry = order.timeline.find((candidate) => TERMINAL_STATUSES.has(candidate.type));
+  return entry ? Date.parse(entry.at) : null;
+}
+
+/**
+ * "An order accepted by a region that then dies is readable from the other region (as replicated) and is
+ * finished by its own region when that region returns."
+ *
+ * The orders concerned are the acknowledged orders of the killed region that existed when it died and
+ * were not terminal then: created before the kill was confirmed, and terminal only after it (or never),
+ * as the final copy's timeline shows. During the outage each surviving region must have returned them;
+ * one accepted less than `graceMs` before the kill may not have replicated yet (asynchronous replication)
+ * and is only counted. After the restart and convergence each must be terminal in every region, made
+ * terminal by its own region after it came back. Both rows fail when no such order existed: the feature
+ * was then not exercised.
+ */
+export function checkInFlightAtKill(input: {
+  kill: FaultWindow | null;
+  regions: readonly string[];
+  acknowledged: readonly AcknowledgedOrder[];
+  outageReads: readonly OutageRead[];
+  finalRegions: ReadonlyArray<{ region: string; orders: ReadonlyMap<string, OrderView> }>;
+  graceMs: number;
+}): InvariantResult[] {
+  const readName = 'orders in flight at the kill readable from the surviving region during the outage';
+  const finishName = 'orders in flight at the kill finished by their own region after its restart';
+  const failBoth = (summary: string): InvariantResult[] => [
+    { name: readName, passed: false, summary },
+    { name: finishName, passed: false, summary },
+  ];
+  const { kill } = input;
+  if (!kill) return failBoth('no kill happened');
+  if (kill.confirmedAt === null) return failBoth(`kill of ${kill.region} not confirmed: ${kill.detail}`);
+  const diedBy = kill.confirmedAt;
+  const own = input.finalRegions.find((state) => state.region === kill.region);
+  const copiesOf = (orderId: string) =>
+    input.finalRegions.flatMap((state) => {
+      const order = state.orders.get(orderId);
+      return order ? [{ region: state.region, order }] : [];
+    });
+
+  const inFlight: Array<{ orderId: string; createdAt: number; order: OrderView }> = [];
+  const seen = new Set<string>();
+  for (const ack of input.acknowledged) {
+    if (seen.has(ack.orderId) || ownerOf(ack.orderId) !== kill.region) continue;
+    seen.add(ack.orderId);
+    const order = own?.orders.get(ack.orderId) ?? copiesOf(ack.orderId)[0]?.order;
+    if (!order) continue; // Lost: the order invariants report it.
+    const createdAt = Date.parse(order.createdAt);
+    const finishedAt = terminalAt(order);
+    if (createdAt >= diedBy) continue;
+    if (finishedAt !== null && finishedAt < diedBy) continue;
+    inFlight.push({ orderId: ack.orderId, createdAt, order });
+  }
+  if (inFlight.length === 0)
+    return failBoth(
+      `not exercised: no acknowledged order of ${kill.region} was in flight when it was killed (${seen.size} of its orders acknowledged)`,
+    );
+
+  // During the outage: every surviving region returned them, as replicated.
+  const survivors = input.regions.filter((region) => region !== kill.region);
+  const readProblems: string[] = [];
+  const missing: Array<{ orderId: string; region: string; acceptedMsBeforeKill: number }> = [];
+  const young: Array<{ orderId: string; region: string; acceptedMsBeforeKill: number }> = [];
+  const statusesSeen: Record<string, number> = {};
+  let foundEverywhere = 0;
+  for (const entry of inFlight) {
+    let everywhere = true;
+    for (const region of survivors) {
+      const read = input.outageReads.find((candidate) => candidate.region === region);
+      const status = read?.found[entry.orderId];
+      if (status !== undefined) {
+        statusesSeen[status] = (statusesSeen[status] ?? 0) + 1;
+        continue;
+      }
+      everywhere = false;
+      const gap = { orderId: entry.orderId, region, acceptedMsBeforeKill: kill.from - entry.createdAt };
+      if (entry.createdAt < kill.from - input.graceMs) missing.push(gap);
+      else young.push(gap);
+    }
+    if (everywhere) foundEverywhere++;
+  }
+  for (const region of survivors) {
+    const read = input.outageReads.find((candidate) => candidate.region === region);
+    if (!read) readProblems.push(`${region} was not read during the outage`);
+    else if (read.error) readProblems.push(`${region} could not be read during the outage: ${read.error}`);
+    else if (kill.until !== null && read.finishedAt > kill.until)
+      readProblems.push(`${region}'s read ended after ${kill.region} was restarted`);
+  }
+  const readRow: InvariantResult = {
+    name: readName,
+    passed: readProblems.length === 0 && missing.length === 0 && foundEverywhere > 0,
+    summary:
+      readProblems.length > 0
+        ? readProblems.join('; ')
+        : `${inFlight.length} acknowledged orders of ${kill.region} in flight at the kill; ${foundEverywhere} read from ${survivors.join(', ')} during the outage (as ${JSON.stringify(statusesSeen)}), ${missing.length} missing, ${young.length} not replicated yet (accepted within ${input.graceMs} ms of the kill)`,
+    details: { missing: capped(missing), notReplicatedYet: capped(young) },
+  };
+
+  // After the restart and convergence: finished, by the killed region, after it came back.
+  const unfinished: Array<{ orderId: string; problem: string }> = [];
+  const outcomes: Record<string, number> = {};
+  for (const entry of inFlight) {
+    const ownCopy = own?.orders.get(entry.orderId);
+    const finishedAt = ownCopy ? terminalAt(ownCopy) : null;
+    const notTerminal = copiesOf(entry.orderId)
+      .filter((copy) => !TERMINAL_STATUSES.has(copy.order.status))
+      .map((copy) => `${copy.region} ${copy.order.status}`);
+    if (!ownCopy || finishedAt === null || !TERMINAL_STATUSES.has(ownCopy.status))
+      unfinished.push({ orderId: entry.orderId, problem: `not terminal in ${kill.region}` });
+    else if (kill.until === null || finishedAt < kill.until)
+      unfinished.push({
+        orderId: entry.orderId,
+        problem: `made terminal at ${new Date(finishedAt).toISOString()}, while ${kill.region} was down`,
+      });
+    else if (notTerminal.length > 0)
+      unfinished.push({ orderId: entry.orderId, problem: `not terminal in ${notTerminal.join(', ')}` });
+    else outcomes[ownCopy.status] = (outcomes[ownCopy.status] ?? 0) + 1;
+  }
+  const finishRow: InvariantResult = {
+    name: finishName,
+    passed: kill.until !== null && unfinished.length === 0,
+    summary:
+      kill.until === null
+        ? `${kill.region} was never restarted`
+        : `${inFlight.length - unfinished.length} of ${inFlight.length} finished by ${kill.region} after its restart ${JSON.stringify(outcomes)}; ${unfinished.length} not`,
+    ...(unfinished.length > 0 ? { details: capped(unfinished) } : {}),
+  };
+  return [readRow, finishRow];
+}
