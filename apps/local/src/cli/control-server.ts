@@ -1,4 +1,6 @@
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { type LocalConfig, REPO_ROOT } from '../config/local-config';
 import type { ProcessSupervisor } from './process-supervisor';
@@ -6,17 +8,77 @@ import { waitForHealthy } from './wait-for';
 
 export const REGION_ENTRY = join(REPO_ROOT, 'apps/local/src/region/main.ts');
 
+export interface ControlServerOptions {
+  /** The script a region process runs (tests give one that fails). */
+  regionEntry?: string;
+  /** How long `start` waits for a region to answer its health check. */
+  startTimeoutMs?: number;
+}
+
+type StartOutcome =
+  | { kind: 'healthy' }
+  | { kind: 'exited'; code: number | null; signal: NodeJS.Signals | null }
+  | { kind: 'timeout'; reason: string };
+
+/** Waits until the region answers its health check, or its process exits, or the timeout passes. */
+async function waitForStart(
+  child: ChildProcess,
+  healthUrl: string,
+  what: string,
+  timeoutMs: number,
+): Promise<StartOutcome> {
+  const exited = new Promise<StartOutcome>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ kind: 'exited', code: child.exitCode, signal: child.signalCode });
+    else child.once('exit', (code, signal) => resolve({ kind: 'exited', code, signal }));
+  });
+  const stopWaiting = new AbortController();
+  const healthy = waitForHealthy(healthUrl, what, timeoutMs, stopWaiting.signal).then(
+    (): StartOutcome => ({ kind: 'healthy' }),
+    (error: unknown): StartOutcome => ({
+      kind: 'timeout',
+      reason: error instanceof Error ? error.message : String(error),
+    }),
+  );
+  const outcome = await Promise.race([exited, healthy]);
+  stopWaiting.abort();
+  // Something else may have answered on the region's port while this process failed to bind it.
+  if (outcome.kind === 'healthy' && (child.exitCode !== null || child.signalCode !== null))
+    return { kind: 'exited', code: child.exitCode, signal: child.signalCode };
+  return outcome;
+}
+
+function problem(status: number, code: string, title: string, detail: string, extra: object = {}): Response {
+  return new Response(
+    JSON.stringify({
+      type: `https://meridian.example/problems/${code}`,
+      title,
+      status,
+      code,
+      detail,
+      ...extra,
+    }),
+    { status, headers: { 'content-type': 'application/problem+json' } },
+  );
+}
+
 /**
  * The launcher's control plane (loopback only): kills a region with a real SIGKILL, starts it again,
  * and cuts or heals the replication link between regions. The CLI and the operations console use it.
+ * Until `markReady()` (the launcher is still starting its processes) it only answers `/status`.
  */
-export function createControlServer(config: LocalConfig, supervisor: ProcessSupervisor) {
+export function createControlServer(
+  config: LocalConfig,
+  supervisor: ProcessSupervisor,
+  options: ControlServerOptions = {},
+) {
   let linkUp = true;
+  let ready = false;
   const regionNamed = (name: string) => config.regions.find((region) => region.name === name);
   const startRegion = (name: string) =>
     supervisor.start({
       name,
-      script: REGION_ENTRY,
+      script: options.regionEntry ?? REGION_ENTRY,
       env: { MERIDIAN_REGION: name, MERIDIAN_LINK: linkUp ? 'up' : 'cut' },
     });
   const setLink = async (up: boolean) => {
@@ -39,6 +101,11 @@ export function createControlServer(config: LocalConfig, supervisor: ProcessSupe
   };
 
   const app = new Hono();
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'GET' && !ready)
+      return problem(503, 'starting', 'Starting', 'Meridian is still starting; try again once it runs.');
+    await next();
+  });
   app.get('/status', (c) =>
     c.json({
       link: linkUp ? 'up' : 'cut',
@@ -66,11 +133,79 @@ export function createControlServer(config: LocalConfig, supervisor: ProcessSupe
     if (!region) return c.json({ code: 'unknown_region', detail: `No region ${name}.` }, 404);
     if (supervisor.isRunning(name))
       return c.json({ region: name, started: false, detail: 'already running' }, 202);
-    startRegion(name);
-    await waitForHealthy(`${region.url}/api/v1/health`, `region ${name}`, 60_000);
+    const child = startRegion(name);
+    const outcome = await waitForStart(
+      child,
+      `${region.url}/api/v1/health`,
+      `region ${name}`,
+      options.startTimeoutMs ?? 60_000,
+    );
+    const logFile = supervisor.logFile(name);
+    if (outcome.kind === 'exited') {
+      const how = outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`;
+      return problem(
+        500,
+        'region_exited',
+        'Region exited during start',
+        `Region ${name} exited during start (${how}); see ${logFile}.`,
+        { region: name, exitCode: outcome.code, signal: outcome.signal, logFile },
+      );
+    }
+    if (outcome.kind === 'timeout') {
+      const pid = supervisor.pid(name);
+      return problem(
+        504,
+        'region_start_timeout',
+        'Region did not become healthy',
+        `${outcome.reason}; its process ${pid ? `is still running (pid ${pid})` : 'has stopped'}; see ${logFile}.`,
+        { region: name, pid: pid ?? null, logFile },
+      );
+    }
     return c.json({ region: name, started: true, pid: supervisor.pid(name) ?? null }, 202);
   });
   app.post('/link/cut', async (c) => c.json(await setLink(false), 202));
   app.post('/link/heal', async (c) => c.json(await setLink(true), 202));
-  return { app, startRegion };
+  return {
+    app,
+    startRegion,
+    /** The launcher has started every process: kill, start and link requests are served from now on. */
+    markReady: () => {
+      ready = true;
+    },
+  };
+}
+
+/**
+ * Serves the control plane on 127.0.0.1:`port` (0: any free port), resolving once it listens; rejects
+ * with a message naming the port when it cannot (most often: something else already uses it).
+ */
+export function listenControlServer(
+  app: Hono,
+  port: number,
+): Promise<{ port: number; close(): Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE'
+            ? `the control server cannot listen on 127.0.0.1:${port}: port ${port} is already in use (is another Meridian running? set MERIDIAN_CONTROL_PORT to a free port)`
+            : `the control server cannot listen on 127.0.0.1:${port}: ${error.message}`,
+        ),
+      );
+    server.once('error', onError);
+    server.once('listening', () => {
+      server.off('error', onError);
+      server.on('error', (error) => console.log(`!! control server: ${error.message}`));
+      const address = server.address();
+      resolve({
+        port: typeof address === 'object' && address ? address.port : port,
+        close: () =>
+          new Promise<void>((done) => {
+            if ('closeAllConnections' in server) server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    });
+  });
 }

@@ -44,7 +44,7 @@ export class ProcessSupervisor {
     });
     this.children.set(managed.name, child);
     if (child.pid) writeFileSync(join(this.options.runDir, `${managed.name}.pid`), String(child.pid));
-    const logFile = createWriteStream(join(this.options.logDir, `${managed.name}.log`), { flags: 'a' });
+    const logFile = createWriteStream(this.logFile(managed.name), { flags: 'a' });
     for (const stream of [child.stdout, child.stderr]) {
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
@@ -59,6 +59,11 @@ export class ProcessSupervisor {
       if (!this.stopping) this.options.onExit?.(managed.name, code, signal);
     });
     return child;
+  }
+
+  /** Where a process's raw output is kept. */
+  logFile(name: string): string {
+    return join(this.options.logDir, `${name}.log`);
   }
 
   isRunning(name: string): boolean {

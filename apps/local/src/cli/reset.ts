@@ -21,4 +21,7 @@ async function main(): Promise<void> {
   console.log(`Removed ${config.dataDir}. The next npm start seeds a fresh demo catalog.`);
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { serve } from '@hono/node-server';
 import { LocalIssuer } from '../auth/local-issuer';
 import { loadLocalConfig, REPO_ROOT } from '../config/local-config';
-import { createControlServer } from './control-server';
+import { createControlServer, listenControlServer } from './control-server';
 import { ProcessSupervisor } from './process-supervisor';
 import { waitForHealthy } from './wait-for';
 
@@ -25,40 +24,47 @@ async function main(): Promise<void> {
     runDir: join(config.dataDir, 'run'),
     color: Boolean(process.stdout.isTTY),
     onExit: (name, code, signal) => {
-      console.log(
-        `!! ${name} exited (${signal ?? `code ${code}`}); see ${join(config.logDir, `${name}.log`)}`,
-      );
+      console.log(`!! ${name} exited (${signal ?? `code ${code}`}); see ${supervisor.logFile(name)}`);
       if (!ready) void shutdown(1);
     },
   });
-  const shutdown = async (exitCode: number) => {
-    console.log('Stopping Meridian…');
-    await supervisor.stopAll();
-    console.log('Stopped.');
-    process.exit(exitCode);
+  let stopping: Promise<void> | undefined;
+  const shutdown = (exitCode: number) => {
+    stopping ??= (async () => {
+      console.log('Stopping Meridian…');
+      await supervisor.stopAll();
+      console.log('Stopped.');
+      process.exit(exitCode);
+    })();
+    return stopping;
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 
   console.log(`Starting Meridian (data: ${config.dataDir}, logs: ${config.logDir})`);
-  supervisor.start({ name: 'payments', script: join(src, 'payment-simulator/main.ts'), env: {} });
-  await waitForHealthy(`${config.paymentsUrl}/health`, 'payment simulator');
-  const control = createControlServer(config, supervisor);
-  for (const region of config.regions) control.startRegion(region.name);
-  await Promise.all(
-    config.regions.map((region) => waitForHealthy(`${region.url}/api/v1/health`, `region ${region.name}`)),
-  );
-  supervisor.start({ name: 'front-door', script: join(src, 'front-door/main.ts'), env: {} });
-  const frontDoor = `http://localhost:${config.frontDoorPort}`;
-  await waitForHealthy(`${frontDoor}/api/v1/health`, 'front door');
-  const controlServer = serve({
-    fetch: control.app.fetch,
-    port: Number(new URL(config.controlUrl).port),
-    hostname: '127.0.0.1',
-  });
-  controlServer.on('error', (error) => console.log(`!! control server unavailable: ${error.message}`));
+  try {
+    // The control server's port first: when it is taken, nothing has been started yet.
+    const control = createControlServer(config, supervisor);
+    await listenControlServer(control.app, Number(new URL(config.controlUrl).port));
+    supervisor.start({ name: 'payments', script: join(src, 'payment-simulator/main.ts'), env: {} });
+    await waitForHealthy(`${config.paymentsUrl}/health`, 'payment simulator');
+    for (const region of config.regions) control.startRegion(region.name);
+    await Promise.all(
+      config.regions.map((region) => waitForHealthy(`${region.url}/api/v1/health`, `region ${region.name}`)),
+    );
+    supervisor.start({ name: 'front-door', script: join(src, 'front-door/main.ts'), env: {} });
+    await waitForHealthy(`http://localhost:${config.frontDoorPort}/api/v1/health`, 'front door');
+    control.markReady();
+  } catch (error) {
+    // Like a process that exits during start-up: say why, stop whatever was started, exit 1.
+    console.error(`Meridian failed to start: ${error instanceof Error ? error.message : String(error)}`);
+    await shutdown(1);
+    return;
+  }
+  if (stopping) return;
   ready = true;
 
+  const frontDoor = `http://localhost:${config.frontDoorPort}`;
   console.log(
     [
       '',

@@ -2,7 +2,13 @@ import type { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { EventLoopLoad } from '../region/event-loop-monitor';
 import type { HealthChecker, RegionTarget } from './health-checker';
-import { candidateRegions, type RoutingPolicy } from './routing-policy';
+import {
+  DEFAULT_REGION_EVENTS_OPTIONS,
+  followRegionEvents,
+  type RegionEventsOptions,
+  readHeadSeq,
+} from './region-events';
+import { type RoutingPolicy, servingRegion } from './routing-policy';
 
 interface RegionInternalStatus {
   link: 'up' | 'cut';
@@ -40,12 +46,13 @@ export function registerOperationsRoutes(
     policy: RoutingPolicy;
     checker: HealthChecker;
     controlUrl?: string;
+    /** How the live event stream polls the regions (tests shorten the pauses). */
+    regionEvents?: RegionEventsOptions;
   },
 ): void {
   app.get('/frontdoor/status', async (c) => {
-    const serving = candidateRegions(options.regions, options.policy, (name) =>
-      options.checker.isHealthy(name),
-    )[0];
+    // None when no region is healthy: the unhealthy ones are tried as a last resort, but none "serves".
+    const serving = servingRegion(options.regions, options.policy, (name) => options.checker.isHealthy(name));
     const health = options.checker.snapshot();
     const regions = await Promise.all(
       health.map(async (region) => {
@@ -88,54 +95,24 @@ export function registerOperationsRoutes(
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
       // Every region's current head first, then `ready`: a client that acts once it sees `ready` (the
-      // operator CLI, a test) is sure to receive every event committed after that.
-      const heads = await Promise.all(options.regions.map(headSeq));
+      // operator CLI, a test) is sure to receive every event committed after that. A region that does not
+      // answer has no known position yet: its events are streamed from the head it first answers.
+      const heads = await Promise.all(options.regions.map((region) => readHeadSeq(region, abort.signal)));
       await stream.writeSSE({
         event: 'ready',
         data: JSON.stringify({ regions: options.regions.map((region) => region.name) }),
       });
       await Promise.all(
-        options.regions.map(async (region, index) => {
-          let after = heads[index] ?? 0;
-          while (!abort.signal.aborted) {
-            // One controller per poll, unhooked when the poll ends: AbortSignal.any() on the stream's signal
-            // (which lives as long as the client stays) keeps every combined signal reachable on Node 20.
-            const poll = new AbortController();
-            const stopPoll = () => poll.abort();
-            abort.signal.addEventListener('abort', stopPoll);
-            const timer = setTimeout(stopPoll, 5000);
-            try {
-              const response = await fetch(
-                `${region.url}/internal/replication/events?after=${after}&waitMs=1000&limit=200&from=observer`,
-                { signal: poll.signal },
-              );
-              const body = (await response.json()) as { items: Array<{ seq: number; event: unknown }> };
-              for (const item of body.items) {
-                await stream.writeSSE({ event: 'event', data: JSON.stringify(item.event) });
-                after = item.seq;
-              }
-            } catch {
-              // The region is down or restarting: keep trying until the client leaves.
-              await new Promise((resolve) => setTimeout(resolve, 1000));
-              after = after === 0 ? await headSeq(region) : after;
-            } finally {
-              clearTimeout(timer);
-              abort.signal.removeEventListener('abort', stopPoll);
-            }
-          }
-        }),
+        options.regions.map((region, index) =>
+          followRegionEvents(
+            region,
+            heads[index],
+            (event) => stream.writeSSE({ event: 'event', data: JSON.stringify(event) }),
+            abort.signal,
+            options.regionEvents ?? DEFAULT_REGION_EVENTS_OPTIONS,
+          ),
+        ),
       );
     }),
   );
-}
-
-async function headSeq(region: RegionTarget): Promise<number> {
-  try {
-    const response = await fetch(`${region.url}/internal/replication/events/head`, {
-      signal: AbortSignal.timeout(1000),
-    });
-    return ((await response.json()) as { seq: number }).seq;
-  } catch {
-    return 0;
-  }
 }

@@ -31,6 +31,18 @@ export function candidateRegions(
   ];
 }
 
+/**
+ * The region new requests go to now: the first healthy one in policy order, or none when no region is
+ * healthy. (A request still tries the unhealthy ones as a last resort, but none of them "serves".)
+ */
+export function servingRegion(
+  regions: readonly RegionTarget[],
+  policy: RoutingPolicy,
+  isHealthy: (name: string) => boolean,
+): RegionTarget | undefined {
+  return candidateRegions(regions, policy, isHealthy).find((region) => isHealthy(region.name));
+}
+
 /** GET/HEAD/OPTIONS are safe to repeat anywhere; a POST only when an Idempotency-Key makes the repeat harmless. */
 export function isRetryable(method: string, hasHeader: (lowerCaseName: string) => boolean): boolean {
   if (['GET', 'HEAD', 'OPTIONS'].includes(method)) return true;

@@ -156,6 +156,8 @@ describe('front door routing and failover', () => {
     });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    // The front door's own answer: no region answered, so none is named (docs/api.md).
+    expect(response.headers.get('x-meridian-region')).toBeNull();
     expect(await response.json()).toMatchObject({ status: 413, code: 'payload_too_large' });
     expect(forwarded).toEqual([]);
   });
@@ -186,6 +188,7 @@ describe('front door routing and failover', () => {
     });
     expect(unkeyed.status).toBe(502);
     expect(unkeyed.attempts).toBe(1);
+    expect(unkeyed.region).toBeNull();
     expect(unkeyed.contentType).toMatch(/^application\/problem\+json/);
     expect(unkeyed.body).toMatchObject({
       type: 'https://meridian.example/problems/no_region_available',

@@ -131,6 +131,11 @@ describe('operator CLI against a running platform', () => {
     expect(killed.code, killed.stderr).toBe(0);
     expect(JSON.parse(killed.stdout)).toMatchObject({ region: 'us-east-1', killed: true, signal: 'SIGKILL' });
     expect(() => process.kill(pid, 0)).toThrow();
+    // A second kill finds nothing to kill: it says so and fails.
+    const again = await meridian('region', 'kill', 'us-east-1');
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ region: 'us-east-1', killed: false });
+    expect(again.stderr.trim()).toBe('us-east-1 was not running: nothing was killed.');
     const placed = await placeOrder();
     expect(placed.region).not.toBe('us-east-1');
     await waitFor(
@@ -239,6 +244,7 @@ describe('operator CLI against a running platform', () => {
   it('refuses an unknown command with the usage, and an unknown region with a clear message', async () => {
     const unknown = await meridian('region', 'explode', 'us-east-1');
     expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command "region explode"');
     expect(unknown.stderr).toContain('usage: npm run -s meridian -- <command>');
     const mars = await meridian('region', 'kill', 'mars-1');
     expect(mars.code).toBe(1);

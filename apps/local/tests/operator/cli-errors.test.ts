@@ -1,0 +1,298 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createControlServer, listenControlServer } from '../../src/cli/control-server';
+import { runMeridian, USAGE } from '../../src/cli/meridian-cli';
+import { ProcessSupervisor } from '../../src/cli/process-supervisor';
+import { loadLocalConfig, REPO_ROOT } from '../../src/config/local-config';
+
+/**
+ * The operator CLI's failures, without a platform: fake front doors and control servers (and the real
+ * control server with a region that cannot start) on free ports. Each failure is one clear line and a
+ * non-zero exit code; usage errors exit 2 with the usage.
+ */
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+const servers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of servers.splice(0)) await close();
+});
+
+async function fakeServer(handler: Handler): Promise<number> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const json = (res: ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+};
+
+/** Runs the CLI in this process against the given ports. */
+async function meridian(ports: { frontDoor?: number; control?: number }, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runMeridian(args, {
+    env: {
+      MERIDIAN_PORT: String(ports.frontDoor ?? (await closedPort())),
+      MERIDIAN_CONTROL_PORT: String(ports.control ?? (await closedPort())),
+    },
+    out: (line) => out.push(line),
+    err: (line) => err.push(line),
+  });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n'), err };
+}
+
+describe('operator CLI usage errors', () => {
+  it('names the command it does not know, shows the usage and exits 2', async () => {
+    const cases: Array<[string[], string]> = [
+      [
+        ['region', 'explode', 'us-east-1'],
+        'unknown command "region explode" (region takes kill <region> | start <region>)',
+      ],
+      [['frobnicate'], 'unknown command "frobnicate"'],
+      [['events'], 'events needs a subcommand: events tail'],
+      [[], 'no command given'],
+      [['region', 'kill'], 'region kill needs a region name, e.g. region kill us-east-1'],
+      [['link', 'cut', 'now'], 'unexpected argument "now" after "link cut"'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await meridian({}, ...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.err).toEqual([message, USAGE]);
+    }
+    const option = await meridian({}, 'status', '--verbose');
+    expect(option.code).toBe(2);
+    expect(option.err[0]).toMatch(/--verbose/);
+  });
+
+  it('reports an invalid environment in one line and exits 1, from the real entry point too', async () => {
+    const env = { MERIDIAN_REGIONS: 'us-east-1', MERIDIAN_PRIMARY_REGION: 'eu-west-1' };
+    const err: string[] = [];
+    const code = await runMeridian(['status'], { env, out: () => {}, err: (line) => err.push(line) });
+    expect(code).toBe(1);
+    expect(err).toEqual(['MERIDIAN_PRIMARY_REGION eu-west-1 is not in MERIDIAN_REGIONS']);
+
+    // Loaded at module level, the config's error escaped as an uncaught exception with a stack trace.
+    const entry = join(REPO_ROOT, 'apps/local/src/cli/meridian.ts');
+    const failed = await promisify(execFile)(process.execPath, ['--import', 'tsx', entry, 'status'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      timeout: 20_000,
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code?: number; stderr?: string }) => ({ code: error.code, stderr: error.stderr ?? '' }),
+    );
+    expect(failed).toEqual({
+      code: 1,
+      stderr: 'MERIDIAN_PRIMARY_REGION eu-west-1 is not in MERIDIAN_REGIONS\n',
+    });
+  }, 30_000);
+});
+
+describe('operator CLI against servers that fail', () => {
+  it('says it cannot reach the front door when nothing listens', async () => {
+    const port = await closedPort();
+    const result = await meridian({ frontDoor: port }, 'status');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^cannot reach http://127\\.0\\.0\\.1:${port}/frontdoor/status \\(fetch failed: .*ECONNREFUSED.*\\); is \`npm start\` running\\?$`,
+      ),
+    );
+  });
+
+  it('reports a refusal that is not JSON with its status and text', async () => {
+    const frontDoor = await fakeServer((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('Internal Server Error');
+    });
+    const result = await meridian({ frontDoor }, 'status');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `GET http://127.0.0.1:${frontDoor}/frontdoor/status answered 500: Internal Server Error`,
+    );
+  });
+
+  it('shows no serving region when the front door names none', async () => {
+    const frontDoor = await fakeServer((_req, res) =>
+      json(res, 200, {
+        policy: { kind: 'failover', primary: 'us-east-1' },
+        serving: null,
+        regions: ['us-east-1', 'eu-west-1'].map((name) => ({
+          name,
+          url: 'http://127.0.0.1:1',
+          healthy: false,
+          link: null,
+          replication: null,
+          outboxDepth: null,
+          deadLetters: null,
+          eventLoop: null,
+        })),
+      }),
+    );
+    const table = await meridian({ frontDoor }, 'status');
+    expect(table.code).toBe(0);
+    const rows = table.stdout.split('\n');
+    expect(rows).toHaveLength(3);
+    for (const row of rows.slice(1)) expect(row).toMatch(/UNHEALTHY\s+unknown/);
+    expect(table.stdout).not.toMatch(/\byes\b/);
+    expect(table.stderr).toBe('No region is healthy: none serves.');
+  });
+
+  it('exits 1 when a running region did not take a link switch, naming it', async () => {
+    let answer = {
+      link: 'cut',
+      regions: [
+        { region: 'us-east-1', ok: true },
+        { region: 'eu-west-1', ok: false },
+      ],
+    };
+    const control = await fakeServer((_req, res) => json(res, 202, answer));
+    const cut = await meridian({ control }, 'link', 'cut');
+    expect(cut.code).toBe(1);
+    expect(JSON.parse(cut.stdout)).toEqual(answer);
+    expect(cut.stderr).toBe(
+      'link cut: eu-west-1 did not take the switch; run `link cut` again, or check with `status`.',
+    );
+    answer = {
+      link: 'up',
+      regions: [
+        { region: 'us-east-1', ok: true },
+        { region: 'eu-west-1', ok: true },
+      ],
+    };
+    expect(await meridian({ control }, 'link', 'heal')).toMatchObject({ code: 0, stderr: '' });
+  });
+});
+
+describe('operator CLI region start and kill against the control server', () => {
+  let dir: string;
+  let supervisor: ProcessSupervisor;
+  let control: number;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'meridian-cli-'));
+    const failing = join(dir, 'failing-region.mjs');
+    writeFileSync(failing, 'process.exit(3);\n');
+    const config = loadLocalConfig({
+      MERIDIAN_DATA_DIR: dir,
+      MERIDIAN_REGIONS: 'us-east-1',
+      MERIDIAN_REGION_BASE_PORT: String(await closedPort()),
+    });
+    supervisor = new ProcessSupervisor({ logDir: config.logDir, runDir: join(dir, 'run'), color: false });
+    const server = createControlServer(config, supervisor, { regionEntry: failing });
+    server.markReady();
+    ({ port: control, close } = await listenControlServer(server.app, 0));
+  });
+
+  afterAll(async () => {
+    await close?.();
+    await supervisor?.stopAll();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('region start prints why the region did not start and exits 1, without waiting for a timeout', async () => {
+    const startedAt = Date.now();
+    const result = await meridian({ control }, 'region', 'start', 'us-east-1');
+    expect(Date.now() - startedAt).toBeLessThan(15_000);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `Region us-east-1 exited during start (exit code 3); see ${join(dir, 'logs', 'us-east-1.log')}.`,
+    );
+  }, 20_000);
+
+  it('region kill of a region that is not running says so and exits 1', async () => {
+    const result = await meridian({ control }, 'region', 'kill', 'us-east-1');
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({ region: 'us-east-1', killed: false });
+    expect(result.stderr).toBe('us-east-1 was not running: nothing was killed.');
+  });
+});
+
+describe('operator CLI events tail', () => {
+  const event = {
+    time: '2025-01-01T00:00:00.000Z',
+    region: 'us-east-1',
+    source: 'meridian.orders',
+    'detail-type': 'OrderPlaced',
+    detail: { orderId: 'ord_1' },
+  };
+  const stream = (res: ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(
+      `event: ready\ndata: {"regions":["us-east-1"]}\n\nevent: event\ndata: ${JSON.stringify(event)}\n\n`,
+    );
+  };
+
+  it('says it cannot reach the front door, as the other commands do', async () => {
+    const port = await closedPort();
+    const result = await meridian({ frontDoor: port }, 'events', 'tail');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^cannot reach http://127\\.0\\.0\\.1:${port}/frontdoor/events \\(fetch failed: .*ECONNREFUSED.*\\); is \`npm start\` running\\?$`,
+      ),
+    );
+  });
+
+  it('reports a refusal with its status', async () => {
+    const frontDoor = await fakeServer((_req, res) => json(res, 404, { code: 'not_found' }));
+    const result = await meridian({ frontDoor }, 'events', 'tail');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `GET http://127.0.0.1:${frontDoor}/frontdoor/events answered 404: {"code":"not_found"}`,
+    );
+  });
+
+  it('exits 1 saying the stream ended when the front door ends it', async () => {
+    const frontDoor = await fakeServer((_req, res) => {
+      stream(res);
+      setTimeout(() => res.end(), 50);
+    });
+    const result = await meridian({ frontDoor }, 'events', 'tail');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^2025-01-01T00:00:00\.000Z\s+us-east-1\s+meridian\.orders\s+OrderPlaced\s+ord_1$/,
+    );
+    expect(result.err).toEqual([
+      `tailing events from every region via http://127.0.0.1:${frontDoor}/frontdoor/events (Ctrl-C to stop)`,
+      `the event stream from http://127.0.0.1:${frontDoor} ended; is \`npm start\` still running?`,
+    ]);
+  });
+
+  it('exits 1 saying the stream was lost when the front door dies during the tail', async () => {
+    const frontDoor = await fakeServer((_req, res) => {
+      stream(res);
+      setTimeout(() => res.socket?.destroy(), 50);
+    });
+    const result = await meridian({ frontDoor }, 'events', 'tail');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/OrderPlaced\s+ord_1$/);
+    expect(result.err.at(-1)).toMatch(
+      new RegExp(
+        `^lost the event stream from http://127\\.0\\.0\\.1:${frontDoor} \\(.+\\); is \`npm start\` still running\\?$`,
+      ),
+    );
+  });
+});
