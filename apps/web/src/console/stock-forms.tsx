@@ -43,12 +43,15 @@ export function RestockForm({ token, products, onDone }: FormProps) {
         void submit(async () => {
           const answer = await restock(token, sku, Number(quantity));
           onDone();
-          return `Added ${quantity} units of ${sku} to the ${answer.region ?? 'serving'} allotment; ${answer.data.stock.available} available in total.`;
+          return `Added ${quantity} units of ${sku}, split evenly across the regions (${answer.region ?? 'the serving region'} took the request); ${answer.data.stock.available} available in total.`;
         });
       }}
     >
       <h3 id="restock-title">Restock</h3>
-      <p className="muted small">Units go to the allotment of the region that serves the request.</p>
+      <p className="muted small">
+        Units are split evenly across the regions' allotments: the serving region credits its share at once,
+        every other region when the restock reaches it.
+      </p>
       <div className="field">
         <label htmlFor={ids.sku}>Product</label>
         <select id={ids.sku} value={sku} onChange={(e) => setSku(e.target.value)}>

@@ -36,7 +36,7 @@ interface Slot {
  * Replication lags (ms) of every change applied in a sliding time window (moving in 5 s steps), so the
  * figures describe the lag now, not a burst long past. Each step of the window keeps a histogram: memory
  * stays fixed however many changes arrive, and none is left out (a ring of the newest samples covered
- * only the last seconds under load). Percentiles are exact up to 1,024 ms and within 1/16 of the value
+ * only the last seconds under load). The window is the last 55–60 s. Percentiles are exact below 1,024 ms and within 1/16 of the value
  * above, never above the largest lag of the window, which is exact.
  */
 export class LagTracker {
@@ -52,6 +52,7 @@ export class LagTracker {
   }
 
   record(lagMs: number, at: number): void {
+    if (!Number.isFinite(lagMs)) return;
     this.last = lagMs;
     const index = Math.floor(at / SLOT_MS);
     const slot = this.slots[index % this.slots.length] as Slot;
@@ -60,7 +61,8 @@ export class LagTracker {
       slot.counts.fill(0);
       slot.max = 0;
     }
-    slot.counts[bucketOf(lagMs)] = (slot.counts[bucketOf(lagMs)] as number) + 1;
+    const bucket = bucketOf(lagMs);
+    slot.counts[bucket] = (slot.counts[bucket] as number) + 1;
     slot.max = Math.max(slot.max, lagMs);
   }
 

@@ -317,7 +317,9 @@ describe('ReplicationPuller', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(control.calls).toEqual([]);
     expect(puller.status()[0]?.connected).toBe(false);
-    expect(puller.status()[0]?.lastPulledAgoMs).toBeUndefined();
+    // Never answered: silent since pulling began.
+    clock += 5_000;
+    expect(puller.status()[0]?.lastPulledAgoMs).toBe(5_000);
 
     // Heal, but cut again while the first answers are on their way: they must not be applied.
     control.beforeAnswer = () => link.set(false);
@@ -337,10 +339,11 @@ describe('ReplicationPuller', () => {
     expect(puller.status()[0]?.connected).toBe(true);
     expect(puller.status()[0]?.lastPulledAgoMs).toBe(0);
 
-    // Cut again: nothing is pulled, and the status shows for how long.
+    // Cut again: nothing is pulled, and the status shows for how long. The clock moves first, so a pull
+    // answered while cut would be stamped with the later time and show 0.
     link.set(false);
-    await new Promise((resolve) => setTimeout(resolve, 100));
     clock += 30_000;
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(puller.status()[0]?.lastPulledAgoMs).toBe(30_000);
   });
 

@@ -39,9 +39,10 @@ export interface PeerStatus {
   /** Lag of the item changes applied over the last minute (max: the largest), and of the last one. */
   lagMs: { last?: number; p50?: number; p99?: number; max?: number };
   /**
-   * How long ago the peer last answered a pull of its item changes. A connected peer answers at least
-   * once a second (its long-poll ends then); while the link is cut or the peer is down this grows, and
-   * it bounds how stale this region's copy of the peer's items can be when nothing is being applied.
+   * How long ago the peer last answered a pull of its item changes (or, if it never has, since this
+   * region began pulling). A connected peer answers at least once a second (its long-poll ends then);
+   * while the link is cut or the peer is down this grows, and it bounds how stale this region's copy of
+   * the peer's items can be when nothing is being applied.
    */
   lastPulledAgoMs?: number;
   applied: number;
@@ -57,7 +58,7 @@ interface PeerState {
   caughtUp: boolean;
   lastError?: string;
   lag: LagTracker;
-  /** When the peer last answered a pull of its item changes. */
+  /** When the peer last answered a pull of its item changes, or when pulling began. */
   changesPulledAt?: number;
   applied: number;
   conflicts: number;
@@ -102,9 +103,16 @@ export class ReplicationPuller {
   }
 
   start(): void {
+    this.beginPulling();
     for (const peer of this.options.peers) {
       this.loops.push(this.loop(peer, 'changes'), this.loop(peer, 'events'));
     }
+  }
+
+  /** A peer that never answers shows as silent since this region began pulling, not as unknown. */
+  private beginPulling(): void {
+    const now = this.now();
+    for (const state of this.state.values()) state.changesPulledAt ??= now;
   }
 
   /**
@@ -113,6 +121,7 @@ export class ReplicationPuller {
    * (an idempotency key another region now owns) before it finishes its interrupted orders.
    */
   async catchUp(timeoutMs: number): Promise<void> {
+    this.beginPulling();
     const deadline = this.now() + timeoutMs;
     await Promise.all(
       this.options.peers.map(async (peer) => {

@@ -161,13 +161,17 @@ describe('restockProduct with an Idempotency-Key', () => {
     expect(restocks()).toHaveLength(1);
   });
 
-  it('refuses the same key with another quantity, changing nothing', async () => {
+  it('refuses the same key with another request, changing nothing, even when no share overlaps', async () => {
     await addProduct(ctx, draft('A'));
-    await restockProduct(ctx, keyed);
+    await restockProduct(ctx, { ...keyed, quantity: 10, split: [{ region: 'eu-west-1', quantity: 10 }] });
     const committed = store.transactions.length;
 
     await expect(restockProduct(ctx, { ...keyed, quantity: 12 })).rejects.toThrow(IdempotencyKeyReusedError);
+    await expect(
+      restockProduct(ctx, { ...keyed, quantity: 7, split: [{ region: 'us-east-1', quantity: 7 }] }),
+    ).rejects.toThrow(IdempotencyKeyReusedError);
     expect(store.transactions).toHaveLength(committed);
+    expect(await available('us-east-1')).toBe(0);
   });
 
   it('applies each share once when the repeat reaches another region, whatever arrived there first', async () => {
@@ -193,6 +197,9 @@ describe('restockProduct with an Idempotency-Key', () => {
       for (const transfer of consignedToUs) expect(await receiveStock(ctx, transfer)).toBe(false);
 
       expect([await available('us-east-1'), await available('eu-west-1', eu.store)]).toEqual([6, 5]);
+      // Announced under one event id in both regions: each bus keeps one copy.
+      const announced = new Set([...restocks(), ...restocks(eu.store)].map((event) => event.id));
+      expect(announced.size).toBe(1);
     }
   });
 });

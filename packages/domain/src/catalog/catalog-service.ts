@@ -138,6 +138,9 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
   const request = key === undefined ? undefined : JSON.stringify({ quantity: input.quantity, split });
   const shareId = (region: string) =>
     key === undefined ? ctx.ids.next() : `restock_${encodeURIComponent(key)}_${region}`;
+  // Each region that takes the keyed request records the key, so a reuse with another request is refused
+  // even when none of its shares overlaps the first one's.
+  const keyPrefix = key === undefined ? '' : `RESTOCK#${encodeURIComponent(key)}#`;
   /** A keyed share already recorded here: a repeat, which must be of the same request. */
   const recorded = async (itemKey: { pk: string; sk: string }) => {
     if (request === undefined) return false;
@@ -148,6 +151,11 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
   await withConflictRetry(async () => {
     const writes: Array<ItemWrite | CounterWrite> = [];
     const now = nowIso(ctx);
+    const keyRecords =
+      request === undefined
+        ? []
+        : await ctx.store.queryPartition(`STOCK#${input.sku}`, { skPrefix: keyPrefix });
+    if (keyRecords.some((item) => item.data.restock !== request)) throw new IdempotencyKeyReusedError();
     if (own > 0) {
       const id = shareId(ctx.region);
       const credit = creditKey(input.sku, id);
@@ -176,13 +184,23 @@ export async function restockProduct(ctx: DomainContext, input: RestockInput): P
     }
     // A repeat of a restock this region already recorded in full: nothing to add, nothing to announce.
     if (writes.length === 0) return;
-    await ctx.store.transact(writes, [
-      buildEvent(ctx, EVENT_SOURCES.inventory, 'StockRestocked', {
-        schemaVersion: 1,
-        sku: input.sku,
-        allotments: split,
-      }),
-    ]);
+    if (request !== undefined && !keyRecords.some((item) => item.sk === `${keyPrefix}${ctx.region}`)) {
+      writes.push({
+        pk: `STOCK#${input.sku}`,
+        sk: `${keyPrefix}${ctx.region}`,
+        data: { restock: request, at: now },
+        expect: 'absent',
+      });
+    }
+    const event = buildEvent(ctx, EVENT_SOURCES.inventory, 'StockRestocked', {
+      schemaVersion: 1,
+      sku: input.sku,
+      allotments: split,
+    });
+    // A keyed restock repeated in another region announces it under the same event id: every bus keeps
+    // the first copy it receives and drops the other, so the restock is announced once.
+    if (key !== undefined) event.id = `restock_${encodeURIComponent(key)}_${input.sku}`;
+    await ctx.store.transact(writes, [event]);
   });
   return withStock(ctx, product.value);
 }
