@@ -1,17 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acknowledgedCounts, loadOrders } from './load';
+import { loopbackServers } from './loopback-server';
 
-let server: Server | undefined;
-
-afterEach(async () => {
-  const running = server;
-  server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
-});
+const servers = loopbackServers();
+afterEach(() => servers.closeAll());
 
 describe('acknowledgedCounts', () => {
   it('counts only 2xx answers, over the measured duration', () => {
@@ -32,7 +24,7 @@ describe('loadOrders', () => {
   it('gives the rate of acknowledged orders, not of every answer, and collects their ids', async () => {
     // One order in four is accepted; the rest are refused at once, as a throttling front door would.
     let received = 0;
-    server = createServer((request, response) => {
+    const url = await servers.listen((request, response) => {
       request.resume();
       request.on('end', () => {
         const index = received++;
@@ -45,9 +37,6 @@ describe('loadOrders', () => {
         }
       });
     });
-    const running = server;
-    await new Promise<void>((resolve) => running.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(running.address() as AddressInfo).port}`;
 
     const result = await loadOrders({ url, token: 't', seconds: 1, connections: 4, keyPrefix: 'test' });
 

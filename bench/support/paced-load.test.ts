@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loopbackServers } from './loopback-server';
 import { pacedLoad } from './paced-load';
 
 interface Arrival {
@@ -9,21 +9,14 @@ interface Arrival {
   body: string;
 }
 
-let server: Server | undefined;
-
-afterEach(async () => {
-  const running = server;
-  server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
-});
+const servers = loopbackServers();
+afterEach(() => servers.closeAll());
 
 async function serve(
   answer: (arrival: Arrival, response: ServerResponse) => void,
 ): Promise<{ url: string; arrivals: Arrival[] }> {
   const arrivals: Arrival[] = [];
-  const created = createServer((request: IncomingMessage, response) => {
+  const url = await servers.listen((request: IncomingMessage, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
@@ -36,9 +29,7 @@ async function serve(
       answer(arrival, response);
     });
   });
-  server = created;
-  await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(created.address() as AddressInfo).port}/`, arrivals };
+  return { url: `${url}/`, arrivals };
 }
 
 const call = { body: '{"n":1}', headers: (index: number) => ({ 'x-index': String(index) }) };
