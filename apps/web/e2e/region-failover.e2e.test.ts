@@ -44,13 +44,14 @@ describe('region failover, driven from the operations console', () => {
     expect(await euWest.textContent()).toContain('Serving');
     await screenshot(page, 'console-region-killed');
 
-    // The surviving region sells only its own allotment: top it up so the order cannot fail for stock.
+    // The surviving region sells only its own allotment: restock (split evenly; the surviving region takes
+    // the request and credits its share at once) so the order cannot fail for stock.
     await page.getByRole('link', { name: 'Inventory' }).click();
     const restock = page.getByRole('form', { name: 'Restock' });
     await restock.getByLabel('Product').selectOption({ label: 'MUG-001 — Meridian Mug' });
     await restock.getByLabel('Units').fill('5');
     await restock.getByRole('button', { name: 'Restock' }).click();
-    await restock.getByRole('status').filter({ hasText: 'to the eu-west-1 allotment' }).waitFor();
+    await restock.getByRole('status').filter({ hasText: '(eu-west-1 took the request)' }).waitFor();
 
     await signOut(page);
     await signIn(page, 'Carol Okafor');
