@@ -90,6 +90,9 @@ describe('ChangeFeed', () => {
     expect(feed.readEvents(1, 10).map((entry) => entry.event.id)).toEqual(['e3']);
     expect(feed.readEvents(0, 10)[0]?.event).toEqual(event('e1'));
     expect(feed.headSeq('events')).toBe(3);
+    // A rejected newest event is not the head: no reader would ever reach it.
+    db.prepare("UPDATE outbox SET rejected_reason = 'malformed' WHERE event_id = 'e3'").run();
+    expect(feed.headSeq('events')).toBe(1);
   });
 
   it('wakes a long-poll on the next commit, not before', async () => {

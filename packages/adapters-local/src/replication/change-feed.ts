@@ -104,10 +104,17 @@ export class ChangeFeed {
     return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as EventEnvelope }));
   }
 
-  /** The newest sequence number of a stream (0 when empty): where a live tail starts. */
+  /**
+   * The newest sequence number of a stream that readers receive (0 when none): where a live tail starts
+   * and what a caught-up reader's cursor reaches. Events the bus rejected are never read, so they are not
+   * the head either.
+   */
   headSeq(stream: ReplicationStream): number {
-    const table = stream === 'changes' ? 'change_log' : 'outbox';
-    return (this.sql.get(`SELECT COALESCE(MAX(seq), 0) AS seq FROM ${table}`).get() as { seq: number }).seq;
+    const sql =
+      stream === 'changes'
+        ? 'SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log'
+        : 'SELECT COALESCE((SELECT seq FROM outbox WHERE rejected_reason IS NULL ORDER BY seq DESC LIMIT 1), 0) AS seq';
+    return (this.sql.get(sql).get() as { seq: number }).seq;
   }
 
   /**
