@@ -34,8 +34,16 @@ export const orderEventSchemas = {
   OrderPaymentRefunded: orderEventBase.extend({ amountMinor: z.number().int().nonnegative() }),
   OrderShipmentCancelled: orderEventBase,
   OrderShipped: orderEventBase.extend({ carrier: z.string(), trackingNumber: z.string() }),
-  OrderFailed: orderEventBase.extend({ reason: z.string() }),
-  OrderCancelled: orderEventBase.extend({ refundedMinor: z.number().int().nonnegative() }),
+  // compensationFailures: the compensations that failed for good (`<step>: <error>`), for an operator
+  // to finish by hand; absent when every compensation ran.
+  OrderFailed: orderEventBase.extend({
+    reason: z.string(),
+    compensationFailures: z.array(z.string()).optional(),
+  }),
+  OrderCancelled: orderEventBase.extend({
+    refundedMinor: z.number().int().nonnegative(),
+    compensationFailures: z.array(z.string()).optional(),
+  }),
 } as const;
 
 export type OrderEventType = keyof typeof orderEventSchemas;

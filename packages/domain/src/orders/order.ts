@@ -116,6 +116,13 @@ export class OrderCancelledError extends MeridianError {
   }
 }
 
+/** A saga step found the order already FAILED or CANCELLED: nothing more may be done for it. */
+export class OrderClosedError extends MeridianError {
+  constructor(orderId: string, status: string) {
+    super('order_closed', `Order ${orderId} is already ${status}: no further step is taken for it.`);
+  }
+}
+
 /** Free shipping from this subtotal; below it a flat fee. */
 export const FREE_SHIPPING_FROM_MINOR = 5_000;
 export const FLAT_SHIPPING_MINOR = 499;

@@ -4,6 +4,7 @@ import {
   advance,
   type Order,
   OrderCancelledError,
+  OrderClosedError,
   OrderNotFoundError,
   type TimelineEntryType,
 } from '../orders/order';
@@ -41,8 +42,16 @@ export async function loadSagaOrder(ctx: DomainContext, orderId: string): Promis
   return order;
 }
 
-/** Forward steps stop as soon as the customer has asked to cancel; the Catch then compensates. */
+/**
+ * Forward steps stop as soon as the customer has asked to cancel, or the order is already closed (an
+ * execution resumed after a crash that came between closing the order and recording the execution's
+ * end must not charge or ship a FAILED order again); the Catch then runs the compensations, which find
+ * nothing left to undo.
+ */
 export function assertNotCancelled(order: Order): void {
+  if (order.status === 'FAILED' || order.status === 'CANCELLED') {
+    throw new OrderClosedError(order.orderId, order.status);
+  }
   if (order.cancelRequested) throw new OrderCancelledError(order.orderId);
 }
 

@@ -117,6 +117,29 @@ describe('failOrder', () => {
     ).toEqual([[['OrderFailed', OUT_OF_STOCK]]]);
   });
 
+  it('names the compensations that failed, and does not tell the customer everything was released', async () => {
+    const order = await seedOrder();
+    const committed = store.transactions.length;
+
+    const output = await failOrder(deps, {
+      orderId: order.orderId,
+      input: {
+        error: { Error: 'TransientError', Cause: 'provider unavailable' },
+        compensationErrors: {
+          voidPayment: { Error: 'PaymentConflictError', Cause: 'the authorization is captured' },
+        },
+      },
+    });
+
+    const failures = ['voidPayment: PaymentConflictError (the authorization is captured)'];
+    expect(output).toMatchObject({ status: 'FAILED', compensationFailures: failures });
+    const reason = (await orderOf(order.orderId))?.failureReason;
+    expect(reason).not.toBe(GENERIC);
+    expect(reason).toMatch(/reviewing any payment/);
+    const [event] = store.transactions.slice(committed).flatMap((t) => t.events);
+    expect(event?.detail).toMatchObject({ compensationFailures: failures });
+  });
+
   it('reports an unexpected error generically', async () => {
     const order = await seedOrder();
 

@@ -25,6 +25,9 @@ const CUSTOMER_READABLE_ERRORS = new Set([
 
 const TECHNICAL_FAILURE =
   'We could not complete your order because of a technical problem. Any payment authorization has been released.';
+/** When a compensation failed, the customer is not told that everything was released. */
+const TECHNICAL_FAILURE_TO_FINISH =
+  'We could not complete your order because of a technical problem. We are reviewing any payment or shipment it left behind and will refund or cancel it.';
 
 /** Lambda reports the cause as JSON ({errorMessage, errorType}); the local runner as the plain message. */
 function causeMessage(cause: string | undefined): string | undefined {
@@ -38,15 +41,27 @@ function causeMessage(cause: string | undefined): string | undefined {
   return cause;
 }
 
-export function customerReadableReason(error: SagaError | undefined): string {
+export function customerReadableReason(error: SagaError | undefined, compensationsFailed = false): string {
   const message = causeMessage(error?.Cause);
   if (error?.Error && CUSTOMER_READABLE_ERRORS.has(error.Error) && message) return message;
-  return TECHNICAL_FAILURE;
+  return compensationsFailed ? TECHNICAL_FAILURE_TO_FINISH : TECHNICAL_FAILURE;
+}
+
+/** The compensations that failed for good, as `<step>: <error> (<message>)`, for an operator to finish. */
+export function compensationFailures(errors: Record<string, SagaError> | undefined): string[] {
+  return Object.entries(errors ?? {})
+    .filter(([, error]) => error?.Error !== undefined || error?.Cause !== undefined)
+    .map(([step, error]) => {
+      const message = causeMessage(error.Cause);
+      return `${step}: ${error.Error ?? 'Error'}${message ? ` (${message})` : ''}`;
+    });
 }
 
 /**
  * Closes the order after compensation: CANCELLED when the customer asked for it, otherwise FAILED with a
- * reason the customer can read. A closed order is left as it is.
+ * reason the customer can read. A closed order is left as it is. Compensations that failed for good (the
+ * state machine caught their errors and went on) are named in the step's output and in the closing
+ * event, and the customer is not told that everything was released.
  */
 export async function failOrder(deps: SagaDependencies, input: FailOrderInput): Promise<SagaStepOutput> {
   const { ctx } = deps;
@@ -57,17 +72,27 @@ export async function failOrder(deps: SagaDependencies, input: FailOrderInput): 
       return { orderId: order.orderId, outcome: 'already-applied', status: order.status };
     }
     const now = nowIso(ctx);
+    const failures = compensationFailures(input.input?.compensationErrors);
+    const reported = failures.length > 0 ? { compensationFailures: failures } : {};
     if (order.cancelRequested) {
       const next = advance(order, 'CANCELLED', { status: 'CANCELLED' }, now);
       await ctx.store.transact(
         [orderWrite(next, version)],
-        [orderEvent(ctx, 'OrderCancelled', next, { refundedMinor: next.payment?.refundedMinor ?? 0 })],
+        [
+          orderEvent(ctx, 'OrderCancelled', next, {
+            refundedMinor: next.payment?.refundedMinor ?? 0,
+            ...reported,
+          }),
+        ],
       );
-      return { orderId: order.orderId, outcome: 'applied', status: 'CANCELLED' };
+      return { orderId: order.orderId, outcome: 'applied', status: 'CANCELLED', ...reported };
     }
-    const reason = customerReadableReason(input.input?.error);
+    const reason = customerReadableReason(input.input?.error, failures.length > 0);
     const next = advance(order, 'FAILED', { status: 'FAILED', failureReason: reason }, now, reason);
-    await ctx.store.transact([orderWrite(next, version)], [orderEvent(ctx, 'OrderFailed', next, { reason })]);
-    return { orderId: order.orderId, outcome: 'applied', status: 'FAILED', reason };
+    await ctx.store.transact(
+      [orderWrite(next, version)],
+      [orderEvent(ctx, 'OrderFailed', next, { reason, ...reported })],
+    );
+    return { orderId: order.orderId, outcome: 'applied', status: 'FAILED', reason, ...reported };
   });
 }

@@ -85,8 +85,8 @@ async function reserveFromOwnAllotment(
   const { ctx } = deps;
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    if (order.inventory !== 'NONE') return { orderId: order.orderId, outcome: 'already-applied' };
     assertNotCancelled(order);
+    if (order.inventory !== 'NONE') return { orderId: order.orderId, outcome: 'already-applied' };
     const stockWrites = await changeStock(ctx, order, 'reserve');
     const next = advance(order, 'INVENTORY_RESERVED', { inventory: 'RESERVED' }, nowIso(ctx));
     await ctx.store.transact(

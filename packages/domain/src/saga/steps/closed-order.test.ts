@@ -1,0 +1,71 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { type Order, OrderClosedError } from '../../orders/order';
+import type { DomainContext } from '../../shared/context';
+import { inMemoryContext } from '../../testing/in-memory-item-store';
+import { fixtureProduct, seedOrder } from '../../testing/order-fixtures';
+import type { SagaDependencies } from '../saga-step';
+import { authorizePayment } from './authorize-payment';
+import { capturePayment } from './capture-payment';
+import { createShipment } from './create-shipment';
+import { reserveInventory } from './reserve-inventory';
+
+/**
+ * An execution resumed after a crash that came after FailOrder closed the order but before the runner
+ * recorded the execution's end runs the forward steps again: they must not reserve, charge or ship.
+ */
+let ctx: DomainContext;
+let deps: SagaDependencies;
+let providerCalls: ReturnType<typeof vi.fn>;
+
+beforeEach(() => {
+  ({ ctx } = inMemoryContext());
+  providerCalls = vi.fn(async () => {
+    throw new Error('a closed order must not reach a provider');
+  });
+  deps = {
+    ctx,
+    payments: {
+      authorize: providerCalls,
+      capture: providerCalls,
+      void: providerCalls,
+      refund: providerCalls,
+    },
+    carrier: { createShipment: providerCalls, cancelShipment: providerCalls },
+  };
+});
+
+const closedOrder = (changes: Partial<Order>) =>
+  seedOrder(ctx, { product: fixtureProduct({ sku: 'A', priceMinor: 700 }), quantity: 1 }, changes);
+
+describe('forward steps on a closed order', () => {
+  it.each([
+    ['FAILED, stock released, nothing charged', { status: 'FAILED', inventory: 'RELEASED' }],
+    ['CANCELLED before anything happened', { status: 'CANCELLED', inventory: 'NONE' }],
+    [
+      'FAILED after a refund',
+      {
+        status: 'FAILED',
+        inventory: 'RELEASED',
+        payment: { authorizationId: 'auth_1', status: 'REFUNDED', amountMinor: 1_199, refundedMinor: 1_199 },
+      },
+    ],
+  ] as Array<[string, Partial<Order>]>)(
+    '%s: the first step refuses it, and no step acts',
+    async (_, changes) => {
+      const order = await closedOrder(changes);
+      const { store } = ctx as DomainContext & { store: { transactions: unknown[] } };
+      const committed = store.transactions.length;
+
+      // The first forward step throws, so the state machine goes straight to the (idempotent) compensations.
+      await expect(reserveInventory(deps, { orderId: order.orderId })).rejects.toThrow(OrderClosedError);
+      // Were any later step reached anyway, it would neither call a provider nor write.
+      for (const step of [authorizePayment, createShipment, capturePayment]) {
+        await step(deps, { orderId: order.orderId }).catch((error: unknown) => {
+          expect(error).toBeInstanceOf(OrderClosedError);
+        });
+      }
+      expect(providerCalls).not.toHaveBeenCalled();
+      expect(store.transactions).toHaveLength(committed);
+    },
+  );
+});
