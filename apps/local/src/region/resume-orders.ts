@@ -1,6 +1,7 @@
 import type { LocalWorkflowRunner } from '@meridian/adapters-local';
 import { type OrderWorkflow, sagaExecutionName } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
+import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 
 /**
  * After a crash: first cancels this region's orders that lost their Idempotency-Key to another region's
@@ -34,7 +35,15 @@ export async function resumeInterruptedOrders(deps: {
   let startedSagas = 0;
   for (const order of orphans) {
     const mode = order.status === 'PENDING' ? 'place' : 'cancel';
-    if (deps.runner.describe(sagaExecutionName(order.orderId, mode))) continue;
+    const execution = deps.runner.describe(sagaExecutionName(order.orderId, mode));
+    if (execution) {
+      // A place run that ended without closing its order (the process stopped before the live hook ran).
+      if (mode === 'place' && !deps.runner.describe(sagaExecutionName(order.orderId, 'cancel'))) {
+        const input = { orderId: order.orderId, mode };
+        if (await closeOrderAfterUnfinishedRun({ ...execution, input }, deps.workflow)) startedSagas++;
+      }
+      continue;
+    }
     await deps.workflow.startOrderSaga(order.orderId, mode);
     startedSagas++;
   }

@@ -1,0 +1,25 @@
+import type { OrderWorkflow } from '@meridian/domain';
+
+/** What the local workflow runner reports when an execution ends. */
+export interface FinishedExecution {
+  name: string;
+  status: string;
+  input: unknown;
+}
+
+/**
+ * A place run that ended without closing its order (its FailOrder failed for good, or the execution
+ * timed out) leaves the order PENDING with nothing left to finish it. A cancel-mode run then compensates
+ * (each compensation is idempotent) and closes it: FAILED with a technical reason, or CANCELLED when the
+ * customer had asked. Returns whether it started one; a cancel-mode run is never followed by another.
+ */
+export async function closeOrderAfterUnfinishedRun(
+  execution: FinishedExecution,
+  workflow: OrderWorkflow,
+): Promise<boolean> {
+  const { orderId, mode } = (execution.input ?? {}) as { orderId?: string; mode?: string };
+  if (execution.status === 'SUCCEEDED' || execution.status === 'RUNNING') return false;
+  if (mode !== 'place' || typeof orderId !== 'string') return false;
+  await workflow.startOrderSaga(orderId, 'cancel');
+  return true;
+}
