@@ -1,6 +1,8 @@
 import type {
+  AuthorizationState,
   AuthorizeRequest,
   CaptureRequest,
+  FindAuthorizationRequest,
   PaymentOperationResult,
   PaymentProvider,
   RefundRequest,
@@ -30,6 +32,10 @@ export class LazyPaymentProvider implements PaymentProvider {
 
   async refund(request: RefundRequest): Promise<PaymentOperationResult> {
     return this.resolve().refund(request);
+  }
+
+  async findAuthorization(request: FindAuthorizationRequest): Promise<AuthorizationState | undefined> {
+    return this.resolve().findAuthorization(request);
   }
 
   private resolve(): PaymentProvider {

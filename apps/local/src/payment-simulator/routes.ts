@@ -3,9 +3,17 @@ import { Hono } from 'hono';
 import { apiError, errorResponse, jsonResponse, validationError } from './api-error';
 import type { IdempotencyStore } from './idempotency-store';
 import { handleIdempotently } from './idempotent-handler';
-import type { LedgerEntry, LedgerStore } from './ledger-store';
+import type { AuthorizationRecord, LedgerEntry, LedgerStore } from './ledger-store';
 import type { PaymentOperations, SimulatorClock } from './payment-operations';
-import { amountBodySchema, authorizeBodySchema, emptyBodySchema, ledgerQuerySchema } from './schemas';
+import {
+  amountBodySchema,
+  authorizationQuerySchema,
+  authorizeBodySchema,
+  emptyBodySchema,
+  ledgerQuerySchema,
+} from './schemas';
+
+const AUTHORIZE_SCOPE = 'POST /v1/authorizations';
 
 export interface PaymentRoutesDeps {
   commits: GroupCommit;
@@ -21,7 +29,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Hono {
   const routes = new Hono();
 
   routes.post('/v1/authorizations', (c) =>
-    handleIdempotently(c, deps, 'POST /v1/authorizations', authorizeBodySchema, (body, context) =>
+    handleIdempotently(c, deps, AUTHORIZE_SCOPE, authorizeBodySchema, (body, context) =>
       operations.authorize(body, context),
     ),
   );
@@ -56,6 +64,16 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Hono {
     );
   });
 
+  // The authorization a POST with this Idempotency-Key created, as it is now: how a client whose answer
+  // was lost (a timeout, a crash) finds out whether the authorization exists and what became of it.
+  routes.get('/v1/authorizations', (c) => {
+    const query = authorizationQuerySchema.safeParse(c.req.query());
+    if (!query.success) return errorResponse(400, validationError(query.error));
+    const found = authorizationCreatedBy(deps, query.data.idempotency_key);
+    const list = { object: 'list', url: '/v1/authorizations', has_more: false, data: found ? [found] : [] };
+    return jsonResponse(200, JSON.stringify(list));
+  });
+
   routes.get('/v1/ledger', (c) => {
     const query = ledgerQuerySchema.safeParse(c.req.query());
     if (!query.success) return errorResponse(400, validationError(query.error));
@@ -82,6 +100,30 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Hono {
   });
 
   return routes;
+}
+
+/** Read through the stored first answer for the key: only an answer that created an authorization names one. */
+function authorizationCreatedBy(deps: PaymentRoutesDeps, idempotencyKey: string) {
+  const stored = deps.idempotency.find(AUTHORIZE_SCOPE, idempotencyKey);
+  if (stored?.status !== 201) return undefined;
+  const { id } = JSON.parse(stored.body) as { id: string };
+  const authorization = deps.ledger.findAuthorization(id);
+  return authorization && authorizationJson(authorization);
+}
+
+function authorizationJson(authorization: AuthorizationRecord) {
+  return {
+    id: authorization.id,
+    object: 'authorization',
+    status: authorization.status,
+    amount: authorization.amount,
+    amount_captured: authorization.capturedAmount,
+    amount_refunded: authorization.refundedAmount,
+    currency: authorization.currency,
+    order_id: authorization.orderId,
+    payment_method: authorization.paymentMethod,
+    created: authorization.created,
+  };
 }
 
 function toJson(entry: LedgerEntry) {

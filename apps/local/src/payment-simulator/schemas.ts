@@ -21,6 +21,10 @@ export const chaosUpdateSchema = z.strictObject({
   errorRate: z.number().min(0).max(1).optional(),
 });
 
+export const authorizationQuerySchema = z.object({
+  idempotency_key: z.string().min(1).max(255),
+});
+
 export const ledgerQuerySchema = z.object({
   order_id: z.string().min(1).optional(),
   type: z.enum(['authorization', 'capture', 'void', 'refund', 'decline']).optional(),

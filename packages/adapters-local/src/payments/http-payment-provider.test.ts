@@ -320,4 +320,58 @@ describe('HttpPaymentProvider', () => {
     expect(failure).toBeInstanceOf(PaymentProviderRequestError);
     expect(failure).toMatchObject({ code: 'invalid_response' });
   });
+
+  it('finds an authorization by idempotency key with a GET, mapping it, and an empty list to undefined', async () => {
+    const found = answering(200, {
+      object: 'list',
+      has_more: false,
+      data: [
+        {
+          id: 'auth_1',
+          object: 'authorization',
+          status: 'captured',
+          amount: 4200,
+          amount_captured: 4200,
+          amount_refunded: 0,
+          currency: 'EUR',
+          order_id: 'order-1',
+        },
+      ],
+    });
+    const provider = new HttpPaymentProvider({
+      baseUrl: 'http://payments.test',
+      apiKey: 'sk_1',
+      fetch: found.fetch,
+    });
+
+    expect(await provider.findAuthorization({ idempotencyKey: 'order-1:authorize' })).toEqual({
+      authorizationId: 'auth_1',
+      status: 'captured',
+      amountMinor: 4200,
+      capturedMinor: 4200,
+      refundedMinor: 0,
+      currency: 'EUR',
+    });
+    expect(found.sent.map((request) => [request.init.method, request.url, request.init.body])).toEqual([
+      ['GET', 'http://payments.test/v1/authorizations?idempotency_key=order-1%3Aauthorize', undefined],
+    ]);
+    expect(new Headers(found.sent[0]?.init.headers).get('authorization')).toBe('Bearer sk_1');
+    expect(new Headers(found.sent[0]?.init.headers).get('idempotency-key')).toBeNull();
+
+    const none = answering(200, { object: 'list', has_more: false, data: [] });
+    expect(
+      await new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch: none.fetch }).findAuthorization(
+        {
+          idempotencyKey: 'k',
+        },
+      ),
+    ).toBeUndefined();
+
+    const down = answering(503, { error: { message: 'down' } });
+    await expect(
+      new HttpPaymentProvider({ baseUrl: 'http://payments.test', fetch: down.fetch }).findAuthorization({
+        idempotencyKey: 'k',
+      }),
+    ).rejects.toThrow(TransientError);
+  });
 });

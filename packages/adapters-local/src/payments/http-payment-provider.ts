@@ -1,8 +1,10 @@
 import * as z from 'zod';
 import { PaymentDeclinedError } from '../../../domain/src/payments/payment-errors';
 import type {
+  AuthorizationState,
   AuthorizeRequest,
   CaptureRequest,
+  FindAuthorizationRequest,
   PaymentOperationResult,
   PaymentProvider,
   RefundRequest,
@@ -40,6 +42,21 @@ const operationSchema = z.discriminatedUnion('object', [
     authorization_id: z.string().min(1),
   }),
 ]);
+
+const authorizationListSchema = z.object({
+  object: z.literal('list'),
+  data: z.array(
+    z.object({
+      object: z.literal('authorization'),
+      id: z.string().min(1),
+      status: z.enum(['authorized', 'captured', 'voided', 'refunded']),
+      amount: z.number().int(),
+      amount_captured: z.number().int(),
+      amount_refunded: z.number().int(),
+      currency: z.string(),
+    }),
+  ),
+});
 
 const errorSchema = z.object({
   error: z.object({
@@ -99,6 +116,34 @@ export class HttpPaymentProvider implements PaymentProvider {
     });
   }
 
+  /** `GET /v1/authorizations?idempotency_key=`: the authorization that key created, if any, as it is now. */
+  async findAuthorization(request: FindAuthorizationRequest): Promise<AuthorizationState | undefined> {
+    const query = new URLSearchParams({ idempotency_key: request.idempotencyKey });
+    const { status, text } = await this.send('GET', `/v1/authorizations?${query}`);
+    const payload = parseJson(text);
+    if (status < 200 || status >= 300)
+      throw toError(status, errorSchema.safeParse(payload).data?.error ?? {});
+    const parsed = authorizationListSchema.safeParse(payload);
+    if (!parsed.success) {
+      throw new PaymentProviderRequestError(
+        status,
+        'invalid_response',
+        'Payment provider answered with an unexpected body',
+      );
+    }
+    const [found] = parsed.data.data;
+    return (
+      found && {
+        authorizationId: found.id,
+        status: found.status,
+        amountMinor: found.amount,
+        capturedMinor: found.amount_captured,
+        refundedMinor: found.amount_refunded,
+        currency: found.currency,
+      }
+    );
+  }
+
   private async resolveApiKey(): Promise<string | undefined> {
     if (typeof this.apiKey !== 'object') return this.apiKey;
     try {
@@ -113,44 +158,54 @@ export class HttpPaymentProvider implements PaymentProvider {
   }
 
   private async post(path: string, idempotencyKey: string, body: object): Promise<PaymentOperationResult> {
-    let { status, text } = await this.exchange(path, idempotencyKey, body);
-    if (status === 401 && typeof this.apiKey === 'object') {
-      // A key rotated (or set for the first time) since it was cached: read it again and repeat once,
-      // which the Idempotency-Key makes harmless.
-      this.apiKey.invalidate();
-      ({ status, text } = await this.exchange(path, idempotencyKey, body));
-    }
+    const { status, text } = await this.send('POST', path, { idempotencyKey, body });
     const payload = parseJson(text);
     if (status >= 200 && status < 300) return toResult(status, payload);
     throw toError(status, errorSchema.safeParse(payload).data?.error ?? {});
   }
 
-  private async exchange(
+  private async send(
+    method: 'GET' | 'POST',
     path: string,
-    idempotencyKey: string,
-    body: object,
+    write?: { idempotencyKey: string; body: object },
+  ): Promise<{ status: number; text: string }> {
+    let answer = await this.exchange(method, path, write);
+    if (answer.status === 401 && typeof this.apiKey === 'object') {
+      // A key rotated (or set for the first time) since it was cached: read it again and repeat once,
+      // which the Idempotency-Key (or a GET) makes harmless.
+      this.apiKey.invalidate();
+      answer = await this.exchange(method, path, write);
+    }
+    return answer;
+  }
+
+  private async exchange(
+    method: 'GET' | 'POST',
+    path: string,
+    write: { idempotencyKey: string; body: object } | undefined,
   ): Promise<{ status: number; text: string }> {
     const apiKey = await this.resolveApiKey();
     try {
       return await this.http.call({
-        method: 'POST',
+        method,
         url: `${this.baseUrl}${path}`,
         headers: {
-          'content-type': 'application/json',
-          'idempotency-key': idempotencyKey,
+          ...(write && { 'content-type': 'application/json', 'idempotency-key': write.idempotencyKey }),
           ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
         },
-        body: JSON.stringify(body),
+        body: write && JSON.stringify(write.body),
         timeoutMs: this.timeoutMs,
-        // The provider answers a repeated Idempotency-Key with the first answer.
+        // The provider answers a repeated Idempotency-Key with the first answer; a GET changes nothing.
         idempotent: true,
       });
     } catch (error) {
       if (error instanceof HttpTimeoutError) {
-        throw new TransientError(`Payment provider did not answer POST ${path} within ${this.timeoutMs} ms`);
+        throw new TransientError(
+          `Payment provider did not answer ${method} ${path} within ${this.timeoutMs} ms`,
+        );
       }
       const reason = error instanceof Error ? error.message : String(error);
-      throw new TransientError(`Payment provider unreachable (POST ${path}): ${reason}`);
+      throw new TransientError(`Payment provider unreachable (${method} ${path}): ${reason}`);
     }
   }
 }

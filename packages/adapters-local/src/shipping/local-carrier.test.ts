@@ -44,4 +44,11 @@ describe('LocalCarrier', () => {
       ShipmentRejectedError,
     );
   });
+
+  it('finds no booking by key: a booking it answered exists nowhere but in that answer', async () => {
+    const request = { idempotencyKey: 'ord_5#create-shipment', orderId: 'ord_5', address, parcels: 1 };
+    await carrier.createShipment(request);
+
+    expect(await carrier.findShipment({ idempotencyKey: request.idempotencyKey })).toBeUndefined();
+  });
 });

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { ShipmentRejectedError, type ShippingAddress, type ShippingCarrier } from '@meridian/domain';
+import {
+  type BookedShipment,
+  ShipmentRejectedError,
+  type ShippingAddress,
+  type ShippingCarrier,
+} from '@meridian/domain';
 
 /** Countries the simulated carrier delivers to; anything else is refused, like a real carrier's coverage. */
 export const SERVED_COUNTRIES = new Set([
@@ -33,7 +38,9 @@ export const SERVED_COUNTRIES = new Set([
  * An in-process stand-in for a carrier API ("Meridian Post"). Shipment ids and tracking numbers are derived
  * from the idempotency key, so a repeated create returns the same shipment, as a real carrier's would.
  * It keeps no state: the order records a shipment and its cancellation (the saga's steps write them), so
- * a cancellation only has to name a shipment this carrier could have created.
+ * a cancellation only has to name a shipment this carrier could have created. For the same reason a
+ * booking exists nowhere but in the answer to createShipment: one whose answer was lost was never seen
+ * by anyone, so `findShipment` has nothing to find and nothing is left to cancel.
  */
 export class LocalCarrier implements ShippingCarrier {
   async createShipment(request: {
@@ -41,7 +48,7 @@ export class LocalCarrier implements ShippingCarrier {
     orderId: string;
     address: ShippingAddress;
     parcels: number;
-  }): Promise<{ shipmentId: string; carrier: string; trackingNumber: string }> {
+  }): Promise<BookedShipment> {
     const country = request.address.country.toUpperCase();
     if (!SERVED_COUNTRIES.has(country)) {
       throw new ShipmentRejectedError(`Sorry, we cannot ship to ${country} yet. You have not been charged.`);
@@ -62,5 +69,9 @@ export class LocalCarrier implements ShippingCarrier {
     if (!/^shp_[0-9a-f]{20}$/.test(request.shipmentId)) {
       throw new ShipmentRejectedError(`No shipment ${request.shipmentId} to cancel.`);
     }
+  }
+
+  async findShipment(_request: { idempotencyKey: string }): Promise<BookedShipment | undefined> {
+    return undefined;
   }
 }

@@ -10,6 +10,30 @@ export interface PaymentProvider {
   capture(request: CaptureRequest): Promise<PaymentOperationResult>;
   void(request: VoidRequest): Promise<PaymentOperationResult>;
   refund(request: RefundRequest): Promise<PaymentOperationResult>;
+  /**
+   * Read-only: the authorization an `authorize` call with this idempotency key created, in its current
+   * state, or undefined when the provider holds none for the key (never called, declined, or failed before
+   * any effect). Compensations ask it when an answer may have been lost (a timeout, a crash before the
+   * order was written, a cancel before the retry), so an effect the order never recorded is still undone.
+   */
+  findAuthorization(request: FindAuthorizationRequest): Promise<AuthorizationState | undefined>;
+}
+
+export interface FindAuthorizationRequest {
+  /** The idempotency key the authorization was (or would have been) created with. */
+  idempotencyKey: string;
+}
+
+/** An authorization as the provider sees it now. */
+export interface AuthorizationState {
+  authorizationId: string;
+  /** `captured` also while a partial refund leaves part of the capture unrefunded. */
+  status: 'authorized' | 'captured' | 'voided' | 'refunded';
+  /** The authorized amount. */
+  amountMinor: number;
+  capturedMinor: number;
+  refundedMinor: number;
+  currency: string;
 }
 
 export interface AuthorizeRequest {

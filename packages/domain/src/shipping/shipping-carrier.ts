@@ -12,8 +12,20 @@ export interface ShippingCarrier {
     orderId: string;
     address: ShippingAddress;
     parcels: number;
-  }): Promise<{ shipmentId: string; carrier: string; trackingNumber: string }>;
+  }): Promise<BookedShipment>;
   cancelShipment(request: { idempotencyKey: string; shipmentId: string }): Promise<void>;
+  /**
+   * Read-only: the shipment a `createShipment` with this idempotency key booked (cancelled or not), or
+   * undefined when the carrier holds none for the key. CancelShipment asks it when the order records no
+   * shipment but the booking may have happened with its answer lost.
+   */
+  findShipment(request: { idempotencyKey: string }): Promise<BookedShipment | undefined>;
+}
+
+export interface BookedShipment {
+  shipmentId: string;
+  carrier: string;
+  trackingNumber: string;
 }
 
 export class ShipmentRejectedError extends MeridianError {

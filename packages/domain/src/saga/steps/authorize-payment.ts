@@ -1,3 +1,6 @@
+import type { Order } from '../../orders/order';
+import type { AuthorizationState } from '../../payments/payment-provider';
+import { TransientError } from '../../shared/errors';
 import {
   assertNotCancelled,
   loadSagaOrder,
@@ -7,6 +10,7 @@ import {
   type SagaStepOutput,
   stepKey,
 } from '../saga-step';
+import { settlePayment } from './capture-payment';
 
 /**
  * Forward: authorize the order total on the customer's payment method (a decline fails the order).
@@ -46,25 +50,76 @@ export async function authorizePayment(
   return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied', authorizationId };
 }
 
-/** Compensation: release an authorization that was never captured. Does nothing otherwise. */
+/**
+ * Compensation: release an authorization that was never captured. Does nothing otherwise. The order's
+ * record may be behind the provider when an answer was lost (a timeout, a crash before the write, a
+ * cancel before the retry), so VoidPayment asks the provider (by the authorize step's key) when
+ *  - the order records no authorization but AuthorizePayment may have run (the stock was reserved):
+ *    an authorization the provider holds is voided and recorded;
+ *  - the provider refuses the void: a capture it shows is refunded (under the refund step's key), a void
+ *    or refund it already applied is recorded.
+ */
 export async function voidPayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
   const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
   const payment = order.payment;
-  if (payment?.status !== 'AUTHORIZED') {
-    return { orderId: order.orderId, outcome: payment?.status === 'VOIDED' ? 'already-applied' : 'skipped' };
+  if (!payment) return voidUnrecordedAuthorization(deps, order);
+  if (payment.status !== 'AUTHORIZED') {
+    return { orderId: order.orderId, outcome: payment.status === 'VOIDED' ? 'already-applied' : 'skipped' };
+  }
+  try {
+    await deps.payments.void({
+      idempotencyKey: stepKey(order.orderId, 'void'),
+      authorizationId: payment.authorizationId,
+    });
+  } catch (error) {
+    if (error instanceof TransientError) throw error;
+    const found = await findAuthorization(deps, order.orderId);
+    const settled = found && (await settlePayment(deps, order.orderId, found));
+    if (!settled) throw error;
+    return settled;
+  }
+  return recordVoided(deps, order.orderId, payment.authorizationId, payment.amountMinor);
+}
+
+async function voidUnrecordedAuthorization(deps: SagaDependencies, order: Order): Promise<SagaStepOutput> {
+  // AuthorizePayment runs only once the stock is reserved: before that no authorization can exist.
+  if (order.inventory === 'NONE') return { orderId: order.orderId, outcome: 'skipped' };
+  const found = await findAuthorization(deps, order.orderId);
+  if (!found) return { orderId: order.orderId, outcome: 'skipped' };
+  if (found.status !== 'authorized') {
+    return (
+      (await settlePayment(deps, order.orderId, found)) ?? { orderId: order.orderId, outcome: 'skipped' }
+    );
   }
   await deps.payments.void({
     idempotencyKey: stepKey(order.orderId, 'void'),
-    authorizationId: payment.authorizationId,
+    authorizationId: found.authorizationId,
   });
-  const recorded = await recordOnOrder(deps.ctx, order.orderId, (current) =>
-    current.payment?.status !== 'AUTHORIZED'
+  return recordVoided(deps, order.orderId, found.authorizationId, found.amountMinor);
+}
+
+function findAuthorization(deps: SagaDependencies, orderId: string): Promise<AuthorizationState | undefined> {
+  return deps.payments.findAuthorization({ idempotencyKey: stepKey(orderId, 'authorize') });
+}
+
+async function recordVoided(
+  deps: SagaDependencies,
+  orderId: string,
+  authorizationId: string,
+  amountMinor: number,
+): Promise<SagaStepOutput> {
+  const recorded = await recordOnOrder(deps.ctx, orderId, (current) =>
+    current.payment && current.payment.status !== 'AUTHORIZED'
       ? undefined
       : {
           entry: 'PAYMENT_VOIDED',
-          changes: { payment: { ...current.payment, status: 'VOIDED' } },
+          changes: {
+            payment: current.payment
+              ? { ...current.payment, status: 'VOIDED' }
+              : { authorizationId, status: 'VOIDED', amountMinor, refundedMinor: 0 },
+          },
           event: 'OrderPaymentVoided',
         },
   );
-  return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied' };
+  return { orderId, outcome: recorded ? 'applied' : 'already-applied' };
 }

@@ -55,6 +55,7 @@ beforeEach(() => {
       calls.push(`refund ${request.authorizationId}`);
       return result(request.authorizationId, 'refunded');
     },
+    findAuthorization: async () => undefined,
   };
   const carrier: ShippingCarrier = {
     createShipment: async () => {
@@ -65,6 +66,7 @@ beforeEach(() => {
     cancelShipment: async (request) => {
       calls.push(`cancelShipment ${request.shipmentId}`);
     },
+    findShipment: async () => undefined,
   };
   deps = { ctx, payments, carrier };
 });

@@ -1,3 +1,4 @@
+import type { AuthorizationState } from '../../payments/payment-provider';
 import { MeridianError } from '../../shared/errors';
 import {
   assertNotCancelled,
@@ -43,10 +44,23 @@ export async function capturePayment(deps: SagaDependencies, input: SagaStepInpu
   return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied' };
 }
 
-/** Compensation: refund a captured payment in full. Does nothing when nothing was captured. */
+/**
+ * Compensation: refund a captured payment in full. Does nothing when nothing was captured. An order that
+ * still shows the payment only AUTHORIZED may have been captured all the same, the answer lost (every
+ * attempt timed out, the process died before the write, or a cancel came before the retry): once the
+ * shipment exists (CapturePayment runs only then) the provider is asked, and a capture it holds is
+ * refunded and recorded.
+ */
 export async function refundPayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
   const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
   const payment = order.payment;
+  if (payment?.status === 'AUTHORIZED' && order.shipment) {
+    const found = await deps.payments.findAuthorization({
+      idempotencyKey: stepKey(order.orderId, 'authorize'),
+    });
+    const settled = found && (await settlePayment(deps, order.orderId, found));
+    return settled ?? { orderId: order.orderId, outcome: 'skipped' };
+  }
   if (payment?.status !== 'CAPTURED') {
     return {
       orderId: order.orderId,
@@ -73,5 +87,57 @@ export async function refundPayment(deps: SagaDependencies, input: SagaStepInput
     orderId: order.orderId,
     outcome: recorded ? 'applied' : 'already-applied',
     refundedMinor: amountMinor,
+  };
+}
+
+/**
+ * Brings an order whose record may be behind the provider in line with the provider's state of its
+ * authorization (found by the authorize step's key): money still captured is refunded, under the refund
+ * step's key so a repeat never refunds twice; a void or refund already applied is recorded. Resolves to
+ * undefined when the provider shows it merely authorized, which is left to the caller (VoidPayment voids it).
+ */
+export async function settlePayment(
+  deps: SagaDependencies,
+  orderId: string,
+  found: AuthorizationState,
+): Promise<SagaStepOutput | undefined> {
+  if (found.status === 'authorized') return undefined;
+  let refundedMinor = found.refundedMinor;
+  if (found.status === 'captured') {
+    const amountMinor = found.capturedMinor - found.refundedMinor;
+    await deps.payments.refund({
+      idempotencyKey: stepKey(orderId, 'refund'),
+      authorizationId: found.authorizationId,
+      amountMinor,
+    });
+    refundedMinor = found.capturedMinor;
+  }
+  const status = found.status === 'voided' ? 'VOIDED' : 'REFUNDED';
+  const recorded = await recordOnOrder(deps.ctx, orderId, (current) => {
+    if (current.payment?.status === 'VOIDED' || current.payment?.status === 'REFUNDED') return undefined;
+    const payment = {
+      authorizationId: found.authorizationId,
+      amountMinor: found.amountMinor,
+      ...current.payment,
+      status,
+      refundedMinor,
+    } as const;
+    return status === 'VOIDED'
+      ? {
+          entry: 'PAYMENT_VOIDED',
+          changes: { payment: { ...payment, refundedMinor: 0 } },
+          event: 'OrderPaymentVoided',
+        }
+      : {
+          entry: 'PAYMENT_REFUNDED',
+          changes: { payment },
+          event: 'OrderPaymentRefunded',
+          eventDetail: { amountMinor: refundedMinor },
+        };
+  });
+  return {
+    orderId,
+    outcome: recorded ? 'applied' : 'already-applied',
+    ...(status === 'REFUNDED' ? { refundedMinor } : {}),
   };
 }

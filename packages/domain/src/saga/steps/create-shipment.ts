@@ -1,3 +1,4 @@
+import type { OrderShipment } from '../../orders/order';
 import {
   assertNotCancelled,
   loadSagaOrder,
@@ -46,10 +47,15 @@ export async function createShipment(deps: SagaDependencies, input: SagaStepInpu
   };
 }
 
-/** Compensation: cancel a shipment that has not left the warehouse. Does nothing when there is none. */
+/**
+ * Compensation: cancel a shipment that has not left the warehouse. Does nothing when there is none. An
+ * order that records no shipment may still have one booked, the answer lost (a timeout, a crash before
+ * the write, a cancel before the retry): once the payment is recorded (CreateShipment runs only then) the
+ * carrier is asked by the create step's key, and a shipment it holds is cancelled and recorded.
+ */
 export async function cancelShipment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
   const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
-  const shipment = order.shipment;
+  const shipment = order.shipment ?? (order.payment && (await findUnrecordedShipment(deps, order.orderId)));
   if (shipment?.status !== 'CREATED') {
     return {
       orderId: order.orderId,
@@ -61,13 +67,21 @@ export async function cancelShipment(deps: SagaDependencies, input: SagaStepInpu
     shipmentId: shipment.shipmentId,
   });
   const recorded = await recordOnOrder(deps.ctx, order.orderId, (current) =>
-    current.shipment?.status !== 'CREATED'
+    current.shipment && current.shipment.status !== 'CREATED'
       ? undefined
       : {
           entry: 'SHIPMENT_CANCELLED',
-          changes: { shipment: { ...current.shipment, status: 'CANCELLED' } },
+          changes: { shipment: { ...(current.shipment ?? shipment), status: 'CANCELLED' } },
           event: 'OrderShipmentCancelled',
         },
   );
   return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied' };
+}
+
+async function findUnrecordedShipment(
+  deps: SagaDependencies,
+  orderId: string,
+): Promise<OrderShipment | undefined> {
+  const booked = await deps.carrier.findShipment({ idempotencyKey: stepKey(orderId, 'ship') });
+  return booked && { ...booked, status: 'CREATED' };
 }

@@ -22,8 +22,14 @@ beforeEach(() => {
   };
   deps = {
     ctx,
-    payments: { authorize: unexpected, capture: unexpected, void: unexpected, refund: unexpected },
-    carrier: { createShipment: unexpected, cancelShipment: unexpected },
+    payments: {
+      authorize: unexpected,
+      capture: unexpected,
+      void: unexpected,
+      refund: unexpected,
+      findAuthorization: unexpected,
+    },
+    carrier: { createShipment: unexpected, cancelShipment: unexpected, findShipment: unexpected },
   };
 });
 

@@ -25,8 +25,14 @@ function reset(): void {
   };
   deps = {
     ctx,
-    payments: { authorize: unexpected, capture: unexpected, void: unexpected, refund: unexpected },
-    carrier: { createShipment: unexpected, cancelShipment: unexpected },
+    payments: {
+      authorize: unexpected,
+      capture: unexpected,
+      void: unexpected,
+      refund: unexpected,
+      findAuthorization: unexpected,
+    },
+    carrier: { createShipment: unexpected, cancelShipment: unexpected, findShipment: unexpected },
   };
 }
 

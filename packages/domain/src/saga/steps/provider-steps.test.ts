@@ -14,7 +14,15 @@ import { capturePayment, PaymentNotAuthorizedError, refundPayment } from './capt
 import { cancelShipment, createShipment } from './create-shipment';
 import { releaseInventory } from './reserve-inventory';
 
-type Operation = 'authorize' | 'capture' | 'void' | 'refund' | 'createShipment' | 'cancelShipment';
+type Operation =
+  | 'authorize'
+  | 'capture'
+  | 'void'
+  | 'refund'
+  | 'findAuthorization'
+  | 'createShipment'
+  | 'cancelShipment'
+  | 'findShipment';
 
 interface Call {
   operation: Operation;
@@ -44,6 +52,22 @@ class FakePayments implements PaymentProvider {
   void: PaymentProvider['void'] = async (request) => this.record('void', request, 'voided', 0);
   refund: PaymentProvider['refund'] = async (request) =>
     this.record('refund', request, 'refunded', request.amountMinor);
+
+  /** Knows only what it authorized (it keeps no state per authorization): enough for these tests. */
+  findAuthorization: PaymentProvider['findAuthorization'] = async (request) => {
+    this.calls.push({ operation: 'findAuthorization', idempotencyKey: request.idempotencyKey, request });
+    const authorized = this.results.get(request.idempotencyKey);
+    return (
+      authorized && {
+        authorizationId: authorized.authorizationId,
+        status: 'authorized',
+        amountMinor: authorized.amountMinor,
+        capturedMinor: 0,
+        refundedMinor: 0,
+        currency: authorized.currency,
+      }
+    );
+  };
 
   private record(
     operation: Operation,
@@ -86,6 +110,10 @@ class FakeCarrier implements ShippingCarrier {
   };
   cancelShipment: ShippingCarrier['cancelShipment'] = async (request) => {
     this.calls.push({ operation: 'cancelShipment', idempotencyKey: request.idempotencyKey, request });
+  };
+  findShipment: ShippingCarrier['findShipment'] = async (request) => {
+    this.calls.push({ operation: 'findShipment', idempotencyKey: request.idempotencyKey, request });
+    return undefined;
   };
 }
 
@@ -212,6 +240,30 @@ describe('voidPayment', () => {
     expect(store.events.map((event) => event['detail-type'])).toEqual(['OrderPaymentVoided']);
   });
 
+  it('without a recorded authorization, voids the one the provider holds for the authorize key', async () => {
+    const order = await seedOrder({ inventory: 'RESERVED' });
+    await payments.authorize({
+      idempotencyKey: `${order.orderId}:authorize`,
+      orderId: order.orderId,
+      amountMinor: order.totalMinor,
+      currency: 'USD',
+      paymentMethod: 'pm_card_visa',
+    });
+
+    expect((await voidPayment(deps, { orderId: order.orderId })).outcome).toBe('applied');
+    expect(calls.map((call) => [call.operation, call.idempotencyKey])).toEqual([
+      ['authorize', `${order.orderId}:authorize`],
+      ['findAuthorization', `${order.orderId}:authorize`],
+      ['void', `${order.orderId}:void`],
+    ]);
+    expect((await reload(order.orderId)).payment).toEqual({
+      authorizationId: 'auth_1',
+      status: 'VOIDED',
+      amountMinor: order.totalMinor,
+      refundedMinor: 0,
+    });
+  });
+
   it('leaves a captured payment alone (refund is its compensation)', async () => {
     const order = await seedOrder({ payment: { ...authorized, status: 'CAPTURED' } });
 
@@ -275,6 +327,20 @@ describe('refundPayment', () => {
 
     expect((await refundPayment(deps, { orderId: order.orderId })).outcome).toBe('skipped');
     expect(calls).toEqual([]);
+  });
+
+  it('asks the provider about an authorization once the shipment exists (a capture may have been lost), and writes nothing when it shows none', async () => {
+    const order = await seedOrder({
+      payment: authorized,
+      shipment: { shipmentId: 'shp_1', carrier: 'LocalPost', trackingNumber: 'T', status: 'CREATED' },
+    });
+    const committed = store.transactions.length;
+
+    expect((await refundPayment(deps, { orderId: order.orderId })).outcome).toBe('skipped');
+    expect(calls.map((call) => [call.operation, call.idempotencyKey])).toEqual([
+      ['findAuthorization', `${order.orderId}:authorize`],
+    ]);
+    expect(store.transactions).toHaveLength(committed);
   });
 });
 
