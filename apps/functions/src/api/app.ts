@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ApiDependencies, ApiEnv } from './api-env';
@@ -9,6 +9,7 @@ import {
   requireAdmin,
   requireAuth,
   requireJsonBody,
+  unsupportedMediaType,
 } from './middleware';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document';
 import { createRouteRegistry, type RequestPart } from './openapi/route-registry';
@@ -22,6 +23,17 @@ export const API_BASE_PATH = '/api/v1';
 /** Order bodies are a few hundred bytes; anything near this limit is a mistake or an attack. */
 export const MAX_BODY_BYTES = 32 * 1024;
 
+/**
+ * The answer to a request no route serves (unknown path or wrong method). Exported because a server that
+ * mounts the API app with `route()` does not inherit the app's notFound handler and must set it itself.
+ */
+export function routeNotFound(c: Context): Response {
+  return problemResponse(c, problem(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`));
+}
+
+const payloadTooLarge = () =>
+  problem(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+
 function validationProblem(error: ZodError, part: RequestPart) {
   const errors = error.issues.map((issue) => ({
     path: issue.path.join('.') || '(body)',
@@ -32,7 +44,7 @@ function validationProblem(error: ZodError, part: RequestPart) {
     ? problem(
         400,
         'idempotency_key_required',
-        'POST /orders needs an Idempotency-Key header (1-255 characters).',
+        'POST /orders needs an Idempotency-Key header (1-255 visible ASCII characters).',
         { errors },
       )
     : problem(400, 'invalid_request', 'The request does not match the API schema.', { errors });
@@ -52,12 +64,7 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   api.use('*', requireJsonBody);
   api.use(
     '*',
-    limitBodySize(MAX_BODY_BYTES, (c) =>
-      problemResponse(
-        c,
-        problem(413, 'payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`),
-      ),
-    ),
+    limitBodySize(MAX_BODY_BYTES, (c) => problemResponse(c, payloadTooLarge())),
   );
   for (const path of ['/orders', '/orders/*', '/notifications', '/admin/*'])
     api.use(path, requireAuth(deps.verifier));
@@ -100,9 +107,7 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
     c.res.headers.set('x-meridian-region', deps.ctx.region);
   });
   app.route(API_BASE_PATH, api);
-  app.notFound((c) =>
-    problemResponse(c, problem(404, 'route_not_found', `No route ${c.req.method} ${c.req.path}.`)),
-  );
+  app.notFound(routeNotFound);
   app.onError((error, c) => {
     const known = problemForError(error);
     if (known) {
@@ -111,7 +116,10 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
       return problemResponse(c, known, headers);
     }
     if (error instanceof HTTPException && error.status < 500) {
-      const malformed = /json/i.test(error.message);
+      // The same codes the middleware answers with, whichever layer finds the problem.
+      if (error.status === 415) return problemResponse(c, unsupportedMediaType());
+      if (error.status === 413) return problemResponse(c, payloadTooLarge());
+      const malformed = error.status === 400 && /json/i.test(error.message);
       return problemResponse(
         c,
         malformed

@@ -24,6 +24,26 @@ async function token(expiresInSeconds: number, claims: Record<string, unknown> =
     .sign(privateKey);
 }
 
+describe('JwtTokenVerifier claims', () => {
+  it('refuses a token without an expiry, which would otherwise be valid forever', async () => {
+    const verifier = new JwtTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keySet: createLocalJWKSet({ keys: [jwk] }),
+    });
+    const forever = await new SignJWT({})
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('alice')
+      .setIssuedAt()
+      .sign(privateKey);
+
+    await expect(verifier.verify(forever)).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(verifier.verify(await token(60))).resolves.toMatchObject({ subject: 'alice' });
+  });
+});
+
 describe('JwtTokenVerifier cache', () => {
   it('checks the signature once per token while it is valid, and again after it expires', async () => {
     let keyLookups = 0;

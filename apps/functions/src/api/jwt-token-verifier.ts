@@ -45,6 +45,8 @@ export class JwtTokenVerifier implements TokenVerifier {
         algorithms: ['RS256', 'ES256'],
         clockTolerance: 5,
         currentDate: new Date(now),
+        // A token without an expiry would be valid forever once leaked: refuse it (Cognito always sets one).
+        requiredClaims: ['exp'],
       });
       const audiences = [payload.aud, payload.client_id].flat().filter((value) => typeof value === 'string');
       if (!audiences.includes(this.options.audience))
@@ -54,10 +56,9 @@ export class JwtTokenVerifier implements TokenVerifier {
       const groups = Array.isArray(claimed)
         ? claimed.filter((group): group is string => typeof group === 'string')
         : [];
-      // Without an expiry the token is not cached at all (expiresAtMs 0).
       return {
         principal: { subject: payload.sub, groups, isAdmin: groups.includes(ADMIN_GROUP) },
-        expiresAtMs: typeof payload.exp === 'number' ? payload.exp * 1000 : 0,
+        expiresAtMs: (payload.exp as number) * 1000,
       };
     } catch (error) {
       if (error instanceof UnauthenticatedError) throw error;

@@ -1,12 +1,19 @@
-import type { LocalEventBus, LocalWorkflowRunner, OutboxRelay } from '@meridian/adapters-local';
-import type {
-  DeadLetterView,
-  ExecutionEventView,
-  ExecutionView,
-  HealthCheck,
-  OperationsPort,
-  Page,
-  PageRequest,
+import {
+  InvalidCursorError as BusInvalidCursorError,
+  InvalidListRequestError,
+  type LocalEventBus,
+  type LocalWorkflowRunner,
+  type OutboxRelay,
+} from '@meridian/adapters-local';
+import {
+  type DeadLetterView,
+  type ExecutionEventView,
+  type ExecutionView,
+  type HealthCheck,
+  InvalidCursorError,
+  type OperationsPort,
+  type Page,
+  type PageRequest,
 } from '@meridian/domain';
 import type { Database, Statement } from 'better-sqlite3';
 
@@ -61,7 +68,7 @@ export class LocalOperations implements OperationsPort {
   }
 
   async listDeadLetters(page: PageRequest): Promise<Page<DeadLetterView>> {
-    const result = this.deps.bus.listDeadLetters(page);
+    const result = withDomainCursorError(page, () => this.deps.bus.listDeadLetters(page));
     return {
       items: result.items.map((letter) => ({
         id: letter.id,
@@ -87,11 +94,13 @@ export class LocalOperations implements OperationsPort {
   async listExecutions(
     page: PageRequest & { status?: ExecutionView['status'] },
   ): Promise<Page<ExecutionView>> {
-    const result = this.deps.runner.list({
-      limit: page.limit,
-      ...(page.cursor ? { cursor: page.cursor } : {}),
-      ...(page.status ? { status: page.status } : {}),
-    });
+    const result = withDomainCursorError(page, () =>
+      this.deps.runner.list({
+        limit: page.limit,
+        ...(page.cursor ? { cursor: page.cursor } : {}),
+        ...(page.status ? { status: page.status } : {}),
+      }),
+    );
     const items = result.executions.flatMap((summary) => {
       const execution = this.deps.runner.describe(summary.name);
       if (!execution) return [];
@@ -119,5 +128,23 @@ export class LocalOperations implements OperationsPort {
       ...(event.error === null ? {} : { error: event.error }),
       ...(event.cause === null ? {} : { cause: event.cause }),
     }));
+  }
+}
+
+/**
+ * The bus and the workflow runner refuse a cursor they did not issue with errors of their own; the API
+ * maps only the domain's InvalidCursorError (400 invalid_cursor), so translate theirs into it.
+ */
+function withDomainCursorError<T>(page: PageRequest, list: () => T): T {
+  try {
+    return list();
+  } catch (error) {
+    const badCursor =
+      error instanceof BusInvalidCursorError ||
+      (error instanceof InvalidListRequestError &&
+        page.cursor !== undefined &&
+        /cursor/i.test(error.message));
+    if (badCursor) throw new InvalidCursorError();
+    throw error;
   }
 }

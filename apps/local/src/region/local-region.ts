@@ -27,7 +27,7 @@ import {
   recordNotification,
   sagaExecutionName,
 } from '@meridian/domain';
-import { createApiApp } from '@meridian/functions/api';
+import { createApiApp, routeNotFound } from '@meridian/functions/api';
 import { JwtTokenVerifier } from '@meridian/functions/api/jwt-token-verifier';
 import { createSagaHandlers } from '@meridian/functions/saga';
 import type { Database } from 'better-sqlite3';
@@ -35,6 +35,7 @@ import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
 import { REPO_ROOT } from '../config/local-config';
+import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 import type { EventLoopLoad } from './event-loop-monitor';
 import { createInternalApi } from './internal-api';
 import { LocalOperations } from './local-operations';
@@ -164,12 +165,27 @@ export function createLocalRegion(options: LocalRegionOptions) {
       info: (message, extra) => logger.debug(message, { ...extra }),
       error: (message, extra) => logger.error(message, { ...extra }),
     },
-    onExecutionFinished: (execution) =>
+    onExecutionFinished: (execution) => {
       logger.info('saga finished', {
         correlation_id: (execution.input as { orderId?: string }).orderId,
         execution: execution.name,
         status: execution.status,
-      }),
+      });
+      closeOrderAfterUnfinishedRun(execution, workflow)
+        .then((started) => {
+          if (started)
+            logger.warn('a saga ended without closing its order: compensating and closing it', {
+              execution: execution.name,
+              status: execution.status,
+            });
+        })
+        .catch((error: unknown) =>
+          logger.error('could not start the run that closes an unfinished order', {
+            execution: execution.name,
+            error: String(error),
+          }),
+        );
+    },
   });
   const workflow: OrderWorkflow = {
     startOrderSaga: async (orderId, mode) => {
@@ -227,6 +243,9 @@ export function createLocalRegion(options: LocalRegionOptions) {
   const server = new Hono();
   server.route('/internal', internal);
   server.route('/', app);
+  // route() copies the API's routes and middleware but not its notFound handler: without this, unknown
+  // paths and wrong methods would get Hono's text/plain 404 instead of the API's problem+json.
+  server.notFound(routeNotFound);
 
   return {
     app,

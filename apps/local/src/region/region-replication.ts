@@ -10,7 +10,13 @@ import {
   ReplicationPuller,
   type SqliteItemStore,
 } from '@meridian/adapters-local';
-import { asEntity, type DomainContext, regionOfOrderId, type StockTransfer } from '@meridian/domain';
+import {
+  asEntity,
+  type DomainContext,
+  isDuplicateKeyUse,
+  regionOfOrderId,
+  type StockTransfer,
+} from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import { PeerStockTransfers } from './peer-stock-transfers';
 import { publishReplicatedEvents } from './replicated-events';
@@ -60,9 +66,13 @@ export function createRegionReplication(deps: {
   const cancelLostDuplicates = async (result: ApplyResult) => {
     for (const change of result.applied) {
       if (!change.pk.startsWith('IDEMPOTENCY#') || !change.previousData) continue;
-      const mine = String((JSON.parse(change.previousData) as { orderId?: string }).orderId ?? '');
-      const winner = String((JSON.parse(change.data) as { orderId?: string }).orderId ?? '');
+      const replaced = JSON.parse(change.previousData) as { orderId?: string; expiresAt?: unknown };
+      const taking = JSON.parse(change.data) as { orderId?: string; createdAt?: unknown };
+      const mine = String(replaced.orderId ?? '');
+      const winner = String(taking.orderId ?? '');
       if (!mine || mine === winner || regionOfOrderId(mine) !== ctx.region) continue;
+      // The key expired before the other order took it: two orders a day apart, both legitimate.
+      if (!isDuplicateKeyUse(replaced, taking)) continue;
       logger.warn('duplicate order for one idempotency key: cancelling the one that lost', {
         orderId: mine,
         winner,

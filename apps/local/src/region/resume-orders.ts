@@ -1,5 +1,5 @@
 import type { LocalWorkflowRunner } from '@meridian/adapters-local';
-import { type OrderWorkflow, sagaExecutionName } from '@meridian/domain';
+import { IDEMPOTENCY_TTL_SECONDS, type OrderWorkflow, sagaExecutionName } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 
@@ -68,7 +68,11 @@ function lostDuplicates(db: Database, region: string): Array<{ orderId: string; 
          AND json_extract(o.data, '$.status') NOT IN ('FAILED', 'CANCELLED')
          AND IFNULL(json_extract(o.data, '$.cancelRequested'), 0) = 0
          AND IFNULL(json_extract(o.data, '$.shipment.status'), '') <> 'SHIPPED'
-         AND json_extract(k.data, '$.orderId') <> json_extract(o.data, '$.orderId')`,
+         AND json_extract(k.data, '$.orderId') <> json_extract(o.data, '$.orderId')
+         -- Not when the other order took the key after this order's record had expired (see isDuplicateKeyUse).
+         AND (json_extract(k.data, '$.createdAt') IS NULL
+           OR unixepoch(json_extract(k.data, '$.createdAt'))
+              < unixepoch(json_extract(o.data, '$.createdAt')) + ?)`,
     )
-    .all(region) as Array<{ orderId: string; winnerOrderId: string }>;
+    .all(region, IDEMPOTENCY_TTL_SECONDS) as Array<{ orderId: string; winnerOrderId: string }>;
 }

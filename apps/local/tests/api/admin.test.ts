@@ -272,6 +272,15 @@ describe('orders, notifications and executions', () => {
     );
   });
 
+  it.each([
+    '/admin/executions?cursor=garbage',
+    '/admin/executions?cursor=0',
+    '/admin/dead-letters?cursor=garbage',
+    `/admin/dead-letters?cursor=${Buffer.from('other-kind:1:2').toString('base64url')}`,
+  ])('refuses a cursor it did not issue with 400 invalid_cursor: %s', async (path) => {
+    expectProblem(await harness.request(path, { token: admin }), 400, 'invalid_cursor');
+  });
+
   it('records one notification per notifying event (OrderPlaced, OrderConfirmed), never duplicated', async () => {
     const order = await placeConfirmed(bob, 'BAG-001');
     const forOrder = async () =>

@@ -158,7 +158,7 @@ describe('idempotency', () => {
     await harness.waitForTerminal(bobOrder.body.orderId, bob);
   });
 
-  it('refuses a missing, empty or over-long key with 400 idempotency_key_required', async () => {
+  it('refuses a missing, empty, over-long or non-visible-ASCII key with 400 idempotency_key_required', async () => {
     const before = (await listAll<OrderView>(harness, '/admin/orders', admin)).length;
     expectProblem(await harness.placeOrder(orderBody(), { token: alice }), 400, 'idempotency_key_required');
     expectProblem(
@@ -171,6 +171,13 @@ describe('idempotency', () => {
       400,
       'idempotency_key_required',
     );
+    for (const key of ['two words', 'tab\there', 'caf\u00e9']) {
+      expectProblem(
+        await harness.placeOrder(orderBody(), { token: alice, key }),
+        400,
+        'idempotency_key_required',
+      );
+    }
     expect((await listAll<OrderView>(harness, '/admin/orders', admin)).length).toBe(before);
   });
 });
@@ -259,6 +266,18 @@ describe('bad input changes nothing', () => {
     [
       'a text/plain body',
       { body: JSON.stringify(valid()), headers: { 'content-type': 'text/plain' } },
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'a text/plain content type with an empty body',
+      { body: '', headers: { 'content-type': 'text/plain' } },
+      415,
+      'unsupported_media_type',
+    ],
+    [
+      'a JSON body declared with several structured-syntax suffixes',
+      { body: JSON.stringify(valid()), headers: { 'content-type': 'application/a+b+json' } },
       415,
       'unsupported_media_type',
     ],
@@ -495,5 +514,52 @@ describe('cancelling', () => {
       (await harness.request(`/orders/${order.orderId}/cancel`, { method: 'POST', token: admin })).status,
     ).toBe(202);
     expect((await harness.waitForTerminal(order.orderId, alice)).status).toBe('CANCELLED');
+  });
+});
+
+describe('listing cursors', () => {
+  it('pages with the cursors it issues, and refuses tampered, hand-made and foreign ones with 400', async () => {
+    // Two orders and their notifications, so /orders and /notifications each have a second page.
+    await placeConfirmed('MUG-001');
+    await placeConfirmed('MUG-001');
+    const page = async (path: string, token = alice) =>
+      harness.request<{ items: unknown[]; nextCursor?: string }>(path, { token });
+    const orders = await page('/orders?limit=1');
+    const ordersCursor = orders.body.nextCursor ?? '';
+    expect(ordersCursor).not.toBe('');
+    expect((await page(`/orders?limit=1&cursor=${encodeURIComponent(ordersCursor)}`)).status).toBe(200);
+
+    let notificationsCursor: string | undefined;
+    for (let attempt = 0; attempt < 200 && !notificationsCursor; attempt++) {
+      notificationsCursor = (await page('/notifications?limit=1')).body.nextCursor;
+      if (!notificationsCursor) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(notificationsCursor).toEqual(expect.any(String));
+
+    const handMade = Buffer.from(JSON.stringify(['2999-01-01T00:00:00.000Z#x', 'ORDER#x', 'ORDER'])).toString(
+      'base64url',
+    );
+    for (const [cursor, token] of [
+      [`${ordersCursor}!!!`, alice],
+      [`${ordersCursor}==`, alice],
+      [handMade, alice],
+      [notificationsCursor ?? '', alice],
+      // Alice's cursor is not a position in Bob's listing.
+      [ordersCursor, bob],
+    ] as const) {
+      expectProblem(
+        await harness.request(`/orders?limit=1&cursor=${encodeURIComponent(cursor)}`, { token }),
+        400,
+        'invalid_cursor',
+      );
+    }
+    // And an /orders cursor is no /admin/orders cursor either.
+    expectProblem(
+      await harness.request(`/admin/orders?limit=1&cursor=${encodeURIComponent(ordersCursor)}`, {
+        token: admin,
+      }),
+      400,
+      'invalid_cursor',
+    );
   });
 });

@@ -132,7 +132,10 @@ describe('OpenAPI document', () => {
         string,
         {
           parameters?: Array<{ name: string; in: string; required?: boolean }>;
-          responses: Record<string, { content?: Record<string, unknown> }>;
+          responses: Record<
+            string,
+            { content?: Record<string, unknown>; headers?: Record<string, { required?: boolean }> }
+          >;
         }
       >
     >;
@@ -195,6 +198,42 @@ describe('OpenAPI document', () => {
       (p) => p.name.toLowerCase() === 'idempotency-key',
     );
     expect(parameter).toMatchObject({ in: 'header', required: true });
+  });
+
+  it('documents the errors the order routes answer with, and the replay header', async () => {
+    const statuses = (path: string, method: string) =>
+      Object.keys(doc.paths[path]?.[method]?.responses ?? {});
+    expect(statuses('/orders/{orderId}', 'get')).toEqual(expect.arrayContaining(['400', '401', '404']));
+    expect(statuses('/orders/{orderId}/cancel', 'post')).toEqual(
+      expect.arrayContaining(['400', '401', '404', '409', '413', '415']),
+    );
+    expect(doc.paths['/orders']?.post?.responses['202']?.headers?.['idempotent-replayed']).toMatchObject({
+      required: false,
+    });
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      if (path === '/health') continue;
+      for (const [method, operation] of Object.entries(methods))
+        expect(Object.keys(operation.responses), `${method} ${path}`).toContain('503');
+    }
+    // What the document promises, the API does.
+    const alice = await harness.token('alice');
+    const longId = 'o'.repeat(101);
+    expectProblem(await harness.request(`/orders/${longId}`, { token: alice }), 400, 'invalid_request');
+    expectProblem(
+      await harness.request(`/orders/${longId}/cancel`, { method: 'POST', token: alice }),
+      400,
+      'invalid_request',
+    );
+    expectProblem(
+      await harness.request('/orders/ord_x/cancel', {
+        method: 'POST',
+        token: alice,
+        body: 'x',
+        headers: { 'content-type': 'text/plain' },
+      }),
+      415,
+      'unsupported_media_type',
+    );
   });
 
   it('documents its errors as application/problem+json on every route but health', () => {

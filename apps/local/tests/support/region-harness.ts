@@ -211,7 +211,7 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
     await region.start();
 
     const { server, port } = await new Promise<{ server: Server; port: number }>((resolve, reject) => {
-      const server = serve({ fetch: region.app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+      const server = serve({ fetch: region.server.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
         resolve({ server: server as Server, port: info.port }),
       );
       server.once('error', reject);

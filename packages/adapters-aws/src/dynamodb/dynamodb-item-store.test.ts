@@ -85,7 +85,7 @@ describe('DynamoDbItemStore.transact', () => {
     expect(updated?.Put?.ConditionExpression).toBe('#version = :expected');
     expect(updated?.Put?.ExpressionAttributeValues).toEqual({ ':expected': 3 });
     expect(upserted?.Update?.UpdateExpression).toBe(
-      'SET #data = :data, #updatedAt = :now, #writerRegion = :region, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk ADD #version :one REMOVE #gsi1pk, #gsi1sk',
+      'SET #data = :data, #updatedAt = :now, #writerRegion = :region, #gsi2pk = :gsi2pk, #gsi2sk = :gsi2sk ADD #version :one REMOVE #gsi1pk, #gsi1sk, #expiresAt',
     );
     expect(upserted?.Update?.ExpressionAttributeValues).toMatchObject({
       ':one': 1,
@@ -103,6 +103,29 @@ describe('DynamoDbItemStore.transact', () => {
         expiresAt: NOW / 1000 + 86_400,
       },
     });
+  });
+
+  it('sets the table TTL attribute from an item whose data carries expiresAt (seconds), and only then', async () => {
+    const { store, sent } = storeWith(scripted({}, {}));
+    const expiresAt = NOW / 1000 + 86_400;
+    await store.transact([
+      { pk: 'IDEMPOTENCY#c#k', sk: 'IDEMPOTENCY', data: { orderId: 'o1', expiresAt }, expect: 'absent' },
+      { pk: 'IDEMPOTENCY#c#j', sk: 'IDEMPOTENCY', data: { orderId: 'o2', expiresAt }, expect: 1 },
+      { pk: 'IDEMPOTENCY#c#i', sk: 'IDEMPOTENCY', data: { orderId: 'o3', expiresAt } },
+      { pk: 'ORDER#a', sk: 'ORDER', data: { status: 'PENDING' }, expect: 'absent' },
+      { pk: 'ORDER#b', sk: 'ORDER', data: { status: 'PENDING', expiresAt: 'soon' } },
+    ]);
+
+    const input = sent[0]?.input as { TransactItems: Array<Record<string, Record<string, unknown>>> };
+    const [created, replaced, upserted, order, other] = input.TransactItems;
+    expect(created?.Put?.Item).toMatchObject({ expiresAt, data: { expiresAt } });
+    expect(replaced?.Put?.Item).toMatchObject({ expiresAt, version: 2 });
+    expect(upserted?.Update?.UpdateExpression).toContain('#expiresAt = :expiresAt');
+    expect(upserted?.Update?.ExpressionAttributeNames).toMatchObject({ '#expiresAt': 'expiresAt' });
+    expect(upserted?.Update?.ExpressionAttributeValues).toMatchObject({ ':expiresAt': expiresAt });
+    expect(order?.Put?.Item).not.toHaveProperty('expiresAt');
+    expect(other?.Update?.UpdateExpression).toMatch(/REMOVE .*#expiresAt/);
+    expect(other?.Update?.ExpressionAttributeValues).not.toHaveProperty(':expiresAt');
   });
 
   it('maps a failed condition to ConditionFailedError naming the item', async () => {

@@ -122,10 +122,11 @@ export class DynamoDbItemStore implements ItemStore {
       ? Math.min(Math.max(1, Math.trunc(options.limit)), MAX_PAGE)
       : MAX_PAGE;
     const attrs = indexKeyAttributes(index);
+    const query = { index, pk, descending: options.descending === true };
     let startKey: Record<string, unknown> | undefined =
       options.cursor === undefined
         ? undefined
-        : exclusiveStartKey(index, pk, decodeIndexCursor(options.cursor));
+        : exclusiveStartKey(index, pk, decodeIndexCursor(query, options.cursor));
     // One item beyond the page tells whether another page exists (no empty last page, as in SQLite); a
     // response may also stop early at 1 MB, so keep reading until the page is full or the index ends.
     const rows: Record<string, unknown>[] = [];
@@ -157,7 +158,9 @@ export class DynamoDbItemStore implements ItemStore {
     const last = items.at(-1);
     return {
       items: items.map(toStoredItem),
-      ...(rows.length > limit && last ? { nextCursor: encodeIndexCursor(positionOf(index, last)) } : {}),
+      ...(rows.length > limit && last
+        ? { nextCursor: encodeIndexCursor(query, positionOf(index, last)) }
+        : {}),
     };
   }
 

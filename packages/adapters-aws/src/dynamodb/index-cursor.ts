@@ -1,34 +1,24 @@
-import { type IndexName, InvalidCursorError } from '@meridian/domain';
+import {
+  type IndexCursorQuery,
+  type IndexName,
+  type IndexPosition,
+  InvalidCursorError,
+  indexCursor,
+} from '@meridian/domain';
 import { ATTR, indexKeyAttributes } from './table-layout';
 
-/** Where a page of an index query stopped: the last item's index sort key and table key. */
-export interface IndexPosition {
-  indexSk: string;
-  pk: string;
-  sk: string;
+export type { IndexPosition };
+
+/** Opaque to callers: the encoding every ItemStore shares (see `indexCursor` in the domain). */
+export function encodeIndexCursor(query: IndexCursorQuery, position: IndexPosition): string {
+  return indexCursor.encode(query, position);
 }
 
-/** Opaque to callers: base64url JSON, like the SQLite store's cursors (which carry no table `sk`). */
-export function encodeIndexCursor(position: IndexPosition): string {
-  return Buffer.from(JSON.stringify([position.indexSk, position.pk, position.sk])).toString('base64url');
-}
-
-export function decodeIndexCursor(cursor: string): IndexPosition {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    // DynamoDB rejects empty key strings, so an empty part can only be a forged cursor.
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 3 &&
-      parsed.every((part) => typeof part === 'string' && part !== '')
-    ) {
-      const [indexSk, pk, sk] = parsed as [string, string, string];
-      return { indexSk, pk, sk };
-    }
-  } catch {
-    // Fall through: any undecodable cursor is the caller's mistake.
-  }
-  throw new InvalidCursorError();
+export function decodeIndexCursor(query: IndexCursorQuery, cursor: string): IndexPosition {
+  const position = indexCursor.decode(query, cursor);
+  // DynamoDB rejects empty key strings, so an empty part can only be a forged cursor.
+  if (position.indexSk === '' || position.pk === '' || position.sk === '') throw new InvalidCursorError();
+  return position;
 }
 
 /** A GSI query's ExclusiveStartKey is the index key plus the table key of the last item returned. */

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidCursorError } from '@meridian/domain';
+import { describeIndexCursorContract } from '@meridian/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { fakeAwsClient, noSleep, type Respond, scripted } from '../testing/fake-aws-client';
 import { DynamoDbItemStore } from './dynamodb-item-store';
@@ -102,7 +103,11 @@ describe('DynamoDbItemStore.queryIndex', () => {
 
   it('turns DynamoDB refusing a cursor from another query into InvalidCursorError', async () => {
     const { store } = storeWith(scripted(validationError('The provided starting key is invalid')));
-    const cursor = encodeIndexCursor({ indexSk: 'x', pk: 'ORDER#1', sk: 'ORDER' });
+    // Well-formed and issued for this very query, yet not a position DynamoDB accepts in it.
+    const cursor = encodeIndexCursor(
+      { index: 'gsi1', pk: 'CUSTOMER#c', descending: false },
+      { indexSk: 'x', pk: 'ORDER#1', sk: 'ORDER' },
+    );
 
     await expect(store.queryIndex('gsi1', 'CUSTOMER#c', { limit: 5, cursor })).rejects.toBeInstanceOf(
       InvalidCursorError,
@@ -112,9 +117,39 @@ describe('DynamoDbItemStore.queryIndex', () => {
   it('encodes cursors as opaque base64url that decode to the same position', () => {
     const position = { indexSk: '2025-03-01T00:00:00Z#ord_1', pk: 'ORDER#ord_1', sk: 'ORDER' };
 
-    const cursor = encodeIndexCursor(position);
+    const query = { index: 'gsi2', pk: 'ORDERS', descending: true } as const;
+
+    const cursor = encodeIndexCursor(query, position);
 
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
-    expect(decodeIndexCursor(cursor)).toEqual(position);
+    expect(decodeIndexCursor(query, cursor)).toEqual(position);
   });
+});
+
+// A table whose gsi1 partition IDX holds three items: the fake answers each query from them, honouring
+// the direction and the start key, as DynamoDB would.
+describeIndexCursorContract('DynamoDbItemStore', async () => {
+  const items = ['1', '2', '3'].map((n) => ({
+    pk: `ITEM#${n}`,
+    sk: 'ITEM',
+    data: {},
+    version: 1,
+    gsi1pk: 'IDX',
+    gsi1sk: n,
+  }));
+  const { store } = storeWith((command) => {
+    const input = command.input as {
+      ExpressionAttributeValues: { ':pk': string };
+      ScanIndexForward: boolean;
+      Limit: number;
+      ExclusiveStartKey?: { gsi1sk: string };
+    };
+    const ordered = input.ScanIndexForward ? items : [...items].reverse();
+    const start = input.ExclusiveStartKey?.gsi1sk;
+    const after =
+      start === undefined ? ordered : ordered.slice(ordered.findIndex((i) => i.gsi1sk === start) + 1);
+    const matching = input.ExpressionAttributeValues[':pk'] === 'IDX' ? after : [];
+    return { Items: matching.slice(0, input.Limit) };
+  });
+  return store;
 });

@@ -62,6 +62,18 @@ export function buildTransactItems(
   ];
 }
 
+/**
+ * The table's TTL attribute (`expiresAt`, seconds since the epoch; see the data stack's
+ * `timeToLiveAttribute`) for an item whose data carries a numeric `expiresAt` in seconds, as idempotency
+ * records do; undefined for items that never expire.
+ */
+export function timeToLiveOf(data: Record<string, unknown>): number | undefined {
+  const expiresAt = data.expiresAt;
+  return typeof expiresAt === 'number' && Number.isFinite(expiresAt) && expiresAt > 0
+    ? Math.floor(expiresAt)
+    : undefined;
+}
+
 function putItem(write: ItemWrite, context: TransactContext): TransactWriteItem {
   const item: Record<string, unknown> = {
     [ATTR.pk]: write.pk,
@@ -71,6 +83,8 @@ function putItem(write: ItemWrite, context: TransactContext): TransactWriteItem 
     [ATTR.updatedAt]: context.nowMs,
     [ATTR.writerRegion]: context.region,
   };
+  const ttl = timeToLiveOf(write.data);
+  if (ttl !== undefined) item[ATTR.expiresAt] = ttl;
   for (const index of INDEXES) {
     const key = write[index];
     if (!key) continue;
@@ -123,6 +137,15 @@ function updateItem(write: ItemWrite, context: TransactContext): TransactWriteIt
       // An unconditional write replaces the item in SQLite, index keys included: drop stale ones here too.
       remove.push(`#${attrs.pk}`, `#${attrs.sk}`);
     }
+  }
+  // Likewise the TTL: set from the new data, or dropped so a stale one cannot delete the item.
+  names['#expiresAt'] = ATTR.expiresAt;
+  const ttl = timeToLiveOf(write.data);
+  if (ttl === undefined) {
+    remove.push('#expiresAt');
+  } else {
+    values[':expiresAt'] = ttl;
+    set.push('#expiresAt = :expiresAt');
   }
   return {
     Update: {

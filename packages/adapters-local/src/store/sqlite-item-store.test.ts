@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import { ConditionFailedError, InvalidCursorError, type ItemWrite, type StoredItem } from '@meridian/domain';
+import { describeIndexCursorContract } from '@meridian/domain/testing';
 import type { Database } from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -281,4 +282,15 @@ describe('queryIndex pagination', () => {
   ])('refuses %s as a cursor', async (_, cursor) => {
     await expect(store.queryIndex('gsi1', 'IDX', { limit: 1, cursor })).rejects.toThrow(InvalidCursorError);
   });
+});
+
+describeIndexCursorContract('SqliteItemStore', async () => {
+  const opened = openStore();
+  await opened.store.transact([
+    { pk: 'A', sk: 'I', data: {}, gsi1: { pk: 'IDX', sk: '1' } },
+    { pk: 'B', sk: 'I', data: {}, gsi1: { pk: 'IDX', sk: '2' } },
+    { pk: 'C', sk: 'I', data: {}, gsi1: { pk: 'IDX', sk: '3' } },
+    { pk: 'D', sk: 'I', data: {}, gsi1: { pk: 'OTHER', sk: '1' } },
+  ]);
+  return opened.store;
 });

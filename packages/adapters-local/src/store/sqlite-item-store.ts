@@ -3,11 +3,12 @@ import {
   type Clock,
   ConditionFailedError,
   type CounterWrite,
+  type IndexCursorQuery,
   type IndexName,
-  InvalidCursorError,
   type ItemKey,
   type ItemStore,
   type ItemWrite,
+  indexCursor,
   isCounterWrite,
   type Page,
   type PageRequest,
@@ -126,7 +127,8 @@ export class SqliteItemStore implements ItemStore {
 
   async queryIndex(index: IndexName, pk: string, options: PageRequest): Promise<Page<StoredItem>> {
     const limit = Math.min(Math.max(1, Math.trunc(options.limit)), MAX_PAGE);
-    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const query: IndexCursorQuery = { index, pk, descending: options.descending === true };
+    const after = options.cursor === undefined ? undefined : indexCursor.decode(query, options.cursor);
     const direction = options.descending ? 'DESC' : 'ASC';
     const comparison = options.descending ? '<' : '>';
     // Index names come from the IndexName union, never from input, so interpolating them is safe.
@@ -141,7 +143,7 @@ export class SqliteItemStore implements ItemStore {
     return {
       items: page.map(toItem),
       ...(rows.length > limit && last
-        ? { nextCursor: encodeCursor({ indexSk: last.indexSk, pk: last.pk, sk: last.sk }) }
+        ? { nextCursor: indexCursor.encode(query, { indexSk: last.indexSk, pk: last.pk, sk: last.sk }) }
         : {}),
     };
   }
@@ -250,27 +252,4 @@ function toItem(row: ItemRow): StoredItem {
     data: JSON.parse(row.data) as Record<string, unknown>,
     version: row.version,
   };
-}
-
-interface CursorPosition {
-  indexSk: string;
-  pk: string;
-  sk: string;
-}
-
-function encodeCursor(position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([position.indexSk, position.pk, position.sk])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): CursorPosition {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === 'string')) {
-      const [indexSk, pk, sk] = parsed as [string, string, string];
-      return { indexSk, pk, sk };
-    }
-  } catch {
-    // Fall through: any undecodable cursor is the caller's mistake.
-  }
-  throw new InvalidCursorError();
 }

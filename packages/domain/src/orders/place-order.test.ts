@@ -6,7 +6,12 @@ import { orderWrite, productWrite } from '../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../testing/in-memory-item-store';
 import { InvalidOrderError } from './order';
 import type { OrderWorkflow } from './order-workflow';
-import { IdempotencyKeyReusedError, type PlaceOrderInput, placeOrder } from './place-order';
+import {
+  IdempotencyKeyReusedError,
+  isDuplicateKeyUse,
+  type PlaceOrderInput,
+  placeOrder,
+} from './place-order';
 
 const AT = '2025-01-01T00:00:00.000Z';
 
@@ -201,5 +206,88 @@ describe('placeOrder', () => {
       2,
     );
     expect(store.events.map((event) => event['detail-type'])).toEqual(['OrderPlaced']);
+  });
+});
+
+describe('placeOrder: idempotency records expire after 24 hours', () => {
+  const DAY_MS = 86_400_000;
+  let nowMs: number;
+
+  beforeEach(() => {
+    nowMs = Date.parse(AT);
+    ctx = { ...ctx, clock: { now: () => nowMs } };
+  });
+
+  it('replays until the record expires; then the key takes a new order, with any body', async () => {
+    const first = await placeOrder(ctx, workflow, request());
+
+    nowMs += DAY_MS - 1_000;
+    expect(await placeOrder(ctx, workflow, request())).toEqual({ order: first.order, created: false });
+    await expect(placeOrder(ctx, workflow, request({ requestFingerprint: 'fp-2' }))).rejects.toThrow(
+      IdempotencyKeyReusedError,
+    );
+
+    nowMs += 1_000;
+    const later = await placeOrder(ctx, workflow, request({ requestFingerprint: 'fp-2' }));
+
+    expect(later.created).toBe(true);
+    expect(later.order.orderId).not.toBe(first.order.orderId);
+    const record = await store.get(keys.idempotency('cust-1', 'key-1').pk, 'IDEMPOTENCY');
+    expect(record).toMatchObject({
+      version: 2,
+      data: { orderId: later.order.orderId, requestFingerprint: 'fp-2', expiresAt: nowMs / 1000 + 86_400 },
+    });
+    // The old order is still there, untouched.
+    expect(await store.get(keys.order(first.order.orderId).pk, 'ORDER')).toMatchObject({ version: 1 });
+    // And the new record replays like any other.
+    expect(await placeOrder(ctx, workflow, request({ requestFingerprint: 'fp-2' }))).toEqual({
+      order: later.order,
+      created: false,
+    });
+  });
+
+  it('takes over an expired record only at the version it read', async () => {
+    await placeOrder(ctx, workflow, request());
+    nowMs += DAY_MS;
+    const transact = vi.spyOn(store, 'transact');
+
+    await placeOrder(ctx, workflow, request({ requestFingerprint: 'fp-2' }));
+
+    expect(transact.mock.calls[0]?.[0]).toContainEqual(
+      expect.objectContaining({ ...keys.idempotency('cust-1', 'key-1'), expect: 1 }),
+    );
+  });
+
+  it('lets two concurrent requests for an expired key create exactly one order', async () => {
+    await placeOrder(ctx, workflow, request());
+    nowMs += DAY_MS;
+    const transact = vi.spyOn(store, 'transact');
+
+    const [a, b] = await Promise.all([
+      placeOrder(ctx, workflow, request({ requestFingerprint: 'fp-2' })),
+      placeOrder(ctx, workflow, request({ requestFingerprint: 'fp-2' })),
+    ]);
+
+    expect(transact, 'both requests got as far as writing').toHaveBeenCalledTimes(2);
+    expect(a.order).toEqual(b.order);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+  });
+});
+
+describe('isDuplicateKeyUse', () => {
+  const replaced = { expiresAt: Date.parse('2025-01-02T00:00:00.000Z') / 1000 };
+
+  it('is a duplicate when the other order took the key while the first record was live', () => {
+    expect(isDuplicateKeyUse(replaced, { createdAt: '2025-01-01T23:59:59.999Z' })).toBe(true);
+  });
+
+  it('is not when the key had expired before the other order took it', () => {
+    expect(isDuplicateKeyUse(replaced, { createdAt: '2025-01-02T00:00:00.000Z' })).toBe(false);
+    expect(isDuplicateKeyUse(replaced, { createdAt: '2025-03-01T00:00:00.000Z' })).toBe(false);
+  });
+
+  it('treats records without the times as concurrent', () => {
+    expect(isDuplicateKeyUse({}, { createdAt: '2025-03-01T00:00:00.000Z' })).toBe(true);
+    expect(isDuplicateKeyUse(replaced, {})).toBe(true);
   });
 });

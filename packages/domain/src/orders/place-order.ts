@@ -23,8 +23,26 @@ export class IdempotencyKeyReusedError extends MeridianError {
   }
 }
 
-/** Idempotency records live a day, like Stripe's; DynamoDB's TTL removes them (seconds since epoch). */
-const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+/**
+ * Idempotency records live a day, like Stripe's: after that the key is free again. DynamoDB's TTL removes
+ * expired records eventually; until then (and in SQLite, which never removes them) `findReplay` ignores them.
+ */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+
+/**
+ * Whether a key record that replaced another one for the same customer + key means two orders took one
+ * key at once (two regions accepted the same retry before either record replicated), rather than the key
+ * being taken again after the first record expired. `replaced` is the record that lost; `winner` the one
+ * that replaced it. Records without the times are treated as concurrent (older data).
+ */
+export function isDuplicateKeyUse(
+  replaced: { expiresAt?: unknown },
+  winner: { createdAt?: unknown },
+): boolean {
+  if (typeof replaced.expiresAt !== 'number' || typeof winner.createdAt !== 'string') return true;
+  const takenAt = Date.parse(winner.createdAt);
+  return Number.isNaN(takenAt) || takenAt < replaced.expiresAt * 1000;
+}
 
 /**
  * Accepts an order: prices it from the catalog, stores it PENDING together with its idempotency record
@@ -36,8 +54,8 @@ export async function placeOrder(
   workflow: OrderWorkflow,
   input: PlaceOrderInput,
 ): Promise<{ order: Order; created: boolean }> {
-  const replay = await findReplay(ctx, input);
-  if (replay) return ensureSagaStarted(ctx, workflow, replay, false);
+  const lookup = await findReplay(ctx, input);
+  if (lookup.replay) return ensureSagaStarted(ctx, workflow, lookup.replay, false);
 
   const products = await loadProducts(
     ctx.store,
@@ -67,9 +85,13 @@ export async function placeOrder(
           data: {
             orderId: order.orderId,
             requestFingerprint: input.requestFingerprint,
+            createdAt: now,
+            // Seconds since the epoch: the DynamoDB store copies it to the table's TTL attribute.
             expiresAt: Math.floor(ctx.clock.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
           },
-          expect: 'absent',
+          // An expired record may still be stored (DynamoDB's TTL deletes within days; SQLite never
+          // does): take it over only as it was read, so a concurrent request cannot take it too.
+          expect: lookup.expect,
         },
       ],
       [
@@ -81,22 +103,31 @@ export async function placeOrder(
   } catch (error) {
     // A concurrent request with the same key won the race: answer with its order.
     if (!(error instanceof ConditionFailedError)) throw error;
-    const winner = await findReplay(ctx, input);
+    const winner = (await findReplay(ctx, input)).replay;
     if (!winner) throw error;
     return ensureSagaStarted(ctx, workflow, winner, false);
   }
   return ensureSagaStarted(ctx, workflow, order, true);
 }
 
-async function findReplay(ctx: DomainContext, input: PlaceOrderInput): Promise<Order | undefined> {
+/**
+ * The order a live idempotency record names, or how to write a new record: over nothing (`'absent'`) or
+ * over an expired record at the version read. A record past its `expiresAt` counts as absent.
+ */
+async function findReplay(
+  ctx: DomainContext,
+  input: PlaceOrderInput,
+): Promise<{ replay: Order; expect?: never } | { replay?: never; expect: 'absent' | number }> {
   const key = keys.idempotency(input.customerId, input.idempotencyKey);
   const record = await ctx.store.get(key.pk, key.sk);
-  if (!record) return undefined;
+  if (!record) return { expect: 'absent' };
+  const expiresAt = record.data.expiresAt;
+  if (typeof expiresAt === 'number' && expiresAt * 1000 <= ctx.clock.now()) return { expect: record.version };
   if (record.data.requestFingerprint !== input.requestFingerprint) throw new IdempotencyKeyReusedError();
   const orderId = String(record.data.orderId);
   const order = await loadOrder(ctx.store, orderId);
   if (!order) throw new OrderNotFoundError(orderId);
-  return order.value;
+  return { replay: order.value };
 }
 
 async function ensureSagaStarted(

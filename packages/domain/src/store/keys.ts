@@ -1,3 +1,5 @@
+import { type IndexName, InvalidCursorError } from './item-store';
+
 /** The single-table key layout, in one place (the DynamoDB table and the SQLite table share it). */
 export const keys = {
   product: (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' }),
@@ -23,4 +25,71 @@ export const keys = {
     pk: `CUSTOMER_NOTIFICATIONS#${customerId}`,
     sk: `${createdAt}#${notificationId}`,
   }),
+} as const;
+
+/** The query a cursor pages through: a cursor is only valid for the query that issued it. */
+export interface IndexCursorQuery {
+  index: IndexName;
+  /** The index partition key the query reads. */
+  pk: string;
+  descending?: boolean;
+}
+
+/** Where a page of an index query stopped: the last item's index sort key and table key. */
+export interface IndexPosition {
+  indexSk: string;
+  pk: string;
+  sk: string;
+}
+
+/**
+ * Index cursors, one encoding for every ItemStore: base64url JSON of the query (index, partition,
+ * direction) and the position. Decoding refuses anything this encoder would not have produced for the
+ * same query — another encoding of the same bytes, another shape, or a cursor of another index, partition
+ * or direction — so a client cannot page one listing with another's cursor. (Cursors are not signed: a
+ * client that builds one by hand can only choose where to start reading its own listing.)
+ */
+export const indexCursor = {
+  encode(query: IndexCursorQuery, position: IndexPosition): string {
+    const parts = [
+      query.index,
+      query.descending ? 'desc' : 'asc',
+      query.pk,
+      position.indexSk,
+      position.pk,
+      position.sk,
+    ];
+    return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+  },
+
+  /** The position a cursor issued for `query` names; throws InvalidCursorError for any other string. */
+  decode(query: IndexCursorQuery, cursor: string): IndexPosition {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (
+        Array.isArray(parsed) &&
+        parsed.length === 6 &&
+        parsed.every((part) => typeof part === 'string') &&
+        parsed[0] === query.index &&
+        parsed[1] === (query.descending ? 'desc' : 'asc') &&
+        parsed[2] === query.pk
+      ) {
+        const [, , , indexSk, pk, sk] = parsed as string[] as [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+        ];
+        const position = { indexSk, pk, sk };
+        // Node's base64url decoder skips characters outside the alphabet and ignores trailing bits, so
+        // only a cursor that re-encodes to itself is the one this API issued.
+        if (indexCursor.encode(query, position) === cursor) return position;
+      }
+    } catch {
+      // Fall through: any undecodable cursor is the caller's mistake.
+    }
+    throw new InvalidCursorError();
+  },
 } as const;

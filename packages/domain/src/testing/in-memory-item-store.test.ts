@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConditionFailedError, InvalidCursorError, type StoredItem } from '../store/item-store';
-import { InMemoryItemStore } from './in-memory-item-store';
+import { describeIndexCursorContract, InMemoryItemStore } from './in-memory-item-store';
 
 // The double must keep the port's promises, or domain tests built on it prove nothing.
 describe('InMemoryItemStore', () => {
@@ -79,4 +79,15 @@ describe('InMemoryItemStore', () => {
       new InMemoryItemStore().queryIndex('gsi1', 'IDX', { limit: 1, cursor: 'not-a-cursor' }),
     ).rejects.toThrow(InvalidCursorError);
   });
+});
+
+describeIndexCursorContract('InMemoryItemStore', async () => {
+  const store = new InMemoryItemStore();
+  await store.transact([
+    { pk: 'A', sk: 'I', data: {}, gsi1: { pk: 'IDX', sk: '1' } },
+    { pk: 'B', sk: 'I', data: {}, gsi1: { pk: 'IDX', sk: '2' } },
+    { pk: 'C', sk: 'I', data: {}, gsi1: { pk: 'IDX', sk: '3' } },
+    { pk: 'D', sk: 'I', data: {}, gsi1: { pk: 'OTHER', sk: '1' } },
+  ]);
+  return store;
 });

@@ -5,7 +5,6 @@ import {
   type CounterWrite,
   type IndexKey,
   type IndexName,
-  InvalidCursorError,
   type ItemKey,
   type ItemStore,
   type ItemWrite,
@@ -14,6 +13,7 @@ import {
   type PageRequest,
   type StoredItem,
 } from '../store/item-store';
+import { type IndexCursorQuery, indexCursor } from '../store/keys';
 
 /** One committed `transact` call, as the store received it. */
 export interface RecordedTransaction {
@@ -66,7 +66,8 @@ export class InMemoryItemStore implements ItemStore {
 
   async queryIndex(index: IndexName, pk: string, options: PageRequest): Promise<Page<StoredItem>> {
     const limit = Math.min(Math.max(1, Math.trunc(options.limit)), MAX_PAGE);
-    const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor);
+    const query: IndexCursorQuery = { index, pk, descending: options.descending === true };
+    const after = options.cursor === undefined ? undefined : decodeCursor(query, options.cursor);
     const direction = options.descending ? -1 : 1;
     const entries = [...this.rows.values()]
       .flatMap((row) => {
@@ -79,7 +80,7 @@ export class InMemoryItemStore implements ItemStore {
     const last = page.at(-1);
     return {
       items: page.map((entry) => toItem(entry.row)),
-      ...(entries.length > limit && last ? { nextCursor: encodeCursor(last.position) } : {}),
+      ...(entries.length > limit && last ? { nextCursor: encodeCursor(query, last.position) } : {}),
     };
   }
 
@@ -162,18 +163,13 @@ function comparePositions(a: Position, b: Position): number {
   return compareText(a[0], b[0]) || compareText(a[1], b[1]) || compareText(a[2], b[2]);
 }
 
-function encodeCursor(position: Position): string {
-  return Buffer.from(JSON.stringify(position)).toString('base64url');
+function encodeCursor(query: IndexCursorQuery, [indexSk, pk, sk]: Position): string {
+  return indexCursor.encode(query, { indexSk, pk, sk });
 }
 
-function decodeCursor(cursor: string): Position {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 3 && parsed.every((part) => typeof part === 'string')) {
-      return parsed as Position;
-    }
-  } catch {
-    // Any undecodable cursor is the caller's mistake.
-  }
-  throw new InvalidCursorError();
+function decodeCursor(query: IndexCursorQuery, cursor: string): Position {
+  const position = indexCursor.decode(query, cursor);
+  return [position.indexSk, position.pk, position.sk];
 }
+
+export { describeIndexCursorContract } from './index-cursor-contract';

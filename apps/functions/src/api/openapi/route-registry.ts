@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { StatusCode } from 'hono/utils/http-status';
 import type { JSONParsed } from 'hono/utils/types';
 import type * as z from 'zod';
-import type { ProblemResponse } from '../middleware';
+import { isJsonContentType, type ProblemResponse } from '../middleware';
 
 /**
  * Our own replacement for @hono/zod-openapi: a route is a plain object (method, path, zod schemas,
@@ -117,17 +117,13 @@ export function createRouteRegistry<E extends Env>(
   return { app, routes: [], onInvalid };
 }
 
-/** Media types `c.req.json()` should read: application/json and the `+json` suffix types. */
-const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
-
 /**
  * The JSON body, or undefined when none was sent (the schema then refuses it). Malformed JSON throws
  * the HTTPException the app's error handler maps to 400 malformed_json, as hono's own validator does.
  */
 async function readJsonBody<E extends Env>(c: Context<E>): Promise<unknown> {
   const contentType = c.req.header('content-type');
-  const mediaType = contentType?.split(';')[0]?.trim() ?? '';
-  if (JSON_MEDIA_TYPE.test(mediaType)) {
+  if (isJsonContentType(contentType)) {
     try {
       return await c.req.json<unknown>();
     } catch {

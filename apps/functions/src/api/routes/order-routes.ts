@@ -28,7 +28,13 @@ const placeRoute = defineRoute({
         .string()
         .min(1)
         .max(255)
-        .meta({ description: 'Unique per order attempt; reuse it when retrying the same request.' }),
+        // Visible ASCII only: keys are stored in item keys and echoed in logs, where spaces and control
+        // characters would make look-alike keys.
+        .regex(/^[\x21-\x7e]+$/, 'Use visible ASCII characters only.')
+        .meta({
+          description:
+            'Unique per order attempt (1-255 visible ASCII characters); reuse it when retrying the same request.',
+        }),
     }),
     body: { required: true, content: { 'application/json': { schema: placeOrderBodySchema } } },
   },
@@ -36,7 +42,13 @@ const placeRoute = defineRoute({
     202: {
       description:
         'Accepted: the saga is running. Poll the order until its status is CONFIRMED, FAILED or CANCELLED.',
-      headers: regionHeaders.extend({ location: z.string() }),
+      headers: regionHeaders.extend({
+        location: z.string(),
+        'idempotent-replayed': z.literal('true').optional().meta({
+          description:
+            'Present (`true`) when the answer is the order an earlier request with the same Idempotency-Key and body placed.',
+        }),
+      }),
       content: { 'application/json': { schema: orderSchema } },
     },
     ...problemResponses(400, 401, 413, 415, 422),
@@ -63,7 +75,7 @@ const getRoute = defineRoute({
   summary: 'Read an order: status, timeline, payment and shipment',
   security: bearerSecurity,
   request: { params: orderIdParam },
-  responses: { 200: jsonContent(orderSchema, 'The order.'), ...problemResponses(401, 404) },
+  responses: { 200: jsonContent(orderSchema, 'The order.'), ...problemResponses(400, 401, 404) },
 });
 
 const cancelRoute = defineRoute({
@@ -75,7 +87,10 @@ const cancelRoute = defineRoute({
     'The saga compensates (refund or void, cancel the shipment, release the stock) and ends CANCELLED.',
   security: bearerSecurity,
   request: { params: orderIdParam },
-  responses: { 202: jsonContent(orderSchema, 'Cancellation under way.'), ...problemResponses(401, 404, 409) },
+  responses: {
+    202: jsonContent(orderSchema, 'Cancellation under way.'),
+    ...problemResponses(400, 401, 404, 409, 413, 415),
+  },
 });
 
 const myNotificationsRoute = defineRoute({

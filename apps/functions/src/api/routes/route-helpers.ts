@@ -7,7 +7,10 @@ export const regionHeaders = z.object({
   'x-meridian-region': z.string().meta({ description: regionHeaderDescription }),
 });
 
-/** Standard problem responses, so every route documents the errors it can answer with. */
+/**
+ * Standard problem responses, so every route documents the errors it can answer with. Every route but
+ * health reads or writes the store, so 503 is always included.
+ */
 export function problemResponses(...statuses: number[]) {
   const descriptions: Record<number, string> = {
     400: 'Invalid request (malformed JSON, wrong types, unknown fields).',
@@ -18,9 +21,10 @@ export function problemResponses(...statuses: number[]) {
     413: 'Request body too large.',
     415: 'Request body is not JSON.',
     422: 'Well-formed but not acceptable.',
+    503: 'Temporarily unavailable, nothing was applied: `transient` (a dependency is briefly unavailable; retry after `Retry-After`) or, for a request that changes state, `deadline_exceeded` (it arrived after its `x-meridian-deadline`, once its caller had given up on it).',
   };
   return Object.fromEntries(
-    statuses.map((status) => [
+    [...new Set([...statuses, 503])].map((status) => [
       status,
       { description: descriptions[status] ?? 'Error', content: problemContent },
     ]),
