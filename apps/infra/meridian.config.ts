@@ -16,14 +16,17 @@ export const meridianConfig = defineConfig({
   regions: [{ name: 'us-east-1' }, { name: 'eu-west-1' }],
 
   // Optional. With a domain the storefront is served at https://<name> and each region's API at
-  // https://api.<name> behind Route 53 latency records with health checks. Without it, CloudFront's
-  // default *.cloudfront.net name is used and /api/* fails over between the regional API endpoints.
+  // https://api.<name> behind Route 53 latency records with health checks, so /api/* fails over in DNS.
+  // Without it, CloudFront's default *.cloudfront.net name is used and /api/* goes to the primary
+  // region's API only, with no failover (CloudFront origin groups fail over GET/HEAD only); the web
+  // app itself still fails over between its two buckets.
   // domain: { name: 'shop.example.com', hostedZoneId: 'Z0123456789ABCDEFGHIJ' },
 
   // NAT gateways per VPC (1-3). Two survive the loss of one AZ; AWS traffic uses VPC endpoints.
   natGateways: 2,
 
-  // Every alarm (5xx, Lambda errors, saga failures, DLQ depth, replication latency) mails this address.
+  // Every alarm (5xx, function errors and timeouts, saga failures, DLQ depth, replication latency)
+  // mails this address.
   alarmEmail: 'ops@example.com',
 
   pipeline: {

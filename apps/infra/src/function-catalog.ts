@@ -52,7 +52,7 @@ export const API_FUNCTION: FunctionSpec = {
 
 export const STREAM_PUBLISHER_FUNCTION: FunctionSpec = {
   entry: 'events/stream-publisher.ts',
-  description: 'Publishes outbox items from the table stream to the regional bus',
+  description: 'Table stream: publishes outbox items to the regional bus, credits incoming stock transfers',
   memorySize: 512,
   timeoutSeconds: 60,
 };

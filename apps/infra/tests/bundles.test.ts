@@ -162,3 +162,14 @@ describe('the bundled API handler', () => {
     expect(JSON.parse(response.body)).toMatchObject({ status: 401, type: expect.any(String) });
   });
 });
+
+describe('every bundled entry', () => {
+  // A bundle that fails at module load fails every invocation before the handler runs: the saga Tasks'
+  // rollback alarm (UnexpectedErrors, emitted by the handler) would not see it, so it is caught here.
+  it('loads and exports its handler', async () => {
+    for (const bundle of bundles) {
+      const loaded = (await import(pathToFileURL(bundle.file).href)) as { handler?: unknown };
+      expect(typeof loaded.handler, bundle.name).toBe('function');
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { NOTIFYING_EVENT_TYPES } from '@meridian/domain';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_SAGA_ASL, SAGA_FUNCTIONS, substitutionKey } from '../src/function-catalog';
@@ -311,7 +312,23 @@ describe('service stack', () => {
     expect(named('ExecutionsFailed')).toHaveLength(1);
     expect(named('ExecutionsTimedOut')).toHaveLength(1);
     expect(named('ReplicationLatency').map((alarm) => alarm.Dimensions)).toHaveLength(2);
-    expect(named('Errors')).toHaveLength(13);
+    // The API, the stream publisher and the notification consumer alarm on Lambda Errors; the saga Tasks,
+    // which throw business outcomes for the state machine's Catch rules, on their unexpected errors.
+    expect(named('Errors')).toHaveLength(3);
+    expect(named('UnexpectedErrors')).toHaveLength(10);
+    for (const alarm of named('UnexpectedErrors')) {
+      expect(alarm).toMatchObject({ Namespace: 'Meridian', Statistic: 'Sum', Period: 60, Threshold: 1 });
+      expect(alarm.Dimensions).toEqual([
+        { Name: 'service', Value: 'order-saga' },
+        { Name: 'step', Value: expect.any(String) },
+      ]);
+    }
+    expect(new Set(named('UnexpectedErrors').map((alarm) => alarm.Dimensions[1].Value))).toEqual(
+      new Set(Object.keys(SAGA_FUNCTIONS)),
+    );
+    expect(named('Duration').map((alarm) => [alarm.Statistic, alarm.Threshold])).toEqual(
+      Array(10).fill(['Maximum', 19_800]),
+    );
     expect(named('Throttles')).toHaveLength(13);
     for (const alarm of alarms) expect(alarm.AlarmActions, String(alarm.AlarmDescription)).toHaveLength(1);
 
@@ -327,9 +344,35 @@ describe('service stack', () => {
         },
       });
     }
-    expect(groups.map((group) => group.Properties.AlarmConfiguration.Alarms.length).sort()).toEqual([
-      ...Array(12).fill(1),
-      2,
+    // Which metrics roll each function's canary back.
+    const alarmMetric = new Map(
+      Object.entries(template.findResources('AWS::CloudWatch::Alarm')).map(([id, alarm]) => [
+        id,
+        String(alarm.Properties.MetricName),
+      ]),
+    );
+    const rollbackMetrics = groups
+      .map((group) =>
+        (group.Properties.AlarmConfiguration.Alarms as Array<{ Name: { Ref: string } }>)
+          .map((alarm) => alarmMetric.get(alarm.Name.Ref))
+          .sort()
+          .join(','),
+      )
+      .sort();
+    expect(rollbackMetrics).toEqual([
+      '5xx,Errors', // the API
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Duration,UnexpectedErrors',
+      'Errors', // the notification consumer
+      'Errors', // the stream publisher
     ]);
   });
 
@@ -348,12 +391,29 @@ describe('service stack', () => {
         ],
       });
     }
-    template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['meridian.orders'] },
+  });
+
+  it('notifies for the notifying order events of its own region only, as local mode does', () => {
+    const template = synth.template('Region-eu-west-1-Service');
+    const rules = Object.values(template.findResources('AWS::Events::Rule')).filter((rule) =>
+      String(rule.Properties.Description).includes('OrderNotifications'),
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties).toMatchObject({
+      EventPattern: {
+        source: ['meridian.orders'],
+        'detail-type': [...NOTIFYING_EVENT_TYPES],
+        region: ['eu-west-1'],
+      },
       Targets: [
-        Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: { MaximumRetryAttempts: 8 } }),
+        expect.objectContaining({
+          DeadLetterConfig: expect.anything(),
+          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 8 }),
+        }),
       ],
     });
+    expect(NOTIFYING_EVENT_TYPES.length).toBeGreaterThan(0);
+    expect(NOTIFYING_EVENT_TYPES).not.toContain('OrderInventoryReserved');
   });
 
   it('feeds the publisher only outbox inserts written in its own region', () => {
@@ -362,7 +422,7 @@ describe('service stack', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       FilterCriteria: {
-        Filters: [
+        Filters: Match.arrayWith([
           {
             Pattern: Match.serializedJson(
               Match.objectLike({
@@ -370,8 +430,81 @@ describe('service stack', () => {
               }),
             ),
           },
-        ],
+        ]),
       },
     });
   });
+
+  it('lets the stream consumer see exactly the outbox and transfer inserts this region acts on', () => {
+    const mappings = resourcesOfType(service(), 'AWS::Lambda::EventSourceMapping');
+    // One reader of the table stream: global tables want no more than one per shard.
+    expect(mappings).toHaveLength(1);
+    const filters = (
+      mappings[0]?.[1].Properties?.FilterCriteria as { Filters: Array<{ Pattern: string }> } | undefined
+    )?.Filters.map((filter) => JSON.parse(filter.Pattern) as Pattern);
+    expect(filters).toHaveLength(2);
+    const admitted = (record: Record<string, unknown>) =>
+      (filters ?? []).some((pattern) => matches(pattern, record));
+    const insert = (image: Record<string, unknown>, eventName = 'INSERT') => ({
+      eventName,
+      dynamodb: { NewImage: image },
+    });
+    const transfer = (toRegion: string, writerRegion: string) => ({
+      pk: { S: 'STOCK#SKU-1' },
+      sk: { S: 'TRANSFER#01JTRANSFER' },
+      data: { M: { transferId: { S: '01JTRANSFER' }, toRegion: { S: toRegion }, quantity: { N: '5' } } },
+      version: { N: '1' },
+      writerRegion: { S: writerRegion },
+    });
+    const outbox = (originRegion: string) => ({
+      pk: { S: 'OUTBOX#evt-1' },
+      sk: { S: 'EVENT' },
+      originRegion: { S: originRegion },
+    });
+
+    // A peer's restock share (or transfer) for eu-west-1, replicated into eu-west-1's stream: credited here.
+    expect(admitted(insert(transfer('eu-west-1', 'us-east-1')))).toBe(true);
+    // A transfer eu-west-1 wrote for a peer: the peer credits it.
+    expect(admitted(insert(transfer('us-east-1', 'eu-west-1')))).toBe(false);
+    expect(admitted(insert(transfer('eu-west-1', 'us-east-1'), 'MODIFY'))).toBe(false);
+    expect(admitted(insert(outbox('eu-west-1')))).toBe(true);
+    expect(admitted(insert(outbox('us-east-1')))).toBe(false);
+    expect(admitted(insert({ pk: { S: 'STOCK#SKU-1' }, sk: { S: 'CREDIT#01JTRANSFER' } }))).toBe(false);
+  });
+
+  it('lets the stream consumer credit transfers: read-write on the table', () => {
+    const policies = resourcesOfType(service(), 'AWS::IAM::Policy').filter(([id]) =>
+      id.startsWith('StreamPublisher'),
+    );
+    const actions = policies.flatMap(([, policy]) =>
+      (
+        (policy.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown }> } | undefined)
+          ?.Statement ?? []
+      ).flatMap((statement) => [statement.Action].flat().map(String)),
+    );
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'events:PutEvents',
+      ]),
+    );
+  });
 });
+
+type Pattern = { [key: string]: Pattern | Array<string | { prefix: string }> };
+
+/** The subset of Lambda event filtering the stream filters use: exact values and prefixes, all keys AND-ed. */
+function matches(pattern: Pattern, value: unknown): boolean {
+  return Object.entries(pattern).every(([key, rule]) => {
+    const field = (value as Record<string, unknown> | undefined)?.[key];
+    if (!Array.isArray(rule)) return matches(rule, field);
+    return rule.some((accepted) =>
+      typeof accepted === 'string'
+        ? field === accepted
+        : typeof field === 'string' && field.startsWith(accepted.prefix),
+    );
+  });
+}

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -40,6 +41,9 @@ const clock: Clock = { now: () => Date.now() };
 
 /** Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL, which the CDK construct sets. */
 export const logger = lazy(() => new Logger());
+
+/** Powertools reads POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME (the `service` dimension). */
+export const metrics = lazy(() => new Metrics());
 
 export const region = lazy(() => readEnv(['MERIDIAN_REGION']).MERIDIAN_REGION);
 

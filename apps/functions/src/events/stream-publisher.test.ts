@@ -2,6 +2,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { PublishResult } from '@meridian/adapters-aws';
 import { outboxItem } from '@meridian/adapters-aws';
 import type { EventEnvelope } from '@meridian/contracts';
+import { loadAllotment, receiveStock, type StockTransfer } from '@meridian/domain';
+import { InMemoryItemStore, inMemoryContext } from '@meridian/domain/testing';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createStreamPublisher } from './stream-publisher';
@@ -38,9 +40,23 @@ function record(
   };
 }
 
+/** A store whose next `failures` transactions fail, as a throttled or unreachable table would. */
+class FailingStore extends InMemoryItemStore {
+  failures = 0;
+  override async transact(...args: Parameters<InMemoryItemStore['transact']>): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      throw new Error('ProvisionedThroughputExceededException');
+    }
+    return super.transact(...args);
+  }
+}
+
 function setup(reject: (event: EventEnvelope) => boolean = () => false) {
   const published: EventEnvelope[][] = [];
   const errors: string[] = [];
+  const store = new FailingStore();
+  const { ctx } = inMemoryContext({ region: REGION, regions: [REGION, 'us-east-1'], store });
   const publisher = {
     publish: async (events: readonly EventEnvelope[]): Promise<PublishResult> => {
       published.push([...events]);
@@ -54,9 +70,35 @@ function setup(reject: (event: EventEnvelope) => boolean = () => false) {
   const handler = createStreamPublisher({
     region: REGION,
     publisher,
+    creditTransfer: (transfer) => receiveStock(ctx, transfer),
     logger: { info: () => undefined, error: (message: string) => void errors.push(message) },
   });
-  return { handler, published, errors };
+  const available = async (sku: string) => (await loadAllotment(store, sku, REGION))?.value.available ?? 0;
+  return { handler, published, errors, store, available };
+}
+
+function transfer(transferId: string, toRegion: string, quantity = 5): StockTransfer {
+  return {
+    transferId,
+    sku: 'SKU-1',
+    fromRegion: 'supplier',
+    toRegion,
+    quantity,
+    createdAt: '2025-03-01T12:00:00.000Z',
+    restock: 'req-1',
+  };
+}
+
+/** A transfer record as the DynamoDB item store writes it (the global table replicates it as is). */
+function transferItem(t: StockTransfer, writerRegion = 'us-east-1'): Record<string, unknown> {
+  return {
+    pk: `STOCK#${t.sku}`,
+    sk: `TRANSFER#${t.transferId}`,
+    data: { ...t },
+    version: 1,
+    updatedAt: '2025-03-01T12:00:00.000Z',
+    writerRegion,
+  };
 }
 
 const batch = (...records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
@@ -115,5 +157,56 @@ describe('stream publisher', () => {
     await handler(batch(record('30', 'INSERT', outboxItem(event('peer', 'us-east-1'), 'us-east-1', 0))));
 
     expect(published).toEqual([]);
+  });
+
+  it('credits, once, the transfer records addressed to this region that replicate in', async () => {
+    const { handler, published, available, store } = setup();
+
+    const result = await handler(
+      batch(
+        record('40', 'INSERT', transferItem(transfer('T-mine', REGION, 5))),
+        // Written here for the peer: the peer's stream consumer credits it, not this one.
+        record('41', 'INSERT', transferItem(transfer('T-peer', 'us-east-1', 7), REGION)),
+        record('42', 'MODIFY', transferItem(transfer('T-modified', REGION, 11))),
+        record('43', 'INSERT', outboxItem(event('mine-1'), REGION, 0)),
+      ),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await available('SKU-1')).toBe(5);
+    expect(await store.get('STOCK#SKU-1', 'CREDIT#T-mine')).toBeDefined();
+    expect(await store.get('STOCK#SKU-1', 'CREDIT#T-peer')).toBeUndefined();
+    expect(published).toEqual([[event('mine-1')]]);
+
+    // Lambda redelivers a batch after any failure: a transfer already credited adds nothing.
+    await handler(batch(record('40', 'INSERT', transferItem(transfer('T-mine', REGION, 5)))));
+    expect(await available('SKU-1')).toBe(5);
+  });
+
+  it('reports a transfer it could not credit as a batch item failure, and credits it on the retry', async () => {
+    const { handler, store, available, errors } = setup();
+    store.failures = 1;
+    const records = batch(
+      record('50', 'INSERT', transferItem(transfer('T-1', REGION, 3))),
+      record('51', 'INSERT', transferItem(transfer('T-2', REGION, 4))),
+    );
+
+    expect((await handler(records)).batchItemFailures).toEqual([{ itemIdentifier: '50' }]);
+    expect(errors).toEqual(['could not credit a stock transfer']);
+    expect(await available('SKU-1')).toBe(4);
+
+    expect((await handler(records)).batchItemFailures).toEqual([]);
+    expect(await available('SKU-1')).toBe(7);
+  });
+
+  it('fails an unreadable transfer record addressed to this region instead of dropping it', async () => {
+    const { handler, errors } = setup();
+    const item = transferItem(transfer('T-bad', REGION));
+    (item.data as Record<string, unknown>).quantity = 'five';
+
+    const result = await handler(batch(record('60', 'INSERT', item)));
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '60' }]);
+    expect(errors).toEqual(['transfer record holds no valid transfer']);
   });
 });

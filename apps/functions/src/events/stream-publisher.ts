@@ -1,22 +1,35 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { outboxEventFromImage, type PublishResult } from '@meridian/adapters-aws';
 import type { EventEnvelope } from '@meridian/contracts';
+import { receiveStock, type StockTransfer } from '@meridian/domain';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { eventPublisher, logger, region } from '../aws/composition-root';
+import { domainContext, eventPublisher, logger, region } from '../aws/composition-root';
+import { stockTransferFromImage } from './stock-transfer-image';
 
 export interface StreamPublisherDependencies {
   /** Only outbox rows written in this region are published here; each region publishes its own. */
   region: string;
   publisher: { publish(events: readonly EventEnvelope[]): Promise<PublishResult> };
+  /** Credits a transfer addressed to this region once (`receiveStock`); false when it already was. */
+  creditTransfer(transfer: StockTransfer): Promise<boolean>;
   logger: Pick<Logger, 'info' | 'error'>;
 }
 
 /**
- * The outbox relay on AWS: the table's stream → the regional bus. An outbox row is announced by its
- * INSERT; the copies the global table replicates from peer regions carry another `originRegion` and are
- * skipped, so every event is put on a bus exactly by the region that committed it (peers receive it
- * through the bus-to-bus forwarding rules). Records whose event was not accepted are reported as batch
- * item failures, so Lambda retries from the first of them (at least once; consumers dedupe by event id).
+ * The table stream's consumer on AWS, in two roles.
+ *
+ * The outbox relay: the table's stream → the regional bus. An outbox row is announced by its INSERT; the
+ * copies the global table replicates from peer regions carry another `originRegion` and are skipped, so
+ * every event is put on a bus exactly by the region that committed it (peers receive it through the
+ * bus-to-bus forwarding rules).
+ *
+ * Transfer credits: a `TRANSFER#` record (a peer's share of a restock, or units a region sent) is written
+ * by the sending region and reaches the receiving region's stream as a replicated INSERT; the receiving
+ * region credits its allotment with it, exactly once by the transfer's CREDIT# record (`receiveStock`).
+ *
+ * Records whose event was not accepted, or whose transfer could not be credited, are reported as batch
+ * item failures, so Lambda retries from the first of them (at least once; consumers dedupe by event id,
+ * and a transfer already credited is not credited again).
  */
 export function createStreamPublisher(deps: StreamPublisherDependencies) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
@@ -25,6 +38,18 @@ export function createStreamPublisher(deps: StreamPublisherDependencies) {
     for (const record of event.Records) {
       if (record.eventName !== 'INSERT') continue;
       const sequence = record.dynamodb?.SequenceNumber ?? '';
+      let transfer: StockTransfer | undefined;
+      try {
+        transfer = stockTransferFromImage(record.dynamodb?.NewImage, deps.region);
+      } catch (error) {
+        deps.logger.error('transfer record holds no valid transfer', { sequence, error: asLoggable(error) });
+        failedSequences.push(sequence);
+        continue;
+      }
+      if (transfer) {
+        if (!(await credit(deps, transfer, sequence))) failedSequences.push(sequence);
+        continue;
+      }
       try {
         const envelope = outboxEventFromImage(record.dynamodb?.NewImage, deps.region);
         if (envelope) pending.push({ sequence, event: envelope });
@@ -54,15 +79,39 @@ export function createStreamPublisher(deps: StreamPublisherDependencies) {
   };
 }
 
+/** Credits one transfer; false when it failed (logged), so its record is retried. */
+async function credit(deps: StreamPublisherDependencies, transfer: StockTransfer, sequence: string) {
+  const about = {
+    sequence,
+    transferId: transfer.transferId,
+    sku: transfer.sku,
+    quantity: transfer.quantity,
+    from: transfer.fromRegion,
+  };
+  try {
+    const credited = await deps.creditTransfer(transfer);
+    deps.logger.info(credited ? 'stock transfer credited' : 'stock transfer already credited', about);
+    return true;
+  } catch (error) {
+    deps.logger.error('could not credit a stock transfer', { ...about, error: asLoggable(error) });
+    return false;
+  }
+}
+
 function asLoggable(error: unknown): Error | string {
   return error instanceof Error ? error : String(error);
 }
 
 let publish: ReturnType<typeof createStreamPublisher> | undefined;
 
-/** Lambda entry: DynamoDB stream event source with ReportBatchItemFailures. */
+/** Lambda entry: DynamoDB stream event source (outbox and transfer filters) with ReportBatchItemFailures. */
 export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
   logger().addContext(context);
-  publish ??= createStreamPublisher({ region: region(), publisher: eventPublisher(), logger: logger() });
+  publish ??= createStreamPublisher({
+    region: region(),
+    publisher: eventPublisher(),
+    creditTransfer: (transfer) => receiveStock(domainContext(), transfer),
+    logger: logger(),
+  });
   return publish(event);
 }

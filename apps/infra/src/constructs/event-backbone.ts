@@ -60,13 +60,21 @@ export class EventBackbone extends Construct {
     }
   }
 
-  /** Routes order events, from any region, to a consumer with retries and a dead-letter queue. */
-  addOrderEventConsumer(id: string, consumer: lambda.IFunction): events.Rule {
+  /**
+   * Routes the order events of the given detail-types that originated in this region to a consumer, with
+   * retries and a dead-letter queue. Every bus also receives its peers' events (forwarded); only the
+   * order's own region acts on them, so the consumer runs once per event across regions (as in local mode).
+   */
+  addOrderEventConsumer(id: string, consumer: lambda.IFunction, detailTypes: readonly string[]): events.Rule {
     const deadLetters = this.deadLetterQueue(`${id}Delivery`, `order events not delivered to ${id}`);
     return new events.Rule(this, id, {
       eventBus: this.bus,
-      description: `Order events to ${id}`,
-      eventPattern: { source: [EVENT_SOURCES.orders] },
+      description: `Order events of ${this.props.regionName} to ${id}`,
+      eventPattern: {
+        source: [EVENT_SOURCES.orders],
+        detailType: [...detailTypes],
+        region: [this.props.regionName],
+      },
       targets: [
         new targets.LambdaFunction(consumer, {
           deadLetterQueue: deadLetters.queue,

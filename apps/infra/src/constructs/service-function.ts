@@ -43,18 +43,27 @@ export interface ServiceFunctionProps {
   readonly deploymentConfig: codedeploy.ILambdaDeploymentConfig;
   /** Where failed asynchronous invocations land (EventBridge targets). */
   readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * The failures that alarm and roll a canary back: Lambda's `Errors` of the alias by default. A function
+   * that reports expected business outcomes by throwing (the saga Tasks: declines, out of stock,
+   * cancellations, all routed by the state machine's Catch rules) passes a metric of its unexpected
+   * errors instead; as a timeout never reaches that metric, it also gets a timeout alarm.
+   */
+  readonly unexpectedErrors?: { readonly metric: cloudwatch.IMetric; readonly description: string };
 }
 
 /**
  * One Meridian Lambda function with everything it always needs: bundling, VPC placement, its own
  * log group, Powertools settings, tracing, a `live` alias shifted by CodeDeploy (canary, rolled back
- * on alarm), and error and throttle alarms. Callers wire triggers and grants to `alias`.
+ * on its errors alarm, and its timeouts alarm if it has one), and error and throttle alarms. Callers wire triggers and grants to `alias`.
  */
 export class ServiceFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
   readonly alias: lambda.Alias;
   readonly errorsAlarm: cloudwatch.Alarm;
   readonly throttlesAlarm: cloudwatch.Alarm;
+  /** Only with `unexpectedErrors`: invocations that ran into the function's timeout. */
+  readonly timeoutsAlarm?: cloudwatch.Alarm;
   readonly deploymentGroup: codedeploy.LambdaDeploymentGroup;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
@@ -93,13 +102,26 @@ export class ServiceFunction extends Construct {
     });
     this.alias = new lambda.Alias(this, 'Live', { aliasName: 'live', version: this.function.currentVersion });
 
+    const unexpected = props.unexpectedErrors;
     this.errorsAlarm = new cloudwatch.Alarm(this, 'Errors', {
-      alarmDescription: `${props.serviceName}: invocations failed`,
-      metric: this.alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+      alarmDescription: `${props.serviceName}: ${unexpected?.description ?? 'invocations failed'}`,
+      metric:
+        unexpected?.metric ?? this.alias.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    if (unexpected) {
+      // A timed-out invocation lasts the whole timeout: alarm at 99 % of it (in milliseconds).
+      this.timeoutsAlarm = new cloudwatch.Alarm(this, 'Timeouts', {
+        alarmDescription: `${props.serviceName}: invocations ran into the ${spec.timeoutSeconds} s timeout`,
+        metric: this.alias.metricDuration({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: spec.timeoutSeconds * 990,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
     this.throttlesAlarm = new cloudwatch.Alarm(this, 'Throttles', {
       alarmDescription: `${props.serviceName}: invocations throttled`,
       metric: this.alias.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
@@ -107,14 +129,15 @@ export class ServiceFunction extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.errorsAlarm, this.throttlesAlarm])
+    const rollbackAlarms = [this.errorsAlarm, ...(this.timeoutsAlarm ? [this.timeoutsAlarm] : [])];
+    for (const alarm of [...rollbackAlarms, this.throttlesAlarm])
       alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
 
     this.deploymentGroup = new codedeploy.LambdaDeploymentGroup(this, 'Deployment', {
       application: props.deploymentApplication,
       alias: this.alias,
       deploymentConfig: props.deploymentConfig,
-      alarms: [this.errorsAlarm],
+      alarms: rollbackAlarms,
       autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
     });
     Validations.of(this.deploymentGroup).acknowledge({

@@ -1,4 +1,6 @@
-import { CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { NOTIFYING_EVENT_TYPES } from '@meridian/domain';
+import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,7 +16,7 @@ import { HttpApi } from '../constructs/http-api';
 import { issuerUrl } from '../constructs/identity';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { ORDER_SAGA_NAME, OrderSaga } from '../constructs/order-saga';
-import { ServiceFunction } from '../constructs/service-function';
+import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function';
 import {
   API_FUNCTION,
   type FunctionSpec,
@@ -23,7 +25,7 @@ import {
   type SagaStep,
   STREAM_PUBLISHER_FUNCTION,
 } from '../function-catalog';
-import { EVENT_BUS_NAME, PARAMETERS, TABLE_NAME } from '../naming';
+import { EVENT_BUS_NAME, METRICS_NAMESPACE, PARAMETERS, TABLE_NAME } from '../naming';
 import type { DataStack } from './data-stack';
 import type { NetworkStack } from './network-stack';
 
@@ -69,6 +71,7 @@ export class ServiceStack extends Stack {
       spec: FunctionSpec,
       serviceName: string,
       environment: Record<string, string> = {},
+      unexpectedErrors?: ServiceFunctionProps['unexpectedErrors'],
     ) => {
       const fn = new ServiceFunction(this, name, {
         spec,
@@ -91,6 +94,7 @@ export class ServiceStack extends Stack {
             ? this.backbone.deadLetterQueue(`${name}Invocations`, `${name} invocations that kept failing`)
                 .queue
             : undefined,
+        unexpectedErrors,
       });
       this.functions[name] = fn;
       return fn;
@@ -103,7 +107,12 @@ export class ServiceStack extends Stack {
     };
     const steps = {} as Record<SagaStep, lambda.IFunction>;
     for (const [step, spec] of Object.entries(SAGA_FUNCTIONS) as Array<[SagaStep, FunctionSpec]>) {
-      const fn = make(step, spec, 'order-saga', spec.payment ? paymentEnv : {});
+      // A Task reports business outcomes (a decline, out of stock, a cancellation) by throwing them for the
+      // state machine's Catch rules: Lambda counts them in Errors. Only unexpected errors alarm and roll back.
+      const fn = make(step, spec, 'order-saga', spec.payment ? paymentEnv : {}, {
+        metric: unexpectedSagaErrors(step),
+        description: 'unexpected errors (not business outcomes such as declines)',
+      });
       fn.grantTableData(table, data.table.tableArn);
       if (spec.payment) data.paymentProviderSecret.grantRead(fn.alias);
       steps[step] = fn.alias;
@@ -116,11 +125,14 @@ export class ServiceStack extends Stack {
     const publisher = make('StreamPublisher', STREAM_PUBLISHER_FUNCTION, 'stream-publisher');
     this.connectStream(publisher.alias, data.table.tableStreamArn, regionName);
     table.grantStreamRead(publisher.alias);
+    // Credits the stock transfers addressed to this region (allotment and CREDIT# record).
+    publisher.grantTableData(table, data.table.tableArn);
     this.backbone.bus.grantPutEventsTo(publisher.alias);
 
     const notifications = make('NotificationConsumer', NOTIFICATION_CONSUMER_FUNCTION, 'notifications');
     notifications.grantTableData(table, data.table.tableArn);
-    this.backbone.addOrderEventConsumer('OrderNotifications', notifications.alias);
+    // The order's own region notifies (its bus also sees the peers' events), for the notifying types only.
+    this.backbone.addOrderEventConsumer('OrderNotifications', notifications.alias, NOTIFYING_EVENT_TYPES);
 
     // Created last: the operations endpoints read every dead-letter queue created above.
     const issuer = issuerUrl(data.identity);
@@ -182,12 +194,17 @@ export class ServiceStack extends Stack {
     });
   }
 
-  /** Only new outbox items written in this region reach the publisher: replicas are published at home. */
+  /**
+   * The table stream's one consumer (global tables want a single reader per shard): new outbox items
+   * written in this region, published at home (replicas carry another `originRegion`); and new transfer
+   * records addressed to this region, which the sending region wrote and the global table replicated in,
+   * credited here (each transfer record reaches every region's stream; only its receiver matches it).
+   */
   private connectStream(publisher: lambda.IFunction, streamArn: string, regionName: string): void {
     // Holds stream batch descriptions, not events: the console cannot redrive them, an operator re-reads the stream.
     const failures = this.backbone.deadLetterQueue(
       'StreamPublisherBatches',
-      'outbox stream batches not published',
+      'outbox stream batches not published or transfers not credited',
       false,
     );
     new lambda.EventSourceMapping(this, 'OutboxStream', {
@@ -206,6 +223,15 @@ export class ServiceStack extends Stack {
             NewImage: {
               pk: { S: lambda.FilterRule.beginsWith('OUTBOX#') },
               originRegion: { S: lambda.FilterRule.isEqual(regionName) },
+            },
+          },
+        }),
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.isEqual('INSERT'),
+          dynamodb: {
+            NewImage: {
+              sk: { S: lambda.FilterRule.beginsWith('TRANSFER#') },
+              data: { M: { toRegion: { S: lambda.FilterRule.isEqual(regionName) } } },
             },
           },
         }),
@@ -229,4 +255,19 @@ export class ServiceStack extends Stack {
       stringValue: domain.regionalHostedZoneId,
     });
   }
+}
+
+/**
+ * The UnexpectedErrors metric the saga Task handler (apps/functions/src/aws/saga-task-handler.ts) emits
+ * through Powertools Metrics for errors that are not MeridianErrors: dimensions `service` (the functions'
+ * POWERTOOLS_SERVICE_NAME) and `step` (the Task state).
+ */
+export function unexpectedSagaErrors(step: SagaStep): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName: 'UnexpectedErrors',
+    dimensionsMap: { service: 'order-saga', step },
+    period: Duration.minutes(1),
+    statistic: 'Sum',
+  });
 }
