@@ -2,9 +2,9 @@ import type { OrderWorkflow } from '@meridian/domain';
 import { describe, expect, it, vi } from 'vitest';
 import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 
-function workflow() {
+function workflow(status = 'PENDING') {
   const startOrderSaga = vi.fn<OrderWorkflow['startOrderSaga']>(async () => {});
-  return { startOrderSaga };
+  return { startOrderSaga, workflow: { startOrderSaga }, isPending: async () => status === 'PENDING' };
 }
 
 describe('closeOrderAfterUnfinishedRun', () => {
@@ -18,6 +18,18 @@ describe('closeOrderAfterUnfinishedRun', () => {
 
     expect(started).toBe(true);
     expect(flow.startOrderSaga).toHaveBeenCalledWith('ord_1', 'cancel');
+  });
+
+  it('leaves an order the run confirmed before it timed out', async () => {
+    const flow = workflow('CONFIRMED');
+
+    expect(
+      await closeOrderAfterUnfinishedRun(
+        { name: 'ord_1', status: 'TIMED_OUT', input: { orderId: 'ord_1', mode: 'place' } },
+        flow,
+      ),
+    ).toBe(false);
+    expect(flow.startOrderSaga).not.toHaveBeenCalled();
   });
 
   it.each([

@@ -11,15 +11,18 @@ export interface FinishedExecution {
  * A place run that ended without closing its order (its FailOrder failed for good, or the execution
  * timed out) leaves the order PENDING with nothing left to finish it. A cancel-mode run then compensates
  * (each compensation is idempotent) and closes it: FAILED with a technical reason, or CANCELLED when the
- * customer had asked. Returns whether it started one; a cancel-mode run is never followed by another.
+ * customer had asked. Only for an order still PENDING: a run can time out after its last step confirmed
+ * the order, and a cancel-mode run would then refund a sale nobody cancelled. Returns whether it started
+ * one; a cancel-mode run is never followed by another.
  */
 export async function closeOrderAfterUnfinishedRun(
   execution: FinishedExecution,
-  workflow: OrderWorkflow,
+  deps: { workflow: OrderWorkflow; isPending: (orderId: string) => Promise<boolean> },
 ): Promise<boolean> {
   const { orderId, mode } = (execution.input ?? {}) as { orderId?: string; mode?: string };
   if (execution.status === 'SUCCEEDED' || execution.status === 'RUNNING') return false;
   if (mode !== 'place' || typeof orderId !== 'string') return false;
-  await workflow.startOrderSaga(orderId, 'cancel');
+  if (!(await deps.isPending(orderId))) return false;
+  await deps.workflow.startOrderSaga(orderId, 'cancel');
   return true;
 }

@@ -22,6 +22,7 @@ import {
   type Clock,
   cancelDuplicateOrder,
   type DomainContext,
+  loadOrder,
   NOTIFYING_EVENT_TYPES,
   type OrderWorkflow,
   recordNotification,
@@ -171,7 +172,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
         execution: execution.name,
         status: execution.status,
       });
-      closeOrderAfterUnfinishedRun(execution, workflow)
+      closeOrderAfterUnfinishedRun(execution, { workflow, isPending })
         .then((started) => {
           if (started)
             logger.warn('a saga ended without closing its order: compensating and closing it', {
@@ -187,6 +188,8 @@ export function createLocalRegion(options: LocalRegionOptions) {
         );
     },
   });
+  const isPending = async (orderId: string) =>
+    (await loadOrder(ctx.store, orderId))?.value.status === 'PENDING';
   const workflow: OrderWorkflow = {
     startOrderSaga: async (orderId, mode) => {
       await runner.start(sagaExecutionName(orderId, mode), { orderId, mode });

@@ -40,7 +40,9 @@ export async function resumeInterruptedOrders(deps: {
       // A place run that ended without closing its order (the process stopped before the live hook ran).
       if (mode === 'place' && !deps.runner.describe(sagaExecutionName(order.orderId, 'cancel'))) {
         const input = { orderId: order.orderId, mode };
-        if (await closeOrderAfterUnfinishedRun({ ...execution, input }, deps.workflow)) startedSagas++;
+        // The query above only returns PENDING orders.
+        const closing = { workflow: deps.workflow, isPending: async () => true };
+        if (await closeOrderAfterUnfinishedRun({ ...execution, input }, closing)) startedSagas++;
       }
       continue;
     }

@@ -49,10 +49,15 @@ export async function loadSagaOrder(ctx: DomainContext, orderId: string): Promis
  * nothing left to undo.
  */
 export function assertNotCancelled(order: Order): void {
+  assertOpen(order);
+  if (order.cancelRequested) throw new OrderCancelledError(order.orderId);
+}
+
+/** The closed-order half of `assertNotCancelled`, for a step that must check it before anything else. */
+export function assertOpen(order: Order): void {
   if (order.status === 'FAILED' || order.status === 'CANCELLED') {
     throw new OrderClosedError(order.orderId, order.status);
   }
-  if (order.cancelRequested) throw new OrderCancelledError(order.orderId);
 }
 
 /** Provider idempotency keys: one per order and step, so a retried or replayed step never repeats an effect. */

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type Order, OrderClosedError } from '../../orders/order';
+import { type Order, OrderCancelledError, OrderClosedError } from '../../orders/order';
 import type { DomainContext } from '../../shared/context';
 import { inMemoryContext } from '../../testing/in-memory-item-store';
 import { fixtureProduct, seedOrder } from '../../testing/order-fixtures';
@@ -37,7 +37,7 @@ beforeEach(() => {
   };
 });
 
-const closedOrder = (changes: Partial<Order>) =>
+const seedSagaOrder = (changes: Partial<Order>) =>
   seedOrder(ctx, { product: fixtureProduct({ sku: 'A', priceMinor: 700 }), quantity: 1 }, changes);
 
 describe('forward steps on a closed order', () => {
@@ -55,11 +55,11 @@ describe('forward steps on a closed order', () => {
   ] as Array<[string, Partial<Order>]>)(
     '%s: the first step refuses it, and no step acts',
     async (_, changes) => {
-      const order = await closedOrder(changes);
+      const order = await seedSagaOrder(changes);
       const { store } = ctx as DomainContext & { store: { transactions: unknown[] } };
       const committed = store.transactions.length;
 
-      // The first forward step throws, so the state machine goes straight to the (idempotent) compensations.
+      // The first forward step throws; its Catch goes to FailOrder, which leaves a closed order as it is.
       await expect(reserveInventory(deps, { orderId: order.orderId })).rejects.toThrow(OrderClosedError);
       // Were any later step reached anyway, it would neither call a provider nor write.
       for (const step of [authorizePayment, createShipment, capturePayment]) {
@@ -71,4 +71,22 @@ describe('forward steps on a closed order', () => {
       expect(store.transactions).toHaveLength(committed);
     },
   );
+
+  it('a cancel request with stock reserved passes ReserveInventory, so a later step’s Catch compensates', async () => {
+    // ReserveInventory's Catch goes straight to FailOrder (nothing of its own to undo). A resumed run of
+    // an order whose cancel was requested after its stock was reserved must not stop there, or the
+    // order would close CANCELLED with the stock still reserved.
+    const order = await seedSagaOrder({
+      status: 'PENDING',
+      inventory: 'RESERVED',
+      cancelRequested: true,
+      payment: { authorizationId: 'auth_1', status: 'AUTHORIZED', amountMinor: 1_199, refundedMinor: 0 },
+    });
+
+    await expect(reserveInventory(deps, { orderId: order.orderId })).resolves.toMatchObject({
+      outcome: 'already-applied',
+    });
+    await expect(createShipment(deps, { orderId: order.orderId })).rejects.toThrow(OrderCancelledError);
+    expect(providerCalls).toBe(0);
+  });
 });

@@ -12,6 +12,7 @@ import type { CounterWrite } from '../../store/item-store';
 import { allotmentMove, loadAllotment, orderWrite } from '../../store/repositories';
 import {
   assertNotCancelled,
+  assertOpen,
   loadSagaOrder,
   type SagaDependencies,
   type SagaStepInput,
@@ -85,8 +86,11 @@ async function reserveFromOwnAllotment(
   const { ctx } = deps;
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    assertNotCancelled(order);
+    // A closed order stops here. A cancel request does not, once stock is reserved: this step's Catch
+    // goes straight to FailOrder, so a resumed run must pass on to a step whose Catch compensates.
+    assertOpen(order);
     if (order.inventory !== 'NONE') return { orderId: order.orderId, outcome: 'already-applied' };
+    assertNotCancelled(order);
     const stockWrites = await changeStock(ctx, order, 'reserve');
     const next = advance(order, 'INVENTORY_RESERVED', { inventory: 'RESERVED' }, nowIso(ctx));
     await ctx.store.transact(
