@@ -1,6 +1,8 @@
 import type { Product } from '../catalog/product';
 import { createOrder, type Order } from '../orders/order';
+import type { PaymentProvider } from '../payments/payment-provider';
 import type { DomainContext } from '../shared/context';
+import type { ShippingCarrier } from '../shipping/shipping-carrier';
 import { orderWrite } from '../store/repositories';
 
 /** The fixed time of every fixture, so assertions on timestamps are stable. */
@@ -51,4 +53,22 @@ export async function seedOrder(
   };
   await ctx.store.transact([orderWrite(order, 'absent')]);
   return order;
+}
+
+/**
+ * A payment provider and a carrier that fail every call, for steps that must never reach them;
+ * `onCall` counts the calls that were made anyway.
+ */
+export function unreachableProviders(
+  message: string,
+  onCall: () => void = () => {},
+): { payments: PaymentProvider; carrier: ShippingCarrier } {
+  const refuse = async (): Promise<never> => {
+    onCall();
+    throw new Error(message);
+  };
+  return {
+    payments: { authorize: refuse, capture: refuse, void: refuse, refund: refuse, findAuthorization: refuse },
+    carrier: { createShipment: refuse, cancelShipment: refuse, findShipment: refuse },
+  };
 }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { type Order, OrderCancelledError, OrderClosedError } from '../../orders/order';
 import type { DomainContext } from '../../shared/context';
 import { inMemoryContext } from '../../testing/in-memory-item-store';
-import { fixtureProduct, seedOrder } from '../../testing/order-fixtures';
+import { fixtureProduct, seedOrder, unreachableProviders } from '../../testing/order-fixtures';
 import type { SagaDependencies } from '../saga-step';
 import { authorizePayment } from './authorize-payment';
 import { capturePayment } from './capture-payment';
@@ -20,20 +20,11 @@ let providerCalls = 0;
 beforeEach(() => {
   ({ ctx } = inMemoryContext());
   providerCalls = 0;
-  const refuse = async (): Promise<never> => {
-    providerCalls++;
-    throw new Error('a closed order must not reach a provider');
-  };
   deps = {
     ctx,
-    payments: {
-      authorize: refuse,
-      capture: refuse,
-      void: refuse,
-      refund: refuse,
-      findAuthorization: refuse,
-    },
-    carrier: { createShipment: refuse, cancelShipment: refuse, findShipment: refuse },
+    ...unreachableProviders('a closed order must not reach a provider', () => {
+      providerCalls++;
+    }),
   };
 });
 

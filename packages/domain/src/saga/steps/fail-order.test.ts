@@ -3,7 +3,11 @@ import type { Order } from '../../orders/order';
 import type { DomainContext } from '../../shared/context';
 import { loadOrder } from '../../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../../testing/in-memory-item-store';
-import { fixtureProduct, seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
+import {
+  fixtureProduct,
+  seedOrder as seedFixtureOrder,
+  unreachableProviders,
+} from '../../testing/order-fixtures';
 import type { SagaDependencies } from '../saga-step';
 import { customerReadableReason, failOrder } from './fail-order';
 
@@ -17,20 +21,7 @@ let deps: SagaDependencies;
 
 beforeEach(() => {
   ({ ctx, store } = inMemoryContext());
-  const unexpected = async () => {
-    throw new Error('failOrder never calls a provider');
-  };
-  deps = {
-    ctx,
-    payments: {
-      authorize: unexpected,
-      capture: unexpected,
-      void: unexpected,
-      refund: unexpected,
-      findAuthorization: unexpected,
-    },
-    carrier: { createShipment: unexpected, cancelShipment: unexpected, findShipment: unexpected },
-  };
+  deps = { ctx, ...unreachableProviders('failOrder never calls a provider') };
 });
 
 function seedOrder(changes: Partial<Order> = {}): Promise<Order> {

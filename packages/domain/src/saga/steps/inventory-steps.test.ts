@@ -8,6 +8,7 @@ import { isCounterWrite } from '../../store/item-store';
 import { keys } from '../../store/keys';
 import { allotmentWrite, loadAllotment, loadOrder, orderWrite } from '../../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../../testing/in-memory-item-store';
+import { unreachableProviders } from '../../testing/order-fixtures';
 import type { SagaDependencies } from '../saga-step';
 import { confirmOrder } from './confirm-order';
 import { releaseInventory, reserveInventory } from './reserve-inventory';
@@ -20,20 +21,7 @@ let deps: SagaDependencies;
 
 function reset(): void {
   ({ ctx, store } = inMemoryContext({ region: REGION, regions: [REGION, 'eu-west-1'] }));
-  const unexpected = async () => {
-    throw new Error('inventory steps never call a provider');
-  };
-  deps = {
-    ctx,
-    payments: {
-      authorize: unexpected,
-      capture: unexpected,
-      void: unexpected,
-      refund: unexpected,
-      findAuthorization: unexpected,
-    },
-    carrier: { createShipment: unexpected, cancelShipment: unexpected, findShipment: unexpected },
-  };
+  deps = { ctx, ...unreachableProviders('inventory steps never call a provider') };
 }
 
 beforeEach(reset);
