@@ -1,7 +1,7 @@
 import { ownerOf } from './convergence';
 import type { FaultWindow, LinkSwitch, OutageRead, PhaseWindow } from './fault-record';
 import { capped, type InvariantResult, TERMINAL_STATUSES } from './invariant';
-import type { AcknowledgedOrder, Attempt, UnfinishedOrder } from './load-generator';
+import { type AcknowledgedOrder, type Attempt, RETRYABLE_4XX, type UnfinishedOrder } from './load-generator';
 import type { OrderView } from './region-reader';
 
 /**
@@ -115,9 +115,6 @@ export function checkLinkSwitches(
   };
 }
 
-/** Statuses the load generator retries with the same key (see load-generator.ts). */
-const RETRYABLE_4XX = /^(408|409|425|429)$/;
-
 /**
  * Without load the order, stock, ledger and notification invariants hold vacuously. Requires enough
  * acknowledged orders in all, and in each phase where the platform should serve at least `minShare` of
@@ -161,7 +158,7 @@ export function checkLoad(input: {
   let retryable = 0;
   const unexplained: Array<{ key: string; attempts: readonly Attempt[] }> = [];
   for (const [key, attempts] of input.attemptsByKey) {
-    const asked = attempts.filter((attempt) => RETRYABLE_4XX.test(attempt.outcome)).length;
+    const asked = attempts.filter((attempt) => RETRYABLE_4XX.has(Number(attempt.outcome))).length;
     retryable += asked;
     if (asked > 0 && !acknowledgedKeys.has(key)) unexplained.push({ key, attempts });
   }

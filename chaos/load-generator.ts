@@ -39,12 +39,11 @@ export interface LoadOptions {
   clients: number;
   ordersPerSecond: number;
   mix: OrderMix;
-  onAck?: (order: AcknowledgedOrder) => void;
 }
 
 const acceptedSchema = z.object({ orderId: z.string(), region: z.string() });
 /** Statuses worth retrying with the same key: the platform may answer differently a moment later. */
-const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
+export const RETRYABLE_4XX = new Set([408, 409, 425, 429]);
 
 /**
  * Steady order load through the front door: a fixed number of clients sharing one pacer (the rate
@@ -140,7 +139,6 @@ export class LoadGenerator {
             replayed: response.headers.get('idempotent-replayed') === 'true',
           };
           this.acknowledged.push(order);
-          this.options.onAck?.(order);
           return;
         }
         if (response.status < 500 && !RETRYABLE_4XX.has(response.status)) {

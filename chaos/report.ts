@@ -73,12 +73,7 @@ function table(rows: string[][]): string {
 export function printReport(report: ChaosReport): void {
   const metrics = METRIC_LABELS.map(([key, label]) => [label, String(report.metrics[key] ?? 'n/a')]);
   console.log(`\n${table([['metric', 'value'], ...metrics])}\n`);
-  const rows = report.invariants.map((row) => [
-    row.informational ? 'INFO' : row.passed ? 'PASS' : 'FAIL',
-    row.name,
-    row.summary,
-  ]);
-  console.log(table([['result', 'invariant', 'summary'], ...rows]));
+  console.log(invariantTable(report.invariants));
   for (const row of report.invariants.filter((candidate) => !candidate.passed && !candidate.informational)) {
     console.log(`\nFAIL ${row.name}:\n${JSON.stringify(row.details ?? null, null, 2).slice(0, 4000)}`);
   }
@@ -105,13 +100,18 @@ export function printAbortReport(run: AbortedRun): void {
     ...run.facts,
   ];
   console.log(`\n${table([['what', 'value'], ...facts])}\n`);
-  const rows = run.invariants.map((row) => [
+  console.log(invariantTable(run.invariants));
+  console.log('\nFAIL: the run did not finish');
+}
+
+/** One row per invariant: INFO rows are shown but judge nothing. */
+function invariantTable(invariants: readonly InvariantResult[]): string {
+  const rows = invariants.map((row) => [
     row.informational ? 'INFO' : row.passed ? 'PASS' : 'FAIL',
     row.name,
     row.summary,
   ]);
-  console.log(table([['result', 'invariant', 'summary'], ...rows]));
-  console.log('\nFAIL: the run did not finish');
+  return table([['result', 'invariant', 'summary'], ...rows]);
 }
 
 /** chaos/results/<timestamp>.json (gitignored): the whole report, evidence included. */

@@ -1,26 +1,15 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fetchJson, fetchText, withTimeout } from './bounded';
+import { loopbackServers } from './loopback-server';
 
-let server: Server | undefined;
-
-afterEach(async () => {
+const servers = loopbackServers();
+afterEach(() => {
   vi.useRealTimers();
-  const running = server;
-  server = undefined;
-  if (!running) return;
-  running.closeAllConnections();
-  await new Promise((resolve) => running.close(resolve));
+  return servers.closeAll();
 });
 
 /** A loopback server; `answer` may leave a request unanswered. */
-async function serve(answer: Parameters<typeof createServer>[1]): Promise<string> {
-  const created = createServer(answer);
-  server = created;
-  await new Promise<void>((resolve) => created.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(created.address() as AddressInfo).port}`;
-}
+const serve = servers.listen;
 
 describe('withTimeout', () => {
   it('rejects with its message when the promise has not settled in time', async () => {
@@ -70,9 +59,7 @@ describe('fetchJson and fetchText', () => {
 
   it('fail, naming the request, when nothing listens', async () => {
     const url = await serve(() => {});
-    const running = server as Server;
-    await new Promise((resolve) => running.close(resolve));
-    server = undefined;
+    await servers.closeAll();
     await expect(fetchText(`${url}/status`)).rejects.toThrow(
       `GET ${url}/status failed: connect ECONNREFUSED`,
     );

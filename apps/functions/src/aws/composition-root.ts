@@ -19,6 +19,7 @@ import type { Clock, DomainContext, SagaDependencies } from '@meridian/domain';
 import { createRemoteJWKSet } from 'jose';
 import type { ApiDependencies } from '../api/api-env';
 import { JwtTokenVerifier } from '../api/jwt-token-verifier';
+import { createSagaHandlers } from '../saga/saga-handlers';
 import { ConfigurationError, readEnv } from './env';
 import { LazyPaymentProvider } from './lazy-payment-provider';
 import { HttpPaymentProvider, LocalCarrier, UlidSource } from './shared-adapters';
@@ -126,3 +127,6 @@ export const sagaDependencies = lazy(
     carrier: new LocalCarrier(),
   }),
 );
+
+/** The saga's Task handlers, built once per Lambda instance. */
+export const sagaHandlers = lazy(() => createSagaHandlers(sagaDependencies()));

@@ -2,8 +2,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { MeridianError } from '@meridian/domain';
 import type { Context } from 'aws-lambda';
-import { createSagaHandlers, type SagaHandler, type SagaTaskState } from '../saga/saga-handlers';
-import { logger, metrics, sagaDependencies } from './composition-root';
+import type { SagaHandler, SagaTaskState } from '../saga/saga-handlers';
+import { logger, metrics, sagaHandlers } from './composition-root';
 
 /**
  * Custom metric (namespace `Meridian`, dimensions `service` and `step`) counting saga Task invocations
@@ -63,8 +63,6 @@ function countUnexpected(
   }
 }
 
-let handlers: ReturnType<typeof createSagaHandlers> | undefined;
-
 /** The Lambda handler of one saga Task state, wired to the AWS composition root. */
 export function sagaTaskHandler(
   state: SagaTaskState,
@@ -72,10 +70,7 @@ export function sagaTaskHandler(
   let handle: ReturnType<typeof createSagaTaskHandler> | undefined;
   return (input, context) => {
     handle ??= createSagaTaskHandler(state, {
-      handlers: () => {
-        handlers ??= createSagaHandlers(sagaDependencies());
-        return handlers;
-      },
+      handlers: sagaHandlers,
       logger: logger(),
       metrics: metrics(),
     });

@@ -35,6 +35,5 @@ export function stockTransferFromImage(
   const item = unmarshall(image as Record<string, AttributeValue>);
   const data = item.data as { toRegion?: unknown } | undefined;
   if (data?.toRegion !== region) return undefined;
-  const { restock, ...transfer } = transferSchema.parse(data);
-  return { ...transfer, ...(restock === undefined ? {} : { restock }) } as StockTransfer;
+  return transferSchema.parse(data) as StockTransfer;
 }

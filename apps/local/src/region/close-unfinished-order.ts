@@ -7,6 +7,11 @@ export interface FinishedExecution {
   input: unknown;
 }
 
+/** A run that has ended without reaching the end of the state machine (failed or timed out). */
+export function endedUnfinished(status: string): boolean {
+  return status !== 'SUCCEEDED' && status !== 'RUNNING';
+}
+
 /**
  * A place run that ended without closing its order (its FailOrder failed for good, or the execution
  * timed out) leaves the order PENDING with nothing left to finish it. A cancel-mode run then compensates
@@ -20,7 +25,7 @@ export async function closeOrderAfterUnfinishedRun(
   deps: { workflow: OrderWorkflow; isPending: (orderId: string) => Promise<boolean> },
 ): Promise<boolean> {
   const { orderId, mode } = (execution.input ?? {}) as { orderId?: string; mode?: string };
-  if (execution.status === 'SUCCEEDED' || execution.status === 'RUNNING') return false;
+  if (!endedUnfinished(execution.status)) return false;
   if (mode !== 'place' || typeof orderId !== 'string') return false;
   if (!(await deps.isPending(orderId))) return false;
   await deps.workflow.startOrderSaga(orderId, 'cancel');

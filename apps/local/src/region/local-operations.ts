@@ -1,6 +1,6 @@
 import {
   InvalidCursorError as BusInvalidCursorError,
-  InvalidListRequestError,
+  InvalidListCursorError,
   type LocalEventBus,
   type LocalWorkflowRunner,
   type OutboxRelay,
@@ -68,7 +68,7 @@ export class LocalOperations implements OperationsPort {
   }
 
   async listDeadLetters(page: PageRequest): Promise<Page<DeadLetterView>> {
-    const result = withDomainCursorError(page, () => this.deps.bus.listDeadLetters(page));
+    const result = withDomainCursorError(() => this.deps.bus.listDeadLetters(page));
     return {
       items: result.items.map((letter) => ({
         id: letter.id,
@@ -94,7 +94,7 @@ export class LocalOperations implements OperationsPort {
   async listExecutions(
     page: PageRequest & { status?: ExecutionView['status'] },
   ): Promise<Page<ExecutionView>> {
-    const result = withDomainCursorError(page, () =>
+    const result = withDomainCursorError(() =>
       this.deps.runner.list({
         limit: page.limit,
         ...(page.cursor ? { cursor: page.cursor } : {}),
@@ -135,16 +135,13 @@ export class LocalOperations implements OperationsPort {
  * The bus and the workflow runner refuse a cursor they did not issue with errors of their own; the API
  * maps only the domain's InvalidCursorError (400 invalid_cursor), so translate theirs into it.
  */
-function withDomainCursorError<T>(page: PageRequest, list: () => T): T {
+function withDomainCursorError<T>(list: () => T): T {
   try {
     return list();
   } catch (error) {
-    const badCursor =
-      error instanceof BusInvalidCursorError ||
-      (error instanceof InvalidListRequestError &&
-        page.cursor !== undefined &&
-        /cursor/i.test(error.message));
-    if (badCursor) throw new InvalidCursorError();
+    if (error instanceof BusInvalidCursorError || error instanceof InvalidListCursorError) {
+      throw new InvalidCursorError();
+    }
     throw error;
   }
 }

@@ -53,7 +53,6 @@ export function createRegionReplication(deps: {
   let stopping = false;
 
   const credits = new TransferCredits({ ctx, logger });
-  const creditTransfers = (transfers: StockTransfer[]) => credits.credit(transfers);
   const transfersIn = (result: ApplyResult) =>
     result.applied
       .filter((change) => change.sk.startsWith('TRANSFER#'))
@@ -91,7 +90,7 @@ export function createRegionReplication(deps: {
     now: () => ctx.clock.now(),
     publishEvents: (events) => publishReplicatedEvents(deps.bus, events, logger),
     onApplied: async (result) => {
-      await creditTransfers(transfersIn(result));
+      await credits.credit(transfersIn(result));
       await cancelLostDuplicates(result);
     },
     onConflict: (conflict, peer) =>
@@ -112,7 +111,7 @@ export function createRegionReplication(deps: {
       const pending = db
         .prepare("SELECT data FROM items WHERE sk LIKE 'TRANSFER#%' AND json_extract(data, '$.toRegion') = ?")
         .all(ctx.region) as Array<{ data: string }>;
-      const credited = await creditTransfers(
+      const credited = await credits.credit(
         pending.map((row) => asEntity<StockTransfer>(JSON.parse(row.data) as Record<string, unknown>)),
       );
       // Learn what the peers decided while this region was down before resuming its own orders.
@@ -123,7 +122,6 @@ export function createRegionReplication(deps: {
     get stopping(): boolean {
       return stopping;
     },
-    credits,
     /** Ends peers' pending long-polls (they get 503) and stops pulling, before the database closes. */
     async stop(): Promise<void> {
       stopping = true;

@@ -1,7 +1,7 @@
 import type { LocalWorkflowRunner } from '@meridian/adapters-local';
 import { IDEMPOTENCY_TTL_SECONDS, type OrderWorkflow, sagaExecutionName } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
-import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
+import { endedUnfinished } from './close-unfinished-order';
 
 /**
  * After a crash: first cancels this region's orders that lost their Idempotency-Key to another region's
@@ -37,12 +37,15 @@ export async function resumeInterruptedOrders(deps: {
     const mode = order.status === 'PENDING' ? 'place' : 'cancel';
     const execution = deps.runner.describe(sagaExecutionName(order.orderId, mode));
     if (execution) {
-      // A place run that ended without closing its order (the process stopped before the live hook ran).
-      if (mode === 'place' && !deps.runner.describe(sagaExecutionName(order.orderId, 'cancel'))) {
-        const input = { orderId: order.orderId, mode };
-        // The query above only returns PENDING orders.
-        const closing = { workflow: deps.workflow, isPending: async () => true };
-        if (await closeOrderAfterUnfinishedRun({ ...execution, input }, closing)) startedSagas++;
+      // A place run that ended without closing its PENDING order (the process stopped before the live
+      // hook, closeOrderAfterUnfinishedRun, ran): a cancel-mode run compensates and closes it.
+      if (
+        mode === 'place' &&
+        endedUnfinished(execution.status) &&
+        !deps.runner.describe(sagaExecutionName(order.orderId, 'cancel'))
+      ) {
+        await deps.workflow.startOrderSaga(order.orderId, 'cancel');
+        startedSagas++;
       }
       continue;
     }

@@ -12,6 +12,7 @@ export { LocalTaskError, type TaskHandler } from './task-handlers';
 export {
   ExecutionAlreadyExistsError,
   InvalidExecutionNameError,
+  InvalidListCursorError,
   InvalidListRequestError,
   UnresolvedPlaceholderError,
   WorkflowHandlersMismatchError,

@@ -16,7 +16,15 @@ export class InvalidExecutionNameError extends Error {
 
 /** A `list()` request with a malformed cursor or an out-of-range limit. */
 export class InvalidListRequestError extends Error {
-  override readonly name = 'InvalidListRequestError';
+  override readonly name: string = 'InvalidListRequestError';
+}
+
+/** A `list()` request whose cursor this store did not issue. */
+export class InvalidListCursorError extends InvalidListRequestError {
+  override readonly name = 'InvalidListCursorError';
+  constructor() {
+    super('malformed cursor');
+  }
 }
 
 /** The definition still holds `${Name}` placeholders that no substitution resolved. */

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { Migration } from '../sqlite/migrations';
-import { InvalidListRequestError } from './workflow-errors';
+import { InvalidListCursorError, InvalidListRequestError } from './workflow-errors';
 
 export const workflowMigrations: Migration[] = [
   {
@@ -208,7 +208,7 @@ export class WorkflowStore {
       throw new InvalidListRequestError(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}`);
     }
     if (cursor !== undefined && !/^[1-9]\d{0,15}$/.test(cursor)) {
-      throw new InvalidListRequestError('malformed cursor');
+      throw new InvalidListCursorError();
     }
     // One extra row tells whether an older page exists without a COUNT.
     const rows = this.db

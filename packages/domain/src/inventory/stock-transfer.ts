@@ -118,18 +118,6 @@ export async function receiveStock(ctx: DomainContext, transfer: StockTransfer):
   });
 }
 
-/** Transfers addressed to this region that it has not credited yet (after a restart or a partition). */
-export async function pendingIncomingTransfers(ctx: DomainContext, sku: string): Promise<StockTransfer[]> {
-  const items = await ctx.store.queryPartition(`STOCK#${sku}`);
-  const credited = new Set(
-    items.filter((item) => item.sk.startsWith('CREDIT#')).map((item) => item.sk.slice(7)),
-  );
-  return items
-    .filter((item) => item.sk.startsWith('TRANSFER#'))
-    .map((item) => asEntity<StockTransfer>(item.data))
-    .filter((transfer) => transfer.toRegion === ctx.region && !credited.has(transfer.transferId));
-}
-
 function transferEvent(ctx: DomainContext, transfer: StockTransfer) {
   return buildEvent(ctx, EVENT_SOURCES.inventory, 'StockTransferred', { schemaVersion: 1, ...transfer }, [
     `meridian:sku/${transfer.sku}`,

@@ -1,5 +1,4 @@
 import type { Order } from '../../orders/order';
-import type { AuthorizationState } from '../../payments/payment-provider';
 import { TransientError } from '../../shared/errors';
 import {
   assertNotCancelled,
@@ -10,7 +9,7 @@ import {
   type SagaStepOutput,
   stepKey,
 } from '../saga-step';
-import { settlePayment } from './capture-payment';
+import { findAuthorization, settleFromProvider, settlePayment } from './capture-payment';
 
 /**
  * Forward: authorize the order total on the customer's payment method (a decline fails the order).
@@ -73,8 +72,7 @@ export async function voidPayment(deps: SagaDependencies, input: SagaStepInput):
     });
   } catch (error) {
     if (error instanceof TransientError) throw error;
-    const found = await findAuthorization(deps, order.orderId);
-    const settled = found && (await settlePayment(deps, order.orderId, found));
+    const settled = await settleFromProvider(deps, order.orderId);
     if (!settled) throw error;
     return settled;
   }
@@ -96,10 +94,6 @@ async function voidUnrecordedAuthorization(deps: SagaDependencies, order: Order)
     authorizationId: found.authorizationId,
   });
   return recordVoided(deps, order.orderId, found.authorizationId, found.amountMinor);
-}
-
-function findAuthorization(deps: SagaDependencies, orderId: string): Promise<AuthorizationState | undefined> {
-  return deps.payments.findAuthorization({ idempotencyKey: stepKey(orderId, 'authorize') });
 }
 
 async function recordVoided(

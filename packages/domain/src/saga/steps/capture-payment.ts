@@ -55,11 +55,7 @@ export async function refundPayment(deps: SagaDependencies, input: SagaStepInput
   const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
   const payment = order.payment;
   if (payment?.status === 'AUTHORIZED' && order.shipment) {
-    const found = await deps.payments.findAuthorization({
-      idempotencyKey: stepKey(order.orderId, 'authorize'),
-    });
-    const settled = found && (await settlePayment(deps, order.orderId, found));
-    return settled ?? { orderId: order.orderId, outcome: 'skipped' };
+    return (await settleFromProvider(deps, order.orderId)) ?? { orderId: order.orderId, outcome: 'skipped' };
   }
   if (payment?.status !== 'CAPTURED') {
     return {
@@ -88,6 +84,23 @@ export async function refundPayment(deps: SagaDependencies, input: SagaStepInput
     outcome: recorded ? 'applied' : 'already-applied',
     refundedMinor: amountMinor,
   };
+}
+
+/** The order's authorization as the provider holds it, found by the authorize step's idempotency key. */
+export function findAuthorization(
+  deps: SagaDependencies,
+  orderId: string,
+): Promise<AuthorizationState | undefined> {
+  return deps.payments.findAuthorization({ idempotencyKey: stepKey(orderId, 'authorize') });
+}
+
+/** Looks the order's authorization up at the provider and settles it (see `settlePayment`). */
+export async function settleFromProvider(
+  deps: SagaDependencies,
+  orderId: string,
+): Promise<SagaStepOutput | undefined> {
+  const found = await findAuthorization(deps, orderId);
+  return found && settlePayment(deps, orderId, found);
 }
 
 /**
