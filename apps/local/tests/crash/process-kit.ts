@@ -1,20 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../src/config/local-config';
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; the tiny race before reuse is acceptable in tests). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
+export { freePort } from '../support/ports';
 
 /** Starts one of Meridian's process entries (e.g. 'region/main.ts') with tsx, as `npm start` does. */
 export function startProcess(

@@ -10,6 +10,7 @@ import { createControlServer, listenControlServer } from '../../src/cli/control-
 import { runMeridian, USAGE } from '../../src/cli/meridian-cli';
 import { ProcessSupervisor } from '../../src/cli/process-supervisor';
 import { loadLocalConfig, REPO_ROOT } from '../../src/config/local-config';
+import { freePort } from '../support/ports';
 
 /**
  * The operator CLI's failures, without a platform: fake front doors and control servers (and the real
@@ -33,15 +34,6 @@ async function fakeServer(handler: Handler): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const json = (res: ServerResponse, status: number, body: unknown) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -53,8 +45,8 @@ async function meridian(ports: { frontDoor?: number; control?: number }, ...args
   const err: string[] = [];
   const code = await runMeridian(args, {
     env: {
-      MERIDIAN_PORT: String(ports.frontDoor ?? (await closedPort())),
-      MERIDIAN_CONTROL_PORT: String(ports.control ?? (await closedPort())),
+      MERIDIAN_PORT: String(ports.frontDoor ?? (await freePort())),
+      MERIDIAN_CONTROL_PORT: String(ports.control ?? (await freePort())),
     },
     out: (line) => out.push(line),
     err: (line) => err.push(line),
@@ -111,7 +103,7 @@ describe('operator CLI usage errors', () => {
 
 describe('operator CLI against servers that fail', () => {
   it('says it cannot reach the front door when nothing listens', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await meridian({ frontDoor: port }, 'status');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
@@ -198,7 +190,7 @@ describe('operator CLI region start and kill against the control server', () => 
     const config = loadLocalConfig({
       MERIDIAN_DATA_DIR: dir,
       MERIDIAN_REGIONS: 'us-east-1',
-      MERIDIAN_REGION_BASE_PORT: String(await closedPort()),
+      MERIDIAN_REGION_BASE_PORT: String(await freePort()),
     });
     supervisor = new ProcessSupervisor({ logDir: config.logDir, runDir: join(dir, 'run'), color: false });
     const server = createControlServer(config, supervisor, { regionEntry: failing });
@@ -246,7 +238,7 @@ describe('operator CLI events tail', () => {
   };
 
   it('says it cannot reach the front door, as the other commands do', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const result = await meridian({ frontDoor: port }, 'events', 'tail');
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(

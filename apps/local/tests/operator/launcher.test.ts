@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../src/config/local-config';
+import { freePort } from '../support/ports';
 
 async function listening(): Promise<Server> {
   const server = createServer();
@@ -16,14 +17,6 @@ const portOf = (server: Server) => {
   const address = server.address();
   return typeof address === 'object' && address ? address.port : 0;
 };
-
-/** A port nothing listens on (any process the launcher might start could take it). */
-async function freePort(): Promise<number> {
-  const server = await listening();
-  const port = portOf(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** `npm start`'s launcher when it cannot start: it says why, starts nothing (or stops it) and exits 1. */
 describe('launcher start-up', () => {

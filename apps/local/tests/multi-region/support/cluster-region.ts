@@ -1,5 +1,4 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import type { PeerStatus } from '@meridian/adapters-local';
 import type { EventEnvelope } from '@meridian/contracts';
@@ -78,17 +77,7 @@ export interface ClusterRegion {
   ownAllotment(sku: string): Allotment | undefined;
 }
 
-/** A port that was free a moment ago (regions need their peers' URLs before they listen). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../support/ports';
 
 function listenOn(
   fetchHandler: (request: Request) => Response | Promise<Response>,
