@@ -79,6 +79,23 @@ export function checkFailover(
 }
 
 /** Every link cut and heal took effect in every region: the control server's flags and the regions' own status. */
+/** Why one cut or heal did not take effect in every region (empty when it did). */
+export function linkSwitchProblems(regions: readonly string[], entry: LinkSwitch): string[] {
+  if (entry.error) return [entry.error];
+  const problems: string[] = [];
+  if (entry.answer && entry.answer.link !== entry.expected)
+    problems.push(`the control server reports the link ${entry.answer.link}`);
+  for (const region of regions) {
+    const answered = entry.answer?.regions.find((candidate) => candidate.region === region);
+    if (!answered) problems.push(`${region} not reached by the control server`);
+    else if (!answered.ok) problems.push(`${region} did not accept the switch (ok: false)`);
+    const readBack = entry.readBack[region];
+    if (readBack !== entry.expected)
+      problems.push(`${region} reports link ${readBack ?? 'nothing'} afterwards`);
+  }
+  return problems;
+}
+
 export function checkLinkSwitches(
   regions: readonly string[],
   switches: readonly LinkSwitch[],
@@ -88,21 +105,7 @@ export function checkLinkSwitches(
     if (!switches.some((entry) => entry.action === action)) problems.push(`the link was never ${action}`);
   }
   for (const entry of switches) {
-    if (entry.error) {
-      problems.push(`${entry.action}: ${entry.error}`);
-      continue;
-    }
-    if (entry.answer && entry.answer.link !== entry.expected)
-      problems.push(`${entry.action}: the control server reports the link ${entry.answer.link}`);
-    for (const region of regions) {
-      const answered = entry.answer?.regions.find((candidate) => candidate.region === region);
-      if (!answered) problems.push(`${entry.action}: ${region} not reached by the control server`);
-      else if (!answered.ok)
-        problems.push(`${entry.action}: ${region} did not accept the switch (ok: false)`);
-      const readBack = entry.readBack[region];
-      if (readBack !== entry.expected)
-        problems.push(`${entry.action}: ${region} reports link ${readBack ?? 'nothing'} afterwards`);
-    }
+    problems.push(...linkSwitchProblems(regions, entry).map((problem) => `${entry.action}: ${problem}`));
   }
   return {
     name: 'link cut and healed in every region',

@@ -1,7 +1,7 @@
 import { ownerOf } from './convergence';
 import type { FaultWindow, LinkSwitch, OutageRead, TimelineRecord } from './fault-record';
 import { errorMessage } from './http';
-import { firstFailover } from './invariants-faults';
+import { firstFailover, linkSwitchProblems } from './invariants-faults';
 import type { LoadGenerator } from './load-generator';
 import type { ControlPlane, PaymentsChaos } from './platform-control';
 import { type Progress, sleep } from './progress';
@@ -160,14 +160,10 @@ async function switchLink(options: TimelineOptions, action: 'cut' | 'heal'): Pro
       }
     }),
   );
-  const refused = [
-    ...(entry.error ? [entry.error] : []),
-    ...(entry.answer?.regions.filter((region) => !region.ok).map((region) => `${region.region} ok: false`) ??
-      []),
-    ...Object.entries(entry.readBack)
-      .filter(([, link]) => link !== entry.expected)
-      .map(([region, link]) => `${region} reports ${link}`),
-  ];
+  const refused = linkSwitchProblems(
+    readers.map((reader) => reader.region),
+    entry,
+  );
   if (refused.length > 0)
     progress.warn(`link ${action} did not take effect everywhere: ${refused.join('; ')}`);
   else progress.info(`link ${action}: every region reports ${entry.expected}`);
