@@ -22,6 +22,8 @@ export * from './saga/steps/confirm-order';
 export * from './saga/steps/create-shipment';
 export * from './saga/steps/fail-order';
 export * from './saga/steps/reserve-inventory';
+export * from './settlement/settle-order';
+export * from './settlement/settlement';
 export * from './shared/context';
 export * from './shared/errors';
 export * from './shared/money';

@@ -3,6 +3,7 @@ import type {
   AuthorizeRequest,
   CaptureRequest,
   FindAuthorizationRequest,
+  LedgerPage,
   PaymentOperationResult,
   PaymentProvider,
   RefundRequest,
@@ -36,6 +37,14 @@ export class LazyPaymentProvider implements PaymentProvider {
 
   async findAuthorization(request: FindAuthorizationRequest): Promise<AuthorizationState | undefined> {
     return this.resolve().findAuthorization(request);
+  }
+
+  async listAuthorizations(request: { orderId: string }): Promise<AuthorizationState[]> {
+    return this.resolve().listAuthorizations(request);
+  }
+
+  async listLedger(request: { startingAfter?: string; limit: number }): Promise<LedgerPage> {
+    return this.resolve().listLedger(request);
   }
 
   private resolve(): PaymentProvider {

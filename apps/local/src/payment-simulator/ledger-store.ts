@@ -92,6 +92,7 @@ const SCHEMA = `
     created INTEGER NOT NULL
   );
   CREATE INDEX IF NOT EXISTS ledger_entries_by_order ON ledger_entries (order_id, seq);
+  CREATE INDEX IF NOT EXISTS authorizations_by_order ON authorizations (order_id, created);
 `;
 
 const LEDGER_COLUMNS =
@@ -130,19 +131,17 @@ export class LedgerStore {
     const row = this.statements
       .get<[string], AuthorizationRow>('SELECT * FROM authorizations WHERE id = ?')
       .get(id);
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      orderId: row.order_id,
-      amount: row.amount,
-      currency: row.currency,
-      paymentMethod: row.payment_method,
-      status: row.status,
-      capturedAmount: row.captured_amount,
-      refundedAmount: row.refunded_amount,
-      created: row.created,
-    };
+    return row && toAuthorization(row);
   }
+
+  /** Every authorization made for an order, oldest first. */
+  authorizationsForOrder(orderId: string): AuthorizationRecord[] {
+    return this.statements
+      .get<[string], AuthorizationRow>('SELECT * FROM authorizations WHERE order_id = ? ORDER BY created, id')
+      .all(orderId)
+      .map(toAuthorization);
+  }
+
 
   updateAuthorization(
     id: string,
@@ -188,6 +187,20 @@ export class LedgerStore {
       .all({ orderId: query.orderId ?? null, type: query.type ?? null, afterSeq, limit: query.limit + 1 });
     return { entries: rows.slice(0, query.limit).map(toLedgerEntry), hasMore: rows.length > query.limit };
   }
+}
+
+function toAuthorization(row: AuthorizationRow): AuthorizationRecord {
+  return {
+    id: row.id,
+    orderId: row.order_id,
+    amount: row.amount,
+    currency: row.currency,
+    paymentMethod: row.payment_method,
+    status: row.status,
+    capturedAmount: row.captured_amount,
+    refundedAmount: row.refunded_amount,
+    created: row.created,
+  };
 }
 
 function toLedgerEntry(row: LedgerRow): LedgerEntry {

@@ -64,13 +64,17 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Hono {
     );
   });
 
-  // The authorization a POST with this Idempotency-Key created, as it is now: how a client whose answer
-  // was lost (a timeout, a crash) finds out whether the authorization exists and what became of it.
+  // By idempotency_key: the authorization a POST with this key created, as it is now (how a client whose
+  // answer was lost finds out whether it exists and what became of it). By order_id: every authorization
+  // of an order (how a reconciler compares the provider's money with the order).
   routes.get('/v1/authorizations', (c) => {
     const query = authorizationQuerySchema.safeParse(c.req.query());
     if (!query.success) return errorResponse(400, validationError(query.error));
-    const found = authorizationCreatedBy(deps, query.data.idempotency_key);
-    const list = { object: 'list', url: '/v1/authorizations', has_more: false, data: found ? [found] : [] };
+    const data =
+      'order_id' in query.data
+        ? deps.ledger.authorizationsForOrder(query.data.order_id).map(authorizationJson)
+        : [authorizationCreatedBy(deps, query.data.idempotency_key)].filter((found) => found !== undefined);
+    const list = { object: 'list', url: '/v1/authorizations', has_more: false, data };
     return jsonResponse(200, JSON.stringify(list));
   });
 

@@ -21,9 +21,11 @@ export const chaosUpdateSchema = z.strictObject({
   errorRate: z.number().min(0).max(1).optional(),
 });
 
-export const authorizationQuerySchema = z.object({
-  idempotency_key: z.string().min(1).max(255),
-});
+/** Exactly one of: the key a POST /v1/authorizations was made with, or the order the authorizations are for. */
+export const authorizationQuerySchema = z.union([
+  z.strictObject({ idempotency_key: z.string().min(1).max(255) }),
+  z.strictObject({ order_id: z.string().min(1).max(200) }),
+]);
 
 export const ledgerQuerySchema = z.object({
   order_id: z.string().min(1).optional(),

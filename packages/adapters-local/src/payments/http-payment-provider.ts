@@ -5,6 +5,7 @@ import type {
   AuthorizeRequest,
   CaptureRequest,
   FindAuthorizationRequest,
+  LedgerPage,
   PaymentOperationResult,
   PaymentProvider,
   RefundRequest,
@@ -54,6 +55,21 @@ const authorizationListSchema = z.object({
       amount_captured: z.number().int(),
       amount_refunded: z.number().int(),
       currency: z.string(),
+    }),
+  ),
+});
+
+const ledgerListSchema = z.object({
+  object: z.literal('list'),
+  has_more: z.boolean(),
+  data: z.array(
+    z.object({
+      id: z.string().min(1),
+      type: z.enum(['authorization', 'capture', 'void', 'refund', 'decline']),
+      amount: z.number().int(),
+      order_id: z.string(),
+      authorization_id: z.string().nullable(),
+      created: z.number(),
     }),
   ),
 });
@@ -118,12 +134,54 @@ export class HttpPaymentProvider implements PaymentProvider {
 
   /** `GET /v1/authorizations?idempotency_key=`: the authorization that key created, if any, as it is now. */
   async findAuthorization(request: FindAuthorizationRequest): Promise<AuthorizationState | undefined> {
-    const query = new URLSearchParams({ idempotency_key: request.idempotencyKey });
-    const { status, text } = await this.send('GET', `/v1/authorizations?${query}`);
+    const [found] = await this.authorizations({ idempotency_key: request.idempotencyKey });
+    return found;
+  }
+
+  /** `GET /v1/authorizations?order_id=`: every authorization of the order, as it is now. */
+  listAuthorizations(request: { orderId: string }): Promise<AuthorizationState[]> {
+    return this.authorizations({ order_id: request.orderId });
+  }
+
+  /** `GET /v1/ledger?limit=&starting_after=`: the provider's operations in the order they happened. */
+  async listLedger(request: { startingAfter?: string; limit: number }): Promise<LedgerPage> {
+    const query = new URLSearchParams({
+      limit: String(request.limit),
+      ...(request.startingAfter === undefined ? {} : { starting_after: request.startingAfter }),
+    });
+    const page = await this.read(`/v1/ledger?${query}`, ledgerListSchema);
+    return {
+      hasMore: page.has_more,
+      entries: page.data.map((entry) => ({
+        id: entry.id,
+        type: entry.type,
+        orderId: entry.order_id,
+        authorizationId: entry.authorization_id,
+        amountMinor: entry.amount,
+        createdAt: entry.created,
+      })),
+    };
+  }
+
+  private async authorizations(query: Record<string, string>): Promise<AuthorizationState[]> {
+    const list = await this.read(`/v1/authorizations?${new URLSearchParams(query)}`, authorizationListSchema);
+    return list.data.map((found) => ({
+      authorizationId: found.id,
+      status: found.status,
+      amountMinor: found.amount,
+      capturedMinor: found.amount_captured,
+      refundedMinor: found.amount_refunded,
+      currency: found.currency,
+    }));
+  }
+
+  /** A GET whose answer must match `schema`; errors map as for any call. */
+  private async read<T>(path: string, schema: z.ZodType<T>): Promise<T> {
+    const { status, text } = await this.send('GET', path);
     const payload = parseJson(text);
     if (status < 200 || status >= 300)
       throw toError(status, errorSchema.safeParse(payload).data?.error ?? {});
-    const parsed = authorizationListSchema.safeParse(payload);
+    const parsed = schema.safeParse(payload);
     if (!parsed.success) {
       throw new PaymentProviderRequestError(
         status,
@@ -131,17 +189,7 @@ export class HttpPaymentProvider implements PaymentProvider {
         'Payment provider answered with an unexpected body',
       );
     }
-    const [found] = parsed.data.data;
-    return (
-      found && {
-        authorizationId: found.id,
-        status: found.status,
-        amountMinor: found.amount,
-        capturedMinor: found.amount_captured,
-        refundedMinor: found.amount_refunded,
-        currency: found.currency,
-      }
-    );
+    return parsed.data;
   }
 
   private async resolveApiKey(): Promise<string | undefined> {

@@ -1,6 +1,10 @@
 import * as z from 'zod';
 import { skuSchema } from './products';
 
+export const compensationStepSchema = z
+  .enum(['refundPayment', 'cancelShipment', 'voidPayment', 'releaseInventory'])
+  .meta({ id: 'CompensationStep' });
+
 export const orderStatusSchema = z
   .enum(['PENDING', 'CONFIRMED', 'FAILED', 'CANCELLED'])
   .meta({ id: 'OrderStatus' });
@@ -77,10 +81,36 @@ export const orderSchema = z
         shipmentId: z.string(),
         carrier: z.string(),
         trackingNumber: z.string(),
-        status: z.enum(['CREATED', 'SHIPPED', 'CANCELLED']),
+        status: z.enum(['CREATED', 'SHIPPED', 'CANCELLED', 'RETURN_REQUESTED']).meta({
+          description: 'RETURN_REQUESTED: the order was cancelled after its parcel left; a return is expected.',
+        }),
       })
       .optional(),
     failureReason: z.string().optional(),
+    compensation: z
+      .object({ startedAt: z.string() })
+      .optional()
+      .meta({
+        description:
+          'Set when the saga began undoing the order; from then on the order is never taken forward again.',
+      }),
+    settlement: z
+      .object({
+        status: z.enum(['PENDING', 'SETTLED']),
+        owed: z.array(compensationStepSchema),
+        since: z.string(),
+        settledAt: z.string().optional(),
+      })
+      .optional()
+      .meta({
+        id: 'OrderSettlement',
+        description:
+          'Present when the order closed while a refund, a release of the payment authorization, a shipment cancellation or a stock release could not be completed: PENDING (with what is owed) until it is retried successfully, then SETTLED.',
+      }),
+    duplicateOf: z.string().optional().meta({
+      description:
+        'When two regions accepted one Idempotency-Key: the order that was kept. This order was cancelled and refunded.',
+    }),
     timeline: z.array(timelineEntrySchema),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -7,6 +7,8 @@ export const EVENT_SOURCES = {
   inventory: 'meridian.inventory',
 } as const;
 
+const compensationStepSchema = z.enum(['refundPayment', 'cancelShipment', 'voidPayment', 'releaseInventory']);
+
 const orderEventBase = z.object({
   schemaVersion: z.literal(1),
   orderId: z.string(),
@@ -30,19 +32,33 @@ export const orderEventSchemas = {
   OrderConfirmed: orderEventBase,
   OrderCancelRequested: orderEventBase,
   OrderInventoryReleased: orderEventBase,
-  OrderPaymentVoided: orderEventBase,
-  OrderPaymentRefunded: orderEventBase.extend({ amountMinor: z.number().int().nonnegative() }),
+  // reconciled: the payment reconciler found the money still held at the provider and released it.
+  OrderPaymentVoided: orderEventBase.extend({ reconciled: z.boolean().optional() }),
+  OrderPaymentRefunded: orderEventBase.extend({
+    amountMinor: z.number().int().nonnegative(),
+    reconciled: z.boolean().optional(),
+  }),
   OrderShipmentCancelled: orderEventBase,
   OrderShipped: orderEventBase.extend({ carrier: z.string(), trackingNumber: z.string() }),
-  // compensationFailures: the compensations that failed for good (`<step>: <error>`), for an operator
-  // to finish by hand; absent when every compensation ran.
+  // A shipped order was cancelled (a duplicate of another order): the parcel is to come back.
+  OrderReturnRequested: orderEventBase.extend({ carrier: z.string(), trackingNumber: z.string() }),
+  // compensationFailures: the compensations that could not finish before the order closed
+  // (`<step>: <error>`); owed: the same steps, which settlement retries until they succeed.
   OrderFailed: orderEventBase.extend({
     reason: z.string(),
     compensationFailures: z.array(z.string()).optional(),
+    owed: z.array(compensationStepSchema).optional(),
   }),
   OrderCancelled: orderEventBase.extend({
     refundedMinor: z.number().int().nonnegative(),
     compensationFailures: z.array(z.string()).optional(),
+    owed: z.array(compensationStepSchema).optional(),
+    duplicateOf: z.string().optional(),
+  }),
+  // Every compensation a closed order still owed has now run.
+  OrderSettled: orderEventBase.extend({
+    refundedMinor: z.number().int().nonnegative(),
+    settled: z.array(compensationStepSchema),
   }),
 } as const;
 

@@ -20,7 +20,9 @@ export type TimelineEntryType =
   | 'INVENTORY_RELEASED'
   | 'SHIPPED'
   | 'FAILED'
-  | 'CANCELLED';
+  | 'CANCELLED'
+  | 'SETTLED'
+  | 'RETURN_REQUESTED';
 
 export interface TimelineEntry {
   type: TimelineEntryType;
@@ -60,7 +62,30 @@ export interface OrderShipment {
   shipmentId: string;
   carrier: string;
   trackingNumber: string;
-  status: 'CREATED' | 'SHIPPED' | 'CANCELLED';
+  /** RETURN_REQUESTED: the parcel had left when the order was cancelled; a return is expected. */
+  status: 'CREATED' | 'SHIPPED' | 'CANCELLED' | 'RETURN_REQUESTED';
+}
+
+/** The saga's compensations, in the order they run (statemachines/order-saga.asl.json). */
+export const COMPENSATION_STEPS = [
+  'refundPayment',
+  'cancelShipment',
+  'voidPayment',
+  'releaseInventory',
+] as const;
+export type CompensationStep = (typeof COMPENSATION_STEPS)[number];
+
+/**
+ * What a closed order still owes: compensations that could not finish when it closed. They are retried
+ * until they succeed (see settlement/settle-order.ts); the order never claims them done before.
+ */
+export interface OrderSettlement {
+  status: 'PENDING' | 'SETTLED';
+  /** The compensations not yet done (empty once settled). */
+  owed: CompensationStep[];
+  /** When the order closed owing them. */
+  since: string;
+  settledAt?: string;
 }
 
 export interface Order {
@@ -86,6 +111,15 @@ export interface Order {
   payment?: OrderPayment;
   shipment?: OrderShipment;
   failureReason?: string;
+  /**
+   * Set once, when the saga first compensates the order. Compensation is one-way: from then on no
+   * forward step acts on the order again (not a resumed execution, a repeated start or an admin route).
+   */
+  compensation?: { startedAt: string };
+  /** Present once the order closed owing a compensation; PENDING until every one has run. */
+  settlement?: OrderSettlement;
+  /** The order that kept this order's Idempotency-Key, when two regions accepted one key and this one lost. */
+  duplicateOf?: string;
   timeline: TimelineEntry[];
   createdAt: string;
   updatedAt: string;
@@ -120,6 +154,13 @@ export class OrderCancelledError extends MeridianError {
 export class OrderClosedError extends MeridianError {
   constructor(orderId: string, status: string) {
     super('order_closed', `Order ${orderId} is already ${status}: no further step is taken for it.`);
+  }
+}
+
+/** A forward step found that the order's compensation has begun: it never runs forward again. */
+export class OrderCompensatingError extends MeridianError {
+  constructor(orderId: string, detail = 'its compensation has begun') {
+    super('order_compensating', `Order ${orderId} is not taken forward: ${detail}.`);
   }
 }
 

@@ -17,8 +17,13 @@ export async function markOrderShipped(ctx: DomainContext, orderId: string): Pro
     if (!current) throw new OrderNotFoundError(orderId);
     const order = current.value;
     if (order.shipment?.status === 'SHIPPED') return order;
-    if (order.status !== 'CONFIRMED' || order.cancelRequested || !order.shipment) {
+    if (order.status !== 'CONFIRMED' || order.cancelRequested || order.compensation || !order.shipment) {
       throw new OrderNotShippableError('Only a confirmed order that is not being cancelled can ship.');
+    }
+    if (order.shipment.status !== 'CREATED') {
+      throw new OrderNotShippableError(
+        `This order's shipment is ${order.shipment.status.toLowerCase().replace('_', ' ')}: there is no parcel to hand over.`,
+      );
     }
     if (order.region !== ctx.region)
       throw new OrderNotShippableError(`Order ${orderId} is owned by ${order.region}.`);

@@ -17,6 +17,35 @@ export interface PaymentProvider {
    * order was written, a cancel before the retry), so an effect the order never recorded is still undone.
    */
   findAuthorization(request: FindAuthorizationRequest): Promise<AuthorizationState | undefined>;
+  /**
+   * Read-only: every authorization the provider holds for an order (by the order id sent with
+   * `authorize`, as Stripe's search by metadata does), in its current state. The reconciler compares them
+   * with the order.
+   */
+  listAuthorizations(request: { orderId: string }): Promise<AuthorizationState[]>;
+  /**
+   * Read-only: the provider's ledger of effective operations, in the order they happened, `limit` at a
+   * time after the entry `startingAfter` (from the start when absent). The reconciler reads it to learn
+   * which orders the provider holds money for.
+   */
+  listLedger(request: { startingAfter?: string; limit: number }): Promise<LedgerPage>;
+}
+
+export interface LedgerPage {
+  entries: LedgerEntry[];
+  hasMore: boolean;
+}
+
+/** One effective operation at the provider (a decline holds no money but is listed too). */
+export interface LedgerEntry {
+  id: string;
+  type: 'authorization' | 'capture' | 'void' | 'refund' | 'decline';
+  orderId: string;
+  /** Null for a decline: no authorization was created. */
+  authorizationId: string | null;
+  amountMinor: number;
+  /** When the provider applied it, in milliseconds since the epoch (the provider's clock). */
+  createdAt: number;
 }
 
 export interface FindAuthorizationRequest {

@@ -5,6 +5,7 @@ import {
   type Order,
   OrderCancelledError,
   OrderClosedError,
+  OrderCompensatingError,
   OrderNotFoundError,
   type TimelineEntryType,
 } from '../orders/order';
@@ -43,21 +44,53 @@ export async function loadSagaOrder(ctx: DomainContext, orderId: string): Promis
 }
 
 /**
- * Forward steps stop as soon as the customer has asked to cancel, or the order is already closed (an
- * execution resumed after a crash that came between closing the order and recording the execution's
- * end must not charge or ship a FAILED order again); the Catch then runs the compensations, which find
- * nothing left to undo.
+ * The first check of every forward step, before it even looks for its own effect: a closed order (an
+ * execution resumed after a crash that came between closing the order and recording the execution's end)
+ * or one whose compensation has begun (a crash while a compensation was retrying) is never taken forward
+ * again. The step throws, and the Catch runs the compensations, which finish what is left to undo.
+ */
+export function assertForward(order: Order): void {
+  assertOpen(order);
+  if (order.compensation) throw new OrderCompensatingError(order.orderId);
+}
+
+/**
+ * A forward step about to act (its effect is not there yet) also stops once the customer has asked to
+ * cancel; the Catch then compensates.
  */
 export function assertNotCancelled(order: Order): void {
-  assertOpen(order);
+  assertForward(order);
   if (order.cancelRequested) throw new OrderCancelledError(order.orderId);
 }
 
-/** The closed-order half of `assertNotCancelled`, for a step that must check it before anything else. */
+/** The closed-order half of `assertForward`. */
 export function assertOpen(order: Order): void {
   if (order.status === 'FAILED' || order.status === 'CANCELLED') {
     throw new OrderClosedError(order.orderId, order.status);
   }
+}
+
+/**
+ * A forward step found its effect undone (a voided authorization, a cancelled shipment, released stock):
+ * that is a compensation's work, never something to report as already applied.
+ */
+export function undoneEffect(order: Order, what: string): OrderCompensatingError {
+  return new OrderCompensatingError(order.orderId, `its ${what}`);
+}
+
+/**
+ * The first thing every compensation does: records on the order, once, that its compensation has begun,
+ * so that nothing runs it forward again (see `assertForward`). Resolves to the order as it is then.
+ */
+export async function beginCompensation(ctx: DomainContext, orderId: string): Promise<Versioned<Order>> {
+  return withConflictRetry(async () => {
+    const current = await loadSagaOrder(ctx, orderId);
+    if (current.value.compensation) return current;
+    const now = nowIso(ctx);
+    const next: Order = { ...current.value, compensation: { startedAt: now }, updatedAt: now };
+    await ctx.store.transact([orderWrite(next, current.version)]);
+    return { value: next, version: current.version + 1 };
+  });
 }
 
 /** Provider idempotency keys: one per order and step, so a retried or replayed step never repeats an effect. */

@@ -16,6 +16,13 @@ export const keys = {
     pk: `IDEMPOTENCY#${customerId}#${key}`,
     sk: 'IDEMPOTENCY',
   }),
+  /** What a closed order still owes, and when settlement tries again (see settlement/settlement.ts). */
+  settlement: (orderId: string) => ({ pk: `SETTLEMENT#${orderId}`, sk: 'SETTLEMENT' }),
+  /** Sparse: only settlements still owed are in it, ordered by when they are due. */
+  settlementsDueIndex: (region: string, dueAt: string, orderId: string) => ({
+    pk: `SETTLEMENTS_DUE#${region}`,
+    sk: `${dueAt}#${orderId}`,
+  }),
   notification: (notificationId: string) => ({ pk: `NOTIFICATION#${notificationId}`, sk: 'NOTIFICATION' }),
   allNotificationsIndex: (createdAt: string, notificationId: string) => ({
     pk: 'NOTIFICATIONS',

@@ -68,7 +68,15 @@ export function unreachableProviders(
     throw new Error(message);
   };
   return {
-    payments: { authorize: refuse, capture: refuse, void: refuse, refund: refuse, findAuthorization: refuse },
+    payments: {
+      authorize: refuse,
+      capture: refuse,
+      void: refuse,
+      refund: refuse,
+      findAuthorization: refuse,
+      listAuthorizations: refuse,
+      listLedger: refuse,
+    },
     carrier: { createShipment: refuse, cancelShipment: refuse, findShipment: refuse },
   };
 }

@@ -1,13 +1,16 @@
 import type { Order } from '../../orders/order';
 import { TransientError } from '../../shared/errors';
 import {
+  assertForward,
   assertNotCancelled,
+  beginCompensation,
   loadSagaOrder,
   recordOnOrder,
   type SagaDependencies,
   type SagaStepInput,
   type SagaStepOutput,
   stepKey,
+  undoneEffect,
 } from '../saga-step';
 import { findAuthorization, settleFromProvider, settlePayment } from './capture-payment';
 
@@ -21,7 +24,10 @@ export async function authorizePayment(
   input: SagaStepInput,
 ): Promise<SagaStepOutput> {
   const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  assertForward(order);
   if (order.payment) {
+    if (order.payment.status === 'VOIDED' || order.payment.status === 'REFUNDED')
+      throw undoneEffect(order, `payment was ${order.payment.status.toLowerCase()}`);
     return {
       orderId: order.orderId,
       outcome: 'already-applied',
@@ -59,7 +65,7 @@ export async function authorizePayment(
  *    or refund it already applied is recorded.
  */
 export async function voidPayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
-  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  const { value: order } = await beginCompensation(deps.ctx, input.orderId);
   const payment = order.payment;
   if (!payment) return voidUnrecordedAuthorization(deps, order);
   if (payment.status !== 'AUTHORIZED') {

@@ -56,6 +56,8 @@ beforeEach(() => {
       return result(request.authorizationId, 'refunded');
     },
     findAuthorization: async () => undefined,
+    listAuthorizations: async () => [],
+    listLedger: async () => ({ entries: [], hasMore: false }),
   };
   const carrier: ShippingCarrier = {
     createShipment: async () => {

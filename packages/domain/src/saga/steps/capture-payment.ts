@@ -1,13 +1,16 @@
 import type { AuthorizationState } from '../../payments/payment-provider';
 import { MeridianError } from '../../shared/errors';
 import {
+  assertForward,
   assertNotCancelled,
+  beginCompensation,
   loadSagaOrder,
   recordOnOrder,
   type SagaDependencies,
   type SagaStepInput,
   type SagaStepOutput,
   stepKey,
+  undoneEffect,
 } from '../saga-step';
 
 export class PaymentNotAuthorizedError extends MeridianError {
@@ -22,7 +25,10 @@ export class PaymentNotAuthorizedError extends MeridianError {
  */
 export async function capturePayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
   const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  assertForward(order);
   if (order.payment?.status === 'CAPTURED') return { orderId: order.orderId, outcome: 'already-applied' };
+  if (order.payment?.status === 'REFUNDED' || order.payment?.status === 'VOIDED')
+    throw undoneEffect(order, `payment was ${order.payment.status.toLowerCase()}`);
   assertNotCancelled(order);
   const payment = order.payment;
   if (payment?.status !== 'AUTHORIZED') throw new PaymentNotAuthorizedError(order.orderId);
@@ -52,7 +58,7 @@ export async function capturePayment(deps: SagaDependencies, input: SagaStepInpu
  * refunded and recorded.
  */
 export async function refundPayment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
-  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  const { value: order } = await beginCompensation(deps.ctx, input.orderId);
   const payment = order.payment;
   if (payment?.status === 'AUTHORIZED' && order.shipment) {
     return (await settleFromProvider(deps, order.orderId)) ?? { orderId: order.orderId, outcome: 'skipped' };

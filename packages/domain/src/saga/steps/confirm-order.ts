@@ -3,6 +3,7 @@ import { orderEvent } from '../../orders/order-events';
 import { nowIso, withConflictRetry } from '../../shared/context';
 import { orderWrite } from '../../store/repositories';
 import {
+  assertForward,
   assertNotCancelled,
   loadSagaOrder,
   type SagaDependencies,
@@ -16,6 +17,7 @@ export async function confirmOrder(deps: SagaDependencies, input: SagaStepInput)
   const { ctx } = deps;
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
+    assertForward(order);
     if (order.status === 'CONFIRMED') return { orderId: order.orderId, outcome: 'already-applied' };
     assertNotCancelled(order);
     const stockWrites = await commitInventoryWrites(ctx, order);

@@ -1,12 +1,15 @@
 import type { OrderShipment } from '../../orders/order';
 import {
+  assertForward,
   assertNotCancelled,
+  beginCompensation,
   loadSagaOrder,
   recordOnOrder,
   type SagaDependencies,
   type SagaStepInput,
   type SagaStepOutput,
   stepKey,
+  undoneEffect,
 } from '../saga-step';
 
 /**
@@ -15,7 +18,11 @@ import {
  */
 export async function createShipment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
   const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  assertForward(order);
   if (order.shipment) {
+    // A cancelled shipment is not a created one: only a compensation cancels it.
+    if (order.shipment.status === 'CANCELLED' || order.shipment.status === 'RETURN_REQUESTED')
+      throw undoneEffect(order, `shipment is ${order.shipment.status.toLowerCase().replace('_', ' ')}`);
     return {
       orderId: order.orderId,
       outcome: 'already-applied',
@@ -51,10 +58,13 @@ export async function createShipment(deps: SagaDependencies, input: SagaStepInpu
  * Compensation: cancel a shipment that has not left the warehouse. Does nothing when there is none. An
  * order that records no shipment may still have one booked, the answer lost (a timeout, a crash before
  * the write, a cancel before the retry): once the payment is recorded (CreateShipment runs only then) the
- * carrier is asked by the create step's key, and a shipment it holds is cancelled and recorded.
+ * carrier is asked by the create step's key, and a shipment it holds is cancelled and recorded. A parcel
+ * that has already left cannot be recalled: when such an order is cancelled (only a duplicate order is,
+ * see orders/duplicate-orders.ts) a return is recorded instead, and the refund goes ahead.
  */
 export async function cancelShipment(deps: SagaDependencies, input: SagaStepInput): Promise<SagaStepOutput> {
-  const { value: order } = await loadSagaOrder(deps.ctx, input.orderId);
+  const { value: order } = await beginCompensation(deps.ctx, input.orderId);
+  if (order.shipment?.status === 'SHIPPED' && order.cancelRequested) return recordReturn(deps, order.orderId);
   const shipment = order.shipment ?? (order.payment && (await findUnrecordedShipment(deps, order.orderId)));
   if (shipment?.status !== 'CREATED') {
     return {
@@ -76,6 +86,23 @@ export async function cancelShipment(deps: SagaDependencies, input: SagaStepInpu
         },
   );
   return { orderId: order.orderId, outcome: recorded ? 'applied' : 'already-applied' };
+}
+
+async function recordReturn(deps: SagaDependencies, orderId: string): Promise<SagaStepOutput> {
+  const recorded = await recordOnOrder(deps.ctx, orderId, (current) =>
+    current.shipment?.status !== 'SHIPPED'
+      ? undefined
+      : {
+          entry: 'RETURN_REQUESTED',
+          changes: { shipment: { ...current.shipment, status: 'RETURN_REQUESTED' } },
+          event: 'OrderReturnRequested',
+          eventDetail: {
+            carrier: current.shipment.carrier,
+            trackingNumber: current.shipment.trackingNumber,
+          },
+        },
+  );
+  return { orderId, outcome: recorded ? 'applied' : 'already-applied', returnRequested: true };
 }
 
 async function findUnrecordedShipment(

@@ -129,12 +129,12 @@ describe('failOrder', () => {
     });
 
     const failures = ['voidPayment: PaymentConflictError (the authorization is captured)'];
-    expect(output).toMatchObject({ status: 'FAILED', compensationFailures: failures });
-    const reason = (await orderOf(order.orderId))?.failureReason;
-    expect(reason).not.toBe(GENERIC);
-    expect(reason).toMatch(/reviewing any payment/);
+    expect(output).toMatchObject({ status: 'FAILED', compensationFailures: failures, owed: ['voidPayment'] });
+    const closed = await orderOf(order.orderId);
+    expect(closed?.failureReason).not.toBe(GENERIC);
+    expect(closed?.failureReason).toMatch(/pending/);
     const [event] = store.transactions.slice(committed).flatMap((t) => t.events);
-    expect(event?.detail).toMatchObject({ compensationFailures: failures });
+    expect(event?.detail).toMatchObject({ compensationFailures: failures, owed: ['voidPayment'] });
   });
 
   it('reports an unexpected error generically', async () => {

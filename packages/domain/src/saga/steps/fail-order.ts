@@ -1,6 +1,14 @@
-import { advance, isTerminal } from '../../orders/order';
+import {
+  advance,
+  COMPENSATION_STEPS,
+  type CompensationStep,
+  isTerminal,
+  type Order,
+} from '../../orders/order';
 import { orderEvent } from '../../orders/order-events';
+import { openSettlement, settlementWrite } from '../../settlement/settlement';
 import { nowIso, withConflictRetry } from '../../shared/context';
+import type { ItemWrite } from '../../store/item-store';
 import { orderWrite } from '../../store/repositories';
 import { loadSagaOrder, type SagaDependencies, type SagaStepOutput } from '../saga-step';
 
@@ -27,7 +35,7 @@ const TECHNICAL_FAILURE =
   'We could not complete your order because of a technical problem. Any payment authorization has been released.';
 /** When a compensation failed, the customer is not told that everything was released. */
 const TECHNICAL_FAILURE_TO_FINISH =
-  'We could not complete your order because of a technical problem. We are reviewing any payment or shipment it left behind and will refund or cancel it.';
+  'We could not complete your order because of a technical problem. Releasing any payment it holds is pending and happens automatically; this page shows when it is done.';
 
 /** Lambda reports the cause as JSON ({errorMessage, errorType}); the local runner as the plain message. */
 function causeMessage(cause: string | undefined): string | undefined {
@@ -47,50 +55,78 @@ export function customerReadableReason(error: SagaError | undefined, compensatio
   return compensationsFailed ? TECHNICAL_FAILURE_TO_FINISH : TECHNICAL_FAILURE;
 }
 
-/** The compensations that failed for good, as `<step>: <error> (<message>)`, for an operator to finish. */
+/** The compensations that failed for good, as `<step>: <error> (<message>)`. */
 export function compensationFailures(errors: Record<string, SagaError> | undefined): string[] {
-  return Object.entries(errors ?? {})
-    .filter(([, error]) => error?.Error !== undefined || error?.Cause !== undefined)
-    .map(([step, error]) => {
-      const message = causeMessage(error.Cause);
-      return `${step}: ${error.Error ?? 'Error'}${message ? ` (${message})` : ''}`;
-    });
+  return failedEntries(errors).map(([step, error]) => {
+    const message = causeMessage(error.Cause);
+    return `${step}: ${error.Error ?? 'Error'}${message ? ` (${message})` : ''}`;
+  });
+}
+
+/** The compensations that failed for good, which the closed order owes until settlement runs them. */
+export function owedCompensations(errors: Record<string, SagaError> | undefined): CompensationStep[] {
+  const failed = new Set(failedEntries(errors).map(([step]) => step));
+  return COMPENSATION_STEPS.filter((step) => failed.has(step));
+}
+
+function failedEntries(errors: Record<string, SagaError> | undefined): Array<[string, SagaError]> {
+  return Object.entries(errors ?? {}).filter(
+    ([, error]) => error?.Error !== undefined || error?.Cause !== undefined,
+  );
 }
 
 /**
  * Closes the order after compensation: CANCELLED when the customer asked for it, otherwise FAILED with a
- * reason the customer can read. A closed order is left as it is. Compensations that failed for good (the
- * state machine caught their errors and went on) are named in the step's output and in the closing
- * event, and the customer is not told that everything was released.
+ * reason the customer can read. Compensations that failed for good (the state machine caught their errors
+ * after its retries and went on) are owed: the order closes with its settlement PENDING, and the region's
+ * settlement sweep retries them until they succeed; the customer is never told they are done before. A
+ * closed order is left as it is, except that a later run's failed compensations are owed too.
  */
 export async function failOrder(deps: SagaDependencies, input: FailOrderInput): Promise<SagaStepOutput> {
   const { ctx } = deps;
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    const closed = order.status === 'FAILED' || order.status === 'CANCELLED';
-    if (closed || (isTerminal(order) && !order.cancelRequested)) {
-      return { orderId: order.orderId, outcome: 'already-applied', status: order.status };
-    }
     const now = nowIso(ctx);
     const failures = compensationFailures(input.input?.compensationErrors);
-    const reported = failures.length > 0 ? { compensationFailures: failures } : {};
+    const owed = owedCompensations(input.input?.compensationErrors);
+    const reported = failures.length > 0 ? { compensationFailures: failures, owed } : {};
+    const closed = order.status === 'FAILED' || order.status === 'CANCELLED';
+    if (closed || (isTerminal(order) && !order.cancelRequested)) {
+      if (!closed || owed.length === 0 || order.settlement?.status === 'PENDING') {
+        return { orderId: order.orderId, outcome: 'already-applied', status: order.status };
+      }
+      const { settlement, record } = openSettlement(order, owed, now);
+      const next: Order = { ...order, settlement, updatedAt: now };
+      await ctx.store.transact([orderWrite(next, version), settlementWrite(record)]);
+      return { orderId: order.orderId, outcome: 'applied', status: order.status, ...reported };
+    }
+    const opened = owed.length > 0 ? openSettlement(order, owed, now) : undefined;
+    const settlementWrites: ItemWrite[] = opened ? [settlementWrite(opened.record)] : [];
+    const settlement = opened ? { settlement: opened.settlement } : {};
     if (order.cancelRequested) {
-      const next = advance(order, 'CANCELLED', { status: 'CANCELLED' }, now);
+      const next = advance(order, 'CANCELLED', { status: 'CANCELLED', ...settlement }, now);
       await ctx.store.transact(
-        [orderWrite(next, version)],
+        [orderWrite(next, version), ...settlementWrites],
         [
           orderEvent(ctx, 'OrderCancelled', next, {
             refundedMinor: next.payment?.refundedMinor ?? 0,
             ...reported,
+            ...(order.duplicateOf === undefined ? {} : { duplicateOf: order.duplicateOf }),
           }),
         ],
       );
       return { orderId: order.orderId, outcome: 'applied', status: 'CANCELLED', ...reported };
     }
     const reason = customerReadableReason(input.input?.error, failures.length > 0);
-    const next = advance(order, 'FAILED', { status: 'FAILED', failureReason: reason }, now, reason);
+    const next = advance(
+      order,
+      'FAILED',
+      { status: 'FAILED', failureReason: reason, ...settlement },
+      now,
+      reason,
+    );
     await ctx.store.transact(
-      [orderWrite(next, version)],
+      [orderWrite(next, version), ...settlementWrites],
       [orderEvent(ctx, 'OrderFailed', next, { reason, ...reported })],
     );
     return { orderId: order.orderId, outcome: 'applied', status: 'FAILED', reason, ...reported };

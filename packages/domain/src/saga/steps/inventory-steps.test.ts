@@ -209,12 +209,13 @@ describe('concurrent reservations', () => {
 });
 
 describe('releaseInventory', () => {
-  it('skips an order that reserved nothing', async () => {
+  it('skips an order that reserved nothing, writing only that compensation began', async () => {
     const order = await seed({ A: 1 }, [allotment('A', 5)]);
     const committed = store.transactions.length;
 
     expect((await releaseInventory(deps, { orderId: order.orderId })).outcome).toBe('skipped');
-    expect(store.transactions).toHaveLength(committed);
+    expect(store.transactions).toHaveLength(committed + 1);
+    expect((await loadAllotment(ctx.store, 'A', REGION))?.value).toMatchObject({ available: 5, reserved: 0 });
   });
 
   it('returns reserved units to available once; a replay is already-applied', async () => {

@@ -51,6 +51,14 @@ class LossyPayments implements PaymentProvider {
   decline = false;
   private readonly answers = new Map<string, PaymentOperationResult | Error>();
 
+  // The reconciler's reads; the steps under test never call them.
+  listAuthorizations: PaymentProvider['listAuthorizations'] = async () => {
+    throw new Error('saga steps do not list authorizations');
+  };
+  listLedger: PaymentProvider['listLedger'] = async () => {
+    throw new Error('saga steps do not read the ledger');
+  };
+
   authorize: PaymentProvider['authorize'] = (request) =>
     this.once('authorize', request.idempotencyKey, () => {
       if (this.decline) return new PaymentDeclinedError('card_declined', 'Your card was declined.');
@@ -231,17 +239,13 @@ async function runSaga(orderId: string) {
       }
     }
   };
-  const forward: Array<[Step, Step[]]> = [
-    [authorizePayment, [voidPayment]],
-    [createShipment, [cancelShipment, voidPayment]],
-    [capturePayment, [refundPayment, cancelShipment, voidPayment]],
-  ];
-  for (const [step, compensations] of forward) {
+  for (const step of [authorizePayment, createShipment, capturePayment]) {
     try {
       await attempt(step);
     } catch (error) {
+      // Every failure enters the whole compensation chain, as the state machine's Catch rules do.
       const compensationErrors: string[] = [];
-      for (const compensation of compensations) {
+      for (const compensation of [refundPayment, cancelShipment, voidPayment]) {
         await attempt(compensation).catch((failure: Error) =>
           compensationErrors.push(`${compensation.name}: ${failure.message}`),
         );
@@ -429,17 +433,18 @@ describe('what it costs', () => {
     expect(store.transactions).toHaveLength(committed + 3);
   });
 
-  it('a cancel before any call: one lookup, nothing found, nothing written', async () => {
+  it('a cancel before any call: one lookup, nothing found, one write (compensation began)', async () => {
     const order = await seedOrder({ cancelRequested: true });
     const committed = store.transactions.length;
 
     await runSaga(order.orderId);
 
     expect(payments.calls).toEqual([`find ${order.orderId}:authorize`]);
-    expect(store.transactions).toHaveLength(committed);
+    expect(store.transactions).toHaveLength(committed + 1);
+    expect((await loadOrder(store, order.orderId))?.value.compensation).toBeDefined();
   });
 
-  it('a decline: one lookup, nothing found, nothing written', async () => {
+  it('a decline: one lookup, nothing found, one write (compensation began)', async () => {
     const order = await seedOrder();
     payments.decline = true;
     const committed = store.transactions.length;
@@ -447,7 +452,7 @@ describe('what it costs', () => {
     expect((await runSaga(order.orderId)).error).toBe('PaymentDeclinedError');
 
     expect(payments.calls).toEqual(['authorize', `find ${order.orderId}:authorize`]);
-    expect(store.transactions).toHaveLength(committed);
+    expect(store.transactions).toHaveLength(committed + 1);
   });
 
   it('a plain void or refund asks nothing', async () => {

@@ -53,6 +53,14 @@ class FakePayments implements PaymentProvider {
   refund: PaymentProvider['refund'] = async (request) =>
     this.record('refund', request, 'refunded', request.amountMinor);
 
+  // The reconciler's reads; the steps under test never call them.
+  listAuthorizations: PaymentProvider['listAuthorizations'] = async () => {
+    throw new Error('saga steps do not list authorizations');
+  };
+  listLedger: PaymentProvider['listLedger'] = async () => {
+    throw new Error('saga steps do not read the ledger');
+  };
+
   /** Knows only what it authorized (it keeps no state per authorization): enough for these tests. */
   findAuthorization: PaymentProvider['findAuthorization'] = async (request) => {
     this.calls.push({ operation: 'findAuthorization', idempotencyKey: request.idempotencyKey, request });
@@ -329,7 +337,7 @@ describe('refundPayment', () => {
     expect(calls).toEqual([]);
   });
 
-  it('asks the provider about an authorization once the shipment exists (a capture may have been lost), and writes nothing when it shows none', async () => {
+  it('asks the provider about an authorization once the shipment exists (a capture may have been lost), and writes only that compensation began when it shows none', async () => {
     const order = await seedOrder({
       payment: authorized,
       shipment: { shipmentId: 'shp_1', carrier: 'LocalPost', trackingNumber: 'T', status: 'CREATED' },
@@ -340,7 +348,8 @@ describe('refundPayment', () => {
     expect(calls.map((call) => [call.operation, call.idempotencyKey])).toEqual([
       ['findAuthorization', `${order.orderId}:authorize`],
     ]);
-    expect(store.transactions).toHaveLength(committed);
+    expect(store.transactions).toHaveLength(committed + 1);
+    expect((await reload(order.orderId)).payment).toEqual(authorized);
   });
 });
 
@@ -415,7 +424,7 @@ describe('replays and compensations over the whole saga', () => {
     expect(keys).toEqual([`${order.orderId}:authorize`, `${order.orderId}:ship`, `${order.orderId}:capture`]);
   });
 
-  it('finds nothing to undo on a fresh order: every compensation is skipped and nothing is called or written', async () => {
+  it('finds nothing to undo on a fresh order: every compensation is skipped, nothing is called, only the start of compensation is written', async () => {
     const order = await seedOrder();
     const committed = store.transactions.length;
 
@@ -426,6 +435,7 @@ describe('replays and compensations over the whole saga', () => {
 
     expect(outcomes).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
     expect(calls).toEqual([]);
-    expect(store.transactions).toHaveLength(committed);
+    expect(store.transactions).toHaveLength(committed + 1);
+    expect(store.transactions.at(-1)?.events).toEqual([]);
   });
 });

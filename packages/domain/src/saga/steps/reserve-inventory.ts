@@ -11,12 +11,14 @@ import { type DomainContext, nowIso, withConflictRetry } from '../../shared/cont
 import type { CounterWrite } from '../../store/item-store';
 import { allotmentMove, loadAllotment, orderWrite } from '../../store/repositories';
 import {
+  assertForward,
   assertNotCancelled,
-  assertOpen,
+  beginCompensation,
   loadSagaOrder,
   type SagaDependencies,
   type SagaStepInput,
   type SagaStepOutput,
+  undoneEffect,
 } from '../saga-step';
 
 /**
@@ -86,9 +88,9 @@ async function reserveFromOwnAllotment(
   const { ctx } = deps;
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
-    // A closed order stops here. A cancel request does not, once stock is reserved: this step's Catch
-    // goes straight to FailOrder, so a resumed run must pass on to a step whose Catch compensates.
-    assertOpen(order);
+    assertForward(order);
+    if (order.inventory === 'RELEASED' || order.inventory === 'RESTORED')
+      throw undoneEffect(order, 'stock was given back');
     if (order.inventory !== 'NONE') return { orderId: order.orderId, outcome: 'already-applied' };
     assertNotCancelled(order);
     const stockWrites = await changeStock(ctx, order, 'reserve');
@@ -103,15 +105,19 @@ async function reserveFromOwnAllotment(
 
 /**
  * Compensation: give the stock back. Reserved units return to available; units already sold (a confirmed
- * order being cancelled) are restored. Does nothing when nothing was reserved.
+ * order being cancelled) are restored. Does nothing when nothing was reserved, nor for units that left
+ * with a shipped parcel (they come back, if at all, with the return).
  */
 export async function releaseInventory(
   deps: SagaDependencies,
   input: SagaStepInput,
 ): Promise<SagaStepOutput> {
   const { ctx } = deps;
+  await beginCompensation(ctx, input.orderId);
   return withConflictRetry(async () => {
     const { value: order, version } = await loadSagaOrder(ctx, input.orderId);
+    const shipped = order.shipment?.status === 'SHIPPED' || order.shipment?.status === 'RETURN_REQUESTED';
+    if (shipped) return { orderId: order.orderId, outcome: 'skipped' };
     const plan: Partial<Record<InventoryState, { move: StockMove; next: InventoryState }>> = {
       RESERVED: { move: 'release', next: 'RELEASED' },
       COMMITTED: { move: 'restore', next: 'RESTORED' },
