@@ -142,7 +142,6 @@ export class LedgerStore {
       .map(toAuthorization);
   }
 
-
   updateAuthorization(
     id: string,
     change: Pick<AuthorizationRecord, 'status' | 'capturedAmount' | 'refundedAmount'>,

@@ -82,18 +82,16 @@ export const orderSchema = z
         carrier: z.string(),
         trackingNumber: z.string(),
         status: z.enum(['CREATED', 'SHIPPED', 'CANCELLED', 'RETURN_REQUESTED']).meta({
-          description: 'RETURN_REQUESTED: the order was cancelled after its parcel left; a return is expected.',
+          description:
+            'RETURN_REQUESTED: the order was cancelled after its parcel left; a return is expected.',
         }),
       })
       .optional(),
     failureReason: z.string().optional(),
-    compensation: z
-      .object({ startedAt: z.string() })
-      .optional()
-      .meta({
-        description:
-          'Set when the saga began undoing the order; from then on the order is never taken forward again.',
-      }),
+    compensation: z.object({ startedAt: z.string() }).optional().meta({
+      description:
+        'Set when the saga began undoing the order; from then on the order is never taken forward again.',
+    }),
     settlement: z
       .object({
         status: z.enum(['PENDING', 'SETTLED']),
