@@ -4,6 +4,7 @@ import type {
   OperationsPort,
   OrderWorkflow,
   Principal,
+  ReconciliationReport,
   TokenVerifier,
 } from '@meridian/domain';
 import type { RouteRegistry } from './openapi/route-registry';
@@ -15,6 +16,8 @@ export interface ApiDependencies {
   verifier: TokenVerifier;
   operations: OperationsPort;
   logger: Logger;
+  /** Runs a payment reconciler pass now; only where the runtime runs one in process (local mode). */
+  reconcileNow?: () => Promise<ReconciliationReport>;
 }
 
 export interface ApiEnv {

@@ -16,6 +16,7 @@ import { createRouteRegistry, type RequestPart } from './openapi/route-registry'
 import { problem, problemForError } from './problem';
 import { registerAdminRoutes } from './routes/admin-routes';
 import { registerHealthRoutes } from './routes/health-routes';
+import { registerMoneyRoutes } from './routes/money-routes';
 import { registerOrderRoutes } from './routes/order-routes';
 import { registerProductRoutes } from './routes/product-routes';
 
@@ -77,6 +78,7 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   registerProductRoutes(routes, deps);
   registerOrderRoutes(routes, deps);
   registerAdminRoutes(routes, deps);
+  registerMoneyRoutes(routes, deps);
 
   // Built on the first request, then kept: converting every schema takes tens of milliseconds, which
   // neither a cold start nor each later request should pay.

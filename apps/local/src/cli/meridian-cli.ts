@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { LocalIssuer } from '../auth/local-issuer';
 import { type LocalConfig, loadLocalConfig } from '../config/local-config';
 import type { EventLoopLoad } from '../region/event-loop-monitor';
 
@@ -12,6 +13,8 @@ export const USAGE = `usage: npm run -s meridian -- <command>
                            region did not take the switch
   events tail              print every region's events as they are committed (Ctrl-C to stop); exits 1 if
                            the stream is lost
+  reconcile                run every region's payment reconciler now and print what it fixed; exits 1 if
+                           a region could not be reached or something could not be fixed
 Exit codes: 0 done, 1 failed, 2 usage error.`;
 
 /** Where the CLI writes, and the environment it reads its settings from. */
@@ -54,8 +57,8 @@ const shorten = (text: string, max = 300) => {
  * One request to the front door or the control server. A refusal is reported with the server's own
  * `detail` when it sent a JSON problem, else with the status and the start of what it sent.
  */
-async function call(url: string, method = 'GET'): Promise<unknown> {
-  const response = await fetch(url, { method, signal: AbortSignal.timeout(90_000) }).catch(
+async function call(url: string, method = 'GET', headers: Record<string, string> = {}): Promise<unknown> {
+  const response = await fetch(url, { method, headers, signal: AbortSignal.timeout(90_000) }).catch(
     (error: unknown) => {
       throw unreachable(url, error);
     },
@@ -100,6 +103,8 @@ interface FrontDoorStatus {
     outboxDepth: number | null;
     deadLetters: number | null;
     eventLoop: EventLoopLoad | null;
+    settlement: { owed: number; oldestAgeMs: number | null } | null;
+    reconciliation: { unresolved: unknown[]; fixedTotal: number } | null;
   }>;
 }
 
@@ -140,6 +145,13 @@ async function status({ config, frontDoor, io }: Context, json: boolean): Promis
       outboxDepth: region.outboxDepth,
       deadLetters: region.deadLetters,
       eventLoop: region.eventLoop,
+      // Compensations closed orders still owe (retried until they succeed), and how long the oldest has.
+      owed: region.settlement
+        ? { orders: region.settlement.owed, oldestAgeMs: region.settlement.oldestAgeMs }
+        : null,
+      reconciler: region.reconciliation
+        ? { fixed: region.reconciliation.fixedTotal, unresolved: region.reconciliation.unresolved.length }
+        : null,
     };
   });
   if (json) {
@@ -164,6 +176,8 @@ async function status({ config, frontDoor, io }: Context, json: boolean): Promis
       'CONFLICTS',
       'OUTBOX',
       'DEAD LETTERS',
+      'OWED',
+      'RECONCILER',
       'LOOP BUSY/p99',
     ],
     ...regions.map((r) => [
@@ -181,6 +195,12 @@ async function status({ config, frontDoor, io }: Context, json: boolean): Promis
       String(r.conflicts ?? '-'),
       String(r.outboxDepth ?? '-'),
       String(r.deadLetters ?? '-'),
+      r.owed
+        ? r.owed.orders === 0
+          ? '0'
+          : `${r.owed.orders} (oldest ${Math.round((r.owed.oldestAgeMs ?? 0) / 1000)} s)`
+        : '-',
+      r.reconciler ? `fixed ${r.reconciler.fixed}, unresolved ${r.reconciler.unresolved}` : '-',
       r.eventLoop
         ? `${Math.round(r.eventLoop.utilization * 100)}%/${Math.round(r.eventLoop.delayMs.p99)}ms`
         : '-',
@@ -281,6 +301,42 @@ function eventLine(data: string): string {
   }
 }
 
+interface ReconcileReport {
+  ledgerEntriesRead: number;
+  ordersChecked: number;
+  waiting: number;
+  fixed: Array<{ orderId: string; action: string; amountMinor: number }>;
+  unresolved: Array<{ orderId: string; reason: string }>;
+}
+
+/** Runs each region's reconciler (an admin API call with a token from the local issuer) and prints it. */
+async function reconcile({ config, io }: Context): Promise<void> {
+  const issuer = await LocalIssuer.open(config.issuerKeyFile);
+  const token = await issuer.issue('admin', { admin: true, ttlSeconds: 300 });
+  const failed: string[] = [];
+  for (const region of config.regions) {
+    let report: ReconcileReport;
+    try {
+      report = (await call(`${region.url}/api/v1/admin/reconciliation`, 'POST', {
+        authorization: `Bearer ${token}`,
+      })) as ReconcileReport;
+    } catch (error) {
+      io.err(`${region.name}: ${message(error)}`);
+      failed.push(region.name);
+      continue;
+    }
+    io.out(
+      `${region.name}: read ${report.ledgerEntriesRead} ledger entries, checked ${report.ordersChecked} orders: ` +
+        `fixed ${report.fixed.length}, could not fix ${report.unresolved.length}, ${report.waiting} still open`,
+    );
+    for (const fix of report.fixed) io.out(`  ${fix.action} ${fix.amountMinor} for ${fix.orderId}`);
+    for (const problem of report.unresolved) io.out(`  NOT FIXED ${problem.orderId}: ${problem.reason}`);
+    if (report.unresolved.length > 0) failed.push(region.name);
+  }
+  if (failed.length > 0)
+    throw new CliError(`reconcile: ${failed.join(', ')} left something unresolved or did not answer`);
+}
+
 type Command = (context: Context) => Promise<void>;
 
 const SUBCOMMANDS: Partial<Record<string, string>> = {
@@ -316,6 +372,7 @@ function parseCommand(argv: string[]): Command {
   if (command === 'link' && (sub === 'cut' || sub === 'heal'))
     return exactly(2, (context) => link(context, sub));
   if (command === 'events' && sub === 'tail') return exactly(2, tailEvents);
+  if (command === 'reconcile') return exactly(1, reconcile);
   const takes = SUBCOMMANDS[command];
   if (takes === undefined) throw new CliError(`unknown command "${command}"`, 2);
   throw new CliError(

@@ -24,6 +24,14 @@ interface RegionInternalStatus {
   outbox: { unpublished: number };
   bus: { pendingDeliveries: number; deadLetters: number; archivedEvents: number };
   eventLoop?: EventLoopLoad | null;
+  settlement?: { owed: number; oldestSince: string | null; oldestAgeMs: number | null };
+  reconciliation?: {
+    lastRunAt: string | null;
+    lastError: string | null;
+    unresolved: Array<{ orderId: string; reason: string }>;
+    fixedTotal: number;
+    watching: number;
+  };
 }
 
 async function internalStatus(region: RegionTarget): Promise<RegionInternalStatus | undefined> {
@@ -67,6 +75,8 @@ export function registerOperationsRoutes(
           outboxDepth: status?.outbox.unpublished ?? null,
           deadLetters: status?.bus.deadLetters ?? null,
           eventLoop: status?.eventLoop ?? null,
+          settlement: status?.settlement ?? null,
+          reconciliation: status?.reconciliation ?? null,
         };
       }),
     );

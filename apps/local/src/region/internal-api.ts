@@ -25,8 +25,8 @@ export interface InternalApiDependencies {
   link: LinkState;
   /** True once the region began stopping: long-polls end and peers are told to come back later. */
   isStopping: () => boolean;
-  /** Extra status fields (outbox, bus, executions) from the region. */
-  extraStatus: () => Record<string, unknown>;
+  /** Extra status fields (outbox, bus, executions, what is owed) from the region. */
+  extraStatus: () => Promise<Record<string, unknown>>;
 }
 
 const pullQuery = z.object({
@@ -114,7 +114,7 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
     return c.json({ region: deps.ctx.region, link: deps.link.up ? 'up' : 'cut' });
   });
 
-  app.get('/status', (c) =>
+  app.get('/status', async (c) =>
     c.json({
       region: deps.ctx.region,
       link: deps.link.up ? 'up' : 'cut',
@@ -123,7 +123,7 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
         conflicts: deps.applier.conflictCount(),
         recentConflicts: deps.applier.recentConflicts(10),
       },
-      ...deps.extraStatus(),
+      ...(await deps.extraStatus()),
     }),
   );
 

@@ -40,6 +40,7 @@ import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 import type { EventLoopLoad } from './event-loop-monitor';
 import { createInternalApi } from './internal-api';
 import { LocalOperations } from './local-operations';
+import { createMoneyLoops, DEFAULT_MONEY_LOOPS, type MoneyLoopOptions } from './money-loops';
 import { createRegionReplication } from './region-replication';
 import { resumeInterruptedOrders } from './resume-orders';
 
@@ -72,6 +73,8 @@ export interface LocalRegionOptions {
   busRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** How busy the process's event loop is, for the status (a region that is its own process). */
   eventLoop?: () => EventLoopLoad;
+  /** Settlement and payment reconciler timings (tests shorten them). */
+  money?: MoneyLoopOptions;
 }
 
 /**
@@ -140,7 +143,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   });
   store.onCommit(() => relay.notify());
 
-  const sagaHandlers = createSagaHandlers({
+  const sagaDeps = {
     ctx,
     payments: new HttpPaymentProvider({
       baseUrl: options.paymentsUrl,
@@ -149,7 +152,9 @@ export function createLocalRegion(options: LocalRegionOptions) {
     }),
     carrier: new LocalCarrier(),
     ...(replication.stock ? { stock: replication.stock } : {}),
-  });
+  };
+  const sagaHandlers = createSagaHandlers(sagaDeps);
+  const money = createMoneyLoops(sagaDeps, logger, options.money ?? DEFAULT_MONEY_LOOPS);
   const aslText = readFileSync(SAGA_DEFINITION_FILE, 'utf8');
   const definition = substituteDefinition(
     aslText,
@@ -227,6 +232,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     }),
     operations,
     logger,
+    reconcileNow: () => money.reconcileNow(),
   });
 
   const internal = createInternalApi({
@@ -236,11 +242,12 @@ export function createLocalRegion(options: LocalRegionOptions) {
     puller: replication.puller,
     link: replication.link,
     isStopping: () => replication.stopping,
-    extraStatus: () => ({
+    extraStatus: async () => ({
       outbox: { unpublished: relay.pendingCount() },
       bus: bus.stats(),
       executions: runner.counts(),
       eventLoop: options.eventLoop?.() ?? null,
+      ...(await money.status()),
     }),
   });
   const server = new Hono();
@@ -262,6 +269,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     runner,
     workflow,
     logger,
+    money,
     /** Starts the background machinery and finishes whatever a previous process left unfinished. */
     async start(): Promise<{
       resumedExecutions: number;
@@ -279,10 +287,12 @@ export function createLocalRegion(options: LocalRegionOptions) {
         region: options.region,
         cancelDuplicate,
       });
+      money.start();
       return { ...resumed, creditedTransfers };
     },
     async stop(): Promise<void> {
       await replication.stop();
+      await money.stop();
       await runner.stop();
       await relay.stop();
       await bus.stop();

@@ -46,3 +46,46 @@ export const executionEventSchema = z
     cause: z.string().optional(),
   })
   .meta({ id: 'ExecutionEvent' });
+
+const compensationStep = z.enum(['refundPayment', 'cancelShipment', 'voidPayment', 'releaseInventory']);
+
+export const settlementSchema = z
+  .object({
+    orderId: z.string(),
+    region: z.string(),
+    status: z.enum(['PENDING', 'SETTLED']),
+    owed: z.array(compensationStep),
+    since: z.string().meta({ description: 'When the order closed owing these compensations.' }),
+    attempts: z.number().int().meta({ description: 'Settlement tries so far (after the saga’s own).' }),
+    nextAttemptAt: z.string(),
+    lastError: z.string().optional(),
+    settledAt: z.string().optional(),
+  })
+  .meta({ id: 'Settlement' });
+
+const reconcileActionSchema = z.object({
+  orderId: z.string(),
+  authorizationId: z.string(),
+  action: z.enum(['voided', 'refunded']),
+  amountMinor: z.number().int(),
+});
+
+export const reconciliationReportSchema = z
+  .object({
+    region: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    ledgerEntriesRead: z.number().int(),
+    ordersChecked: z.number().int(),
+    fixed: z.array(reconcileActionSchema),
+    unresolved: z.array(z.object({ orderId: z.string(), reason: z.string() })),
+    waiting: z.number().int(),
+    totals: z.object({
+      passes: z.number().int(),
+      ordersChecked: z.number().int(),
+      fixed: z.number().int(),
+      unresolved: z.number().int(),
+    }),
+    recentFixes: z.array(reconcileActionSchema),
+  })
+  .meta({ id: 'ReconciliationReport' });

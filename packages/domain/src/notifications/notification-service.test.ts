@@ -70,13 +70,31 @@ describe('renderNotification', () => {
       'OrderCancelled',
       { refundedMinor: 500 },
       'Order ord_1_us-east-1 cancelled',
-      'Your order was cancelled and $5.00 was refunded.',
+      'Your order was cancelled. $5.00 was refunded.',
     ],
     [
       'OrderCancelled',
       { refundedMinor: 0 },
       'Order ord_1_us-east-1 cancelled',
       'Your order was cancelled. You have not been charged.',
+    ],
+    [
+      'OrderCancelled',
+      { refundedMinor: 0, owed: ['refundPayment'] },
+      'Order ord_1_us-east-1 cancelled',
+      'Your order was cancelled. Your refund is pending: it is made automatically, and we will tell you once it is done.',
+    ],
+    [
+      'OrderCancelled',
+      { refundedMinor: 500, duplicateOf: 'ord_0_eu-west-1' },
+      'Order ord_1_us-east-1 cancelled',
+      'Your order was cancelled. It duplicated order ord_0_eu-west-1, which you keep. $5.00 was refunded.',
+    ],
+    [
+      'OrderSettled',
+      { refundedMinor: 500, settled: ['refundPayment'] },
+      'Order ord_1_us-east-1: everything is settled',
+      'The refund of $5.00 has been made.',
     ],
   ])('renders %s', (type, detail, subject, body) => {
     expect(renderNotification(orderEvent('evt-1', type, detail))).toEqual({

@@ -36,12 +36,34 @@ const renderers: Record<string, Renderer> = {
   }),
   OrderCancelled: (d) => ({
     subject: `Order ${d.orderId} cancelled`,
+    body: cancelledBody(d),
+  }),
+  OrderSettled: (d) => ({
+    subject: `Order ${d.orderId}: everything is settled`,
     body:
       Number(d.refundedMinor) > 0
-        ? `Your order was cancelled and ${formatMoney(Number(d.refundedMinor), d.currency)} was refunded.`
-        : 'Your order was cancelled. You have not been charged.',
+        ? `The refund of ${formatMoney(Number(d.refundedMinor), d.currency)} has been made.`
+        : 'Any hold on your card has been released. You have not been charged.',
+  }),
+  OrderReturnRequested: (d) => ({
+    subject: `Order ${d.orderId}: please return the parcel`,
+    body: `This order was cancelled after it had shipped with ${String(d.carrier)} (tracking ${String(d.trackingNumber)}). It has been refunded; please send the parcel back.`,
   }),
 };
+
+/** A cancellation never claims a refund or release that is still pending (settlement finishes it). */
+function cancelledBody(d: OrderEventDetail & Record<string, unknown>): string {
+  const owed = Array.isArray(d.owed) ? (d.owed as string[]) : [];
+  const duplicate =
+    typeof d.duplicateOf === 'string' ? ` It duplicated order ${d.duplicateOf}, which you keep.` : '';
+  if (owed.includes('refundPayment'))
+    return `Your order was cancelled.${duplicate} Your refund is pending: it is made automatically, and we will tell you once it is done.`;
+  if (owed.includes('voidPayment'))
+    return `Your order was cancelled.${duplicate} Releasing the hold on your card is pending: it happens automatically, and we will tell you once it is done.`;
+  return Number(d.refundedMinor) > 0
+    ? `Your order was cancelled.${duplicate} ${formatMoney(Number(d.refundedMinor), d.currency)} was refunded.`
+    : `Your order was cancelled.${duplicate} You have not been charged.`;
+}
 
 /** The order event types that notify the customer. */
 export const NOTIFYING_EVENT_TYPES = Object.keys(renderers);

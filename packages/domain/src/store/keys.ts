@@ -23,6 +23,16 @@ export const keys = {
     pk: `SETTLEMENTS_DUE#${region}`,
     sk: `${dueAt}#${orderId}`,
   }),
+  /** Where the payment reconciler of a region has read the provider's ledger to, and its last report. */
+  reconcilerCursor: (region: string) => ({ pk: `RECONCILER#${region}`, sk: 'CURSOR' }),
+  reconcilerReport: (region: string) => ({ pk: `RECONCILER#${region}`, sk: 'REPORT' }),
+  /** An order the reconciler looks at again later (it was still open, or could not be fixed yet). */
+  reconcileWatch: (orderId: string) => ({ pk: `RECONCILE#${orderId}`, sk: 'RECONCILE' }),
+  /** Sparse: only watched orders are in it, ordered by when they are due. */
+  reconcileDueIndex: (region: string, dueAt: string, orderId: string) => ({
+    pk: `RECONCILE_DUE#${region}`,
+    sk: `${dueAt}#${orderId}`,
+  }),
   notification: (notificationId: string) => ({ pk: `NOTIFICATION#${notificationId}`, sk: 'NOTIFICATION' }),
   allNotificationsIndex: (createdAt: string, notificationId: string) => ({
     pk: 'NOTIFICATIONS',

@@ -1,0 +1,113 @@
+import {
+  countWatches,
+  loadReport,
+  type ReconcilerOptions,
+  type ReconciliationReport,
+  reconcilePayments,
+  type SagaDependencies,
+  type SettlementPolicy,
+  type SettleOutcome,
+  settleDueOrders,
+  settlementSummary,
+} from '@meridian/domain';
+import { PeriodicTask } from './periodic-task';
+
+interface MoneyLogger {
+  info(message: string, extra: Record<string, unknown>): void;
+  warn(message: string, extra: Record<string, unknown>): void;
+  error(message: string, extra: Record<string, unknown>): void;
+}
+
+export interface MoneyLoopOptions {
+  settlement: SettlementPolicy & { intervalMs: number };
+  reconciler: ReconcilerOptions & { intervalMs: number };
+}
+
+/** Settlement is retried every second (each order backs off on its own), the reconciler every 5 s. */
+export const DEFAULT_MONEY_LOOPS: MoneyLoopOptions = {
+  settlement: { intervalMs: 1_000, baseDelayMs: 1_000, maxDelayMs: 30_000 },
+  reconciler: {
+    intervalMs: 5_000,
+    quietMs: 10_000,
+    pageSize: 100,
+    maxPages: 20,
+    recheckMs: 5_000,
+    maxRecheckMs: 300_000,
+  },
+};
+
+/**
+ * A region's two money loops: the settlement sweep, which retries the compensations closed orders still
+ * owe until they succeed, and the payment reconciler, which compares the provider's ledger with the
+ * region's orders. Both act on this region's orders only.
+ */
+export function createMoneyLoops(deps: SagaDependencies, logger: MoneyLogger, options = DEFAULT_MONEY_LOOPS) {
+  let lastReconcileError: string | null = null;
+  let lastSweepAt: string | null = null;
+  const settlement = new PeriodicTask<SettleOutcome[]>({
+    intervalMs: options.settlement.intervalMs,
+    run: async () => {
+      const outcomes = await settleDueOrders(deps, options.settlement);
+      lastSweepAt = new Date(deps.ctx.clock.now()).toISOString();
+      for (const outcome of outcomes) {
+        if (outcome.outcome === 'settled')
+          logger.info('order settled: every compensation it owed has run', { ...outcome });
+        else if (outcome.outcome === 'still-owed')
+          logger.warn('order still owes compensations; retrying later', { ...outcome });
+      }
+      return outcomes;
+    },
+    onError: (error) => logger.error('settlement sweep failed', { error: String(error) }),
+  });
+  const reconciler = new PeriodicTask<ReconciliationReport>({
+    intervalMs: options.reconciler.intervalMs,
+    run: async () => {
+      try {
+        const report = await reconcilePayments(deps, options.reconciler);
+        lastReconcileError = null;
+        if (report.fixed.length > 0)
+          logger.warn('payment reconciler released money held for closed orders', { fixed: report.fixed });
+        if (report.unresolved.length > 0)
+          logger.error('payment reconciler found what it could not fix', { unresolved: report.unresolved });
+        return report;
+      } catch (error) {
+        lastReconcileError = String(error);
+        throw error;
+      }
+    },
+    onError: (error) => logger.warn('payment reconciler pass failed; trying again', { error: String(error) }),
+  });
+  return {
+    start(): void {
+      settlement.start();
+      reconciler.start();
+    },
+    async stop(): Promise<void> {
+      await Promise.all([settlement.stop(), reconciler.stop()]);
+    },
+    /** One reconciler pass now (`meridian reconcile`, the console). */
+    reconcileNow: () => reconciler.runNow(),
+    /** One settlement sweep now (tests, the console). */
+    settleNow: () => settlement.runNow(),
+    /** What is owed and what the reconciler last found, for the region's status. */
+    async status() {
+      const [owed, report, watching] = await Promise.all([
+        settlementSummary(deps.ctx),
+        loadReport(deps.ctx),
+        countWatches(deps.ctx),
+      ]);
+      return {
+        settlement: { ...owed, lastSweepAt },
+        reconciliation: {
+          lastRunAt: report?.value.finishedAt ?? null,
+          lastError: lastReconcileError,
+          unresolved: report?.value.unresolved ?? [],
+          fixedTotal: report?.value.totals.fixed ?? 0,
+          watching,
+        },
+      };
+    },
+  };
+}
+
+export type MoneyLoops = ReturnType<typeof createMoneyLoops>;
