@@ -7,6 +7,8 @@ export * from './notifications/notification';
 export * from './notifications/notification-service';
 export * from './operations/operations-port';
 export * from './orders/cancel-order';
+export * from './orders/duplicate-orders';
+export * from './orders/idempotency-claims';
 export * from './orders/order';
 export * from './orders/order-events';
 export * from './orders/order-queries';

@@ -7,10 +7,15 @@ import type { ProcessSupervisor } from './process-supervisor';
 import { waitForHealthy } from './wait-for';
 
 export const REGION_ENTRY = join(REPO_ROOT, 'apps/local/src/region/main.ts');
+export const PAYMENTS_ENTRY = join(REPO_ROOT, 'apps/local/src/payment-simulator/main.ts');
+/** The payment simulator's process name in the supervisor (and its log file's). */
+export const PROVIDER = 'payments';
 
 export interface ControlServerOptions {
   /** The script a region process runs (tests give one that fails). */
   regionEntry?: string;
+  /** The script the payment provider process runs. */
+  paymentsEntry?: string;
   /** How long `start` waits for a region to answer its health check. */
   startTimeoutMs?: number;
 }
@@ -100,6 +105,46 @@ export function createControlServer(
     return { link: up ? 'up' : 'cut', regions: results };
   };
 
+  const startProvider = () =>
+    supervisor.start({ name: PROVIDER, script: options.paymentsEntry ?? PAYMENTS_ENTRY, env: {} });
+
+  /**
+   * Starts a process and waits until it is healthy; undefined then, else the problem saying why it did
+   * not come up (it exited: `<kind>_exited`; it never answered: `<kind>_start_timeout`).
+   */
+  const startAndWait = async (
+    name: string,
+    start: () => ChildProcess,
+    healthUrl: string,
+    label: { kind: 'region' | 'provider'; what: string },
+  ): Promise<Response | undefined> => {
+    const child = start();
+    const outcome = await waitForStart(child, healthUrl, label.what, options.startTimeoutMs ?? 60_000);
+    const logFile = supervisor.logFile(name);
+    const title = `${label.kind === 'region' ? 'Region' : 'Payment provider'}`;
+    if (outcome.kind === 'exited') {
+      const how = outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`;
+      return problem(
+        500,
+        `${label.kind}_exited`,
+        `${title} exited during start`,
+        `${title === 'Region' ? `Region ${name}` : title} exited during start (${how}); see ${logFile}.`,
+        { [label.kind]: name, exitCode: outcome.code, signal: outcome.signal, logFile },
+      );
+    }
+    if (outcome.kind === 'timeout') {
+      const pid = supervisor.pid(name);
+      return problem(
+        504,
+        `${label.kind}_start_timeout`,
+        `${title} did not become healthy`,
+        `${outcome.reason}; its process ${pid ? `is still running (pid ${pid})` : 'has stopped'}; see ${logFile}.`,
+        { [label.kind]: name, pid: pid ?? null, logFile },
+      );
+    }
+    return undefined;
+  };
+
   const app = new Hono();
   app.use('*', async (c, next) => {
     if (c.req.method !== 'GET' && !ready)
@@ -115,6 +160,12 @@ export function createControlServer(
         running: supervisor.isRunning(region.name),
         pid: supervisor.pid(region.name) ?? null,
       })),
+      provider: {
+        name: PROVIDER,
+        url: config.paymentsUrl,
+        running: supervisor.isRunning(PROVIDER),
+        pid: supervisor.pid(PROVIDER) ?? null,
+      },
       // This launcher and every process it manages (payments, front door, regions): benchmarks read
       // their CPU time.
       processes: [{ name: 'launcher', pid: process.pid }, ...supervisor.processes()],
@@ -133,41 +184,35 @@ export function createControlServer(
     if (!region) return c.json({ code: 'unknown_region', detail: `No region ${name}.` }, 404);
     if (supervisor.isRunning(name))
       return c.json({ region: name, started: false, detail: 'already running' }, 202);
-    const child = startRegion(name);
-    const outcome = await waitForStart(
-      child,
-      `${region.url}/api/v1/health`,
-      `region ${name}`,
-      options.startTimeoutMs ?? 60_000,
-    );
-    const logFile = supervisor.logFile(name);
-    if (outcome.kind === 'exited') {
-      const how = outcome.signal ? `signal ${outcome.signal}` : `exit code ${outcome.code}`;
-      return problem(
-        500,
-        'region_exited',
-        'Region exited during start',
-        `Region ${name} exited during start (${how}); see ${logFile}.`,
-        { region: name, exitCode: outcome.code, signal: outcome.signal, logFile },
-      );
-    }
-    if (outcome.kind === 'timeout') {
-      const pid = supervisor.pid(name);
-      return problem(
-        504,
-        'region_start_timeout',
-        'Region did not become healthy',
-        `${outcome.reason}; its process ${pid ? `is still running (pid ${pid})` : 'has stopped'}; see ${logFile}.`,
-        { region: name, pid: pid ?? null, logFile },
-      );
-    }
+    const failed = await startAndWait(name, () => startRegion(name), `${region.url}/api/v1/health`, {
+      kind: 'region',
+      what: `region ${name}`,
+    });
+    if (failed) return failed;
     return c.json({ region: name, started: true, pid: supervisor.pid(name) ?? null }, 202);
+  });
+  // The payment provider is supervised like a region: a real SIGKILL, and a start that waits for health.
+  app.post('/provider/kill', async (c) => {
+    const pid = supervisor.pid(PROVIDER);
+    const killed = await supervisor.kill(PROVIDER, 'SIGKILL');
+    return c.json({ process: PROVIDER, killed, pid: pid ?? null, signal: 'SIGKILL' }, 202);
+  });
+  app.post('/provider/start', async (c) => {
+    if (supervisor.isRunning(PROVIDER))
+      return c.json({ process: PROVIDER, started: false, detail: 'already running' }, 202);
+    const failed = await startAndWait(PROVIDER, startProvider, `${config.paymentsUrl}/health`, {
+      kind: 'provider',
+      what: 'the payment provider',
+    });
+    if (failed) return failed;
+    return c.json({ process: PROVIDER, started: true, pid: supervisor.pid(PROVIDER) ?? null }, 202);
   });
   app.post('/link/cut', async (c) => c.json(await setLink(false), 202));
   app.post('/link/heal', async (c) => c.json(await setLink(true), 202));
   return {
     app,
     startRegion,
+    startProvider,
     /** The launcher has started every process: kill, start and link requests are served from now on. */
     markReady: () => {
       ready = true;

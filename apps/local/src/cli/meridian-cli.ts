@@ -9,6 +9,9 @@ export const USAGE = `usage: npm run -s meridian -- <command>
   region kill <region>     SIGKILL a region process (a real crash); exits 1 if it was not running
   region start <region>    start a killed region again and wait until it is healthy (nothing to do, exit 0,
                            if it is running); exits 1 if it does not come up
+  provider kill            SIGKILL the payment provider simulator (orders then retry, and compensations
+                           they cannot finish are owed until it is back); exits 1 if it was not running
+  provider start           start it again and wait until it is healthy
   link cut | link heal     stop / resume replication and traffic between regions; exits 1 if a running
                            region did not take the switch
   events tail              print every region's events as they are committed (Ctrl-C to stop); exits 1 if
@@ -120,7 +123,11 @@ interface Context {
 async function status({ config, frontDoor, io }: Context, json: boolean): Promise<void> {
   const front = (await call(`${frontDoor}/frontdoor/status`)) as FrontDoorStatus;
   const control = (await call(`${config.controlUrl}/status`).catch(() => undefined)) as
-    | { link: string; regions: Array<{ name: string; running: boolean; pid: number | null }> }
+    | {
+        link: string;
+        regions: Array<{ name: string; running: boolean; pid: number | null }>;
+        provider?: { url: string; running: boolean; pid: number | null };
+      }
     | undefined;
   const regions = front.regions.map((region) => {
     const process = control?.regions.find((candidate) => candidate.name === region.name);
@@ -157,7 +164,14 @@ async function status({ config, frontDoor, io }: Context, json: boolean): Promis
   if (json) {
     io.out(
       JSON.stringify(
-        { frontDoor, policy: front.policy, serving: front.serving, link: control?.link ?? null, regions },
+        {
+          frontDoor,
+          policy: front.policy,
+          serving: front.serving,
+          link: control?.link ?? null,
+          provider: control?.provider ?? null,
+          regions,
+        },
         null,
         2,
       ),
@@ -209,6 +223,12 @@ async function status({ config, frontDoor, io }: Context, json: boolean): Promis
   const widths =
     rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   for (const row of rows) io.out(row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
+  const provider = control?.provider;
+  io.out(
+    provider
+      ? `payment provider ${provider.url}: ${provider.running ? `running (pid ${provider.pid})` : 'STOPPED (start it: provider start)'}`
+      : 'payment provider: unknown (the launcher did not answer)',
+  );
   if (front.serving === null) io.err('No region is healthy: none serves.');
 }
 
@@ -222,6 +242,13 @@ async function region({ config, io }: Context, action: 'kill' | 'start', name: s
   io.out(JSON.stringify(answer));
   if (action === 'kill' && answer.killed === false)
     throw new CliError(`${name} was not running: nothing was killed.`);
+}
+
+async function provider({ config, io }: Context, action: 'kill' | 'start'): Promise<void> {
+  const answer = (await call(`${config.controlUrl}/provider/${action}`, 'POST')) as { killed?: boolean };
+  io.out(JSON.stringify(answer));
+  if (action === 'kill' && answer.killed === false)
+    throw new CliError('the payment provider was not running: nothing was killed.');
 }
 
 async function link({ config, io }: Context, action: 'cut' | 'heal'): Promise<void> {
@@ -341,6 +368,7 @@ type Command = (context: Context) => Promise<void>;
 
 const SUBCOMMANDS: Partial<Record<string, string>> = {
   region: 'kill <region> | start <region>',
+  provider: 'kill | start',
   link: 'cut | heal',
   events: 'tail',
 };
@@ -369,6 +397,8 @@ function parseCommand(argv: string[]): Command {
     if (!name) throw new CliError(`region ${sub} needs a region name, e.g. region ${sub} us-east-1`, 2);
     return exactly(3, (context) => region(context, sub, name));
   }
+  if (command === 'provider' && (sub === 'kill' || sub === 'start'))
+    return exactly(2, (context) => provider(context, sub));
   if (command === 'link' && (sub === 'cut' || sub === 'heal'))
     return exactly(2, (context) => link(context, sub));
   if (command === 'events' && sub === 'tail') return exactly(2, tailEvents);

@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     // The control server's port first: when it is taken, nothing has been started yet.
     const control = createControlServer(config, supervisor);
     await listenControlServer(control.app, Number(new URL(config.controlUrl).port));
-    supervisor.start({ name: 'payments', script: join(src, 'payment-simulator/main.ts'), env: {} });
+    control.startProvider();
     await waitForHealthy(`${config.paymentsUrl}/health`, 'payment simulator');
     for (const region of config.regions) control.startRegion(region.name);
     await Promise.all(
@@ -74,7 +74,8 @@ async function main(): Promise<void> {
       `  regions      ${config.regions.map((r) => `${r.name} ${r.url}`).join(', ')}`,
       `  payments     ${config.paymentsUrl}/v1/ledger`,
       '  a token      npm run -s token -- alice   (admin: npm run -s token -- admin)',
-      '  operate      npm run -s meridian -- status | region kill|start <region> | link cut|heal | events tail',
+      '  operate      npm run -s meridian -- status | region kill|start <region> | provider kill|start | link cut|heal',
+      '               | events tail | reconcile',
       `  data         ${config.dataDir}   (npm run reset clears it)`,
       'Press Ctrl-C to stop.',
       '',

@@ -13,6 +13,7 @@ import {
   type Peer,
   PooledHttpClient,
   placeholderNames,
+  RecoveryQueries,
   SqliteItemStore,
   substituteDefinition,
   UlidSource,
@@ -20,10 +21,10 @@ import {
 import { EVENT_SOURCES } from '@meridian/contracts';
 import {
   type Clock,
-  cancelDuplicateOrder,
   type DomainContext,
   loadOrder,
   NOTIFYING_EVENT_TYPES,
+  noteDuplicateKey,
   type OrderWorkflow,
   recordNotification,
   sagaExecutionName,
@@ -38,9 +39,9 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
 import { REPO_ROOT } from '../config/local-config';
 import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 import type { EventLoopLoad } from './event-loop-monitor';
+import { createIntegrityLoops, DEFAULT_INTEGRITY_LOOPS, type IntegrityLoopOptions } from './integrity-loops';
 import { createInternalApi } from './internal-api';
 import { LocalOperations } from './local-operations';
-import { createMoneyLoops, DEFAULT_MONEY_LOOPS, type MoneyLoopOptions } from './money-loops';
 import { createRegionReplication } from './region-replication';
 import { resumeInterruptedOrders } from './resume-orders';
 
@@ -73,8 +74,8 @@ export interface LocalRegionOptions {
   busRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** How busy the process's event loop is, for the status (a region that is its own process). */
   eventLoop?: () => EventLoopLoad;
-  /** Settlement and payment reconciler timings (tests shorten them). */
-  money?: MoneyLoopOptions;
+  /** Settlement, payment reconciler and duplicate sweep timings (tests shorten them). */
+  integrity?: IntegrityLoopOptions;
 }
 
 /**
@@ -106,6 +107,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   });
   // One keep-alive pool for the region's calls to the payment provider and to its peers.
   const http = new PooledHttpClient();
+  const queries = new RecoveryQueries(db);
   const replication = createRegionReplication({
     ...options.replication,
     http,
@@ -116,22 +118,23 @@ export function createLocalRegion(options: LocalRegionOptions) {
     peers: options.peers ?? [],
     linkUp: options.linkUp ?? true,
     logger,
-    cancelDuplicate: (orderId, winnerOrderId) => cancelDuplicate(orderId, winnerOrderId),
+    queries,
+    claimsArrived: async (keys) => {
+      let noted = 0;
+      for (const key of keys) if (await noteDuplicateKey(ctx, key)) noted++;
+      if (noted === 0) return;
+      logger.warn(
+        'another region accepted an Idempotency-Key this region also accepted: deciding which order is kept',
+        {
+          keys: noted,
+        },
+      );
+      // Decided off the replication path: the sweep may wait for the orders' outcomes.
+      integrity
+        .resolveDuplicatesNow()
+        .catch((error: unknown) => logger.error('duplicate sweep failed', { error: String(error) }));
+    },
   });
-  const cancelDuplicate = async (orderId: string, winnerOrderId: string) => {
-    try {
-      const outcome = await cancelDuplicateOrder(ctx, workflow, { orderId, winnerOrderId });
-      if (outcome === 'already-shipped') {
-        logger.warn('a duplicate order had already shipped: refund it by hand', { orderId, winnerOrderId });
-      } else {
-        logger.info('duplicate order for one idempotency key resolved', { orderId, winnerOrderId, outcome });
-      }
-      return outcome;
-    } catch (error) {
-      logger.error('could not cancel a duplicate order', { orderId, error: String(error) });
-      return 'failed' as const;
-    }
-  };
   const relay = new OutboxRelay({
     db,
     clock,
@@ -154,7 +157,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     ...(replication.stock ? { stock: replication.stock } : {}),
   };
   const sagaHandlers = createSagaHandlers(sagaDeps);
-  const money = createMoneyLoops(sagaDeps, logger, options.money ?? DEFAULT_MONEY_LOOPS);
+
   const aslText = readFileSync(SAGA_DEFINITION_FILE, 'utf8');
   const definition = substituteDefinition(
     aslText,
@@ -200,6 +203,12 @@ export function createLocalRegion(options: LocalRegionOptions) {
       await runner.start(sagaExecutionName(orderId, mode), { orderId, mode });
     },
   };
+  const integrity = createIntegrityLoops(
+    sagaDeps,
+    workflow,
+    logger,
+    options.integrity ?? DEFAULT_INTEGRITY_LOOPS,
+  );
 
   bus.addRule({
     name: 'order-notifications',
@@ -232,7 +241,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     }),
     operations,
     logger,
-    reconcileNow: () => money.reconcileNow(),
+    reconcileNow: () => integrity.reconcileNow(),
   });
 
   const internal = createInternalApi({
@@ -247,7 +256,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
       bus: bus.stats(),
       executions: runner.counts(),
       eventLoop: options.eventLoop?.() ?? null,
-      ...(await money.status()),
+      ...(await integrity.status()),
     }),
   });
   const server = new Hono();
@@ -269,30 +278,24 @@ export function createLocalRegion(options: LocalRegionOptions) {
     runner,
     workflow,
     logger,
-    money,
+    integrity,
     /** Starts the background machinery and finishes whatever a previous process left unfinished. */
     async start(): Promise<{
       resumedExecutions: number;
       startedSagas: number;
-      cancelledDuplicates: number;
+      duplicateKeys: number;
       creditedTransfers: number;
     }> {
       bus.start();
       relay.start();
       const creditedTransfers = await replication.start();
-      const resumed = await resumeInterruptedOrders({
-        db,
-        runner,
-        workflow,
-        region: options.region,
-        cancelDuplicate,
-      });
-      money.start();
+      const resumed = await resumeInterruptedOrders({ ctx, queries, runner, workflow });
+      integrity.start();
       return { ...resumed, creditedTransfers };
     },
     async stop(): Promise<void> {
       await replication.stop();
-      await money.stop();
+      await integrity.stop();
       await runner.stop();
       await relay.stop();
       await bus.stop();

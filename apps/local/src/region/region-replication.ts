@@ -7,16 +7,11 @@ import {
   LinkState,
   type LocalEventBus,
   type Peer,
+  type RecoveryQueries,
   ReplicationPuller,
   type SqliteItemStore,
 } from '@meridian/adapters-local';
-import {
-  asEntity,
-  type DomainContext,
-  isDuplicateKeyUse,
-  regionOfOrderId,
-  type StockTransfer,
-} from '@meridian/domain';
+import { asEntity, type DomainContext, type StockTransfer } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import { PeerStockTransfers } from './peer-stock-transfers';
 import { publishReplicatedEvents } from './replicated-events';
@@ -39,8 +34,10 @@ export function createRegionReplication(deps: {
   batchSize?: number;
   /** How long a start waits for the peers' changes before it resumes this region's orders. */
   catchUpMs?: number;
-  /** Cancels an order of this region that lost its idempotency key to another region's order. */
-  cancelDuplicate: (orderId: string, winnerOrderId: string) => Promise<unknown>;
+  /** The start-up scans of the table. */
+  queries: RecoveryQueries;
+  /** Another region's claims on Idempotency-Keys arrived: this region may hold a twin order to decide on. */
+  claimsArrived: (keys: Array<{ customerId: string; key: string }>) => Promise<void>;
 }) {
   const { db, ctx, logger } = deps;
   const feed = new ChangeFeed(db, {
@@ -59,26 +56,17 @@ export function createRegionReplication(deps: {
       .map((change) => asEntity<StockTransfer>(JSON.parse(change.data) as Record<string, unknown>))
       .filter((transfer) => transfer.toRegion === ctx.region);
 
-  // Two regions accepted the same customer + Idempotency-Key (a retry reached a peer before the first
-  // region's record replicated). The records collide last-writer-wins; the region whose order lost
-  // cancels it, so exactly one order per key survives.
-  const cancelLostDuplicates = async (result: ApplyResult) => {
-    for (const change of result.applied) {
-      if (!change.pk.startsWith('IDEMPOTENCY#') || !change.previousData) continue;
-      const replaced = JSON.parse(change.previousData) as { orderId?: string; expiresAt?: unknown };
-      const taking = JSON.parse(change.data) as { orderId?: string; createdAt?: unknown };
-      const mine = String(replaced.orderId ?? '');
-      const winner = String(taking.orderId ?? '');
-      if (!mine || mine === winner || regionOfOrderId(mine) !== ctx.region) continue;
-      // The key expired before the other order took it: two orders a day apart, both legitimate.
-      if (!isDuplicateKeyUse(replaced, taking)) continue;
-      logger.warn('duplicate order for one idempotency key: cancelling the one that lost', {
-        orderId: mine,
-        winner,
-      });
-      await deps.cancelDuplicate(mine, winner);
-    }
-  };
+  // A peer's claim on an Idempotency-Key: if this region claimed the same key for another order, two
+  // regions accepted one request, and the domain's duplicate rule decides which order is kept.
+  const claimsIn = (result: ApplyResult) =>
+    result.applied
+      .filter((change) => change.pk.startsWith('IDEMPOTENCY#') && change.sk !== `CLAIM#${ctx.region}`)
+      .map((change) => JSON.parse(change.data) as { customerId?: unknown; key?: unknown })
+      .filter(
+        (claim): claim is { customerId: string; key: string } =>
+          typeof claim.customerId === 'string' && typeof claim.key === 'string',
+      )
+      .map(({ customerId, key }) => ({ customerId, key }));
 
   const puller = new ReplicationPuller({
     http: deps.http,
@@ -91,7 +79,8 @@ export function createRegionReplication(deps: {
     publishEvents: (events) => publishReplicatedEvents(deps.bus, events, logger),
     onApplied: async (result) => {
       await credits.credit(transfersIn(result));
-      await cancelLostDuplicates(result);
+      const claims = claimsIn(result);
+      if (claims.length > 0) await deps.claimsArrived(claims);
     },
     onConflict: (conflict, peer) =>
       logger.warn('replication conflict resolved last-writer-wins', { peer, ...conflict }),
@@ -108,11 +97,8 @@ export function createRegionReplication(deps: {
         : undefined,
     /** Credits transfers that replicated here before a crash but were not credited yet, then starts pulling. */
     async start(): Promise<number> {
-      const pending = db
-        .prepare("SELECT data FROM items WHERE sk LIKE 'TRANSFER#%' AND json_extract(data, '$.toRegion') = ?")
-        .all(ctx.region) as Array<{ data: string }>;
       const credited = await credits.credit(
-        pending.map((row) => asEntity<StockTransfer>(JSON.parse(row.data) as Record<string, unknown>)),
+        deps.queries.transfersTo(ctx.region).map((data) => asEntity<StockTransfer>(data)),
       );
       // Learn what the peers decided while this region was down before resuming its own orders.
       await puller.catchUp(deps.catchUpMs ?? 2_000);

@@ -164,6 +164,8 @@ describe('OpenAPI document', () => {
     '/admin/notifications': ['get'],
     '/admin/executions': ['get'],
     '/admin/executions/{name}/history': ['get'],
+    '/admin/settlements': ['get'],
+    '/admin/reconciliation': ['get', 'post'],
   };
 
   let doc: OpenApiDoc;

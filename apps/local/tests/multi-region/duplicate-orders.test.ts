@@ -1,13 +1,13 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { newKey, orderBody } from '../support/region-harness';
+import { type LedgerEntry, newKey, type OrderView, orderBody, waitFor } from '../support/region-harness';
 import { type Cluster, type ClusterRegion, storedItem, useTwoRegions } from './support/two-regions';
 
 /**
- * One request accepted by two regions: a retry reached eu-west-1 while us-east-1's answer (and its
- * idempotency record) had not replicated. Both regions then hold an order for one customer + key. The
- * key records collide last-writer-wins, and the region whose order lost cancels it (refunding it), live
- * when the record arrives, or at its next start if it crashed between applying the record and cancelling.
+ * One request accepted by two regions: a retry reached eu-west-1 while us-east-1's answer (and its claim
+ * on the key) had not replicated, or the regions could not talk. Both then hold an order for one customer
+ * and key. The order that succeeded is kept: a CONFIRMED order is never cancelled for a FAILED twin, and
+ * of two CONFIRMED twins the older one is kept and the other refunded, also after it shipped.
  */
 describe('two orders for one Idempotency-Key in two regions', () => {
   let cluster: Cluster;
@@ -18,64 +18,166 @@ describe('two orders for one Idempotency-Key in two regions', () => {
     ({ cluster, us, eu } = started);
   });
 
-  /** With the link cut, the same request placed in us-east-1 first, then in eu-west-1: both confirm. */
-  const placeTwice = async (customer: string) => {
+  /** Money the customer is out of for these orders: captures minus refunds. */
+  const charged = async (...orderIds: string[]) => {
+    const ledger: LedgerEntry[] = (
+      await Promise.all(orderIds.map((id) => cluster.payments.ledger(id)))
+    ).flat();
+    const sum = (type: string) => ledger.filter((e) => e.type === type).reduce((t, e) => t + e.amount, 0);
+    return sum('capture') - sum('refund');
+  };
+
+  /** With the link cut, the same request placed in us-east-1 and 30 ms later in eu-west-1. */
+  const placeTwice = async (customer: string, sku = 'PEN-001') => {
     const token = await cluster.token(customer);
     const key = newKey('dup');
     await cluster.setLink(false);
-    const first = await cluster.placeOrder(us, orderBody({ sku: 'PEN-001' }), { token, key });
-    const second = await cluster.placeOrder(eu, orderBody({ sku: 'PEN-001' }), { token, key });
+    const first = await cluster.placeOrder(us, orderBody({ sku }), { token, key });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const second = await cluster.placeOrder(eu, orderBody({ sku }), { token, key });
     expect([first.status, second.status]).toEqual([202, 202]);
     expect(first.body.orderId).not.toBe(second.body.orderId);
-    expect(first.body.idempotencyKey).toBe(key);
-    expect((await cluster.waitForTerminal(us, first.body.orderId, token)).status).toBe('CONFIRMED');
-    expect((await cluster.waitForTerminal(eu, second.body.orderId, token)).status).toBe('CONFIRMED');
-    return { token, key, loser: first.body.orderId, winner: second.body.orderId };
+    const older = await cluster.waitForTerminal(us, first.body.orderId, token);
+    const newer = await cluster.waitForTerminal(eu, second.body.orderId, token);
+    return { token, key, older, newer };
   };
 
-  const expectResolved = async (token: string, loser: string, winner: string) => {
-    for (const region of [us, eu]) {
-      const lost = await cluster.waitForTerminal(region, loser, token);
-      expect(lost).toMatchObject({ status: 'CANCELLED', payment: { status: 'REFUNDED' } });
-      expect(JSON.stringify(lost.timeline)).toContain(`Duplicate of order ${winner}`);
-      expect(await cluster.getOrder(region, winner, token)).toMatchObject({
-        status: 'CONFIRMED',
-        payment: { status: 'CAPTURED' },
-      });
-    }
-  };
-
-  it('cancels the order that lost when the other region’s key record arrives', async () => {
-    const { token, key, loser, winner } = await placeTwice('bob');
+  const heal = async () => {
     await cluster.setLink(true);
     await cluster.waitForConvergence();
-    // The later record (eu-west-1's) won everywhere.
+  };
+
+  /** The duplicate sweep decides off the replication path: wait until the order has been cancelled. */
+  const cancelledIn = (region: ClusterRegion, orderId: string, token: string) =>
+    waitFor(
+      async () => {
+        const order = await cluster.getOrder(region, orderId, token);
+        return order.status === 'CANCELLED' ? (order as OrderView & { duplicateOf?: string }) : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 25, what: `order ${orderId} to be cancelled in ${region.name}` },
+    );
+
+  /** Units sold of a SKU in every region, as the region asked sees them. */
+  const sold = async (region: ClusterRegion, sku: string) =>
+    (await region.request<{ stock: { sold: number } }>(`/products/${sku}`)).body.stock.sold;
+
+  it('keeps the CONFIRMED order when its twin failed out of stock (the only unit was in the other region)', async () => {
+    const admin = await cluster.token('admin', true);
+    const created = await us.request('/admin/products', {
+      token: admin,
+      json: { sku: 'ONE-001', name: 'The only one', priceMinor: 1_000 },
+    });
+    expect(created.status).toBe(201);
+    const restock = await us.request('/admin/products/ONE-001/restock', {
+      token: admin,
+      json: { quantity: 1, split: [{ region: 'us-east-1', quantity: 1 }] },
+    });
+    expect(restock.status).toBe(200);
+    await cluster.waitForConvergence();
+
+    const { token, older, newer } = await placeTwice('alice', 'ONE-001');
+    expect([older.status, newer.status]).toEqual(['CONFIRMED', 'FAILED']);
+    await heal();
+
     for (const region of [us, eu]) {
-      expect(storedItem(region, `IDEMPOTENCY#bob#${key}`, 'IDEMPOTENCY')?.data.orderId).toBe(winner);
+      await cluster.waitForTerminal(region, older.orderId, token);
+      expect(await cluster.getOrder(region, older.orderId, token)).toMatchObject({
+        status: 'CONFIRMED',
+        cancelRequested: false,
+        payment: { status: 'CAPTURED' },
+      });
+      expect((await cluster.getOrder(region, newer.orderId, token)).status).toBe('FAILED');
     }
-    await expectResolved(token, loser, winner);
+    expect(await charged(older.orderId, newer.orderId)).toBe(older.totalMinor);
   });
 
-  it('cancels it at the next start when the region died after applying the record but before cancelling', async () => {
-    const { token, key, loser, winner } = await placeTwice('carol');
+  it('of two CONFIRMED twins keeps the older in both regions and refunds the other', async () => {
+    const { token, older, newer } = await placeTwice('bob');
+    expect([older.status, newer.status]).toEqual(['CONFIRMED', 'CONFIRMED']);
+    await heal();
+
+    for (const region of [us, eu]) {
+      const lost = await cluster.waitForTerminal(region, newer.orderId, token);
+      expect(lost).toMatchObject({
+        status: 'CANCELLED',
+        duplicateOf: older.orderId,
+        payment: { status: 'REFUNDED' },
+      });
+      expect(JSON.stringify(lost.timeline)).toContain(`Duplicate of order ${older.orderId}`);
+      expect(await cluster.getOrder(region, older.orderId, token)).toMatchObject({
+        status: 'CONFIRMED',
+        cancelRequested: false,
+      });
+    }
+    expect(await charged(older.orderId, newer.orderId)).toBe(older.totalMinor);
+  });
+
+  it('refunds the loser after both shipped and records its return: nothing is left for a person to do', async () => {
+    await cluster.waitForConvergence();
+    const soldBefore = await sold(eu, 'PEN-001');
+    const { token, older, newer } = await placeTwice('alice');
+    const admin = await cluster.token('admin', true);
+    expect(
+      (await us.request(`/admin/orders/${older.orderId}/ship`, { method: 'POST', token: admin })).status,
+    ).toBe(200);
+    expect(
+      (await eu.request(`/admin/orders/${newer.orderId}/ship`, { method: 'POST', token: admin })).status,
+    ).toBe(200);
+    await heal();
+
+    const lost = await cancelledIn(eu, newer.orderId, token);
+    expect(lost).toMatchObject({
+      duplicateOf: older.orderId,
+      payment: { status: 'REFUNDED' },
+      shipment: { status: 'RETURN_REQUESTED' },
+    });
+    expect(lost.timeline.map((entry) => entry.type)).toContain('RETURN_REQUESTED');
+    // The parcel is with the customer: its unit stays sold until the return comes back.
+    await cluster.waitForConvergence();
+    expect(await sold(eu, 'PEN-001')).toBe(soldBefore + 2);
+    expect(await charged(older.orderId, newer.orderId)).toBe(older.totalMinor);
+  });
+
+  it('decides at the next start when the region died after the other claim arrived', async () => {
+    const { token, key, older, newer } = await placeTwice('carol');
     const pk = `IDEMPOTENCY#carol#${key}`;
-    const won = storedItem(eu, pk, 'IDEMPOTENCY');
-    expect(won?.data.orderId).toBe(winner);
-    await us.stop();
-    // What the crash left behind: eu-west-1's record applied in us-east-1's file (with its stamp, so
-    // pulling it again is a no-op), and the losing order not cancelled.
-    const file = new Database(us.databaseFile);
-    file
-      .prepare(
-        `UPDATE items SET data = ?, version = ?, updated_at = ?, writer_region = ? WHERE pk = ? AND sk = 'IDEMPOTENCY'`,
-      )
-      .run(JSON.stringify(won?.data), won?.version, won?.updatedAt, won?.writerRegion, pk);
+    const usClaim = storedItem(us, pk, 'CLAIM#us-east-1');
+    const olderOrder = storedItem(us, `ORDER#${older.orderId}`, 'ORDER');
+    expect(usClaim && olderOrder).toBeTruthy();
+    await eu.stop();
+    // What the crash left behind: us-east-1's claim and order applied in eu-west-1's file (with their
+    // stamps, so pulling them again is a no-op), and nothing decided.
+    const file = new Database(eu.databaseFile);
+    const insert = file.prepare(
+      'INSERT OR REPLACE INTO items (pk, sk, data, version, updated_at, writer_region) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    for (const [itemPk, sk, item] of [
+      [pk, 'CLAIM#us-east-1', usClaim],
+      [`ORDER#${older.orderId}`, 'ORDER', olderOrder],
+    ] as const) {
+      insert.run(itemPk, sk, JSON.stringify(item?.data), item?.version, item?.updatedAt, item?.writerRegion);
+    }
     file.close();
 
-    await eu.setLink(true);
-    await us.restart();
-    expect(us.lastStart?.cancelledDuplicates).toBe(1);
+    await us.setLink(true);
+    await eu.restart();
+    expect(eu.lastStart?.duplicateKeys).toBe(1);
     await cluster.waitForConvergence();
-    await expectResolved(token, loser, winner);
+
+    const lost = await cancelledIn(eu, newer.orderId, token);
+    expect(lost).toMatchObject({ duplicateOf: older.orderId, payment: { status: 'REFUNDED' } });
+    expect(await charged(older.orderId, newer.orderId)).toBe(older.totalMinor);
+  });
+
+  it('answers a retry in the other region with the first order once its claim has replicated', async () => {
+    const token = await cluster.token('bob');
+    const key = newKey('retry');
+    const first = await cluster.placeOrder(us, orderBody({ sku: 'PEN-001' }), { token, key });
+    await cluster.waitForConvergence();
+
+    const retry = await cluster.placeOrder(eu, orderBody({ sku: 'PEN-001' }), { token, key });
+
+    expect(retry.status).toBe(202);
+    expect(retry.body.orderId).toBe(first.body.orderId);
   });
 });

@@ -145,8 +145,9 @@ describe('operator CLI against servers that fail', () => {
     const table = await meridian({ frontDoor }, 'status');
     expect(table.code).toBe(0);
     const rows = table.stdout.split('\n');
-    expect(rows).toHaveLength(3);
-    for (const row of rows.slice(1)) expect(row).toMatch(/UNHEALTHY\s+unknown/);
+    expect(rows).toHaveLength(4);
+    for (const row of rows.slice(1, 3)) expect(row).toMatch(/UNHEALTHY\s+unknown/);
+    expect(rows[3]).toBe('payment provider: unknown (the launcher did not answer)');
     expect(table.stdout).not.toMatch(/\byes\b/);
     expect(table.stderr).toBe('No region is healthy: none serves.');
   });

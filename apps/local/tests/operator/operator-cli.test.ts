@@ -91,11 +91,11 @@ describe('operator CLI against a running platform', () => {
 
   afterAll(async () => {
     if (!platform) return;
-    // The one region this file kills is the only process that may have died.
+    // The one region and the payment provider this file kills are the only processes that may have died.
     const exits = [...platform.exits];
     await platform.stop();
     rmSync(platform.dataDir, { recursive: true, force: true });
-    expect(exits.filter((line) => !line.includes('us-east-1'))).toEqual([]);
+    expect(exits.filter((line) => !line.includes('us-east-1') && !line.includes('payments'))).toEqual([]);
   }, 30_000);
 
   it('status lists every region with its URL and process, as JSON and as a table', async () => {
@@ -198,8 +198,14 @@ describe('operator CLI against a running platform', () => {
         what: `the order to reach ${region} after the heal`,
       });
     }
-    const after = await statusJson();
-    for (const region of after.regions) expect(region.lastPulledAgoMs ?? 0).toBeLessThan(3_000);
+    // Every region pulls again (each peer answers a pull at least once a second once connected).
+    const after = await waitFor(
+      async () => {
+        const status = await statusJson();
+        return status.regions.every((region) => (region.lastPulledAgoMs ?? 0) < 3_000) ? status : undefined;
+      },
+      { timeoutMs: 10_000, what: 'every region to pull again after the heal' },
+    );
     // The order was written before placedAt and applied elsewhere after healedAt: its lag counts that.
     const lagOf = (name: string) => regionStatus(after, name).replicationLagMs.max ?? 0;
     for (const region of elsewhere) expect(lagOf(region)).toBeGreaterThanOrEqual(healedAt - placedAt);
@@ -239,6 +245,40 @@ describe('operator CLI against a running platform', () => {
     } finally {
       tail.kill('SIGTERM');
     }
+  }, 60_000);
+
+  it('provider kill sends the payment simulator a real SIGKILL; provider start brings it back', async () => {
+    const killed = await meridian('provider', 'kill');
+    expect(killed.code, killed.stderr).toBe(0);
+    expect(JSON.parse(killed.stdout)).toMatchObject({ process: 'payments', killed: true, signal: 'SIGKILL' });
+    expect((await meridian('status')).stdout).toMatch(/payment provider http:\S+: STOPPED/);
+    const again = await meridian('provider', 'kill');
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toBe('the payment provider was not running: nothing was killed.');
+
+    const started = await meridian('provider', 'start');
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ process: 'payments', started: true });
+    expect((await statusJson()) as unknown).toMatchObject({ provider: { running: true } });
+    // Orders go through again.
+    const placed = await placeOrder();
+    const reader = new RegionReader(placed.region, platform.urls.regions[placed.region] ?? '', token);
+    await waitFor(
+      async () => ((await reader.order(placed.orderId))?.status === 'CONFIRMED' ? true : undefined),
+      {
+        timeoutMs: 20_000,
+        what: 'an order to confirm after the provider restarted',
+      },
+    );
+  }, 90_000);
+
+  it('reconcile runs every region’s payment reconciler and prints what it did', async () => {
+    const result = await meridian('reconcile');
+    expect(result.code, result.stderr).toBe(0);
+    for (const name of REGIONS)
+      expect(result.stdout).toMatch(
+        new RegExp(`^${name}: read \\d+ ledger entries, checked \\d+ orders: fixed 0, could not fix 0`, 'm'),
+      );
   }, 60_000);
 
   it('refuses an unknown command with the usage, and an unknown region with a clear message', async () => {

@@ -3,7 +3,7 @@ import type { DomainContext } from '../shared/context';
 import { loadOrder, orderWrite } from '../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../testing/in-memory-item-store';
 import { fixtureProduct, seedOrder as seedFixtureOrder } from '../testing/order-fixtures';
-import { cancelDuplicateOrder, cancelOrder } from './cancel-order';
+import { cancelOrder } from './cancel-order';
 import { type Order, OrderNotCancellableError, OrderNotFoundError } from './order';
 import type { OrderWorkflow } from './order-workflow';
 
@@ -107,42 +107,5 @@ describe('cancelOrder', () => {
 
     expect(cancelled.cancelRequested).toBe(true);
     expect((await loadOrder(store, order.orderId))?.version).toBe(3);
-  });
-});
-
-describe('cancelDuplicateOrder', () => {
-  const shipped = {
-    status: 'CONFIRMED',
-    shipment: { shipmentId: 's', carrier: 'c', trackingNumber: 't', status: 'SHIPPED' },
-  } as Partial<Order>;
-
-  it('cancels a confirmed duplicate with a refunding run, naming the order that kept the key', async () => {
-    const order = await seedOrder({ status: 'CONFIRMED' });
-
-    const outcome = await cancelDuplicateOrder(ctx, workflow, {
-      orderId: order.orderId,
-      winnerOrderId: 'o-win',
-    });
-
-    expect(outcome).toBe('cancelled');
-    const stored = (await loadOrder(store, order.orderId))?.value;
-    expect(stored?.cancelRequested).toBe(true);
-    expect(stored?.timeline.at(-1)?.detail).toContain('Duplicate of order o-win');
-    expect(workflow.startOrderSaga).toHaveBeenCalledWith(order.orderId, 'cancel');
-  });
-
-  it.each([
-    ['a failed order', { status: 'FAILED' }, 'nothing-to-undo'],
-    ['a cancelled order', { status: 'CANCELLED' }, 'nothing-to-undo'],
-    ['a shipped order', shipped, 'already-shipped'],
-  ] as Array<[string, Partial<Order>, string]>)('leaves %s as it is (%s)', async (_, changes, expected) => {
-    const order = await seedOrder(changes);
-    const committed = store.transactions.length;
-
-    expect(
-      await cancelDuplicateOrder(ctx, workflow, { orderId: order.orderId, winnerOrderId: 'o-win' }),
-    ).toBe(expected);
-    expect(store.transactions).toHaveLength(committed);
-    expect(workflow.startOrderSaga).not.toHaveBeenCalled();
   });
 });

@@ -51,26 +51,3 @@ export async function cancelOrder(
     await workflow.startOrderSaga(order.orderId, 'cancel');
   return order;
 }
-
-/**
- * The order lost its Idempotency-Key to another region's order (two regions accepted one request):
- * cancel it, refunding it if it was charged. An order that already failed or was cancelled holds no
- * money or stock, so nothing is left to undo.
- */
-export async function cancelDuplicateOrder(
-  ctx: DomainContext,
-  workflow: OrderWorkflow,
-  duplicate: { orderId: string; winnerOrderId: string },
-): Promise<'cancelled' | 'nothing-to-undo' | 'already-shipped'> {
-  const current = await loadOrder(ctx.store, duplicate.orderId);
-  if (!current || current.value.status === 'FAILED' || current.value.status === 'CANCELLED')
-    return 'nothing-to-undo';
-  // A shipped parcel cannot be recalled: the order keeps its charge, and the outcome says so for an
-  // operator to refund it by hand.
-  if (current.value.shipment?.status === 'SHIPPED') return 'already-shipped';
-  await cancelOrder(ctx, workflow, {
-    orderId: duplicate.orderId,
-    reason: `Duplicate of order ${duplicate.winnerOrderId} (same Idempotency-Key)`,
-  });
-  return 'cancelled';
-}

@@ -4,14 +4,10 @@ import type { DomainContext } from '../shared/context';
 import { keys } from '../store/keys';
 import { orderWrite, productWrite } from '../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../testing/in-memory-item-store';
+import { claimsOverlap, type IdempotencyClaim } from './idempotency-claims';
 import { InvalidOrderError } from './order';
 import type { OrderWorkflow } from './order-workflow';
-import {
-  IdempotencyKeyReusedError,
-  isDuplicateKeyUse,
-  type PlaceOrderInput,
-  placeOrder,
-} from './place-order';
+import { IdempotencyKeyReusedError, type PlaceOrderInput, placeOrder } from './place-order';
 
 const AT = '2025-01-01T00:00:00.000Z';
 
@@ -58,7 +54,7 @@ beforeEach(async () => {
 });
 
 describe('placeOrder', () => {
-  it('stores the order, its idempotency record and OrderPlaced in one transaction, then starts the saga', async () => {
+  it('stores the order, its region’s claim on the key and OrderPlaced in one transaction, then starts the saga', async () => {
     const committed = store.transactions.length;
 
     const { order, created } = await placeOrder(ctx, workflow, request());
@@ -75,7 +71,10 @@ describe('placeOrder', () => {
       {
         writes: [
           expect.objectContaining({ ...keys.order(order.orderId), expect: 'absent' }),
-          expect.objectContaining({ ...keys.idempotency('cust-1', 'key-1'), expect: 'absent' }),
+          expect.objectContaining({
+            ...keys.idempotencyClaim('cust-1', 'key-1', 'us-east-1'),
+            expect: 'absent',
+          }),
         ],
         events: [
           expect.objectContaining({
@@ -95,8 +94,15 @@ describe('placeOrder', () => {
         ],
       },
     ]);
-    expect(await store.get(keys.idempotency('cust-1', 'key-1').pk, 'IDEMPOTENCY')).toMatchObject({
-      data: { orderId: order.orderId, requestFingerprint: 'fp-1', expiresAt: Date.parse(AT) / 1000 + 86_400 },
+    expect(await store.get(keys.idempotencyPartition('cust-1', 'key-1'), 'CLAIM#us-east-1')).toMatchObject({
+      data: {
+        orderId: order.orderId,
+        region: 'us-east-1',
+        customerId: 'cust-1',
+        key: 'key-1',
+        requestFingerprint: 'fp-1',
+        expiresAt: Date.parse(AT) / 1000 + 86_400,
+      },
     });
     expect(workflow.startOrderSaga.mock.calls).toEqual([[order.orderId, 'place']]);
   });
@@ -232,7 +238,7 @@ describe('placeOrder: idempotency records expire after 24 hours', () => {
 
     expect(later.created).toBe(true);
     expect(later.order.orderId).not.toBe(first.order.orderId);
-    const record = await store.get(keys.idempotency('cust-1', 'key-1').pk, 'IDEMPOTENCY');
+    const record = await store.get(keys.idempotencyPartition('cust-1', 'key-1'), 'CLAIM#us-east-1');
     expect(record).toMatchObject({
       version: 2,
       data: { orderId: later.order.orderId, requestFingerprint: 'fp-2', expiresAt: nowMs / 1000 + 86_400 },
@@ -254,7 +260,7 @@ describe('placeOrder: idempotency records expire after 24 hours', () => {
     await placeOrder(ctx, workflow, request({ requestFingerprint: 'fp-2' }));
 
     expect(transact.mock.calls[0]?.[0]).toContainEqual(
-      expect.objectContaining({ ...keys.idempotency('cust-1', 'key-1'), expect: 1 }),
+      expect.objectContaining({ ...keys.idempotencyClaim('cust-1', 'key-1', 'us-east-1'), expect: 1 }),
     );
   });
 
@@ -274,20 +280,25 @@ describe('placeOrder: idempotency records expire after 24 hours', () => {
   });
 });
 
-describe('isDuplicateKeyUse', () => {
-  const replaced = { expiresAt: Date.parse('2025-01-02T00:00:00.000Z') / 1000 };
+describe('claimsOverlap', () => {
+  const claim = (createdAt: string): IdempotencyClaim => ({
+    customerId: 'c',
+    key: 'k',
+    region: 'us-east-1',
+    orderId: `o-${createdAt}`,
+    requestFingerprint: 'f',
+    createdAt,
+    expiresAt: Date.parse(createdAt) / 1000 + 86_400,
+  });
+  const first = claim('2025-01-01T00:00:00.000Z');
 
-  it('is a duplicate when the other order took the key while the first record was live', () => {
-    expect(isDuplicateKeyUse(replaced, { createdAt: '2025-01-01T23:59:59.999Z' })).toBe(true);
+  it('counts a claim made while the other was live as the same use of the key', () => {
+    expect(claimsOverlap(first, claim('2025-01-01T23:59:59.999Z'))).toBe(true);
+    expect(claimsOverlap(claim('2025-01-01T23:59:59.999Z'), first)).toBe(true);
   });
 
-  it('is not when the key had expired before the other order took it', () => {
-    expect(isDuplicateKeyUse(replaced, { createdAt: '2025-01-02T00:00:00.000Z' })).toBe(false);
-    expect(isDuplicateKeyUse(replaced, { createdAt: '2025-03-01T00:00:00.000Z' })).toBe(false);
-  });
-
-  it('treats records without the times as concurrent', () => {
-    expect(isDuplicateKeyUse({}, { createdAt: '2025-03-01T00:00:00.000Z' })).toBe(true);
-    expect(isDuplicateKeyUse(replaced, {})).toBe(true);
+  it('does not count a claim made after the other expired', () => {
+    expect(claimsOverlap(first, claim('2025-01-02T00:00:00.000Z'))).toBe(false);
+    expect(claimsOverlap(claim('2025-03-01T00:00:00.000Z'), first)).toBe(false);
   });
 });

@@ -1,8 +1,8 @@
 import { type DomainContext, nowIso } from '../shared/context';
 import { MeridianError } from '../shared/errors';
 import { ConditionFailedError } from '../store/item-store';
-import { keys } from '../store/keys';
 import { loadOrder, loadProducts, orderWrite } from '../store/repositories';
+import { claimWrite, compareOrderAge, isLive, loadClaims, newClaim } from './idempotency-claims';
 import { createOrder, newOrderId, type Order, OrderNotFoundError, type ShippingAddress } from './order';
 import { orderEvent } from './order-events';
 import type { OrderWorkflow } from './order-workflow';
@@ -24,29 +24,8 @@ export class IdempotencyKeyReusedError extends MeridianError {
 }
 
 /**
- * Idempotency records live a day, like Stripe's: after that the key is free again. DynamoDB's TTL removes
- * expired records eventually; until then (and in SQLite, which never removes them) `findReplay` ignores them.
- */
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
-
-/**
- * Whether a key record that replaced another one for the same customer + key means two orders took one
- * key at once (two regions accepted the same retry before either record replicated), rather than the key
- * being taken again after the first record expired. `replaced` is the record that lost; `winner` the one
- * that replaced it. Records without the times are treated as concurrent (older data).
- */
-export function isDuplicateKeyUse(
-  replaced: { expiresAt?: unknown },
-  winner: { createdAt?: unknown },
-): boolean {
-  if (typeof replaced.expiresAt !== 'number' || typeof winner.createdAt !== 'string') return true;
-  const takenAt = Date.parse(winner.createdAt);
-  return Number.isNaN(takenAt) || takenAt < replaced.expiresAt * 1000;
-}
-
-/**
- * Accepts an order: prices it from the catalog, stores it PENDING together with its idempotency record
- * and the OrderPlaced event in one transaction, then starts the saga. Replaying the same key and body
+ * Accepts an order: prices it from the catalog, stores it PENDING together with this region's claim on
+ * the Idempotency-Key and the OrderPlaced event in one transaction, then starts the saga. Replaying the same key and body
  * returns the same order (and makes sure its saga runs).
  */
 export async function placeOrder(
@@ -75,25 +54,18 @@ export async function placeOrder(
     },
     products,
   );
-  const idempotencyKey = keys.idempotency(input.customerId, input.idempotencyKey);
+  const claim = newClaim(ctx, {
+    customerId: input.customerId,
+    key: input.idempotencyKey,
+    orderId: order.orderId,
+    requestFingerprint: input.requestFingerprint,
+    createdAt: now,
+  });
   try {
     await ctx.store.transact(
-      [
-        orderWrite(order, 'absent'),
-        {
-          ...idempotencyKey,
-          data: {
-            orderId: order.orderId,
-            requestFingerprint: input.requestFingerprint,
-            createdAt: now,
-            // Seconds since the epoch: the DynamoDB store copies it to the table's TTL attribute.
-            expiresAt: Math.floor(ctx.clock.now() / 1000) + IDEMPOTENCY_TTL_SECONDS,
-          },
-          // An expired record may still be stored (DynamoDB's TTL deletes within days; SQLite never
-          // does): take it over only as it was read, so a concurrent request cannot take it too.
-          expect: lookup.expect,
-        },
-      ],
+      // An expired claim of this region may still be stored (DynamoDB's TTL deletes within days; SQLite
+      // never does): take it over only as it was read, so a concurrent request cannot take it too.
+      [orderWrite(order, 'absent'), claimWrite(claim, lookup.expect)],
       [
         orderEvent(ctx, 'OrderPlaced', order, {
           lines: order.lines.map(({ sku, quantity }) => ({ sku, quantity })),
@@ -111,20 +83,22 @@ export async function placeOrder(
 }
 
 /**
- * The order a live idempotency record names, or how to write a new record: over nothing (`'absent'`) or
- * over an expired record at the version read. A record past its `expiresAt` counts as absent.
+ * The order a live claim on the key names (this region's own first, else the oldest), or how to write
+ * this region's claim: over nothing (`'absent'`) or over its expired claim at the version read. The same
+ * key with another body is refused, whichever region's claim it meets.
  */
 async function findReplay(
   ctx: DomainContext,
   input: PlaceOrderInput,
 ): Promise<{ replay: Order; expect?: never } | { replay?: never; expect: 'absent' | number }> {
-  const key = keys.idempotency(input.customerId, input.idempotencyKey);
-  const record = await ctx.store.get(key.pk, key.sk);
-  if (!record) return { expect: 'absent' };
-  const expiresAt = record.data.expiresAt;
-  if (typeof expiresAt === 'number' && expiresAt * 1000 <= ctx.clock.now()) return { expect: record.version };
-  if (record.data.requestFingerprint !== input.requestFingerprint) throw new IdempotencyKeyReusedError();
-  const orderId = String(record.data.orderId);
+  const claims = await loadClaims(ctx, input.customerId, input.idempotencyKey);
+  const own = claims.find(({ claim }) => claim.region === ctx.region);
+  const live = claims.map(({ claim }) => claim).filter((claim) => isLive(claim, ctx.clock.now()));
+  if (live.length === 0) return { expect: own ? own.version : 'absent' };
+  if (live.some((claim) => claim.requestFingerprint !== input.requestFingerprint))
+    throw new IdempotencyKeyReusedError();
+  const named = live.find((claim) => claim.region === ctx.region) ?? [...live].sort(compareOrderAge)[0];
+  const orderId = named?.orderId ?? '';
   const order = await loadOrder(ctx.store, orderId);
   if (!order) throw new OrderNotFoundError(orderId);
   return { replay: order.value };

@@ -12,9 +12,21 @@ export const keys = {
     sk: `${createdAt}#${orderId}`,
   }),
   allOrdersIndex: (createdAt: string, orderId: string) => ({ pk: 'ORDERS', sk: `${createdAt}#${orderId}` }),
-  idempotency: (customerId: string, key: string) => ({
+  /** Every region's claims on one customer's Idempotency-Key share a partition (see orders/idempotency-claims.ts). */
+  idempotencyPartition: (customerId: string, key: string) => `IDEMPOTENCY#${customerId}#${key}`,
+  /** One region's claim: written only by that region, so two regions never write one item. */
+  idempotencyClaim: (customerId: string, key: string, region: string) => ({
     pk: `IDEMPOTENCY#${customerId}#${key}`,
-    sk: 'IDEMPOTENCY',
+    sk: `CLAIM#${region}`,
+  }),
+  /** A region's work on a key two regions accepted: in the due index until its orders are resolved. */
+  duplicateKey: (customerId: string, key: string, region: string) => ({
+    pk: `DUPLICATE#${customerId}#${key}`,
+    sk: `DUPLICATE#${region}`,
+  }),
+  duplicatesDueIndex: (region: string, dueAt: string, customerId: string, key: string) => ({
+    pk: `DUPLICATES_DUE#${region}`,
+    sk: `${dueAt}#${customerId}#${key}`,
   }),
   /** What a closed order still owes, and when settlement tries again (see settlement/settlement.ts). */
   settlement: (orderId: string) => ({ pk: `SETTLEMENT#${orderId}`, sk: 'SETTLEMENT' }),

@@ -1,9 +1,12 @@
 import {
   countWatches,
   loadReport,
+  type OrderWorkflow,
+  openDuplicateKeys,
   type ReconcilerOptions,
   type ReconciliationReport,
   reconcilePayments,
+  resolveDueDuplicates,
   type SagaDependencies,
   type SettlementPolicy,
   type SettleOutcome,
@@ -12,20 +15,25 @@ import {
 } from '@meridian/domain';
 import { PeriodicTask } from './periodic-task';
 
-interface MoneyLogger {
+interface IntegrityLogger {
   info(message: string, extra: Record<string, unknown>): void;
   warn(message: string, extra: Record<string, unknown>): void;
   error(message: string, extra: Record<string, unknown>): void;
 }
 
-export interface MoneyLoopOptions {
+export interface IntegrityLoopOptions {
   settlement: SettlementPolicy & { intervalMs: number };
   reconciler: ReconcilerOptions & { intervalMs: number };
+  duplicates: { intervalMs: number; baseDelayMs: number; maxDelayMs: number };
 }
 
-/** Settlement is retried every second (each order backs off on its own), the reconciler every 5 s. */
-export const DEFAULT_MONEY_LOOPS: MoneyLoopOptions = {
+/**
+ * Settlement and the duplicate sweep look for due work every second (each order or key backs off on its
+ * own, to 30 s), the reconciler every 5 s.
+ */
+export const DEFAULT_INTEGRITY_LOOPS: IntegrityLoopOptions = {
   settlement: { intervalMs: 1_000, baseDelayMs: 1_000, maxDelayMs: 30_000 },
+  duplicates: { intervalMs: 1_000, baseDelayMs: 1_000, maxDelayMs: 30_000 },
   reconciler: {
     intervalMs: 5_000,
     quietMs: 10_000,
@@ -37,11 +45,17 @@ export const DEFAULT_MONEY_LOOPS: MoneyLoopOptions = {
 };
 
 /**
- * A region's two money loops: the settlement sweep, which retries the compensations closed orders still
- * owe until they succeed, and the payment reconciler, which compares the provider's ledger with the
- * region's orders. Both act on this region's orders only.
+ * A region's integrity loops: the settlement sweep, which retries the compensations closed orders still
+ * owe until they succeed; the payment reconciler, which compares the provider's ledger with the region's
+ * orders; the duplicate sweep, which decides which of two orders for one Idempotency-Key is kept. Each
+ * acts on this region's orders only.
  */
-export function createMoneyLoops(deps: SagaDependencies, logger: MoneyLogger, options = DEFAULT_MONEY_LOOPS) {
+export function createIntegrityLoops(
+  deps: SagaDependencies,
+  workflow: OrderWorkflow,
+  logger: IntegrityLogger,
+  options = DEFAULT_INTEGRITY_LOOPS,
+) {
   let lastReconcileError: string | null = null;
   let lastSweepAt: string | null = null;
   const settlement = new PeriodicTask<SettleOutcome[]>({
@@ -77,26 +91,47 @@ export function createMoneyLoops(deps: SagaDependencies, logger: MoneyLogger, op
     },
     onError: (error) => logger.warn('payment reconciler pass failed; trying again', { error: String(error) }),
   });
+  const duplicates = new PeriodicTask<Awaited<ReturnType<typeof resolveDueDuplicates>>>({
+    intervalMs: options.duplicates.intervalMs,
+    run: async () => {
+      const results = await resolveDueDuplicates(deps.ctx, workflow, options.duplicates);
+      for (const result of results) {
+        if (result.outcome === 'resolved' && result.cancelled.length > 0)
+          logger.warn('two regions accepted one Idempotency-Key: cancelling the order not kept', {
+            customerId: result.customerId,
+            key: result.key,
+            cancelled: result.cancelled,
+          });
+      }
+      return results;
+    },
+    onError: (error) => logger.error('duplicate sweep failed', { error: String(error) }),
+  });
   return {
     start(): void {
       settlement.start();
       reconciler.start();
+      duplicates.start();
     },
     async stop(): Promise<void> {
-      await Promise.all([settlement.stop(), reconciler.stop()]);
+      await Promise.all([settlement.stop(), reconciler.stop(), duplicates.stop()]);
     },
+    /** A duplicate sweep now (when another region's claim arrived). */
+    resolveDuplicatesNow: () => duplicates.runNow(),
     /** One reconciler pass now (`meridian reconcile`, the console). */
     reconcileNow: () => reconciler.runNow(),
     /** One settlement sweep now (tests, the console). */
     settleNow: () => settlement.runNow(),
     /** What is owed and what the reconciler last found, for the region's status. */
     async status() {
-      const [owed, report, watching] = await Promise.all([
+      const [owed, report, watching, duplicateKeys] = await Promise.all([
         settlementSummary(deps.ctx),
         loadReport(deps.ctx),
         countWatches(deps.ctx),
+        openDuplicateKeys(deps.ctx),
       ]);
       return {
+        duplicates: { open: duplicateKeys },
         settlement: { ...owed, lastSweepAt },
         reconciliation: {
           lastRunAt: report?.value.finishedAt ?? null,
@@ -110,4 +145,4 @@ export function createMoneyLoops(deps: SagaDependencies, logger: MoneyLogger, op
   };
 }
 
-export type MoneyLoops = ReturnType<typeof createMoneyLoops>;
+export type IntegrityLoops = ReturnType<typeof createIntegrityLoops>;
