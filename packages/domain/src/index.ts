@@ -29,6 +29,7 @@ export * from './saga/steps/fail-order';
 export * from './saga/steps/reserve-inventory';
 export * from './settlement/settle-order';
 export * from './settlement/settlement';
+export * from './shared/backoff';
 export * from './shared/context';
 export * from './shared/errors';
 export * from './shared/money';

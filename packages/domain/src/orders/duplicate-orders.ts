@@ -1,3 +1,4 @@
+import { type BackoffPolicy, backoffDelayMs } from '../shared/backoff';
 import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import { keys } from '../store/keys';
 import { asEntity, loadOrder, orderWrite } from '../store/repositories';
@@ -169,7 +170,7 @@ async function scheduleWork(ctx: DomainContext, work: DuplicateKeyWork): Promise
 export async function resolveDueDuplicates(
   ctx: DomainContext,
   workflow: OrderWorkflow,
-  timing: { baseDelayMs: number; maxDelayMs: number },
+  timing: BackoffPolicy,
   limit = 50,
 ): Promise<Array<{ customerId: string; key: string } & DuplicateResolution>> {
   const now = nowIso(ctx);
@@ -186,8 +187,7 @@ export async function resolveDueDuplicates(
       await scheduleWork(ctx, { ...work, status: 'RESOLVED', checks, reason: 'resolved' });
       continue;
     }
-    const delay = Math.min(timing.baseDelayMs * 2 ** Math.min(checks - 1, 20), timing.maxDelayMs);
-    const dueAt = new Date(ctx.clock.now() + delay).toISOString();
+    const dueAt = new Date(ctx.clock.now() + backoffDelayMs(checks, timing)).toISOString();
     await scheduleWork(ctx, { ...work, checks, dueAt, reason: resolution.reason });
   }
   return results;

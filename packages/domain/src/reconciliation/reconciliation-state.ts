@@ -1,3 +1,4 @@
+import { backoffDelayMs } from '../shared/backoff';
 import type { DomainContext } from '../shared/context';
 import { nowIso } from '../shared/context';
 import { keys } from '../store/keys';
@@ -97,7 +98,7 @@ export async function watch(
   timing: { recheckMs: number; maxRecheckMs: number },
 ): Promise<void> {
   const checks = (previous?.checks ?? 0) + 1;
-  const delay = Math.min(timing.recheckMs * 2 ** Math.min(checks - 1, 20), timing.maxRecheckMs);
+  const delay = backoffDelayMs(checks, { baseDelayMs: timing.recheckMs, maxDelayMs: timing.maxRecheckMs });
   const dueAt = new Date(ctx.clock.now() + delay).toISOString();
   const record: ReconcileWatch = { orderId, region: ctx.region, status: 'WATCHING', reason, checks, dueAt };
   await ctx.store.transact([

@@ -6,6 +6,7 @@ import { capturePayment, refundPayment } from '../saga/steps/capture-payment';
 import { cancelShipment, createShipment } from '../saga/steps/create-shipment';
 import { failOrder, type SagaError } from '../saga/steps/fail-order';
 import { releaseInventory, reserveInventory } from '../saga/steps/reserve-inventory';
+import { backoffDelayMs } from '../shared/backoff';
 import type { DomainContext } from '../shared/context';
 import { allotmentWrite, loadAllotment, loadOrder } from '../store/repositories';
 import { FakeCarrier } from '../testing/fake-carrier';
@@ -13,7 +14,7 @@ import { FakePaymentProvider } from '../testing/fake-payment-provider';
 import { type InMemoryItemStore, inMemoryContext } from '../testing/in-memory-item-store';
 import { fixtureProduct, seedOrder } from '../testing/order-fixtures';
 import { settleDueOrders, settleOrder } from './settle-order';
-import { listOwedSettlements, loadSettlement, type SettlementPolicy, settlementDelayMs } from './settlement';
+import { listOwedSettlements, loadSettlement, type SettlementPolicy } from './settlement';
 
 /**
  * A closed order's compensations are never dropped. Before, a compensation that failed after its retries
@@ -208,9 +209,9 @@ describe('an order that closes owing a compensation', () => {
   });
 });
 
-describe('settlementDelayMs', () => {
+describe('backoffDelayMs', () => {
   it('doubles from the base and stops at the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 40].map((attempts) => settlementDelayMs(attempts, policy))).toEqual([
+    expect([1, 2, 3, 4, 5, 6, 7, 40].map((attempts) => backoffDelayMs(attempts, policy))).toEqual([
       1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
     ]);
   });

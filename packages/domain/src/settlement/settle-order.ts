@@ -5,6 +5,7 @@ import { voidPayment } from '../saga/steps/authorize-payment';
 import { refundPayment } from '../saga/steps/capture-payment';
 import { cancelShipment } from '../saga/steps/create-shipment';
 import { releaseInventory } from '../saga/steps/reserve-inventory';
+import { backoffDelayMs } from '../shared/backoff';
 import { nowIso, withConflictRetry } from '../shared/context';
 import { loadOrder, orderWrite } from '../store/repositories';
 import {
@@ -12,7 +13,6 @@ import {
   loadSettlement,
   type SettlementPolicy,
   type SettlementRecord,
-  settlementDelayMs,
   settlementWrite,
 } from './settlement';
 
@@ -105,7 +105,7 @@ async function postpone(
     const [order, record] = await Promise.all([loadOrder(ctx.store, orderId), loadSettlement(ctx, orderId)]);
     if (!order || record?.value.status !== 'PENDING') return { orderId, outcome: 'nothing-owed' } as const;
     const attempts = record.value.attempts + 1;
-    const nextAttemptAt = new Date(ctx.clock.now() + settlementDelayMs(attempts, policy)).toISOString();
+    const nextAttemptAt = new Date(ctx.clock.now() + backoffDelayMs(attempts, policy)).toISOString();
     const updated: SettlementRecord = { ...record.value, owed, attempts, nextAttemptAt, lastError: error };
     const writes = [settlementWrite(updated, record.version)];
     // The order shows what is still owed; it is rewritten only when that changes.

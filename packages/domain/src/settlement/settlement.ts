@@ -1,4 +1,5 @@
 import type { CompensationStep, Order, OrderSettlement } from '../orders/order';
+import type { BackoffPolicy } from '../shared/backoff';
 import type { DomainContext } from '../shared/context';
 import type { ItemWrite } from '../store/item-store';
 import { keys } from '../store/keys';
@@ -24,17 +25,8 @@ export interface SettlementRecord {
   settledAt?: string;
 }
 
-/** How long settlement waits between tries: doubling from `baseDelayMs`, never more than `maxDelayMs`. */
-export interface SettlementPolicy {
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-/** The wait before the next try after `attempts` failed tries (capped exponential backoff). */
-export function settlementDelayMs(attempts: number, policy: SettlementPolicy): number {
-  const doubled = policy.baseDelayMs * 2 ** Math.min(Math.max(attempts - 1, 0), 30);
-  return Math.min(doubled, policy.maxDelayMs);
-}
+/** How long settlement waits between tries of one order. */
+export type SettlementPolicy = BackoffPolicy;
 
 export async function loadSettlement(
   ctx: Pick<DomainContext, 'store'>,
