@@ -4,6 +4,7 @@ export * from './http/http-client';
 export * from './ids/ulid';
 export * from './payments/index';
 export * from './replication/index';
+export * from './runtime/index';
 export * from './shipping/local-carrier';
 export * from './sqlite/migrations';
 export * from './sqlite/open-database';

@@ -15,7 +15,7 @@ export interface ApiDependencies {
   workflow: OrderWorkflow;
   verifier: TokenVerifier;
   operations: OperationsPort;
-  logger: Logger;
+  logger: Pick<Logger, 'error'>;
   /** Runs a payment reconciler pass now; only where the runtime runs one in process (local mode). */
   reconcileNow?: () => Promise<ReconciliationReport>;
 }

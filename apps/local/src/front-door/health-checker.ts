@@ -1,3 +1,11 @@
+import {
+  FetchHttpClient,
+  type HttpClient,
+  systemTimers,
+  type TimerHandle,
+  type Timers,
+} from '@meridian/adapters-local';
+
 export interface RegionTarget {
   name: string;
   url: string;
@@ -20,8 +28,11 @@ export interface HealthCheckerOptions {
   /** Consecutive failed probes before a region is marked unhealthy. */
   failureThreshold: number;
   timeoutMs?: number;
+  /** How probes are sent (default `fetch`). */
+  http?: HttpClient;
   fetch?: typeof fetch;
   now?: () => number;
+  timers?: Timers;
   onChange?: (region: RegionHealth) => void;
 }
 
@@ -31,27 +42,36 @@ export interface HealthCheckerOptions {
  */
 export class HealthChecker {
   private readonly state = new Map<string, RegionHealth>();
-  private timer: NodeJS.Timeout | undefined;
-  private readonly fetchImpl: typeof fetch;
+  private timer: TimerHandle | undefined;
+  private running = false;
+  private readonly http: HttpClient;
   private readonly now: () => number;
+  private readonly timers: Timers;
 
   constructor(private readonly options: HealthCheckerOptions) {
-    this.fetchImpl = options.fetch ?? fetch;
+    this.http = options.http ?? new FetchHttpClient(options.fetch ?? fetch);
     this.now = options.now ?? Date.now;
+    this.timers = options.timers ?? systemTimers;
     // Regions start healthy so the first requests are not refused before the first probe completes.
     for (const region of options.regions) {
       this.state.set(region.name, { ...region, healthy: true, consecutiveFailures: 0 });
     }
   }
 
+  /** Probes now and then every `intervalMs` (a fixed rhythm, like setInterval: a slow probe does not delay the next). */
   start(): void {
-    void this.probeAll();
-    this.timer = setInterval(() => void this.probeAll(), this.options.intervalMs);
-    this.timer.unref();
+    this.running = true;
+    const tick = () => {
+      if (!this.running) return;
+      this.timer = this.timers.setTimeout(tick, this.options.intervalMs);
+      void this.probeAll();
+    };
+    tick();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.running = false;
+    this.timers.clearTimeout(this.timer);
   }
 
   snapshot(): RegionHealth[] {
@@ -74,16 +94,13 @@ export class HealthChecker {
   private async probe(region: RegionTarget): Promise<void> {
     const started = this.now();
     try {
-      const response = await this.fetchImpl(`${region.url}/api/v1/health`, {
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? Math.max(250, this.options.intervalMs / 2)),
+      const answer = await this.http.call({
+        method: 'GET',
+        url: `${region.url}/api/v1/health`,
+        timeoutMs: this.options.timeoutMs ?? Math.max(250, this.options.intervalMs / 2),
       });
-      await response.body?.cancel();
-      this.record(
-        region.name,
-        response.ok,
-        response.ok ? undefined : `HTTP ${response.status}`,
-        this.now() - started,
-      );
+      const ok = answer.status >= 200 && answer.status < 300;
+      this.record(region.name, ok, ok ? undefined : `HTTP ${answer.status}`, this.now() - started);
     } catch (error) {
       this.record(region.name, false, error instanceof Error ? error.message : String(error));
     }

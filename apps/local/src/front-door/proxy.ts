@@ -5,8 +5,11 @@ import {
   request,
   type ServerResponse,
 } from 'node:http';
+import { type Attempt, forwardWithFailover, noRegionProblem } from './failover';
 import type { HealthChecker, RegionTarget } from './health-checker';
-import { candidateRegions, HOME_REGION_HEADER, isRetryable, type RoutingPolicy } from './routing-policy';
+import type { RoutingPolicy } from './routing-policy';
+
+export { DEADLINE_HEADER } from './failover';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -20,22 +23,17 @@ const HOP_BY_HOP = new Set([
   'proxy-authorization',
   'proxy-authenticate',
 ]);
-const RETRY_ON_STATUS = new Set([502, 503, 504]);
-/** Epoch milliseconds after which the region must refuse the request without effect. */
-export const DEADLINE_HEADER = 'x-meridian-deadline';
 
 export interface ProxyOptions {
   regions: readonly RegionTarget[];
   policy: RoutingPolicy;
   checker: HealthChecker;
   timeoutMs: number;
+  /** The clock deadlines are stamped with (default Date.now). */
+  now?: () => number;
   /** Called before each attempt (tests count where requests went). */
   onForward?: (region: RegionTarget) => void;
 }
-
-type Attempt =
-  | { kind: 'answered'; response: IncomingMessage }
-  | { kind: 'failed'; reason: string; staleSocket: boolean };
 
 /**
  * Forwards an API request to the best region and, when that region fails and the request may be
@@ -58,7 +56,7 @@ export function createRegionProxy(options: ProxyOptions) {
     headers: Record<string, string | string[]>,
     body: Buffer | undefined,
   ) =>
-    new Promise<Attempt>((resolve) => {
+    new Promise<Attempt<IncomingMessage>>((resolve) => {
       const origin = origins.get(region.name) ?? new URL(region.url);
       const outgoing = request(
         {
@@ -70,7 +68,7 @@ export function createRegionProxy(options: ProxyOptions) {
           agent,
           timeout: options.timeoutMs,
         },
-        (response) => resolve({ kind: 'answered', response }),
+        (response) => resolve({ kind: 'answered', status: response.statusCode ?? 502, answer: response }),
       );
       outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
       outgoing.on('error', (error: NodeJS.ErrnoException) =>
@@ -92,44 +90,24 @@ export function createRegionProxy(options: ProxyOptions) {
     // A GET or HEAD is forwarded without a body, so it must not announce one (the region would wait for it).
     if (body === undefined) delete headers['content-length'];
     else headers['content-length'] = String(body.length);
-    const retryable = isRetryable(method, (name) => incoming.headers[name] !== undefined);
-    const homeRegion = incoming.headers[HOME_REGION_HEADER];
-    const candidates = candidateRegions(
-      options.regions,
-      options.policy,
-      (name) => options.checker.isHealthy(name),
-      typeof homeRegion === 'string' ? homeRegion : undefined,
+    const outcome = await forwardWithFailover<IncomingMessage>(
+      { method, headers },
+      {
+        regions: options.regions,
+        policy: options.policy,
+        checker: options.checker,
+        timeoutMs: options.timeoutMs,
+        now: options.now ?? Date.now,
+        ...(options.onForward ? { onForward: options.onForward } : {}),
+        attempt: (region, attemptHeaders) =>
+          attempt(region, method, incoming.url ?? '/', attemptHeaders, body),
+        discard: (response) => response.resume(),
+      },
     );
-
-    let attempts = 0;
-    let lastFailure = 'no region configured';
-    for (const region of candidates) {
-      attempts++;
-      options.onForward?.(region);
-      // The region must not act on this attempt once the front door has given up on it (and may have sent
-      // it to another region): a stalled region that wakes up later refuses it instead of duplicating it.
-      headers[DEADLINE_HEADER] = String(Date.now() + options.timeoutMs);
-      let result = await attempt(region, method, incoming.url ?? '/', headers, body);
-      // Sent again on the same region only when repeating it is harmless: a reset can also come after
-      // the region read the request.
-      if (result.kind === 'failed' && result.staleSocket && retryable) {
-        result = await attempt(region, method, incoming.url ?? '/', headers, body);
-      }
-      if (result.kind === 'failed') {
-        lastFailure = `${region.name}: ${result.reason}`;
-        options.checker.reportFailure(region.name, lastFailure);
-        if (!retryable) break;
-        continue;
-      }
-      const { response } = result;
-      const status = response.statusCode ?? 502;
-      if (RETRY_ON_STATUS.has(status) && retryable && attempts < candidates.length) {
-        response.resume();
-        lastFailure = `${region.name} answered ${status}`;
-        continue;
-      }
+    if (outcome.kind === 'answered') {
+      const { answer: response, status } = outcome;
       const answer = forwardableHeaders(response.headers);
-      answer['x-meridian-attempts'] = String(attempts);
+      answer['x-meridian-attempts'] = String(outcome.attempts);
       // A client that has gone (now or later) must not leave the region's socket paused in the pool.
       if (res.destroyed) {
         response.destroy();
@@ -143,19 +121,11 @@ export function createRegionProxy(options: ProxyOptions) {
       response.pipe(res);
       return;
     }
-    const problem = JSON.stringify({
-      type: 'https://meridian.example/problems/no_region_available',
-      title: 'Bad Gateway',
-      status: 502,
-      code: 'no_region_available',
-      detail: retryable
-        ? `No region could serve the request (${lastFailure}).`
-        : `The region failed (${lastFailure}); the request was not repeated elsewhere because it is not idempotent. Retry it with an Idempotency-Key.`,
-    });
+    const problem = noRegionProblem(outcome);
     res.writeHead(502, {
       'content-type': 'application/problem+json',
       'content-length': Buffer.byteLength(problem),
-      'x-meridian-attempts': String(attempts),
+      'x-meridian-attempts': String(outcome.attempts),
     });
     res.end(problem);
   };

@@ -1,3 +1,4 @@
+import { sleep, systemTimers, type Timers } from '@meridian/adapters-local/runtime';
 import { GroupCommit } from '@meridian/adapters-local/sqlite';
 import type Database from 'better-sqlite3';
 import { Hono } from 'hono';
@@ -28,6 +29,8 @@ export interface PaymentSimulatorOptions {
    * need `Authorization: Bearer <apiKey>`, as Stripe's do; reads of the ledger stay open for inspection.
    */
   apiKey?: string;
+  /** The timers the simulated latency and the group commit wait with (default Node's). */
+  timers?: Timers;
 }
 
 // The control plane stays reachable under chaos, otherwise errorRate=1 could never be turned off.
@@ -42,6 +45,7 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
   const idempotency = new IdempotencyStore(db);
   const operations = new PaymentOperations(ledger, clock, ids);
   const chaos: ChaosConfig = { ...options.chaos };
+  const timers = options.timers ?? systemTimers;
 
   const app = new Hono();
 
@@ -59,7 +63,7 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
         return errorResponse(401, apiError('invalid_request_error', 'api_key_invalid', message));
       }
     }
-    if (chaos.latencyMs > 0) await sleep(chaos.latencyMs);
+    if (chaos.latencyMs > 0) await sleep(timers, chaos.latencyMs);
     if (c.req.method !== 'GET' && chaos.random() < chaos.errorRate) {
       const message =
         'Simulated provider outage (chaos); nothing was applied, retry with the same Idempotency-Key.';
@@ -78,7 +82,7 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
     return c.json(chaosView(chaos));
   });
 
-  const commits = new GroupCommit(db);
+  const commits = new GroupCommit(db, { timers });
   app.route('/', paymentRoutes({ commits, ledger, idempotency, operations, clock }));
 
   app.notFound((c) => {
@@ -95,8 +99,4 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
 
 function chaosView(chaos: ChaosConfig): { latencyMs: number; errorRate: number } {
   return { latencyMs: chaos.latencyMs, errorRate: chaos.errorRate };
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

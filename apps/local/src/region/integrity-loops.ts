@@ -1,3 +1,4 @@
+import type { Timers } from '@meridian/adapters-local';
 import {
   countWatches,
   loadReport,
@@ -21,10 +22,17 @@ interface IntegrityLogger {
   error(message: string, extra: Record<string, unknown>): void;
 }
 
+/** The duplicate sweep's signature: the domain's `resolveDueDuplicates`, or a stand-in the simulator sets. */
+export type DuplicateSweep = typeof resolveDueDuplicates;
+
 export interface IntegrityLoopOptions {
   settlement: SettlementPolicy & { intervalMs: number };
   reconciler: ReconcilerOptions & { intervalMs: number };
   duplicates: { intervalMs: number; baseDelayMs: number; maxDelayMs: number };
+  /** The timers the loops wait with (default Node's). */
+  timers?: Timers;
+  /** Default the domain's `resolveDueDuplicates`. */
+  duplicateSweep?: DuplicateSweep;
 }
 
 /**
@@ -58,7 +66,10 @@ export function createIntegrityLoops(
 ) {
   let lastReconcileError: string | null = null;
   let lastSweepAt: string | null = null;
+  const timers = options.timers ? { timers: options.timers } : {};
+  const sweepDuplicates = options.duplicateSweep ?? resolveDueDuplicates;
   const settlement = new PeriodicTask<SettleOutcome[]>({
+    ...timers,
     intervalMs: options.settlement.intervalMs,
     run: async () => {
       const outcomes = await settleDueOrders(deps, options.settlement);
@@ -74,6 +85,7 @@ export function createIntegrityLoops(
     onError: (error) => logger.error('settlement sweep failed', { error: String(error) }),
   });
   const reconciler = new PeriodicTask<ReconciliationReport>({
+    ...timers,
     intervalMs: options.reconciler.intervalMs,
     run: async () => {
       try {
@@ -91,10 +103,11 @@ export function createIntegrityLoops(
     },
     onError: (error) => logger.warn('payment reconciler pass failed; trying again', { error: String(error) }),
   });
-  const duplicates = new PeriodicTask<Awaited<ReturnType<typeof resolveDueDuplicates>>>({
+  const duplicates = new PeriodicTask<Awaited<ReturnType<DuplicateSweep>>>({
+    ...timers,
     intervalMs: options.duplicates.intervalMs,
     run: async () => {
-      const results = await resolveDueDuplicates(deps.ctx, workflow, options.duplicates);
+      const results = await sweepDuplicates(deps.ctx, workflow, options.duplicates);
       for (const result of results) {
         if (result.outcome === 'resolved' && result.cancelled.length > 0)
           logger.warn('two regions accepted one Idempotency-Key: cancelling the order not kept', {

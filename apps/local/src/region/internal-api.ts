@@ -69,11 +69,12 @@ export function createInternalApi(deps: InternalApiDependencies): Hono {
       const read = () =>
         stream === 'changes' ? deps.feed.readChanges(after, limit) : deps.feed.readEvents(after, limit);
       let items = read();
-      const deadline = Date.now() + waitMs;
+      const now = () => deps.ctx.clock.now();
+      const deadline = now() + waitMs;
       const stopping = () => c.json({ code: 'stopping', detail: 'The region is stopping.' }, 503);
-      while (items.length === 0 && Date.now() < deadline && !c.req.raw.signal.aborted) {
+      while (items.length === 0 && now() < deadline && !c.req.raw.signal.aborted) {
         if (deps.isStopping()) return stopping();
-        await deps.feed.waitForNew(deadline - Date.now(), c.req.raw.signal, stream);
+        await deps.feed.waitForNew(deadline - now(), c.req.raw.signal, stream);
         // Woken by stop(): the database is about to close.
         if (deps.isStopping()) return stopping();
         items = read();

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
+  compileStateMachine,
+  type HttpClient,
   HttpPaymentProvider,
   InvalidEventError,
   LocalCarrier,
@@ -13,9 +15,14 @@ import {
   type Peer,
   PooledHttpClient,
   placeholderNames,
+  type RandomSource,
   RecoveryQueries,
   SqliteItemStore,
   substituteDefinition,
+  systemRandom,
+  systemTimers,
+  type TaskHandler,
+  type Timers,
   UlidSource,
 } from '@meridian/adapters-local';
 import { EVENT_SOURCES } from '@meridian/contracts';
@@ -27,11 +34,15 @@ import {
   noteDuplicateKey,
   type OrderWorkflow,
   recordNotification,
+  type SagaDependencies,
+  type ShippingCarrier,
   sagaExecutionName,
+  type TokenVerifier,
 } from '@meridian/domain';
 import { createApiApp, routeNotFound } from '@meridian/functions/api';
 import { JwtTokenVerifier } from '@meridian/functions/api/jwt-token-verifier';
 import { createSagaHandlers } from '@meridian/functions/saga';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import type { Database } from 'better-sqlite3';
 import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
@@ -39,7 +50,12 @@ import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
 import { REPO_ROOT } from '../config/local-config';
 import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 import type { EventLoopLoad } from './event-loop-monitor';
-import { createIntegrityLoops, DEFAULT_INTEGRITY_LOOPS, type IntegrityLoopOptions } from './integrity-loops';
+import {
+  createIntegrityLoops,
+  DEFAULT_INTEGRITY_LOOPS,
+  type DuplicateSweep,
+  type IntegrityLoopOptions,
+} from './integrity-loops';
 import { createInternalApi } from './internal-api';
 import { LocalOperations } from './local-operations';
 import { createRegionReplication } from './region-replication';
@@ -47,18 +63,50 @@ import { resumeInterruptedOrders } from './resume-orders';
 
 export const SAGA_DEFINITION_FILE = join(REPO_ROOT, 'statemachines/order-saga.asl.json');
 
+/** What the region logs with: Powertools' Logger in a process, anything with these four methods elsewhere. */
+export type RegionLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+/** The saga's definition for one region, every `${...FunctionArn}` substituted with the region's local ARN. */
+export function regionSagaDefinition(region: string): object {
+  const aslText = readFileSync(SAGA_DEFINITION_FILE, 'utf8');
+  return substituteDefinition(aslText, localFunctionArns(placeholderNames(aslText), region));
+}
+
 export interface LocalRegionOptions {
   region: string;
   regions: readonly string[];
-  /** The region's SQLite file, or ':memory:' in tests. */
-  databaseFile: string;
+  /** The region's SQLite file, or ':memory:' in tests; or `database`, an open one. */
+  databaseFile?: string;
+  /** An open database to build the region on (a simulation reopens a crashed region's committed state). */
+  database?: Database;
   paymentsUrl: string;
   /** The payment provider's API key (the simulator's in local mode). */
   paymentsApiKey?: string;
-  keySet: JWTVerifyGetKey;
-  retryIntervalMs: number;
-  logger?: Logger;
+  /** The issuer's keys the region verifies bearer tokens against; or `verifier`. */
+  keySet?: JWTVerifyGetKey;
+  /** Verifies bearer tokens (default: JWTs against `keySet`). */
+  verifier?: TokenVerifier;
+  /** Every saga Retry waits this long; without it the ASL's own intervals, backoff and jitter apply. */
+  retryIntervalMs?: number;
+  logger?: RegionLogger;
   clock?: Clock;
+  /** The timers every background loop of the region schedules with (default Node's). */
+  timers?: Timers;
+  /** Randomness for ids and jitter (default the system's). */
+  random?: RandomSource;
+  /** HTTP to the payment provider and the peers (default a pooled keep-alive node:http client). */
+  http?: HttpClient;
+  /** The shipping carrier (default `LocalCarrier`, in process). */
+  carrier?: ShippingCarrier;
+  /** The saga's state machine already validated for this region (see `compileStateMachine`). */
+  sagaMachine?: StateMachine;
+  /**
+   * Builds the saga's Task handlers from their dependencies (default `createSagaHandlers`). A seam for
+   * the simulator, which switches known bugs back on through it to prove it catches them.
+   */
+  sagaHandlers?: (deps: SagaDependencies) => Record<string, TaskHandler>;
+  /** The duplicate sweep (default the domain's `resolveDueDuplicates`); a seam for the simulator too. */
+  duplicateSweep?: DuplicateSweep;
   /** The other regions (name and direct URL) this region replicates from; none with a single region. */
   peers?: readonly Peer[];
   /** Whether the link to the peers starts up (a region restarted during a partition starts cut). */
@@ -84,15 +132,17 @@ export interface LocalRegionOptions {
  */
 export function createLocalRegion(options: LocalRegionOptions) {
   const clock = options.clock ?? { now: () => Date.now() };
-  const logger =
+  const timers = options.timers ?? systemTimers;
+  const random = options.random ?? systemRandom;
+  const logger: RegionLogger =
     options.logger ??
     new Logger({ serviceName: 'meridian-region', persistentKeys: { region: options.region } });
-  const db: Database = openDatabase(options.databaseFile);
-  const store = new SqliteItemStore(db, { region: options.region, clock });
+  const db: Database = options.database ?? openDatabase(options.databaseFile ?? ':memory:');
+  const store = new SqliteItemStore(db, { region: options.region, clock, timers });
   const ctx: DomainContext = {
     store,
     clock,
-    ids: new UlidSource(clock),
+    ids: new UlidSource(clock, random),
     region: options.region,
     regions: options.regions,
     account: '000000000000',
@@ -102,15 +152,19 @@ export function createLocalRegion(options: LocalRegionOptions) {
     db,
     name: `meridian-${options.region}`,
     clock,
+    timers,
+    random: () => random.float(),
     ...(options.busRetry ? { retry: options.busRetry } : {}),
     onError: (info) => logger.warn('bus delivery failed', { ...info }),
   });
   // One keep-alive pool for the region's calls to the payment provider and to its peers.
-  const http = new PooledHttpClient();
+  const pooled = options.http ? undefined : new PooledHttpClient();
+  const http: HttpClient = options.http ?? (pooled as PooledHttpClient);
   const queries = new RecoveryQueries(db);
   const replication = createRegionReplication({
     ...options.replication,
     http,
+    timers,
     db,
     store,
     ctx,
@@ -138,6 +192,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   const relay = new OutboxRelay({
     db,
     clock,
+    timers,
     pruneFloor: () => replication.feed.eventsReadByAll((options.peers ?? []).map((peer) => peer.name)),
     publish: (events) => bus.putEvents(events),
     onError: (error) => logger.error('outbox relay failed', { error: String(error) }),
@@ -153,23 +208,21 @@ export function createLocalRegion(options: LocalRegionOptions) {
       http,
       ...(options.paymentsApiKey === undefined ? {} : { apiKey: options.paymentsApiKey }),
     }),
-    carrier: new LocalCarrier(),
+    carrier: options.carrier ?? new LocalCarrier(),
     ...(replication.stock ? { stock: replication.stock } : {}),
   };
-  const sagaHandlers = createSagaHandlers(sagaDeps);
+  const sagaHandlers = (options.sagaHandlers ?? createSagaHandlers)(sagaDeps);
 
-  const aslText = readFileSync(SAGA_DEFINITION_FILE, 'utf8');
-  const definition = substituteDefinition(
-    aslText,
-    localFunctionArns(placeholderNames(aslText), options.region),
-  );
+  const definition = regionSagaDefinition(options.region);
   const runner = new LocalWorkflowRunner({
     db,
     definition,
+    machine: options.sagaMachine ?? compileStateMachine(definition),
     handlers: sagaHandlers,
-    retryIntervalMs: options.retryIntervalMs,
+    ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
     ...(options.sagaConcurrency ? { maxConcurrent: options.sagaConcurrency } : {}),
     clock,
+    timers,
     logger: {
       info: (message, extra) => logger.debug(message, { ...extra }),
       error: (message, extra) => logger.error(message, { ...extra }),
@@ -203,12 +256,11 @@ export function createLocalRegion(options: LocalRegionOptions) {
       await runner.start(sagaExecutionName(orderId, mode), { orderId, mode });
     },
   };
-  const integrity = createIntegrityLoops(
-    sagaDeps,
-    workflow,
-    logger,
-    options.integrity ?? DEFAULT_INTEGRITY_LOOPS,
-  );
+  const integrity = createIntegrityLoops(sagaDeps, workflow, logger, {
+    ...(options.integrity ?? DEFAULT_INTEGRITY_LOOPS),
+    timers,
+    ...(options.duplicateSweep ? { duplicateSweep: options.duplicateSweep } : {}),
+  });
 
   bus.addRule({
     name: 'order-notifications',
@@ -234,11 +286,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   const app = createApiApp({
     ctx,
     workflow,
-    verifier: new JwtTokenVerifier({
-      issuer: LOCAL_ISSUER,
-      audience: LOCAL_AUDIENCE,
-      keySet: options.keySet,
-    }),
+    verifier: options.verifier ?? jwtVerifier(options.keySet),
     operations,
     logger,
     reconcileNow: () => integrity.reconcileNow(),
@@ -299,7 +347,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
       await runner.stop();
       await relay.stop();
       await bus.stop();
-      http.close();
+      pooled?.close();
       try {
         // Read positions peers sent until now (pollers may ask until the server closes).
         replication.feed.saveAcknowledgements();
@@ -311,3 +359,8 @@ export function createLocalRegion(options: LocalRegionOptions) {
 }
 
 export type LocalRegion = ReturnType<typeof createLocalRegion>;
+
+function jwtVerifier(keySet: JWTVerifyGetKey | undefined): TokenVerifier {
+  if (!keySet) throw new Error('a region needs the issuer keySet or a token verifier');
+  return new JwtTokenVerifier({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keySet });
+}

@@ -1,10 +1,12 @@
+import { systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-local';
+
 /**
  * Runs `run` every `intervalMs`, one run at a time, until stopped: the next run is scheduled when the
  * previous one ends, so a slow run (a provider that does not answer) never overlaps the next. A failed
  * run is reported and the loop goes on. `runNow()` runs at once, after any run in progress.
  */
 export class PeriodicTask<T> {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private current: Promise<T | undefined> | undefined;
   private stopped = true;
 
@@ -13,8 +15,13 @@ export class PeriodicTask<T> {
       intervalMs: number;
       run: () => Promise<T>;
       onError: (error: unknown) => void;
+      timers?: Timers;
     },
   ) {}
+
+  private get timers(): Timers {
+    return this.options.timers ?? systemTimers;
+  }
 
   start(): void {
     this.stopped = false;
@@ -24,7 +31,7 @@ export class PeriodicTask<T> {
   /** Runs once now (after a run in progress), whether or not the loop is started; rejects if it fails. */
   async runNow(): Promise<T> {
     await this.current;
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     const run = this.options.run();
     this.current = run.then(
       (value) => value,
@@ -41,15 +48,16 @@ export class PeriodicTask<T> {
   /** Stops scheduling and waits for a run in progress (before the database closes). */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     await this.current;
   }
 
   private schedule(): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     if (this.stopped) return;
-    this.timer = setTimeout(() => {
+    // Real timers are unref'd: a pending run must not keep a stopping process alive.
+    this.timer = this.timers.setTimeout(() => {
       this.timer = undefined;
       const run = this.options.run().catch((error: unknown) => {
         this.options.onError(error);
@@ -61,7 +69,5 @@ export class PeriodicTask<T> {
         this.schedule();
       });
     }, this.options.intervalMs);
-    // A pending run must not keep a stopping process alive.
-    this.timer.unref();
   }
 }

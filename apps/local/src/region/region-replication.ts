@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   type ApplyResult,
   ChangeApplier,
@@ -10,9 +9,11 @@ import {
   type RecoveryQueries,
   ReplicationPuller,
   type SqliteItemStore,
+  type Timers,
 } from '@meridian/adapters-local';
 import { asEntity, type DomainContext, type StockTransfer } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
+import type { RegionLogger } from './local-region';
 import { PeerStockTransfers } from './peer-stock-transfers';
 import { publishReplicatedEvents } from './replicated-events';
 import { TransferCredits } from './transfer-credits';
@@ -28,7 +29,8 @@ export function createRegionReplication(deps: {
   bus: LocalEventBus;
   peers: readonly Peer[];
   linkUp: boolean;
-  logger: Logger;
+  logger: Pick<RegionLogger, 'info' | 'warn' | 'error'>;
+  timers: Timers;
   /** The region's pooled client for peer requests (long-polls, transfers). */
   http: HttpClient;
   batchSize?: number;
@@ -41,6 +43,7 @@ export function createRegionReplication(deps: {
 }) {
   const { db, ctx, logger } = deps;
   const feed = new ChangeFeed(db, {
+    timers: deps.timers,
     onSaveError: (error) => logger.warn("could not save the peers' read positions; retrying", { error }),
   });
   deps.store.onWrite(() => feed.notify('changes'));
@@ -49,7 +52,7 @@ export function createRegionReplication(deps: {
   const link = new LinkState(deps.linkUp);
   let stopping = false;
 
-  const credits = new TransferCredits({ ctx, logger });
+  const credits = new TransferCredits({ ctx, logger, timers: deps.timers });
   const transfersIn = (result: ApplyResult) =>
     result.applied
       .filter((change) => change.sk.startsWith('TRANSFER#'))
@@ -76,6 +79,7 @@ export function createRegionReplication(deps: {
     applier,
     link,
     now: () => ctx.clock.now(),
+    timers: deps.timers,
     publishEvents: (events) => publishReplicatedEvents(deps.bus, events, logger),
     onApplied: async (result) => {
       await credits.credit(transfersIn(result));

@@ -1,3 +1,4 @@
+import { systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-local';
 import type { DomainContext, StockTransfer } from '@meridian/domain';
 import { receiveStock } from '@meridian/domain';
 
@@ -14,7 +15,7 @@ interface CreditLogger {
  */
 export class TransferCredits {
   private readonly uncredited = new Map<string, StockTransfer>();
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: TimerHandle | undefined;
   /** Every credit run not finished yet: `stop()` waits for them before the database closes. */
   private readonly running = new Set<Promise<number>>();
   private retryMs: number;
@@ -26,6 +27,7 @@ export class TransferCredits {
       logger: CreditLogger;
       retryMs?: number;
       maxRetryMs?: number;
+      timers?: Timers;
     },
   ) {
     this.retryMs = deps.retryMs ?? 1_000;
@@ -75,7 +77,7 @@ export class TransferCredits {
   /** Stops retrying and waits for every credit in progress (before the database closes). */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
+    (this.deps.timers ?? systemTimers).clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     await Promise.allSettled([...this.running]);
   }
@@ -86,11 +88,11 @@ export class TransferCredits {
     if (this.retryTimer || this.stopped || this.uncredited.size === 0) return;
     const wait = this.retryMs;
     this.retryMs = Math.min(wait * 2, this.deps.maxRetryMs ?? 30_000);
-    this.retryTimer = setTimeout(() => {
+    // Real timers are unref'd: a pending retry must not keep a stopping process alive; the next start
+    // credits what is left.
+    this.retryTimer = (this.deps.timers ?? systemTimers).setTimeout(() => {
       this.retryTimer = undefined;
       void this.credit([...this.uncredited.values()]);
     }, wait);
-    // A pending retry must not keep a stopping process alive; the next start credits what is left.
-    this.retryTimer.unref();
   }
 }

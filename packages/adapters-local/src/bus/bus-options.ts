@@ -1,20 +1,10 @@
-import { clearTimeout as nodeClearTimeout, setTimeout as nodeSetTimeout } from 'node:timers';
+import { systemTimers } from '../runtime/timers';
 import { BusConfigurationError } from './errors';
 import type { BusClock, BusErrorInfo, BusTimers, LocalEventBusOptions, RetryPolicy } from './types';
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 10_000 };
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
-
-/** Real timers, unref'd: a bus waiting for a retry must never keep the process alive on its own. */
-export const systemTimers: BusTimers = {
-  setTimeout(callback, delayMs) {
-    return nodeSetTimeout(callback, delayMs).unref();
-  },
-  clearTimeout(handle) {
-    nodeClearTimeout(handle as ReturnType<typeof nodeSetTimeout>);
-  },
-};
 
 const systemClock: BusClock = { now: () => Date.now() };
 
@@ -45,6 +35,7 @@ export function resolveBusOptions(options: LocalEventBusOptions): ResolvedBusOpt
   return {
     name: options.name,
     clock: options.clock ?? systemClock,
+    // Real timers are unref'd: a bus waiting for a retry must never keep the process alive on its own.
     timers: options.timers ?? systemTimers,
     random: options.random ?? Math.random,
     retry,

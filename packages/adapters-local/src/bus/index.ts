@@ -1,5 +1,5 @@
 export { backoffDelayMs } from './backoff';
-export { DEFAULT_CONCURRENCY, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_RETRY, systemTimers } from './bus-options';
+export { DEFAULT_CONCURRENCY, DEFAULT_DELIVERY_TIMEOUT_MS, DEFAULT_RETRY } from './bus-options';
 export {
   BusConfigurationError,
   InvalidCursorError,

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
+import { sleep, systemTimers, type TimerHandle, type Timers } from '../runtime/timers';
 import { StatementCache } from '../sqlite/statement-cache';
 
 const RETRY_DELAY_MS = 500;
@@ -12,6 +13,7 @@ export interface OutboxRelayOptions {
   /** Published rows are kept this long for inspection, then pruned. */
   retainPublishedMs?: number;
   clock?: { now(): number };
+  timers?: Timers;
   onError?: (error: unknown) => void;
   /**
    * When publish throws, names the events of the batch that can never be accepted (by index), e.g. the
@@ -31,10 +33,11 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: TimerHandle | undefined;
   private lastPruneAt = 0;
   private readonly batchSize: number;
   private readonly clock: { now(): number };
+  private readonly timers: Timers;
 
   private readonly sql: StatementCache;
 
@@ -42,6 +45,7 @@ export class OutboxRelay {
     this.sql = new StatementCache(options.db);
     this.batchSize = options.batchSize ?? 500;
     this.clock = options.clock ?? { now: () => Date.now() };
+    this.timers = options.timers ?? systemTimers;
   }
 
   start(): void {
@@ -58,7 +62,7 @@ export class OutboxRelay {
     }
     // The flush starts on the next turn of the event loop, so the commits of one turn share one batch
     // (and the committing use case is not charged for publishing).
-    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+    this.running = new Promise<void>((resolve) => this.timers.setImmediate(resolve))
       .then(() => this.flushLoop())
       .catch((error: unknown) => this.options.onError?.(error))
       .finally(() => {
@@ -78,7 +82,7 @@ export class OutboxRelay {
         await this.running;
       } else if (this.retryTimer) {
         // The bus refused the last batch: wait for the scheduled retry instead of hammering it.
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
+        await sleep(this.timers, RETRY_DELAY_MS);
       } else {
         this.notify();
       }
@@ -87,7 +91,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.timers.clearTimeout(this.retryTimer);
     await this.running;
   }
 
@@ -125,12 +129,11 @@ export class OutboxRelay {
           continue;
         }
         // The bus refused the batch: try again shortly rather than spin.
-        if (this.retryTimer) clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => {
+        this.timers.clearTimeout(this.retryTimer);
+        this.retryTimer = this.timers.setTimeout(() => {
           this.retryTimer = undefined;
           this.notify();
         }, RETRY_DELAY_MS);
-        this.retryTimer.unref();
         return;
       }
       const now = this.clock.now();

@@ -1,5 +1,5 @@
-import { randomFillSync } from 'node:crypto';
 import type { Clock, IdSource } from '@meridian/domain';
+import { type RandomSource, systemRandom } from '../runtime/random';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Random bytes drawn in blocks: one `randomBytes` call per id cost more than the rest of the id. */
@@ -16,7 +16,10 @@ export class UlidSource implements IdSource {
   private readonly pool = new Uint8Array(POOL_BYTES);
   private poolOffset = POOL_BYTES;
 
-  constructor(private readonly clock: Clock = { now: () => Date.now() }) {}
+  constructor(
+    private readonly clock: Clock = { now: () => Date.now() },
+    private readonly random: Pick<RandomSource, 'fill'> = systemRandom,
+  ) {}
 
   next(): string {
     const time = Math.max(this.clock.now(), this.lastTime);
@@ -31,7 +34,7 @@ export class UlidSource implements IdSource {
 
   private freshRandom(): Uint8Array {
     if (this.poolOffset + 10 > POOL_BYTES) {
-      randomFillSync(this.pool);
+      this.random.fill(this.pool);
       this.poolOffset = 0;
     }
     // A copy: increment() changes it in place, and the pool's bytes must serve one id only.

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
+import { systemTimers, type TimerHandle, type Timers } from '../runtime/timers';
 import { applyMigrations } from '../sqlite/migrations';
 import { StatementCache } from '../sqlite/statement-cache';
 import { replicationMigrations } from './replication-schema';
@@ -47,7 +48,8 @@ export class ChangeFeed {
   /** Peer read positions, `peer\0stream` → seq; those in `unsaved` are not in the database yet. */
   private readonly acks = new Map<string, { peer: string; stream: ReplicationStream; seq: number }>();
   private readonly unsaved = new Set<string>();
-  private saveTimer: NodeJS.Timeout | undefined;
+  private saveTimer: TimerHandle | undefined;
+  private readonly timers: Timers;
 
   private readonly sql: StatementCache;
 
@@ -59,8 +61,10 @@ export class ChangeFeed {
        * memory, so a failing save only means a restart would start from older ones.
        */
       onSaveError?: (error: unknown) => void;
+      timers?: Timers;
     } = {},
   ) {
+    this.timers = options.timers ?? systemTimers;
     applyMigrations(db, replicationMigrations);
     this.sql = new StatementCache(db);
     const saved = this.sql.get('SELECT peer, stream, seq FROM replication_peer_acks').all() as Array<{
@@ -126,13 +130,13 @@ export class ChangeFeed {
       const waiter: Waiter = {
         stream,
         wake: () => {
-          clearTimeout(timer);
+          this.timers.clearTimeout(timer);
           signal?.removeEventListener('abort', waiter.wake);
           this.waiters = this.waiters.filter((other) => other !== waiter);
           resolve();
         },
       };
-      const timer = setTimeout(waiter.wake, waitMs);
+      const timer = this.timers.setTimeout(waiter.wake, waitMs);
       this.waiters.push(waiter);
       signal?.addEventListener('abort', waiter.wake, { once: true });
     });
@@ -155,7 +159,7 @@ export class ChangeFeed {
 
   /** Writes the read positions not saved yet; the region calls it just before closing the database. */
   saveAcknowledgements(): void {
-    clearTimeout(this.saveTimer);
+    this.timers.clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     if (this.unsaved.size === 0 || !this.db.open) return;
     const upsert = this.sql.get(
@@ -173,7 +177,7 @@ export class ChangeFeed {
   }
 
   private saveLater(): void {
-    this.saveTimer ??= setTimeout(() => {
+    this.saveTimer ??= this.timers.setTimeout(() => {
       this.saveTimer = undefined;
       try {
         this.saveAcknowledgements();
@@ -182,7 +186,7 @@ export class ChangeFeed {
         this.options.onSaveError?.(error);
         this.saveLater();
       }
-    }, ACK_PERSIST_DELAY_MS).unref();
+    }, ACK_PERSIST_DELAY_MS);
   }
 
   /** The highest outbox sequence every listed peer has read; nothing above it may be pruned. */

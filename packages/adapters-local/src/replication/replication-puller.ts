@@ -1,6 +1,6 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { EventEnvelope } from '@meridian/contracts';
 import { type HttpClient, httpClientFrom } from '../http/http-client';
+import { sleep, systemTimers, type Timers } from '../runtime/timers';
 import type { ApplyResult, ChangeApplier, ConflictRecord } from './change-applier';
 import type { EventChange, ItemChange, ReplicationStream } from './change-feed';
 import { LagTracker } from './lag-tracker';
@@ -22,6 +22,8 @@ export interface ReplicationPullerOptions {
   onApplied?: (result: ApplyResult, peer: string) => Promise<void> | void;
   onConflict?: (conflict: ConflictRecord, peer: string) => void;
   now?: () => number;
+  /** The timers the error backoff waits with. */
+  timers?: Timers;
   /** Default: a pooled keep-alive client. */
   http?: HttpClient;
   /** Tests answer through a fake fetch instead. */
@@ -232,9 +234,9 @@ export class ReplicationPuller {
         if (signal.aborted) return;
         state.connected = false;
         state.lastError = error instanceof Error ? error.message : String(error);
-        // node:timers/promises removes its abort listener when the wait ends: a hand-rolled sleep that
-        // did not left one on this long-lived signal per failed poll while a peer was down.
-        await delay(backoffMs, undefined, { signal }).catch(() => undefined);
+        // The wait removes its abort listener when it ends: one that did not would leave one on this
+        // long-lived signal per failed poll while a peer was down.
+        await sleep(this.options.timers ?? systemTimers, backoffMs, signal);
         backoffMs = Math.min(backoffMs * 2, 2000);
       }
     }

@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { systemTimers, type Timers } from '../runtime/timers';
 
 interface QueuedWork {
   work: () => unknown;
@@ -24,6 +25,8 @@ export class GroupCommit {
     private readonly options: {
       /** Called after each commit in which at least one unit succeeded. */
       afterCommit?: () => void;
+      /** Schedules the commit on the next turn of the event loop (default Node's setImmediate). */
+      timers?: Timers;
     } = {},
   ) {
     this.savepoint = db.prepare('SAVEPOINT group_commit_unit');
@@ -39,7 +42,7 @@ export class GroupCommit {
   run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queued.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.queued.length === 1) setImmediate(() => this.commit());
+      if (this.queued.length === 1) (this.options.timers ?? systemTimers).setImmediate(() => this.commit());
     });
   }
 

@@ -15,6 +15,7 @@ import {
   type StoredItem,
 } from '@meridian/domain';
 import type { Database, Statement } from 'better-sqlite3';
+import type { Timers } from '../runtime/timers';
 import { GroupCommit } from '../sqlite/group-commit';
 import { applyMigrations } from '../sqlite/migrations';
 import { StatementCache } from '../sqlite/statement-cache';
@@ -65,7 +66,7 @@ export class SqliteItemStore implements ItemStore {
 
   constructor(
     db: Database,
-    private readonly options: { region: string; clock: Clock },
+    private readonly options: { region: string; clock: Clock; timers?: Timers },
   ) {
     applyMigrations(db, itemStoreMigrations);
     this.queries = new StatementCache(db);
@@ -90,7 +91,10 @@ export class SqliteItemStore implements ItemStore {
       image: db.prepare(`SELECT data, version, updated_at AS updatedAt, writer_region AS writerRegion,
         gsi1pk, gsi1sk, gsi2pk, gsi2sk FROM items WHERE pk = ? AND sk = ?`),
     };
-    this.commits = new GroupCommit(db, { afterCommit: () => this.announceCommit() });
+    this.commits = new GroupCommit(db, {
+      afterCommit: () => this.announceCommit(),
+      ...(options.timers ? { timers: options.timers } : {}),
+    });
   }
 
   /** Called after every committed transaction that recorded events (the relay wakes up on it). */

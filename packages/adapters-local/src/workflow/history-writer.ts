@@ -1,3 +1,4 @@
+import { systemTimers, type Timers } from '../runtime/timers';
 import type { FinishRow, HistoryRow, WorkflowStore } from './workflow-store';
 
 export interface WorkflowLogger {
@@ -28,6 +29,7 @@ export class HistoryWriter {
   constructor(
     private readonly store: WorkflowStore,
     private readonly logger: WorkflowLogger,
+    private readonly timers: Timers = systemTimers,
   ) {}
 
   append(event: HistoryRow): void {
@@ -54,7 +56,7 @@ export class HistoryWriter {
       this.pending = new Promise((resolve) => {
         this.settlePending = resolve;
       });
-      setImmediate(() => this.flushPending());
+      this.timers.setImmediate(() => this.flushPending());
     }
     return this.pending;
   }

@@ -2,6 +2,7 @@ export type { EventLog } from './event-log';
 export type { WorkflowLogger } from './history-writer';
 export {
   type Clock,
+  compileStateMachine,
   LocalWorkflowRunner,
   type LocalWorkflowRunnerOptions,
   type StartResult,

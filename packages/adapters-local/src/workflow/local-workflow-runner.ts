@@ -3,6 +3,7 @@
 import 'core-js/actual/promise/with-resolvers.js';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Database } from 'better-sqlite3';
+import { systemTimers, type Timers } from '../runtime/timers';
 import { applyMigrations } from '../sqlite/migrations';
 import { type EventLog, toHistoryRow } from './event-log';
 import { assertExecutionName, canonicalJson } from './execution-input';
@@ -36,6 +37,13 @@ export interface LocalWorkflowRunnerOptions {
   /** When set, every Retry waits this long instead of the ASL's IntervalSeconds/backoff/jitter. */
   retryIntervalMs?: number;
   clock?: Clock;
+  /** The timers the runner itself schedules with (the library's own Retry waits use the global ones). */
+  timers?: Timers;
+  /**
+   * The definition already validated as a state machine (see `compileStateMachine`): validating costs
+   * ~100 ms, so a process that builds many runners for one definition (a simulation) validates it once.
+   */
+  machine?: StateMachine;
   /** Executions running at once (default 64); later ones wait in memory, already RUNNING in SQLite. */
   maxConcurrent?: number;
   /** Called after an execution's final status is committed. */
@@ -65,6 +73,14 @@ interface Execution {
 }
 
 /**
+ * Validates a definition (placeholders substituted) and builds the library's state machine for it; the
+ * clone is because the validator writes QueryLanguage into the states it checks.
+ */
+export function compileStateMachine(definition: object): StateMachine {
+  return new StateMachine(structuredClone(definition) as StateMachineDefinition);
+}
+
+/**
  * Runs the order saga's ASL locally with aws-local-stepfunctions and keeps Step Functions' record of
  * it in SQLite: executions (RUNNING → SUCCEEDED | FAILED | TIMED_OUT) and their event history.
  * One runner per database file; a second process on the same file would resume the first's work.
@@ -75,6 +91,7 @@ export class LocalWorkflowRunner {
   private readonly machine: StateMachine;
   private readonly overrides: NonNullable<RunOptions['overrides']>;
   private readonly clock: Clock;
+  private readonly timers: Timers;
   private readonly logger: WorkflowLogger;
   private readonly maxConcurrent: number;
   private readonly onExecutionFinished: ((execution: ExecutionDescription) => void) | undefined;
@@ -96,9 +113,8 @@ export class LocalWorkflowRunner {
     if (leftover.length > 0) throw new UnresolvedPlaceholderError(leftover);
     const { taskStates, retryStates } = collectStates(definition);
     assertHandlersMatch(taskStates, Object.keys(handlers));
-    // Validating costs ~100 ms (asl-validator), so the machine is built once and reused by every run;
-    // the clone is because the validator writes QueryLanguage into the states it checks.
-    this.machine = new StateMachine(structuredClone(definition) as StateMachineDefinition);
+    // Validating costs ~100 ms (asl-validator), so the machine is built once and reused by every run.
+    this.machine = options.machine ?? compileStateMachine(definition);
     this.overrides = {
       taskResourceLocalHandlers: toLocalHandlers(handlers),
       ...(retryIntervalMs === undefined
@@ -108,7 +124,8 @@ export class LocalWorkflowRunner {
     applyMigrations(options.db, workflowMigrations);
     this.store = new WorkflowStore(options.db);
     this.logger = options.logger ?? errorsToConsole;
-    this.writer = new HistoryWriter(this.store, this.logger);
+    this.timers = options.timers ?? systemTimers;
+    this.writer = new HistoryWriter(this.store, this.logger, this.timers);
     this.clock = options.clock ?? { now: () => Date.now() };
     this.maxConcurrent = maxConcurrent;
     this.onExecutionFinished = options.onExecutionFinished;
@@ -180,12 +197,12 @@ export class LocalWorkflowRunner {
     this.stopped = true;
     for (const execution of this.queue.drain()) this.scheduled.delete(execution.id);
     if (this.running.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
+      let timer: unknown;
       const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, options.graceMs ?? 2_000);
+        timer = this.timers.setTimeout(resolve, options.graceMs ?? 2_000);
       });
       await Promise.race([this.idle(), grace]);
-      clearTimeout(timer);
+      this.timers.clearTimeout(timer);
     }
     const detached = [...this.running.values()];
     for (const execution of detached) {
