@@ -16,6 +16,7 @@ export default defineConfig({
             'apps/*/src/**/*.test.ts',
             'apps/*/tests/**/*.test.ts',
             'chaos/**/*.test.ts',
+            'sim/**/*.test.ts',
             'bench/**/*.test.ts',
           ],
           exclude: [

@@ -114,10 +114,11 @@ export interface LocalRegionOptions {
   /** Sagas run at once; more wait (persisted) so a burst of orders does not starve order intake. */
   sagaConcurrency?: number;
   /**
-   * Changes per replication pull (default 500) and how long a start waits for the peers' changes before
-   * it resumes its own orders (default 2000 ms; the region reports itself degraded until caught up).
+   * Changes per replication pull (default 500), how long a peer holds a pull open when it has nothing new
+   * (default 1000 ms), and how long a start waits for the peers' changes before it resumes its own orders
+   * (default 2000 ms; the region reports itself degraded until caught up).
    */
-  replication?: { batchSize?: number; catchUpMs?: number };
+  replication?: { batchSize?: number; waitMs?: number; catchUpMs?: number };
   /** Bus delivery retries (default: 5 attempts with backoff from 100 ms); tests shorten them. */
   busRetry?: { maxAttempts?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** How busy the process's event loop is, for the status (a region that is its own process). */

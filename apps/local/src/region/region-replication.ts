@@ -34,6 +34,8 @@ export function createRegionReplication(deps: {
   /** The region's pooled client for peer requests (long-polls, transfers). */
   http: HttpClient;
   batchSize?: number;
+  /** How long a peer may hold a pull open when it has nothing new (default 1000 ms). */
+  waitMs?: number;
   /** How long a start waits for the peers' changes before it resumes this region's orders. */
   catchUpMs?: number;
   /** The start-up scans of the table. */
@@ -74,6 +76,7 @@ export function createRegionReplication(deps: {
   const puller = new ReplicationPuller({
     http: deps.http,
     ...(deps.batchSize ? { batchSize: deps.batchSize } : {}),
+    ...(deps.waitMs ? { waitMs: deps.waitMs } : {}),
     region: ctx.region,
     peers: deps.peers,
     applier,

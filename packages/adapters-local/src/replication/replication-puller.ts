@@ -208,9 +208,11 @@ export class ReplicationPuller {
       await this.options.link.whenUp(signal);
       if (signal.aborted) return;
       try {
-        const url = this.pullUrl(peer, stream, this.options.waitMs ?? 1000);
+        const waitMs = this.options.waitMs ?? 1000;
+        const url = this.pullUrl(peer, stream, waitMs);
+        // The peer may hold the pull for waitMs before it answers: the budget is on top of that.
         const answer = await this.http
-          .call({ method: 'GET', url, timeoutMs: 10_000, signal })
+          .call({ method: 'GET', url, timeoutMs: waitMs + 10_000, signal })
           .catch((error) => {
             // Unreachable: there is nothing to catch up with now.
             if (stream === 'changes') state.caughtUp = true;

@@ -1,0 +1,61 @@
+import type { EventEnvelope } from '@meridian/contracts';
+import type { Order } from '@meridian/domain';
+import type { Database } from 'better-sqlite3';
+import type { Booking } from '../world/carrier';
+import type { Acknowledgement } from '../world/clients';
+import type { ProviderAuthorization } from '../world/provider-process';
+
+export interface ItemRow {
+  pk: string;
+  sk: string;
+  data: string;
+  version: number;
+  updatedAt: number;
+  writerRegion: string;
+  gsi1pk: string | null;
+  gsi1sk: string | null;
+  gsi2pk: string | null;
+  gsi2sk: string | null;
+}
+
+/** What one region holds at the end, read straight from its SQLite database. */
+export interface RegionState {
+  name: string;
+  items: Map<string, ItemRow>;
+  /** Its own orders (it is their only writer). */
+  orders: Order[];
+  archivedOwnEvents: EventEnvelope[];
+  deadLetters: number;
+}
+
+export interface FinalState {
+  regions: RegionState[];
+  authorizations: ProviderAuthorization[];
+  ledger: Array<{ orderId: string; type: string; amount: number; authorizationId: string | null }>;
+  bookings: Booking[];
+  acknowledged: Acknowledgement[];
+}
+
+export const itemKey = (row: { pk: string; sk: string }) => `${row.pk}\u0000${row.sk}`;
+
+export function readRegionState(name: string, db: Database): RegionState {
+  const rows = db
+    .prepare(
+      `SELECT pk, sk, data, version, updated_at AS updatedAt, writer_region AS writerRegion, gsi1pk, gsi1sk, gsi2pk, gsi2sk
+       FROM items ORDER BY pk, sk`,
+    )
+    .all() as ItemRow[];
+  const items = new Map(rows.map((row) => [itemKey(row), row]));
+  const orders = rows
+    .filter((row) => row.pk.startsWith('ORDER#') && row.sk === 'ORDER')
+    .map((row) => JSON.parse(row.data) as Order)
+    .filter((order) => order.region === name);
+  const events = db
+    .prepare('SELECT event_json AS json FROM bus_archived_events ORDER BY seq')
+    .all() as Array<{ json: string }>;
+  const archivedOwnEvents = events
+    .map((row) => JSON.parse(row.json) as EventEnvelope)
+    .filter((event) => event.region === name);
+  const deadLetters = (db.prepare('SELECT COUNT(*) AS n FROM bus_dead_letters').get() as { n: number }).n;
+  return { name, items, orders, archivedOwnEvents, deadLetters };
+}

@@ -1,0 +1,263 @@
+import { type HttpAnswer, type HttpCall, type HttpClient, HttpTimeoutError } from '@meridian/adapters-local';
+import type { Scheduler, SimProcess } from '../kernel/scheduler';
+import type { Trace } from '../kernel/trace';
+
+/** What a process serving HTTP answers with: a Hono app's `fetch`. */
+export type FetchHandler = (request: Request) => Response | Promise<Response>;
+
+/** The fate of one message on one link, drawn when it is sent. */
+export interface MessageFate {
+  /** Dropped on the way (a partition or loss): never arrives. */
+  lost: boolean;
+  /** How long it takes to arrive. */
+  latencyMs: number;
+  /** Delivered a second time this much later (a retrying proxy, a duplicated packet), or never. */
+  duplicateAfterMs?: number;
+}
+
+/** Decides each message's fate from the fault plan: `from` and `to` are process names. */
+export type LinkPolicy = (from: string, to: string, kind: 'request' | 'response') => MessageFate;
+
+export interface SimAnswer {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** The process named `name` is not up: a refused connection, as a real client would see it. */
+export class ConnectionRefusedError extends Error {
+  constructor(name: string) {
+    super(`connect ECONNREFUSED ${name}`);
+    this.name = 'ConnectionRefusedError';
+  }
+}
+
+interface Endpoint {
+  process: SimProcess;
+  fetch: FetchHandler;
+}
+
+/** `http://<process>.sim/…` names a simulated process. */
+export function simUrl(process: string): string {
+  return `http://${process}.sim`;
+}
+
+function processOfUrl(url: string): string {
+  const host = /^https?:\/\/([^/:]+)/.exec(url)?.[1] ?? '';
+  return host.endsWith('.sim') ? host.slice(0, -4) : host;
+}
+
+/**
+ * Every HTTP exchange between simulated processes, in process: a request is a task delivered to the
+ * serving process after the link's latency (or lost, or delivered twice), the Hono app answers it as
+ * that process, and the answer is a task delivered back (or lost after the effect applied). Timeouts are
+ * the caller's timers; a crashed caller never hears back; a crashed or stopped server refuses.
+ */
+export class SimNetwork {
+  private readonly endpoints = new Map<string, Endpoint>();
+  private exchanges = 0;
+
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly trace: Trace,
+    private readonly policy: LinkPolicy,
+    /** Rewrites a served answer before it leaves (the simulator's replication-cursor bug). */
+    private readonly rewriteAnswer?: (from: string, to: string, path: string, text: string) => string,
+  ) {}
+
+  /** `process` serves HTTP at simUrl(name) until it stops or crashes. */
+  serve(name: string, process: SimProcess, fetch: FetchHandler): void {
+    this.endpoints.set(name, { process, fetch });
+  }
+
+  stopServing(name: string): void {
+    this.endpoints.delete(name);
+  }
+
+  get messages(): number {
+    return this.exchanges;
+  }
+
+  /** The HTTP client port for code running as `process`. */
+  client(process: SimProcess): HttpClient {
+    return {
+      call: async (call: HttpCall): Promise<HttpAnswer> => {
+        const answer = await this.exchange(process, call);
+        return { status: answer.status, text: answer.text };
+      },
+    };
+  }
+
+  exchange(caller: SimProcess, call: HttpCall): Promise<SimAnswer> {
+    const target = processOfUrl(call.url);
+    const path = call.url.replace(/^https?:\/\/[^/]+/, '');
+    const id = ++this.exchanges;
+    const incarnation = caller.incarnation;
+    const describe = `#${id} ${call.method} ${target}${path.split('?')[0]}`;
+    return new Promise<SimAnswer>((resolve, reject) => {
+      let settled = false;
+      const serverAborts: Array<{ controller: AbortController; process: SimProcess; incarnation: number }> =
+        [];
+      const finish = (outcome: { answer: SimAnswer } | { error: unknown }) => {
+        if (settled) return;
+        settled = true;
+        this.scheduler.cancel(timeout);
+        call.signal?.removeEventListener('abort', onAbort);
+        if ('answer' in outcome) resolve(outcome.answer);
+        else reject(outcome.error);
+      };
+      // The caller gives up: the server notices the closed connection once the news reaches it.
+      const hangUp = () => {
+        const fate = this.policy(caller.name, target, 'request');
+        for (const { controller, process, incarnation: serving } of serverAborts)
+          this.scheduler.schedule(process, fate.latencyMs, () => {
+            // Only the incarnation that took the request can notice its caller left.
+            if (process.incarnation === serving) controller.abort(new Error('client closed the connection'));
+          });
+      };
+      const timeout = this.scheduler.schedule(caller, Math.max(1, call.timeoutMs), () => {
+        this.record(caller, `${describe} timed out after ${call.timeoutMs} ms`);
+        finish({ error: new HttpTimeoutError(call.method, call.url, call.timeoutMs) });
+        hangUp();
+      });
+      const onAbort = () => {
+        finish({ error: call.signal?.reason ?? new Error('aborted') });
+        hangUp();
+      };
+      if (call.signal?.aborted) {
+        onAbort();
+        return;
+      }
+      call.signal?.addEventListener('abort', onAbort, { once: true });
+
+      const answerBack = (answer: SimAnswer | undefined, error?: unknown) => {
+        const fate = this.policy(target, caller.name, 'response');
+        if (fate.lost) {
+          this.record(caller, `${describe} answer ${answer?.status ?? 'error'} lost`);
+          return;
+        }
+        // Scheduled as the caller's incarnation: a caller that crashed meanwhile never hears back.
+        this.scheduler.schedule(caller, fate.latencyMs, () => {
+          if (caller.incarnation !== incarnation) return;
+          if (answer) finish({ answer });
+          else finish({ error });
+        });
+      };
+
+      const deliver = (copy: 'first' | 'duplicate') => {
+        const endpoint = this.endpoints.get(target);
+        if (!endpoint?.process.up) {
+          if (copy === 'first') {
+            this.record(caller, `${describe} refused (${target} is down)`);
+            answerBack(undefined, new ConnectionRefusedError(target));
+          }
+          return;
+        }
+        // The request is served as the process that receives it: its timers, clock and randomness.
+        this.scheduler.enter(endpoint.process);
+        const controller = new AbortController();
+        serverAborts.push({
+          controller,
+          process: endpoint.process,
+          incarnation: endpoint.process.incarnation,
+        });
+        const request = new Request(call.url, {
+          method: call.method,
+          ...(call.headers ? { headers: call.headers } : {}),
+          ...(call.body === undefined ? {} : { body: call.body }),
+          signal: controller.signal,
+        });
+        const serving = endpoint.process;
+        const servingIncarnation = serving.incarnation;
+        Promise.resolve()
+          .then(() => endpoint.fetch(request))
+          .then(async (response) => {
+            const text = await response.text();
+            // A server that crashed while answering sends nothing.
+            if (!serving.up || serving.incarnation !== servingIncarnation) return;
+            if (copy === 'duplicate') return;
+            const body = this.rewriteAnswer ? this.rewriteAnswer(caller.name, target, path, text) : text;
+            answerBack({ status: response.status, headers: response.headers, text: body });
+          })
+          .catch((error: unknown) => {
+            if (!serving.up || serving.incarnation !== servingIncarnation || copy === 'duplicate') return;
+            answerBack({ status: 500, headers: new Headers(), text: String(error) });
+          });
+      };
+
+      const fate = this.policy(caller.name, target, 'request');
+      if (fate.lost) {
+        this.record(caller, `${describe} lost on the way`);
+        return;
+      }
+      this.scheduler.schedule(undefined, fate.latencyMs, () => deliver('first'));
+      if (fate.duplicateAfterMs !== undefined) {
+        this.record(caller, `${describe} duplicated`);
+        this.scheduler.schedule(undefined, fate.latencyMs + fate.duplicateAfterMs, () =>
+          deliver('duplicate'),
+        );
+      }
+    });
+  }
+
+  /**
+   * A call to an in-process stand-in for an outside service (the carrier), over the same faulty links:
+   * `serve` runs as the `target` process after the request's latency, and its result or error comes back
+   * after the answer's; a lost message becomes the caller's timeout.
+   */
+  rpc<T>(
+    caller: SimProcess,
+    target: SimProcess,
+    what: string,
+    timeoutMs: number,
+    serve: () => Promise<T>,
+    timeoutError: () => Error,
+  ): Promise<T> {
+    const id = ++this.exchanges;
+    const incarnation = caller.incarnation;
+    const describe = `#${id} ${what} ${target.name}`;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const finish = (settle: () => void) => {
+        if (settled) return;
+        settled = true;
+        this.scheduler.cancel(timeout);
+        settle();
+      };
+      const timeout = this.scheduler.schedule(caller, timeoutMs, () => {
+        this.record(caller, `${describe} timed out after ${timeoutMs} ms`);
+        finish(() => reject(timeoutError()));
+      });
+      const back = (settle: () => void, status: string) => {
+        const fate = this.policy(target.name, caller.name, 'response');
+        if (fate.lost) {
+          this.record(caller, `${describe} answer ${status} lost`);
+          return;
+        }
+        this.scheduler.schedule(caller, fate.latencyMs, () => {
+          if (caller.incarnation === incarnation) finish(settle);
+        });
+      };
+      const request = this.policy(caller.name, target.name, 'request');
+      if (request.lost) {
+        this.record(caller, `${describe} lost on the way`);
+        return;
+      }
+      this.scheduler.schedule(undefined, request.latencyMs, () => {
+        if (!target.up) {
+          back(() => reject(new ConnectionRefusedError(target.name)), 'refused');
+          return;
+        }
+        this.scheduler.enter(target);
+        serve().then(
+          (value) => back(() => resolve(value), 'ok'),
+          (error: unknown) => back(() => reject(error), 'error'),
+        );
+      });
+    });
+  }
+
+  private record(caller: SimProcess, text: string): void {
+    this.trace.record(this.scheduler.elapsed, caller.name, text);
+  }
+}

@@ -1,0 +1,325 @@
+import { compileStateMachine, type SqliteItemStore } from '@meridian/adapters-local';
+import type { StateMachine } from 'aws-local-stepfunctions';
+import { DEFAULT_INTEGRITY_LOOPS } from '../../apps/local/src/region/integrity-loops';
+import { regionSagaDefinition } from '../../apps/local/src/region/local-region';
+import { buggyRegionOptions, type KnownBug, skipReplicatedChange } from '../bugs/known-bugs';
+import { drawFaultPlan, type FaultKind, type FaultPlan } from '../faults/fault-plan';
+import { linkPolicy } from '../faults/link-policy';
+import { EventMonitor } from '../invariants/event-monitor';
+import { OrderImageMonitor } from '../invariants/order-image-monitor';
+import { Prng } from '../kernel/prng';
+import { type ProcessRuntime, processRuntime } from '../kernel/process-runtime';
+import { Scheduler, type SimProcess } from '../kernel/scheduler';
+import type { Trace } from '../kernel/trace';
+import { SimNetwork, simUrl } from '../network/network';
+import { SimCarrierClient, SimCarrierService } from './carrier';
+import { drawCatalog, seedCatalog } from './catalog';
+import { Clients } from './clients';
+import { FRONT_DOOR, startFrontDoor } from './front-door-process';
+import { SimTokenVerifier } from './identity';
+import { PROVIDER, ProviderProcess } from './provider-process';
+import { RegionProcess } from './region-process';
+import { traceLogger } from './trace-logger';
+import { drawWorkload, type Workload } from './workload';
+
+export const REGION_NAMES = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
+export const CARRIER = 'carrier';
+const CLIENTS = 'clients';
+/** Simulated runs begin at this instant (any fixed instant would do; it keeps traces comparable). */
+export const SIMULATION_EPOCH = Date.parse('2030-01-01T00:00:00Z');
+
+export interface WorldOptions {
+  seed: number;
+  regions: 2 | 3;
+  orders: number;
+  bugs: ReadonlySet<KnownBug>;
+  faults: ReadonlySet<FaultKind>;
+}
+
+/** Validating the ASL costs ~100 ms; each region's definition is validated once per simulator process. */
+const machines = new Map<string, StateMachine>();
+function sagaMachine(region: string): StateMachine {
+  let machine = machines.get(region);
+  if (!machine) {
+    machine = compileStateMachine(regionSagaDefinition(region));
+    machines.set(region, machine);
+  }
+  return machine;
+}
+
+/**
+ * One simulated deployment, built from a seed: 2 or 3 regions (the real composition root each), the
+ * front door's routing and failover, the payment provider simulator, a carrier, the customers and the
+ * operator, all in this process and all driven by one scheduler; and the faults the seed draws.
+ */
+export class World {
+  readonly scheduler: Scheduler;
+  readonly network: SimNetwork;
+  readonly plan: FaultPlan;
+  readonly workload: Workload;
+  readonly regions: RegionProcess[];
+  readonly provider: ProviderProcess;
+  readonly carrier: { process: SimProcess; service: SimCarrierService };
+  readonly clients: Clients;
+  readonly monitor: EventMonitor;
+  readonly images: OrderImageMonitor;
+  readonly processErrors: Array<{ process: string; error: string; at: number }> = [];
+  readonly routing: 'failover' | 'home-region';
+  private readonly runtimes = new Map<string, ProcessRuntime>();
+
+  constructor(
+    readonly options: WorldOptions,
+    readonly trace: Trace,
+  ) {
+    const prng = new Prng(options.seed);
+    const regionNames = REGION_NAMES.slice(0, options.regions);
+    this.scheduler = new Scheduler(SIMULATION_EPOCH, trace, (process, error) =>
+      this.processFailed(process?.name ?? 'harness', error),
+    );
+    this.plan = drawFaultPlan({
+      prng: prng.fork('faults'),
+      regions: regionNames,
+      provider: PROVIDER,
+      carrier: CARRIER,
+      frontDoor: FRONT_DOOR,
+      enabled: options.faults,
+    });
+    const catalog = drawCatalog(prng.fork('catalog'));
+    this.workload = drawWorkload({
+      prng: prng.fork('workload'),
+      orders: options.orders,
+      workloadMs: this.plan.workloadMs,
+      regions: regionNames,
+      skus: catalog.map((entry) => entry.sku),
+      enabled: options.faults,
+    });
+    this.routing = prng.fork('routing').chance(0.5) ? 'home-region' : 'failover';
+    this.monitor = new EventMonitor(() => this.scheduler.elapsed);
+    this.images = new OrderImageMonitor(() => this.scheduler.elapsed);
+
+    let index = 0;
+    const runtime = (name: string, lateMs: number): ProcessRuntime => {
+      const process: SimProcess = { name, index: index++, incarnation: 0, up: true };
+      const made = processRuntime({
+        scheduler: this.scheduler,
+        process,
+        prng: prng.fork(`process/${name}`),
+        skewMs: () => this.plan.skewMs[name] ?? 0,
+        lateMs,
+      });
+      this.runtimes.set(name, made);
+      return made;
+    };
+    const clientsRuntime = runtime(CLIENTS, 0);
+    const frontDoorRuntime = runtime(FRONT_DOOR, 1);
+    const providerRuntime = runtime(PROVIDER, 2);
+    const carrierRuntime = runtime(CARRIER, 0);
+
+    this.network = new SimNetwork(
+      this.scheduler,
+      trace,
+      linkPolicy({
+        plan: this.plan,
+        scheduler: this.scheduler,
+        prng: prng.fork('network'),
+        regions: regionNames,
+        provider: PROVIDER,
+        carrier: CARRIER,
+        latency: options.faults.has('latency'),
+      }),
+      options.bugs.has('cursor-skips-change') ? skipReplicatedChange(prng.fork('bug')) : undefined,
+    );
+    this.provider = new ProviderProcess(providerRuntime, this.network);
+    this.carrier = { process: carrierRuntime.process, service: new SimCarrierService() };
+    const verifier = new SimTokenVerifier();
+    const bugOptions = buggyRegionOptions(options.bugs);
+    const timings = this.plan.timings;
+    this.regions = regionNames.map((name) => {
+      const regionRuntime = runtime(name, 2);
+      regionRuntime.process.up = false;
+      return new RegionProcess({
+        name,
+        regions: regionNames,
+        runtime: regionRuntime,
+        network: this.network,
+        build: (rt) => ({
+          paymentsUrl: simUrl(PROVIDER),
+          verifier,
+          logger: traceLogger(trace, name, () => this.scheduler.elapsed),
+          clock: rt.clock,
+          timers: rt.timers,
+          random: rt.random,
+          http: this.network.client(rt.process),
+          carrier: new SimCarrierClient(this.network, rt.process, this.carrier),
+          sagaMachine: sagaMachine(name),
+          peers: regionNames
+            .filter((peer) => peer !== name)
+            .map((peer) => ({ name: peer, url: simUrl(peer) })),
+          replication: { waitMs: timings.replicationWaitMs },
+          ...bugOptions,
+        }),
+        integrity: {
+          settlement: { ...DEFAULT_INTEGRITY_LOOPS.settlement, intervalMs: timings.settlementIntervalMs },
+          duplicates: { ...DEFAULT_INTEGRITY_LOOPS.duplicates, intervalMs: timings.duplicateIntervalMs },
+          reconciler: { ...DEFAULT_INTEGRITY_LOOPS.reconciler, intervalMs: timings.reconcilerIntervalMs },
+        },
+        ...(name === regionNames[0] ? { seed: (region) => seedCatalog(region.ctx, catalog) } : {}),
+        onBoot: (region) => {
+          this.images.watch(region.db, (listener) => (region.ctx.store as SqliteItemStore).onWrite(listener));
+          region.bus.subscribe((event) => {
+            if (event.region !== name) return;
+            const detail = event.detail as { orderId?: string; status?: string; sku?: string };
+            trace.record(
+              this.scheduler.elapsed,
+              name,
+              `${event['detail-type']} ${detail.orderId ?? detail.sku ?? ''}`,
+            );
+            this.monitor.observe(event);
+          });
+        },
+        onStarted: (region, incarnation) =>
+          trace.record(this.scheduler.elapsed, region, `started (incarnation ${incarnation})`),
+        onError: (region, error) => this.processFailed(region, error),
+      });
+    });
+    this.clients = new Clients({
+      runtime: clientsRuntime,
+      network: this.network,
+      prng: prng.fork('clients'),
+      trace,
+      elapsed: () => this.scheduler.elapsed,
+      regions: regionNames,
+      homeRegionRouting: this.routing === 'home-region',
+    });
+    this.startProcesses(frontDoorRuntime, regionNames);
+    this.scheduleFaults();
+    this.clients.schedule(this.workload, (at, run) =>
+      this.scheduler.schedule(clientsRuntime.process, at, run),
+    );
+  }
+
+  /** The ports of the process named `name` (the library clock routes the globals through these). */
+  runtimeOf(name: string): ProcessRuntime | undefined {
+    return this.runtimes.get(name);
+  }
+
+  private startProcesses(frontDoorRuntime: ProcessRuntime, regionNames: readonly string[]): void {
+    this.scheduler.schedule(this.provider.process, 0, () => this.provider.boot());
+    for (const region of this.regions)
+      this.scheduler.schedule(undefined, 0, () => {
+        this.scheduler.enter(region.process);
+        region.boot();
+      });
+    this.scheduler.schedule(frontDoorRuntime.process, 0, () =>
+      startFrontDoor({
+        runtime: frontDoorRuntime,
+        network: this.network,
+        regions: regionNames,
+        policy:
+          this.routing === 'failover'
+            ? { kind: 'failover', primary: regionNames[0] as string }
+            : { kind: 'home-region', defaultRegion: regionNames[0] as string },
+        healthIntervalMs: this.plan.timings.healthIntervalMs,
+        failureThreshold: 2,
+        timeoutMs: 3_000,
+      }),
+    );
+  }
+
+  private scheduleFaults(): void {
+    const plan = this.plan;
+    const at = (ms: number, text: string, run: () => void) =>
+      this.scheduler.schedule(undefined, ms, () => {
+        this.trace.record(this.scheduler.elapsed, 'faults', text);
+        run();
+      });
+    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+    for (const [region, skew] of Object.entries(plan.skewMs))
+      if (skew !== 0) this.trace.record(0, 'faults', `clock of ${region} off by ${skew} ms`);
+    for (const crash of plan.crashes) {
+      if (crash.process === PROVIDER) {
+        at(crash.at, `kill -9 ${PROVIDER} (down ${seconds(crash.downForMs)})`, () => this.provider.crash());
+        at(crash.at + crash.downForMs, `restart ${PROVIDER}`, () => {
+          this.scheduler.enter(this.provider.process);
+          this.provider.boot();
+        });
+        continue;
+      }
+      const region = this.regions.find((candidate) => candidate.name === crash.process);
+      if (!region) continue;
+      at(crash.at, `kill -9 ${region.name} (down ${seconds(crash.downForMs)})`, () => region.crash());
+      at(crash.at + crash.downForMs, `restart ${region.name}`, () => {
+        this.scheduler.enter(region.process);
+        region.boot();
+      });
+    }
+    for (const partition of plan.partitions) {
+      const [a, b] = partition.between;
+      at(
+        partition.from,
+        `partition ${a.join(',')} | ${b.join(',')} for ${seconds(partition.until - partition.from)}`,
+        () => {},
+      );
+      at(partition.until, `heal ${a.join(',')} | ${b.join(',')}`, () => {});
+    }
+    for (const burst of plan.lossBursts)
+      at(
+        burst.from,
+        `${Math.round(burst.rate * 100)}% loss at ${burst.process} for ${seconds(burst.until - burst.from)}`,
+        () => {},
+      );
+    for (const outage of plan.providerOutages) {
+      const share =
+        outage.errorRate === 1
+          ? 'every payment operation'
+          : `${Math.round(outage.errorRate * 100)}% of payment operations`;
+      at(outage.from, `provider answers 503 to ${share} for ${seconds(outage.until - outage.from)}`, () => {
+        this.scheduler.enter(this.provider.process);
+        this.provider.setErrorRate(outage.errorRate);
+      });
+      at(outage.until, 'provider answers again', () => {
+        this.scheduler.enter(this.provider.process);
+        this.provider.setErrorRate(0);
+      });
+    }
+    for (const slow of plan.providerSlow)
+      at(
+        slow.from,
+        `provider answers ${seconds(slow.extraMs)} late for ${seconds(slow.until - slow.from)}`,
+        () => {},
+      );
+    for (const outage of plan.carrierOutages) {
+      at(outage.from, `carrier down for ${seconds(outage.until - outage.from)}`, () => {
+        this.carrier.process.up = false;
+      });
+      at(outage.until, 'carrier up', () => {
+        this.carrier.process.up = true;
+      });
+    }
+    for (const slow of plan.carrierSlow)
+      at(
+        slow.from,
+        `carrier answers ${seconds(slow.extraMs)} late for ${seconds(slow.until - slow.from)}`,
+        () => {},
+      );
+    at(plan.healAtMs, 'every fault healed', () => {
+      this.carrier.process.up = true;
+    });
+  }
+
+  private processFailed(process: string, error: unknown): void {
+    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    this.processErrors.push({ process, error: text, at: this.scheduler.elapsed });
+    this.trace.record(this.scheduler.elapsed, process, `DIED of an unhandled error: ${text}`);
+  }
+
+  /** An unhandled rejection, attributed to the process whose task was running. */
+  unhandledRejection(reason: unknown): void {
+    this.processFailed(this.scheduler.current?.name ?? 'harness', reason);
+  }
+
+  close(): void {
+    for (const region of this.regions) region.close();
+    this.provider.close();
+  }
+}
