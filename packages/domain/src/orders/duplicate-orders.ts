@@ -1,7 +1,7 @@
 import { type BackoffPolicy, backoffDelayMs } from '../shared/backoff';
 import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import { keys } from '../store/keys';
-import { asEntity, loadOrder, orderWrite } from '../store/repositories';
+import { asEntity, countIndexPartition, loadOrder, orderWrite } from '../store/repositories';
 import { claimsOverlap, compareOrderAge, type IdempotencyClaim, loadClaims } from './idempotency-claims';
 import { advance, type Order } from './order';
 import { orderEvent } from './order-events';
@@ -194,16 +194,6 @@ export async function resolveDueDuplicates(
 }
 
 /** How many keys this region is still deciding about. */
-export async function openDuplicateKeys(ctx: Pick<DomainContext, 'store' | 'region'>): Promise<number> {
-  let count = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.store.queryIndex('gsi1', `DUPLICATES_DUE#${ctx.region}`, {
-      limit: 200,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    count += page.items.length;
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return count;
+export function openDuplicateKeys(ctx: Pick<DomainContext, 'store' | 'region'>): Promise<number> {
+  return countIndexPartition(ctx.store, 'gsi1', `DUPLICATES_DUE#${ctx.region}`);
 }
