@@ -54,9 +54,10 @@ const csp = (synth: Synthesized) => {
 
 describe('the user pool', () => {
   it('has a Cognito domain for the hosted UI, named after the account unless configured', () => {
-    withDomain
-      .template('Region-us-east-1-Data')
-      .hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'meridian-123456789012' });
+    withDomain.template('Region-us-east-1-Data').hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'meridian-123456789012',
+      ManagedLoginVersion: 1,
+    });
     expect(parseConfig({ ...TEST_CONFIG, signInDomainPrefix: 'shop-login' }).signInDomainPrefix).toBe(
       'shop-login',
     );
@@ -138,7 +139,7 @@ describe('without a domain (CloudFront’s generated name)', () => {
     expect(origin?.resource).not.toHaveProperty('Delete');
 
     const update = calls.find((entry) => entry.call.action === 'updateUserPoolClient');
-    expect(update?.call.region).toBe('us-east-1');
+    expect(update?.call).toMatchObject({ region: 'us-east-1', outputPaths: ['UserPoolClient.ClientId'] });
     const { UserPoolId: _pool, ClientId: _client, ...sent } = update?.call.parameters ?? {};
     const {
       UserPoolId: _owner,

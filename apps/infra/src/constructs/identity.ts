@@ -90,6 +90,8 @@ export class Identity extends Construct {
     });
     this.signInDomain = this.userPool.addDomain('SignInDomain', {
       cognitoDomain: { domainPrefix: props.signInDomainPrefix },
+      // The classic hosted UI needs no branding resource; managed login (version 2) shows nothing without one.
+      managedLoginVersion: cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
     });
     // A browser app cannot keep a secret (a public client: PKCE instead).
     this.webClient = new cognito.CfnUserPoolClient(this, 'WebClient', {

@@ -34,6 +34,8 @@ export class RemoteParameter extends Construct {
       action: 'putParameter',
       parameters: { Name: props.name, Value: props.value, Type: 'String', Overwrite: true },
       region: props.region,
+      // Only what a reader could need: the whole response would be returned to CloudFormation otherwise.
+      outputPaths: ['Version'],
       physicalResourceId: cr.PhysicalResourceId.of(`${props.region}:${props.name}`),
     };
     const remove: cr.AwsSdkCall | undefined = props.keepOnDelete
@@ -75,6 +77,7 @@ export class ParameterSeed extends Construct {
         action: 'putParameter',
         parameters: { Name: props.name, Value: props.value, Type: 'String', Overwrite: false },
         region: props.region,
+        outputPaths: ['Version'],
         physicalResourceId: cr.PhysicalResourceId.of(`${props.region}:${props.name}`),
         ignoreErrorCodesMatching: 'ParameterAlreadyExists',
       },

@@ -47,6 +47,8 @@ export class WebSignInRegistration extends Construct {
         ...webClientSettings(props.webOrigin),
       },
       region: props.identityRegion,
+      // The response describes the whole client, more than the 4 KB CloudFormation takes back.
+      outputPaths: ['UserPoolClient.ClientId'],
       physicalResourceId: cr.PhysicalResourceId.of(`${props.identityRegion}:${props.userPoolClientId}`),
     };
     new cr.AwsCustomResource(this, 'ClientUrls', {
