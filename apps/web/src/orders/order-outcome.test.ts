@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../api/types';
 import { order } from '../test-support/fixtures';
-import { orderOutcome, pendingTag } from './order-outcome';
+import { displayedReason, orderOutcome, pendingTag } from './order-outcome';
 
 const since = '2026-01-01T10:00:05.000Z';
 const captured: Order['payment'] = {
@@ -128,5 +128,29 @@ describe('order outcome', () => {
     expect(pendingTag(owing(['refundPayment', 'voidPayment']))).toBe('payment return pending');
     expect(pendingTag(owing(['cancelShipment']))).toBe('settlement pending');
     expect(pendingTag(order({ settlement: { status: 'SETTLED', owed: [], since } }))).toBeUndefined();
+  });
+});
+
+describe('displayed failure reason', () => {
+  const refusal = 'Sorry, we cannot ship to AQ yet. You have not been charged.';
+  const technical =
+    'We could not complete your order because of a technical problem. Releasing any payment it holds is pending and happens automatically; this page shows when it is done.';
+
+  it('leaves out a claim that the payment came back while a refund or release is owed', () => {
+    expect(displayedReason(owing(['voidPayment']), refusal)).toBe('Sorry, we cannot ship to AQ yet.');
+    expect(displayedReason(owing(['refundPayment']), 'Done. Your payment has been refunded.')).toBe('Done.');
+    expect(displayedReason(owing(['voidPayment']), technical)).toBe(technical);
+  });
+
+  it('leaves out "pending" once the payment owes nothing, and keeps readable reasons as they are', () => {
+    const settled = order({ settlement: { status: 'SETTLED', owed: [], since, settledAt: since } });
+    expect(displayedReason(settled, technical)).toBe(
+      'We could not complete your order because of a technical problem.',
+    );
+    expect(displayedReason(owing(['releaseInventory']), technical)).toBe(
+      'We could not complete your order because of a technical problem.',
+    );
+    expect(displayedReason(settled, refusal)).toBe(refusal);
+    expect(displayedReason(order(), 'Your card was declined.')).toBe('Your card was declined.');
   });
 });

@@ -63,6 +63,23 @@ function chargeText(order: Order, paymentPending: boolean): string | undefined {
   return undefined;
 }
 
+const CLAIMS_PAYMENT_RETURNED = /not been charged|been released|been refunded/i;
+const CLAIMS_PENDING = /\bpending\b/i;
+
+/**
+ * A failure reason as the page may show it now. Reasons are written when the order closes and some speak
+ * of the money ("You have not been charged.", "Releasing any payment it holds is pending"): a sentence
+ * claiming the payment returned is left out while a refund or release is owed, and one saying something is
+ * pending is left out while the payment is not (the outcome beside it says what is owed, in its own words).
+ */
+export function displayedReason(order: Pick<Order, 'settlement'>, reason: string): string {
+  const owed = order.settlement?.status === 'PENDING' ? order.settlement.owed : [];
+  const paymentOwed = owed.includes('refundPayment') || owed.includes('voidPayment');
+  const stale = paymentOwed ? CLAIMS_PAYMENT_RETURNED : CLAIMS_PENDING;
+  const kept = reason.split(/(?<=[.!?])\s+/).filter((sentence) => !stale.test(sentence));
+  return kept.length > 0 ? kept.join(' ') : 'the order could not be completed.';
+}
+
 export function orderOutcome(order: Order): OrderOutcome {
   const settlement = order.settlement;
   const owed = settlement?.status === 'PENDING' ? settlement.owed : [];

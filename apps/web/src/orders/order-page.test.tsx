@@ -71,20 +71,22 @@ describe('order page', () => {
 
   it('never says "not been charged" while releasing the hold on the card is owed, and shows it pending', async () => {
     // The authorization's answer was lost: the order has no payment on record, but the provider holds one.
+    const refusal = 'Sorry, we cannot ship to AQ yet. You have not been charged.';
     fakeFetch({
       [`GET /api/v1/orders/${placed.orderId}`]: () =>
         json(
           order({
             status: 'FAILED',
             inventory: 'RELEASED',
-            failureReason: 'The payment provider did not answer.',
+            // Written when the carrier refused, before the release of the hold failed.
+            failureReason: refusal,
             compensation: { startedAt: '2026-01-01T10:00:03.000Z' },
             settlement: { status: 'PENDING', owed: ['voidPayment'], since: '2026-01-01T10:00:05.000Z' },
             timeline: [
               { type: 'PLACED', at: '2026-01-01T10:00:00.000Z' },
               { type: 'INVENTORY_RESERVED', at: '2026-01-01T10:00:01.000Z' },
               { type: 'INVENTORY_RELEASED', at: '2026-01-01T10:00:04.000Z' },
-              { type: 'FAILED', at: '2026-01-01T10:00:05.000Z' },
+              { type: 'FAILED', at: '2026-01-01T10:00:05.000Z', detail: refusal },
             ],
           }),
         ),
@@ -95,6 +97,7 @@ describe('order page', () => {
     expect(pending.textContent).toContain('Releasing the hold on your card is pending');
     expect(pending.textContent).toContain('Pending since');
     expect(document.body.textContent).not.toMatch(/not been charged/i);
+    expect(screen.getByRole('alert').textContent).toBe('Order failed: Sorry, we cannot ship to AQ yet.');
     expect(screen.getByText(/updates live/)).toBeTruthy();
     const steps = within(screen.getByRole('list', { name: 'Order progress' })).getAllByRole('listitem');
     expect(steps.at(-1)?.textContent).toContain('Release of the hold on your card');

@@ -9,7 +9,7 @@ import { usePageTitle } from '../ui/page-title';
 import { ProblemMessage } from '../ui/problem-message';
 import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
-import { hasOutcome } from './order-outcome';
+import { displayedReason, hasOutcome } from './order-outcome';
 import { OrderSummary } from './order-summary';
 import { OrderTimeline, StatusBadge } from './order-timeline';
 import { OutcomeNotice } from './outcome-notice';
@@ -99,7 +99,8 @@ function LiveOrder({ session, orderId }: { session: Session; orderId: string }) 
       {o.status === 'FAILED' ? (
         <div className="problem" role="alert">
           <p className="problem-headline">
-            <strong>Order failed:</strong> {o.failureReason ?? 'the order could not be completed.'}
+            <strong>Order failed:</strong>{' '}
+            {o.failureReason ? displayedReason(o, o.failureReason) : 'the order could not be completed.'}
           </p>
         </div>
       ) : null}
@@ -111,7 +112,11 @@ function LiveOrder({ session, orderId }: { session: Session; orderId: string }) 
         <section aria-labelledby="progress-title" className="card">
           <h2 id="progress-title">Progress</h2>
           <OrderTimeline
-            timeline={o.timeline}
+            timeline={o.timeline.map((entry) =>
+              entry.type === 'FAILED' && entry.detail
+                ? { ...entry, detail: displayedReason(o, entry.detail) }
+                : entry,
+            )}
             status={o.status}
             owed={o.settlement?.status === 'PENDING' ? o.settlement.owed : []}
           />
