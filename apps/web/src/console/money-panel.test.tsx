@@ -147,7 +147,7 @@ describe('money section', () => {
     expect(post?.headers.get('authorization')).toBe('Bearer admin-token');
     // The saved report is read again, so the panel's own view follows.
     await waitFor(() => expect(screen.queryByText('No pass has run yet.')).toBeNull());
-    expect(screen.getAllByText(/All passes so far: 9 passes/)).toHaveLength(2);
+    expect(screen.getAllByText(/Over recorded passes: 9 passes/)).toHaveLength(2);
   });
 
   it('says where running it on demand is not offered, and hides the button', async () => {

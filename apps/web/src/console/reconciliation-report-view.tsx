@@ -59,7 +59,7 @@ export function ReconciliationReportView({
         {report.waiting} open orders to look at again.
       </p>
       <p className="small muted">
-        All passes so far: {report.totals.passes} passes, {report.totals.ordersChecked} orders checked,{' '}
+        Over recorded passes: {report.totals.passes} passes, {report.totals.ordersChecked} orders checked,{' '}
         {report.totals.fixed} fixed, {report.totals.unresolved} unresolved.
       </p>
       {report.fixed.length > 0 ? <FixesTable fixes={report.fixed} caption="Fixed in this pass" /> : null}

@@ -38,7 +38,7 @@ export function RegionMoney() {
               <tr>
                 <th scope="col">Region</th>
                 <th scope="col">Owed settlements</th>
-                <th scope="col">Reconciler's last pass</th>
+                <th scope="col">Reconciler's last recorded pass</th>
                 <th scope="col">Fixed (total)</th>
                 <th scope="col">Watching</th>
                 <th scope="col">Unresolved</th>
