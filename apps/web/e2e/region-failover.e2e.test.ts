@@ -66,4 +66,51 @@ describe('region failover, driven from the operations console', () => {
     expect(await page.getByTestId('answering-region').textContent()).toBe('eu-west-1');
     await screenshot(page, 'order-confirmed-after-failover');
   });
+
+  it('with the payment provider killed from the console, a failed order shows the release of the hold pending, then settled once it is started', async () => {
+    const { page } = browser;
+    onTestFailed(async () => {
+      await screenshot(page, 'failed-provider-outage').catch(() => undefined);
+    });
+
+    await signIn(page, 'Operations Admin');
+    const provider = page.getByRole('article', { name: 'Payment provider' });
+    await provider.locator('.health').filter({ hasText: 'Running' }).waitFor();
+    await provider.getByRole('button', { name: 'Kill the payment provider' }).click();
+    await provider.locator('.health').filter({ hasText: 'Stopped' }).waitFor();
+
+    await signOut(page);
+    await signIn(page, 'Carol Okafor');
+    await addFromCatalog(page, 'Meridian Mug');
+    await checkOut(page, 'Visa ending 4242');
+    const orderUrl = page.url();
+    const pending = page.getByRole('region', { name: 'Still to do' });
+    await pending.waitFor({ timeout: 30_000 });
+    expect(await pending.textContent()).toContain('Releasing the hold on your card is pending');
+    expect(await page.locator('.order-status .badge').textContent()).toBe('FAILED');
+    expect(await page.locator('main').textContent()).not.toMatch(/not been charged/i);
+    await screenshot(page, 'order-release-pending');
+
+    await signOut(page);
+    await signIn(page, 'Operations Admin');
+    await page.getByRole('link', { name: 'Money' }).click();
+    const orderId = decodeURIComponent(orderUrl.split('/orders/')[1] ?? '');
+    const owed = page.getByRole('row', { name: orderId });
+    await owed.waitFor();
+    expect(await owed.textContent()).toContain('void authorization');
+    await screenshot(page, 'console-money-owed');
+    await page.getByRole('link', { name: 'Regions' }).click();
+    await provider.getByRole('button', { name: 'Start the payment provider' }).click();
+    await provider.locator('.health').filter({ hasText: 'Running' }).waitFor({ timeout: 30_000 });
+
+    await signOut(page);
+    await signIn(page, 'Carol Okafor');
+    await page.goto(orderUrl);
+    // The settlement sweep backs off per order (to 30 s locally); the page polls until it is settled.
+    await page.getByText('Everything this order owed was completed').waitFor({ timeout: 45_000 });
+    expect(await page.getByRole('region', { name: 'What this means for you' }).textContent()).toContain(
+      'You have not been charged.',
+    );
+    await screenshot(page, 'order-settled');
+  });
 });

@@ -1,5 +1,5 @@
 import { requestJson } from './http-client';
-import type { DemoUser, FrontDoorStatus } from './types';
+import type { ControlStatus, DemoUser, FrontDoorStatus } from './types';
 
 export async function frontDoorStatus(signal?: AbortSignal): Promise<FrontDoorStatus> {
   const { data } = await requestJson<FrontDoorStatus>('/frontdoor/status', signal ? { signal } : {});
@@ -10,7 +10,9 @@ export type ControlAction =
   | { kind: 'kill-region'; region: string }
   | { kind: 'start-region'; region: string }
   | { kind: 'cut-link' }
-  | { kind: 'heal-link' };
+  | { kind: 'heal-link' }
+  | { kind: 'kill-provider' }
+  | { kind: 'start-provider' };
 
 export function controlPath(action: ControlAction): string {
   switch (action.kind) {
@@ -22,12 +24,28 @@ export function controlPath(action: ControlAction): string {
       return '/frontdoor/control/link/cut';
     case 'heal-link':
       return '/frontdoor/control/link/heal';
+    case 'kill-provider':
+      return '/frontdoor/control/provider/kill';
+    case 'start-provider':
+      return '/frontdoor/control/provider/start';
   }
 }
 
-/** Local mode only: the front door stops/starts region processes and cuts/heals replication (202 Accepted). */
+/**
+ * Local mode only: the front door stops/starts region processes and the payment provider, and cuts/heals
+ * replication (202 Accepted).
+ */
 export async function sendControl(action: ControlAction, token: string | undefined): Promise<void> {
   await requestJson<unknown>(controlPath(action), { method: 'POST', token });
+}
+
+/** Local mode only: which processes the launcher runs (a 404 elsewhere). */
+export async function controlStatus(token: string | undefined, signal?: AbortSignal): Promise<ControlStatus> {
+  const { data } = await requestJson<ControlStatus>('/frontdoor/control/status', {
+    token,
+    ...(signal ? { signal } : {}),
+  });
+  return data;
 }
 
 export async function listDemoUsers(signal?: AbortSignal): Promise<DemoUser[]> {

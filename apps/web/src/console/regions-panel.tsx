@@ -7,6 +7,8 @@ import { formatDuration } from '../ui/format';
 import { ProblemMessage } from '../ui/problem-message';
 import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
+import { owedText } from './money-text';
+import { ProviderCard } from './provider-card';
 import { describeAction, type RegionControls, useRegionControls } from './region-controls';
 
 /** The front door probes regions every second locally; polling at the same pace shows each flip. */
@@ -53,6 +55,7 @@ export function RegionsPanel({ token }: { token: string }) {
           {local ? <LinkControls status={status.data} controls={controls} /> : null}
         </>
       ) : null}
+      {local ? <ProviderCard token={token} controls={controls} /> : null}
       {local && controls.unavailable ? (
         <p className="notice-muted" role="status">
           Region controls are not available: this front door has no control endpoints (they come with
@@ -124,6 +127,18 @@ function RegionCard({
           <>
             <dt>Dead letters</dt>
             <dd>{region.deadLetters}</dd>
+          </>
+        ) : null}
+        {region.settlement ? (
+          <>
+            <dt>Owed settlements</dt>
+            <dd>{owedText(region.settlement)}</dd>
+          </>
+        ) : null}
+        {region.reconciliation && region.reconciliation.unresolved.length > 0 ? (
+          <>
+            <dt>Payments the reconciler could not fix</dt>
+            <dd className="error-text">{region.reconciliation.unresolved.length}</dd>
           </>
         ) : null}
         {region.lastError ? (
