@@ -1,14 +1,21 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import type { TokenVerifier } from '@meridian/domain';
 import { Hono } from 'hono';
+import { regionKeyHeaders } from '../auth/region-key';
 import { type LocalConfig, REPO_ROOT } from '../config/local-config';
+import { type FrontDoorEnv, requirePrincipal } from '../front-door/operator-access';
 import type { ProcessSupervisor } from './process-supervisor';
 import { waitForHealthy } from './wait-for';
 
 export const REGION_ENTRY = join(REPO_ROOT, 'apps/local/src/region/main.ts');
 
 export interface ControlServerOptions {
+  /** Verifies the admin token every request needs (the CLI's own, or the console's passed on by the front door). */
+  verifier: TokenVerifier;
+  /** The regions' key, for the link switch on their /internal routes. */
+  regionKey: string;
   /** The script a region process runs (tests give one that fails). */
   regionEntry?: string;
   /** How long `start` waits for a region to answer its health check. */
@@ -63,14 +70,15 @@ function problem(status: number, code: string, title: string, detail: string, ex
 }
 
 /**
- * The launcher's control plane (loopback only): kills a region with a real SIGKILL, starts it again,
- * and cuts or heals the replication link between regions. The CLI and the operations console use it.
- * Until `markReady()` (the launcher is still starting its processes) it only answers `/status`.
+ * The launcher's control plane (loopback only, admins only, never from a page of another site): kills a
+ * region with a real SIGKILL, starts it again, and cuts or heals the replication link between regions.
+ * The CLI and the operations console (through the front door) use it. Until `markReady()` (the launcher
+ * is still starting its processes) it only answers `/status`.
  */
 export function createControlServer(
   config: LocalConfig,
   supervisor: ProcessSupervisor,
-  options: ControlServerOptions = {},
+  options: ControlServerOptions,
 ) {
   let linkUp = true;
   let ready = false;
@@ -89,7 +97,7 @@ export function createControlServer(
         .map((region) =>
           fetch(`${region.url}/internal/link`, {
             method: 'PUT',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...regionKeyHeaders(options.regionKey) },
             body: JSON.stringify({ up }),
             signal: AbortSignal.timeout(2000),
           })
@@ -100,7 +108,8 @@ export function createControlServer(
     return { link: up ? 'up' : 'cut', regions: results };
   };
 
-  const app = new Hono();
+  const app = new Hono<FrontDoorEnv>();
+  app.use('*', requirePrincipal(options.verifier, { admin: true }));
   app.use('*', async (c, next) => {
     if (c.req.method !== 'GET' && !ready)
       return problem(503, 'starting', 'Starting', 'Meridian is still starting; try again once it runs.');
@@ -122,7 +131,7 @@ export function createControlServer(
   );
   app.post('/regions/:name/kill', async (c) => {
     const name = c.req.param('name');
-    if (!regionNamed(name)) return c.json({ code: 'unknown_region', detail: `No region ${name}.` }, 404);
+    if (!regionNamed(name)) return problem(404, 'unknown_region', 'Not Found', `No region ${name}.`);
     const pid = supervisor.pid(name);
     const killed = await supervisor.kill(name, 'SIGKILL');
     return c.json({ region: name, killed, pid: pid ?? null, signal: 'SIGKILL' }, 202);
@@ -130,7 +139,7 @@ export function createControlServer(
   app.post('/regions/:name/start', async (c) => {
     const name = c.req.param('name');
     const region = regionNamed(name);
-    if (!region) return c.json({ code: 'unknown_region', detail: `No region ${name}.` }, 404);
+    if (!region) return problem(404, 'unknown_region', 'Not Found', `No region ${name}.`);
     if (supervisor.isRunning(name))
       return c.json({ region: name, started: false, detail: 'already running' }, 202);
     const child = startRegion(name);
@@ -180,7 +189,7 @@ export function createControlServer(
  * with a message naming the port when it cannot (most often: something else already uses it).
  */
 export function listenControlServer(
-  app: Hono,
+  app: Hono<FrontDoorEnv>,
   port: number,
 ): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { LocalIssuer } from '../auth/local-issuer';
+import { createSignInLink } from '../auth/sign-in-links';
 import { type LocalConfig, loadLocalConfig } from '../config/local-config';
 import type { EventLoopLoad } from '../region/event-loop-monitor';
 
@@ -12,6 +15,8 @@ export const USAGE = `usage: npm run -s meridian -- <command>
                            region did not take the switch
   events tail              print every region's events as they are committed (Ctrl-C to stop); exits 1 if
                            the stream is lost
+  sign-in-link             print a new one-time link that signs a browser in to the operations console
+Commands act as the admin, with a token signed by the key in MERIDIAN_DATA_DIR (the one \`npm start\` uses).
 Exit codes: 0 done, 1 failed, 2 usage error.`;
 
 /** Where the CLI writes, and the environment it reads its settings from. */
@@ -54,8 +59,13 @@ const shorten = (text: string, max = 300) => {
  * One request to the front door or the control server. A refusal is reported with the server's own
  * `detail` when it sent a JSON problem, else with the status and the start of what it sent.
  */
-async function call(url: string, method = 'GET'): Promise<unknown> {
-  const response = await fetch(url, { method, signal: AbortSignal.timeout(90_000) }).catch(
+async function call(
+  url: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  dataDir?: string,
+): Promise<unknown> {
+  const response = await fetch(url, { method, headers, signal: AbortSignal.timeout(90_000) }).catch(
     (error: unknown) => {
       throw unreachable(url, error);
     },
@@ -69,6 +79,10 @@ async function call(url: string, method = 'GET'): Promise<unknown> {
   } catch {
     body = undefined;
   }
+  if (response.status === 401 && headers.authorization === undefined && dataDir !== undefined)
+    throw new CliError(
+      `${method} ${url} needs an admin token, and ${dataDir} holds no Meridian key: run the CLI with the MERIDIAN_DATA_DIR \`npm start\` uses.`,
+    );
   if (!response.ok) {
     const detail =
       body && typeof body === 'object' && typeof (body as { detail?: unknown }).detail === 'string'
@@ -110,11 +124,35 @@ interface Context {
   config: LocalConfig;
   frontDoor: string;
   io: CliIo;
+  /** The admin's Authorization header; none when the data directory has no issuer key (nothing ran there). */
+  admin: () => Promise<Record<string, string>>;
 }
 
-async function status({ config, frontDoor, io }: Context, json: boolean): Promise<void> {
-  const front = (await call(`${frontDoor}/frontdoor/status`)) as FrontDoorStatus;
-  const control = (await call(`${config.controlUrl}/status`).catch(() => undefined)) as
+/** The issuer of the data directory `npm start` uses; undefined when it has none yet (never started there). */
+async function existingIssuer(config: LocalConfig): Promise<LocalIssuer | undefined> {
+  return existsSync(config.issuerKeyFile) ? LocalIssuer.open(config.issuerKeyFile) : undefined;
+}
+
+function adminAuthorization(config: LocalConfig): () => Promise<Record<string, string>> {
+  let header: Promise<Record<string, string>> | undefined;
+  const sign = async (): Promise<Record<string, string>> => {
+    const issuer = await existingIssuer(config);
+    return issuer ? { authorization: `Bearer ${await issuer.issue('admin', { ttlSeconds: 3600 })}` } : {};
+  };
+  return () => {
+    header ??= sign();
+    return header;
+  };
+}
+
+async function status({ config, frontDoor, io, admin }: Context, json: boolean): Promise<void> {
+  const front = (await call(
+    `${frontDoor}/frontdoor/status`,
+    await admin(),
+    'GET',
+    config.dataDir,
+  )) as FrontDoorStatus;
+  const control = (await call(`${config.controlUrl}/status`, await admin()).catch(() => undefined)) as
     | { link: string; regions: Array<{ name: string; running: boolean; pid: number | null }> }
     | undefined;
   const regions = front.regions.map((region) => {
@@ -192,10 +230,12 @@ async function status({ config, frontDoor, io }: Context, json: boolean): Promis
   if (front.serving === null) io.err('No region is healthy: none serves.');
 }
 
-async function region({ config, io }: Context, action: 'kill' | 'start', name: string): Promise<void> {
+async function region({ config, io, admin }: Context, action: 'kill' | 'start', name: string): Promise<void> {
   const answer = (await call(
     `${config.controlUrl}/regions/${encodeURIComponent(name)}/${action}`,
+    await admin(),
     'POST',
+    config.dataDir,
   )) as {
     killed?: boolean;
   };
@@ -204,8 +244,13 @@ async function region({ config, io }: Context, action: 'kill' | 'start', name: s
     throw new CliError(`${name} was not running: nothing was killed.`);
 }
 
-async function link({ config, io }: Context, action: 'cut' | 'heal'): Promise<void> {
-  const answer = (await call(`${config.controlUrl}/link/${action}`, 'POST')) as {
+async function link({ config, io, admin }: Context, action: 'cut' | 'heal'): Promise<void> {
+  const answer = (await call(
+    `${config.controlUrl}/link/${action}`,
+    await admin(),
+    'POST',
+    config.dataDir,
+  )) as {
     regions?: Array<{ region: string; ok: boolean }>;
   };
   io.out(JSON.stringify(answer));
@@ -216,9 +261,20 @@ async function link({ config, io }: Context, action: 'cut' | 'heal'): Promise<vo
     );
 }
 
-async function tailEvents({ frontDoor, io }: Context): Promise<never> {
+async function signInLink({ config, io }: Context): Promise<void> {
+  const issuer = await existingIssuer(config);
+  if (!issuer)
+    throw new CliError(
+      `no Meridian data in ${config.dataDir}: start it with \`npm start\` (with the same MERIDIAN_DATA_DIR) first`,
+    );
+  io.out(await createSignInLink(issuer, config.publicUrl));
+  io.err('One-time: it signs one browser in to the operations console, then stops working (12 h at most).');
+}
+
+async function tailEvents({ frontDoor, io, admin }: Context): Promise<never> {
   const url = `${frontDoor}/frontdoor/events`;
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' } }).catch((error: unknown) => {
+  const headers = { accept: 'text/event-stream', ...(await admin()) };
+  const response = await fetch(url, { headers }).catch((error: unknown) => {
     throw unreachable(url, error);
   });
   if (!response.ok || !response.body) {
@@ -316,6 +372,7 @@ function parseCommand(argv: string[]): Command {
   if (command === 'link' && (sub === 'cut' || sub === 'heal'))
     return exactly(2, (context) => link(context, sub));
   if (command === 'events' && sub === 'tail') return exactly(2, tailEvents);
+  if (command === 'sign-in-link') return exactly(1, signInLink);
   const takes = SUBCOMMANDS[command];
   if (takes === undefined) throw new CliError(`unknown command "${command}"`, 2);
   throw new CliError(
@@ -339,7 +396,7 @@ export async function runMeridian(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
       throw new CliError(message(error));
     }
-    await command({ config, frontDoor: `http://127.0.0.1:${config.frontDoorPort}`, io });
+    await command({ config, frontDoor: config.frontDoorUrl, io, admin: adminAuthorization(config) });
     return 0;
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : 1;

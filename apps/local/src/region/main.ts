@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { LocalIssuer } from '../auth/local-issuer';
+import { readPaymentsApiKey, readRegionKey } from '../auth/local-keys';
 import { seedDemoCatalog } from '../catalog/demo-catalog';
 import { loadLocalConfig } from '../config/local-config';
 import { EventLoopMonitor } from './event-loop-monitor';
@@ -20,8 +21,9 @@ async function main(): Promise<void> {
     regions: config.regions.map((r) => r.name),
     databaseFile: join(config.dataDir, `${regionConfig.name}.sqlite`),
     paymentsUrl: config.paymentsUrl,
-    paymentsApiKey: config.paymentsApiKey,
+    paymentsApiKey: readPaymentsApiKey(config),
     keySet: issuer.keySet(),
+    internalKey: readRegionKey(config),
     retryIntervalMs: config.retryIntervalMs,
     peers: config.regions
       .filter((peer) => peer.name !== regionConfig.name)
