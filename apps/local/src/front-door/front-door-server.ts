@@ -59,5 +59,15 @@ export function createFrontDoorServer(
     }
     socket.end(rawProblemResponse(problemFor(error)));
   });
+  // The front door is no tunnel: CONNECT gets a problem rather than a silently closed connection.
+  server.on('connect', (_request: IncomingMessage, socket: Duplex) => {
+    socket.end(
+      rawProblemResponse({
+        status: 405,
+        code: 'method_not_allowed',
+        detail: 'The front door does not tunnel (CONNECT).',
+      }),
+    );
+  });
   return server;
 }

@@ -33,6 +33,7 @@ describe('checkRequestTarget', () => {
     ['/api/v1\\..\\..\\internal\\link', 'escaped'],
     ['/api/v1/orders/%00', 'escaped'],
     ['/api/v1/orders/a%0d%0aSet-Cookie:x', 'escaped'],
+    ['/api/v1/%252e%252e/%252e%252e/internal/status', 'escaped'],
     ['/api/v1//products', 'empty segment'],
     ['//internal/status', 'empty segment'],
     ['/api/v1/products/%zz', 'malformed'],

@@ -10,8 +10,9 @@ const PATH_CHARACTERS = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 // The query may also hold '?' and '/'; control characters, spaces and non-ASCII must be escaped.
 const QUERY_CHARACTERS = /^[\x21-\x7e]*$/;
 // Escapes that would change how the path splits into segments once a server decodes it: dots (a dot
-// segment), slashes and backslashes (a new segment), and control characters (NUL and CR/LF included).
-const FORBIDDEN_ESCAPE = /%(?:2e|2f|5c|[01][0-9a-f]|7f)/i;
+// segment), slashes and backslashes (a new segment), control characters (NUL and CR/LF included), and an
+// escaped percent sign (a second decoding would turn %252e into a dot).
+const FORBIDDEN_ESCAPE = /%(?:2e|2f|5c|25|[01][0-9a-f]|7f)/i;
 
 const refuse = (detail: string): TargetCheck => ({ ok: false, status: 400, code: 'invalid_path', detail });
 
@@ -20,8 +21,8 @@ const refuse = (detail: string): TargetCheck => ({ ok: false, status: 400, code:
  * paths (the WHATWG URL parser resolves `..`, `%2e%2e` and backslashes, Hono decodes escapes), so a path
  * that would normalize to something else than it reads is refused, not normalized: only a target whose
  * segments are exactly what every later reader sees may pass. That is: an origin-form target (`/…`), no
- * dot segments (`.`, `..`, escaped or not), no empty segments, no backslashes, no escaped slash, dot or
- * control character, and only RFC 3986 characters.
+ * dot segments (`.`, `..`, escaped or not), no empty segments, no backslashes, no escaped slash, dot,
+ * percent sign or control character, and only RFC 3986 characters.
  */
 export function checkRequestTarget(target: string): TargetCheck {
   if (target.length > MAX_TARGET_LENGTH)
@@ -38,7 +39,7 @@ export function checkRequestTarget(target: string): TargetCheck {
   if (!PATH_CHARACTERS.test(path)) return refuse('The path holds characters that must be escaped.');
   if (/%(?![0-9a-f]{2})/i.test(path)) return refuse('The path holds a malformed percent-escape.');
   if (FORBIDDEN_ESCAPE.test(path))
-    return refuse('The path holds an escaped dot, slash, backslash or control character.');
+    return refuse('The path holds an escaped dot, slash, backslash, percent sign or control character.');
   const segments = path.split('/').slice(1);
   if (segments.some((segment, index) => segment === '' && index < segments.length - 1))
     return refuse('The path holds an empty segment ("//").');

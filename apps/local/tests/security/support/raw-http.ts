@@ -68,7 +68,8 @@ export function rawRequest(url: string, request: RawRequest): Promise<RawRespons
       request.timeoutMs ?? 10_000,
     );
     socket.on('connect', () => {
-      socket.write(head);
+      // Header values travel as bytes: a test writes any byte 0-255 as that latin1 character.
+      socket.write(head, 'latin1');
       if (body) socket.write(body);
     });
     socket.on('data', (chunk: Buffer) => {
