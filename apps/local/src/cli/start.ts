@@ -18,7 +18,8 @@ const src = join(REPO_ROOT, 'apps/local/src');
  */
 async function main(): Promise<void> {
   const config = loadLocalConfig();
-  mkdirSync(config.dataDir, { recursive: true });
+  // Owner-only: it holds the keys (the issuer's, the regions', the payment simulator's) and every database.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   // The keys exist before the processes that use them start (each would make them too, once, if not).
   const issuer = await LocalIssuer.open(config.issuerKeyFile);
   const regionKey = readRegionKey(config);
