@@ -32,6 +32,11 @@ export interface FrontDoorOptions {
   redemptions: SignInRedemptions;
   /** Rate limits and stream caps (defaults: DEFAULT_CLIENT_LIMITS). */
   limits?: ClientLimitSettings;
+  /**
+   * The host names clients may address the front door by (the Host header, port aside); others are
+   * refused, so a page that rebinds its own domain to 127.0.0.1 cannot use it. Unset: any.
+   */
+  allowedHosts?: readonly string[];
   /** The built web app (apps/web/dist); a small built-in page is served when it is absent. */
   webRoot?: string;
   /** Whether the web app's source maps (*.map) are served; off unless asked for. */
@@ -42,6 +47,12 @@ export interface FrontDoorOptions {
   /** Called before each attempt to reach a region (tests count where requests went). */
   onForward?: (region: RegionTarget) => void;
   now?: () => number;
+}
+
+/** The host name a Host header names, port aside, lower-cased: `localhost`, `127.0.0.1`, `[::1]`. */
+export function hostName(header: string | undefined): string {
+  const host = (header ?? '').trim().toLowerCase();
+  return host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
 }
 
 export interface FrontDoor {
@@ -132,6 +143,16 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
     const close = hasBody(incoming.headers);
     const target = checkRequestTarget(incoming.url ?? '');
     if (!target.ok) return writeProblem(res, target, { close });
+    if (options.allowedHosts && !options.allowedHosts.includes(hostName(incoming.headers.host)))
+      return writeProblem(
+        res,
+        {
+          status: 403,
+          code: 'host_not_allowed',
+          detail: `This front door answers to ${options.allowedHosts.join(', ')} only (MERIDIAN_HOST exposes it).`,
+        },
+        { close },
+      );
     // The address first: a flood of forged tokens is limited before any signature is checked.
     const byAddress = limits.admitAddress(clientAddress(incoming.socket.remoteAddress));
     if (!byAddress.admitted) {

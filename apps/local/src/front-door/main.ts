@@ -6,6 +6,11 @@ import { createFrontDoor } from './front-door';
 import { createFrontDoorServer } from './front-door-server';
 import { HealthChecker } from './health-checker';
 
+/** The names a browser on this machine may use for a front door on the loopback address `host`. */
+function loopbackNames(host: string): string[] {
+  return [...new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host])];
+}
+
 /** The front door as its own process: http://localhost:8080 (loopback unless MERIDIAN_HOST) in front of every region. */
 async function main(): Promise<void> {
   const config = loadLocalConfig();
@@ -34,6 +39,8 @@ async function main(): Promise<void> {
     regionKey: readRegionKey(config),
     redemptions: new SignInRedemptions(config.signInLinksFile),
     limits: config.limits,
+    // On loopback only this machine's names; exposed, clients may use any name of the machine.
+    ...(config.exposed ? {} : { allowedHosts: loopbackNames(config.host) }),
     webRoot: config.webRoot,
     serveSourceMaps: config.sourceMaps,
     controlUrl: config.controlUrl,

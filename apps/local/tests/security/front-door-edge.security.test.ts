@@ -300,6 +300,42 @@ describe('the front door as an edge', () => {
   });
 });
 
+describe('host names', () => {
+  it('answers only to the names it listens for, so a page rebinding its domain to 127.0.0.1 gets nothing', async () => {
+    const door = await startEdgeDoor({ allowedHosts: ['localhost', '127.0.0.1', '[::1]'] });
+    try {
+      const port = new URL(door.url).port;
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, 'LOCALHOST'])
+        expect(
+          (await rawRequest(door.url, { method: 'GET', target: '/api/v1/products', headers: { host } }))
+            .status,
+          host,
+        ).toBe(200);
+      for (const host of [
+        `evil.example:${port}`,
+        'evil.example',
+        'localhost.evil.example',
+        '127.0.0.1.nip.io',
+        '',
+      ]) {
+        const response = await rawRequest(door.url, {
+          method: 'GET',
+          target: '/api/v1/products',
+          headers: { host },
+        });
+        expect(response.status, host).toBe(403);
+        expectProblem(response, host);
+        expect(response.json).toMatchObject({ code: 'host_not_allowed' });
+      }
+      expect(
+        door.regions.flatMap((region) => region.received).filter((r) => r.url !== '/api/v1/products'),
+      ).toEqual([]);
+    } finally {
+      await door.close();
+    }
+  });
+});
+
 describe('health checks and slow requests', () => {
   it('keeps a healthy region healthy while requests to it time out, and finds out a dead one', async () => {
     const door = await startEdgeDoor({

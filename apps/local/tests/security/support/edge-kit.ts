@@ -77,6 +77,7 @@ export async function startEdgeDoor(
     serveSourceMaps?: boolean;
     proxyTimeoutMs?: number;
     health?: { intervalMs: number; failureThreshold: number };
+    allowedHosts?: string[];
   } = {},
 ): Promise<EdgeDoor> {
   const dir = mkdtempSync(join(tmpdir(), 'meridian-edge-'));
@@ -109,6 +110,7 @@ export async function startEdgeDoor(
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.serveSourceMaps ? { serveSourceMaps: true } : {}),
     ...(options.proxyTimeoutMs ? { proxyTimeoutMs: options.proxyTimeoutMs } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
   });
   const server = createFrontDoorServer(door.listener, options.timeouts);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
