@@ -5,6 +5,7 @@ import type { TokenVerifier } from '@meridian/domain';
 import { Hono } from 'hono';
 import { regionKeyHeaders } from '../auth/region-key';
 import { type LocalConfig, REPO_ROOT } from '../config/local-config';
+import { slowClientLimits } from '../config/server-timeouts';
 import { type FrontDoorEnv, requirePrincipal } from '../front-door/operator-access';
 import type { ProcessSupervisor } from './process-supervisor';
 import { waitForHealthy } from './wait-for';
@@ -193,7 +194,12 @@ export function listenControlServer(
   port: number,
 ): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+    const server = serve({
+      fetch: app.fetch,
+      port,
+      hostname: '127.0.0.1',
+      serverOptions: slowClientLimits(),
+    });
     const onError = (error: NodeJS.ErrnoException) =>
       reject(
         new Error(

@@ -1,16 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { DEFAULT_SERVER_TIMEOUTS, type ServerTimeouts, slowClientLimits } from '../config/server-timeouts';
 import { type FrontDoorProblem, rawProblemResponse } from './http-problem';
-
-export interface ServerTimeouts {
-  /** Time a client has to send the request line and headers. */
-  headersTimeoutMs: number;
-  /** Time a client has to send the whole request, body included. */
-  requestTimeoutMs: number;
-}
-
-/** Ample for a person or a tool on a working network; a client slower than this is holding a socket. */
-export const DEFAULT_SERVER_TIMEOUTS: ServerTimeouts = { headersTimeoutMs: 10_000, requestTimeoutMs: 15_000 };
 
 /** What the HTTP parser's complaint about a request means for its client. */
 function problemFor(error: NodeJS.ErrnoException): FrontDoorProblem {
@@ -41,15 +32,8 @@ export function createFrontDoorServer(
   listener: (incoming: IncomingMessage, res: ServerResponse) => void,
   timeouts: ServerTimeouts = DEFAULT_SERVER_TIMEOUTS,
 ): Server {
-  const server = createServer(
-    {
-      keepAliveTimeout: 65_000,
-      headersTimeout: timeouts.headersTimeoutMs,
-      requestTimeout: timeouts.requestTimeoutMs,
-      connectionsCheckingInterval: Math.min(1000, Math.max(50, Math.floor(timeouts.headersTimeoutMs / 4))),
-    },
-    listener,
-  );
+  // Kept-alive connections stay open as long as a browser or CloudFront keeps them.
+  const server = createServer({ ...slowClientLimits(timeouts), keepAliveTimeout: 65_000 }, listener);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     // A client that left, or a socket already answering a request: nothing more can be said on it.
     const answering = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalIssuer } from '../../../src/auth/local-issuer';
 import { SignInRedemptions } from '../../../src/auth/sign-in-links';
+import type { ServerTimeouts } from '../../../src/config/server-timeouts';
 import type { ClientLimitSettings } from '../../../src/front-door/client-limits';
 import { createFrontDoor } from '../../../src/front-door/front-door';
-import { createFrontDoorServer, type ServerTimeouts } from '../../../src/front-door/front-door-server';
+import { createFrontDoorServer } from '../../../src/front-door/front-door-server';
 import { HealthChecker } from '../../../src/front-door/health-checker';
 
 /**
