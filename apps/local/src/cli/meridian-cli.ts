@@ -1,9 +1,7 @@
-import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { LocalIssuer } from '../auth/local-issuer';
-import { createSignInLink } from '../auth/sign-in-links';
 import { type LocalConfig, loadLocalConfig } from '../config/local-config';
 import type { EventLoopLoad } from '../region/event-loop-monitor';
+import { adminAuthorization, printSignInLink } from './cli-auth';
 
 export const USAGE = `usage: npm run -s meridian -- <command>
   status [--json]          regions, health, which serves, replication lag, outbox and dead-letter depth,
@@ -128,23 +126,6 @@ interface Context {
   admin: () => Promise<Record<string, string>>;
 }
 
-/** The issuer of the data directory `npm start` uses; undefined when it has none yet (never started there). */
-async function existingIssuer(config: LocalConfig): Promise<LocalIssuer | undefined> {
-  return existsSync(config.issuerKeyFile) ? LocalIssuer.open(config.issuerKeyFile) : undefined;
-}
-
-function adminAuthorization(config: LocalConfig): () => Promise<Record<string, string>> {
-  let header: Promise<Record<string, string>> | undefined;
-  const sign = async (): Promise<Record<string, string>> => {
-    const issuer = await existingIssuer(config);
-    return issuer ? { authorization: `Bearer ${await issuer.issue('admin', { ttlSeconds: 3600 })}` } : {};
-  };
-  return () => {
-    header ??= sign();
-    return header;
-  };
-}
-
 async function status({ config, frontDoor, io, admin }: Context, json: boolean): Promise<void> {
   const front = (await call(
     `${frontDoor}/frontdoor/status`,
@@ -261,16 +242,6 @@ async function link({ config, io, admin }: Context, action: 'cut' | 'heal'): Pro
     );
 }
 
-async function signInLink({ config, io }: Context): Promise<void> {
-  const issuer = await existingIssuer(config);
-  if (!issuer)
-    throw new CliError(
-      `no Meridian data in ${config.dataDir}: start it with \`npm start\` (with the same MERIDIAN_DATA_DIR) first`,
-    );
-  io.out(await createSignInLink(issuer, config.publicUrl));
-  io.err('One-time: it signs one browser in to the operations console, then stops working (12 h at most).');
-}
-
 async function tailEvents({ frontDoor, io, admin }: Context): Promise<never> {
   const url = `${frontDoor}/frontdoor/events`;
   const headers = { accept: 'text/event-stream', ...(await admin()) };
@@ -372,7 +343,7 @@ function parseCommand(argv: string[]): Command {
   if (command === 'link' && (sub === 'cut' || sub === 'heal'))
     return exactly(2, (context) => link(context, sub));
   if (command === 'events' && sub === 'tail') return exactly(2, tailEvents);
-  if (command === 'sign-in-link') return exactly(1, signInLink);
+  if (command === 'sign-in-link') return exactly(1, ({ config, io }) => printSignInLink(config, io));
   const takes = SUBCOMMANDS[command];
   if (takes === undefined) throw new CliError(`unknown command "${command}"`, 2);
   throw new CliError(

@@ -315,3 +315,30 @@ describe('operator CLI events tail', () => {
     );
   });
 });
+
+describe('operator CLI sign-in-link', () => {
+  it('prints a one-time link the front door accepts, signed with the key in the data directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meridian-cli-link-'));
+    try {
+      const issuer = await LocalIssuer.open(join(dataDir, 'issuer-keys.json'));
+      const result = await meridian({ frontDoor: 9, dataDir }, 'sign-in-link');
+      expect(result.code, result.stderr).toBe(0);
+      const link = new URL(result.stdout);
+      expect(`${link.origin}${link.pathname}`).toBe('http://localhost:9/sign-in');
+      const code = await issuer.verifySignInCode(link.hash.replace('#code=', ''));
+      expect(code.subject).toBe('admin');
+      expect(result.stderr).toContain('One-time');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says where to start Meridian when the data directory has no key', async () => {
+    const nowhere = join(tmpdir(), 'meridian-cli-no-data');
+    const result = await meridian({ dataDir: nowhere }, 'sign-in-link');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `no Meridian data in ${nowhere}: start it with \`npm start\` (with the same MERIDIAN_DATA_DIR) first`,
+    );
+  });
+});
