@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ADMIN_GROUP } from '@meridian/domain';
 import {
   createLocalJWKSet,
@@ -71,14 +71,16 @@ export class LocalIssuer {
 
   /** Loads the signing key from the data directory, creating it on first use (atomically, any process may win). */
   static async open(keyFile: string): Promise<LocalIssuer> {
-    const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { extractable: true });
-    const kid = `local-${Date.now().toString(36)}`;
-    const fresh: StoredKeys = {
-      kid,
-      privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALGORITHM },
-      publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM, use: 'sig' },
-    };
-    createFileOnce(keyFile, JSON.stringify(fresh, null, 2));
+    if (!existsSync(keyFile)) {
+      const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { extractable: true });
+      const kid = `local-${Date.now().toString(36)}`;
+      const fresh: StoredKeys = {
+        kid,
+        privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALGORITHM },
+        publicJwk: { ...(await exportJWK(publicKey)), kid, alg: ALGORITHM, use: 'sig' },
+      };
+      createFileOnce(keyFile, JSON.stringify(fresh, null, 2));
+    }
     const keys = JSON.parse(readFileSync(keyFile, 'utf8')) as StoredKeys;
     return new LocalIssuer(keys, await importJWK(keys.privateJwk, ALGORITHM));
   }

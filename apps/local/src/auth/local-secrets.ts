@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Shorter than this, a key file was cut or edited by hand: refused rather than trusted. */
@@ -37,7 +37,7 @@ export function createFileOnce(file: string, content: string): boolean {
  * base64url, after `prefix`) on first start. Only the machine's user who owns the data directory can read it.
  */
 export function openSecretFile(file: string, prefix = ''): string {
-  createFileOnce(file, `${prefix}${randomBytes(32).toString('base64url')}\n`);
+  if (!existsSync(file)) createFileOnce(file, `${prefix}${randomBytes(32).toString('base64url')}\n`);
   const secret = readFileSync(file, 'utf8').trim();
   if (secret.length < MIN_SECRET_LENGTH || /\s/.test(secret)) throw new UnusableSecretError(file);
   return secret;
