@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, signIn, startPlatform } from '../../../../chaos/platform-control';
 import { LocalIssuer } from '../../src/auth/local-issuer';
 import { type OpenApiDocument, operationsOf } from './support/openapi-operations';
-import { forgedAuthorizations, placeOrderAndWait } from './support/platform-state';
+import { forgedAuthorizations, placeOrderAndWait, stopAndRemove } from './support/platform-state';
 
 type Caller = 'none' | 'customer' | 'another customer' | 'admin' | 'forged';
 const CALLERS: Caller[] = ['none', 'forged', 'another customer', 'customer', 'admin'];
@@ -79,7 +79,7 @@ describe('authorization matrix', () => {
     cancellable = aliceOrder;
   }, 120_000);
   afterAll(async () => {
-    await platform?.stop();
+    await stopAndRemove(platform);
   }, 30_000);
 
   const send = async (route: Route, authorization: string | undefined) => {

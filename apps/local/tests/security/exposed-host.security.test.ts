@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, startPlatform } from '../../../../chaos/platform-control';
+import { stopAndRemove } from './support/platform-state';
 import { rawRequest } from './support/raw-http';
 
 /** MERIDIAN_HOST exposes the front door on purpose: it then listens there, and says so loudly. */
@@ -11,7 +12,7 @@ describe('a front door exposed with MERIDIAN_HOST', () => {
     platform = await startPlatform(['us-east-1'], { MERIDIAN_HOST: '0.0.0.0' });
   }, 120_000);
   afterAll(async () => {
-    await platform?.stop();
+    await stopAndRemove(platform);
   }, 30_000);
 
   it('warns at start, from the launcher and from the front door', () => {

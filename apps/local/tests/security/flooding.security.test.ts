@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, signIn, startPlatform } from '../../../../chaos/platform-control';
+import { stopAndRemove } from './support/platform-state';
 
 interface Answer {
   status: number;
@@ -79,11 +80,31 @@ interface FloodReport {
 const FLOODER = fileURLToPath(new URL('./support/flooder.ts', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** As many GETs as `connections` kept-alive connections carry for `ms`, from another process. */
-async function flood(url: string, from: string, connections: number, ms: number, token?: string) {
+/**
+ * GETs at `perSecond` over `connections` kept-alive connections for `ms`, from another process. The review
+ * measured one client at 500-1,040 requests/s; the floods here send twice that.
+ */
+async function flood(
+  url: string,
+  from: string,
+  connections: number,
+  ms: number,
+  token?: string,
+  perSecond = 2000,
+) {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', FLOODER, url, from, String(connections), String(ms), ...(token ? [token] : [])],
+    [
+      '--import',
+      'tsx',
+      FLOODER,
+      url,
+      from,
+      String(connections),
+      String(ms),
+      String(perSecond),
+      ...(token ? [token] : []),
+    ],
     { cwd: REPO_ROOT, timeout: ms + 20_000 },
   );
   const report = JSON.parse(stdout) as FloodReport;
@@ -103,7 +124,7 @@ describe('a flooding client', () => {
     platform = await startPlatform(['us-east-1']);
   }, 120_000);
   afterAll(async () => {
-    await platform?.stop();
+    await stopAndRemove(platform);
   }, 30_000);
 
   it('gets 429 from its address while another address is served within its usual latency', async () => {
@@ -111,14 +132,18 @@ describe('a flooding client', () => {
     const neighbour = client(front, '127.0.0.3');
     try {
       const read = () => neighbour.get('/api/v1/products?limit=20');
-      const usual = await steady(read, 30);
+      const before = await steady(read, 30);
       const [flooded, during] = await Promise.all([
         flood(`${front}/api/v1/products?limit=20`, '127.0.0.2', 16, 4000),
         // Measured while the flood is at full speed (the flooder takes a moment to start).
         new Promise((resolve) => setTimeout(resolve, 1500)).then(() => steady(read, 30)),
       ]);
+      // The usual latency is measured before and after, so that what the rest of the machine does in the
+      // meantime is not taken for the flood's doing.
+      const after = await steady(read, 30);
 
-      expect(flooded.total).toBeGreaterThan(400);
+      // At least 1,000 requests/s, the most the review saw one client send.
+      expect(flooded.total).toBeGreaterThanOrEqual(4000);
       expect(flooded.refused / flooded.total).toBeGreaterThan(0.5);
       expect(Object.keys(flooded.statuses).sort()).toEqual(['200', '429']);
       for (const refusal of flooded.refusals) {
@@ -127,10 +152,13 @@ describe('a flooding client', () => {
         expect(Number(refusal.retryAfter)).toBeGreaterThanOrEqual(1);
       }
       expect(during.map((answer) => answer.status)).toEqual(during.map(() => 200));
-      const usualMs = median(usual.map((answer) => answer.ms));
+      const usualMs = Math.max(
+        median(before.map((answer) => answer.ms)),
+        median(after.map((answer) => answer.ms)),
+      );
       const duringMs = median(during.map((answer) => answer.ms));
       console.log(
-        `flood: ${flooded.total} requests in 4 s, ${flooded.refused} refused; neighbour median ${usualMs.toFixed(1)} ms before, ${duringMs.toFixed(1)} ms during`,
+        `flood: ${flooded.total} requests in 4 s, ${flooded.refused} refused; neighbour median ${usualMs.toFixed(1)} ms usually, ${duringMs.toFixed(1)} ms during`,
       );
       expect(duringMs).toBeLessThan(Math.max(3 * usualMs, usualMs + 25));
     } finally {

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, startPlatform } from '../../../../chaos/platform-control';
 import { type HostileRequest, hostileRequestsFor } from './support/hostile-requests';
 import { type OpenApiDocument, operationsOf } from './support/openapi-operations';
-import { forgedAuthorizations, placeOrderAndWait, platformState } from './support/platform-state';
+import {
+  forgedAuthorizations,
+  placeOrderAndWait,
+  platformState,
+  stopAndRemove,
+} from './support/platform-state';
 import { rawRequest } from './support/raw-http';
 
 const REQUESTS = Number(process.env.MERIDIAN_HOSTILE_REQUESTS ?? 5000);
@@ -25,7 +30,7 @@ describe('hostile requests from the OpenAPI document', () => {
     });
   }, 120_000);
   afterAll(async () => {
-    await platform?.stop();
+    await stopAndRemove(platform);
   }, 30_000);
 
   it(`answers ${REQUESTS} of them with a 4xx problem (or a harmless read), and changes nothing`, async () => {

@@ -3,6 +3,7 @@ import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningPlatform, startPlatform } from '../../../../chaos/platform-control';
 import { LocalIssuer } from '../../src/auth/local-issuer';
+import { stopAndRemove } from './support/platform-state';
 import { rawRequest } from './support/raw-http';
 
 /**
@@ -40,7 +41,7 @@ describe('the reported holes of local mode stay closed', () => {
     admin = await issuer.issue('admin');
   }, 120_000);
   afterAll(async () => {
-    await platform?.stop();
+    await stopAndRemove(platform);
   }, 30_000);
 
   it('listens on loopback only: another local address cannot connect', async () => {

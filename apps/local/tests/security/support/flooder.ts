@@ -2,11 +2,12 @@ import { Agent, request } from 'node:http';
 
 /**
  * A flooding client as its own process (so that its work does not slow the test's own measurements):
- * `node --import tsx flooder.ts <url> <from-address> <connections> <ms> [token]` sends GETs as fast as its
- * kept-alive connections carry them, then prints one JSON line: how many of each status, and a sample of
- * the 429 answers' headers and codes.
+ * `node --import tsx flooder.ts <url> <from-address> <connections> <ms> <per-second> [token]` sends GETs
+ * over its kept-alive connections at `per-second` in all (or as fast as they carry them, if slower), then
+ * prints one JSON line: how many of each status, and a sample of the 429 answers' headers and codes.
  */
-const [url = '', from = '127.0.0.2', connections = '16', ms = '4000', token] = process.argv.slice(2);
+const [url = '', from = '127.0.0.2', connections = '16', ms = '4000', perSecond = '2000', token] =
+  process.argv.slice(2);
 const target = new URL(url);
 const agent = new Agent({ keepAlive: true, maxSockets: Number(connections) });
 const statuses: Record<string, number> = {};
@@ -49,10 +50,17 @@ const once = () =>
     outgoing.end();
   });
 
-const until = Date.now() + Number(ms);
+const started = Date.now();
+const until = started + Number(ms);
+let sent = 0;
 await Promise.all(
   Array.from({ length: Number(connections) }, async () => {
-    while (Date.now() < until) await once();
+    while (Date.now() < until) {
+      // The next request's slot on a steady schedule: ahead of it, wait; behind it, send at once.
+      const slot = started + (sent++ / Number(perSecond)) * 1000;
+      if (slot > Date.now()) await new Promise((resolve) => setTimeout(resolve, slot - Date.now()));
+      await once();
+    }
   }),
 );
 agent.destroy();

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import type { RunningPlatform } from '../../../../../chaos/platform-control';
@@ -154,4 +154,11 @@ export async function forgedAuthorizations(dataDir: string): Promise<Record<stri
     'cut-signature': `Bearer ${admin.slice(0, -8)}`,
     oversized: `Bearer ${'a'.repeat(8000)}`,
   };
+}
+
+/** Stops a platform a test started and removes its data directory (keys, databases, logs). */
+export async function stopAndRemove(platform: RunningPlatform | undefined): Promise<void> {
+  if (!platform) return;
+  await platform.stop();
+  rmSync(platform.dataDir, { recursive: true, force: true });
 }
