@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { type Browser, openBrowser, screenshot } from './browser';
 import { type Platform, startPlatform } from './platform';
-import { addFromCatalog, checkOut, signIn, signOut } from './shop-steps';
+import { addFromCatalog, checkOut, signIn, signInAsAdmin, signOut } from './shop-steps';
 
 // Needs two local regions and the front door's control endpoints (local mode). Against a front door
 // without them the console says so, and this test fails on purpose: nothing here may be skipped.
@@ -28,7 +28,7 @@ describe('region failover, driven from the operations console', () => {
       await screenshot(page, 'failed-region-failover').catch(() => undefined);
     });
 
-    await signIn(page, 'Operations Admin');
+    await signInAsAdmin(page, platform.adminSignInLink());
     await page.getByRole('heading', { name: 'Operations console' }).waitFor();
     const serving = page.locator('.serving');
     await serving.filter({ hasText: 'Serving now: us-east-1' }).waitFor();

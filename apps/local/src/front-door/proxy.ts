@@ -6,6 +6,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { HealthChecker, RegionTarget } from './health-checker';
+import { writeProblem } from './http-problem';
 import { candidateRegions, HOME_REGION_HEADER, isRetryable, type RoutingPolicy } from './routing-policy';
 
 const HOP_BY_HOP = new Set([
@@ -35,7 +36,7 @@ export interface ProxyOptions {
 
 type Attempt =
   | { kind: 'answered'; response: IncomingMessage }
-  | { kind: 'failed'; reason: string; staleSocket: boolean };
+  | { kind: 'failed'; reason: string; staleSocket: boolean; timedOut: boolean };
 
 /**
  * Forwards an API request to the best region and, when that region fails and the request may be
@@ -72,11 +73,16 @@ export function createRegionProxy(options: ProxyOptions) {
         },
         (response) => resolve({ kind: 'answered', response }),
       );
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+      let timedOut = false;
+      outgoing.on('timeout', () => {
+        timedOut = true;
+        outgoing.destroy(new Error(`no answer within ${options.timeoutMs} ms`));
+      });
       outgoing.on('error', (error: NodeJS.ErrnoException) =>
         resolve({
           kind: 'failed',
           reason: error.message,
+          timedOut,
           // A kept-alive socket the region closed while idle: the request never reached it (Node's advice
           // is to send it again on a fresh socket).
           staleSocket: outgoing.reusedSocket && error.code === 'ECONNRESET',
@@ -117,7 +123,8 @@ export function createRegionProxy(options: ProxyOptions) {
       }
       if (result.kind === 'failed') {
         lastFailure = `${region.name}: ${result.reason}`;
-        options.checker.reportFailure(region.name, lastFailure);
+        if (result.timedOut) options.checker.reportTimeout(region.name);
+        else options.checker.reportFailure(region.name, lastFailure);
         if (!retryable) break;
         continue;
       }
@@ -164,19 +171,16 @@ export function createRegionProxy(options: ProxyOptions) {
     forward(incoming: IncomingMessage, res: ServerResponse): void {
       forward(incoming, res).catch((error: unknown) => {
         const tooLarge = error instanceof BodyTooLargeError;
-        const status = tooLarge ? 413 : 400;
-        if (!res.headersSent)
-          res.writeHead(status, { 'content-type': 'application/problem+json', connection: 'close' });
-        res.end(
-          JSON.stringify({
-            type: tooLarge ? 'https://meridian.example/problems/payload_too_large' : 'about:blank',
-            title: tooLarge ? 'Content Too Large' : 'Bad Request',
-            status,
-            ...(tooLarge ? { code: 'payload_too_large' } : {}),
-            detail: tooLarge
-              ? (error as Error).message
-              : `The request could not be read: ${error instanceof Error ? error.message : String(error)}`,
-          }),
+        writeProblem(
+          res,
+          tooLarge
+            ? { status: 413, code: 'payload_too_large', detail: (error as Error).message }
+            : {
+                status: 400,
+                code: 'unreadable_body',
+                detail: `The request could not be read: ${error instanceof Error ? error.message : String(error)}`,
+              },
+          { close: true },
         );
       });
     },
@@ -228,5 +232,9 @@ function readBody(incoming: IncomingMessage): Promise<Buffer> {
         : resolve(Buffer.concat(chunks)),
     );
     incoming.on('error', reject);
+    // The client left, or the server's request timeout cut a body that came too slowly.
+    incoming.on('close', () => {
+      if (!incoming.complete) reject(new Error('the body ended before its announced length'));
+    });
   });
 }

@@ -35,7 +35,8 @@ import { createSagaHandlers } from '@meridian/functions/saga';
 import type { Database } from 'better-sqlite3';
 import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
+import { isKnownPrincipal, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
+import { withRegionKey } from '../auth/region-key';
 import { REPO_ROOT } from '../config/local-config';
 import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 import type { EventLoopLoad } from './event-loop-monitor';
@@ -56,6 +57,8 @@ export interface LocalRegionOptions {
   /** The payment provider's API key (the simulator's in local mode). */
   paymentsApiKey?: string;
   keySet: JWTVerifyGetKey;
+  /** The regions' shared key: required on this region's /internal routes and sent to its peers'. */
+  internalKey: string;
   retryIntervalMs: number;
   logger?: Logger;
   clock?: Clock;
@@ -110,7 +113,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   const queries = new RecoveryQueries(db);
   const replication = createRegionReplication({
     ...options.replication,
-    http,
+    http: withRegionKey(http, options.internalKey),
     db,
     store,
     ctx,
@@ -238,6 +241,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
       issuer: LOCAL_ISSUER,
       audience: LOCAL_AUDIENCE,
       keySet: options.keySet,
+      knownSubject: isKnownPrincipal,
     }),
     operations,
     logger,
@@ -251,6 +255,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     puller: replication.puller,
     link: replication.link,
     isStopping: () => replication.stopping,
+    regionKey: options.internalKey,
     extraStatus: async () => ({
       outbox: { unpublished: relay.pendingCount() },
       bus: bus.stats(),

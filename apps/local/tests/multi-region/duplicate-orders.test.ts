@@ -62,7 +62,7 @@ describe('two orders for one Idempotency-Key in two regions', () => {
     (await region.request<{ stock: { sold: number } }>(`/products/${sku}`)).body.stock.sold;
 
   it('keeps the CONFIRMED order when its twin failed out of stock (the only unit was in the other region)', async () => {
-    const admin = await cluster.token('admin', true);
+    const admin = await cluster.token('admin');
     const created = await us.request('/admin/products', {
       token: admin,
       json: { sku: 'ONE-001', name: 'The only one', priceMinor: 1_000 },
@@ -112,7 +112,7 @@ describe('two orders for one Idempotency-Key in two regions', () => {
     await cluster.waitForConvergence();
     const soldBefore = await sold(us, 'PEN-001');
     const { token, older, newer } = await placeTwice('alice');
-    const admin = await cluster.token('admin', true);
+    const admin = await cluster.token('admin');
     const ship = (region: ClusterRegion, orderId: string) =>
       region.request(`/admin/orders/${orderId}/ship`, { method: 'POST', token: admin });
     expect((await ship(us, older.orderId)).status).toBe(200);

@@ -1,8 +1,12 @@
 import { requestJson } from './http-client';
 import type { ControlStatus, DemoUser, FrontDoorStatus } from './types';
 
-export async function frontDoorStatus(signal?: AbortSignal): Promise<FrontDoorStatus> {
-  const { data } = await requestJson<FrontDoorStatus>('/frontdoor/status', signal ? { signal } : {});
+/** The front door's region status: an operator route, for admins only. */
+export async function frontDoorStatus(token: string, signal?: AbortSignal): Promise<FrontDoorStatus> {
+  const { data } = await requestJson<FrontDoorStatus>('/frontdoor/status', {
+    token,
+    ...(signal ? { signal } : {}),
+  });
   return data;
 }
 
@@ -48,13 +52,23 @@ export async function controlStatus(token: string | undefined, signal?: AbortSig
   return data;
 }
 
+/** The local issuer's demo customers (operators sign in with a one-time link instead). */
 export async function listDemoUsers(signal?: AbortSignal): Promise<DemoUser[]> {
   const { data } = await requestJson<{ users: DemoUser[] }>('/auth/users', signal ? { signal } : {});
   return data.users;
 }
 
-/** Local demo sign-in (stands in for Cognito's hosted UI). */
+/** Local demo sign-in of a customer (stands in for Cognito's hosted UI). */
 export async function demoToken(user: string): Promise<string> {
   const { data } = await requestJson<{ token: string }>('/auth/token', { method: 'POST', body: { user } });
+  return data.token;
+}
+
+/** Trades the code of a one-time sign-in link (printed by `npm start` or the CLI) for an admin token, once. */
+export async function signInWithLink(code: string): Promise<string> {
+  const { data } = await requestJson<{ token: string }>('/auth/sign-in-link', {
+    method: 'POST',
+    body: { code },
+  });
   return data.token;
 }

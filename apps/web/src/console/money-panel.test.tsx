@@ -74,7 +74,7 @@ describe('money section', () => {
 
   it('shows per region what is owed and the reconciler: last pass, fixes, watched orders, unresolved with reasons', async () => {
     fakeFetch({ 'GET /frontdoor/status': () => json(status) });
-    render(<RegionMoney />);
+    render(<RegionMoney token="admin-token" />);
 
     const usEast = await screen.findByRole('row', { name: 'us-east-1' });
     const [owedCell, lastPass, fixed, watching, unresolved] = cellsOf(usEast);

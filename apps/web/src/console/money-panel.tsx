@@ -9,7 +9,7 @@ import { SettlementsPanel } from './settlements-panel';
 export function MoneyPanel({ token }: { token: string }) {
   return (
     <>
-      <RegionMoney />
+      <RegionMoney token={token} />
       <SettlementsPanel token={token} />
       <ReconcilerPanel token={token} />
     </>

@@ -15,8 +15,10 @@ function ago(iso: string): string {
 }
 
 /** Per region, from the front door: what closed orders still owe, and the payment reconciler's state. */
-export function RegionMoney() {
-  const status = useResource('frontdoor-status', frontDoorStatus, { intervalMs: MONEY_STATUS_POLL_MS });
+export function RegionMoney({ token }: { token: string }) {
+  const status = useResource('frontdoor-status', (signal) => frontDoorStatus(token, signal), {
+    intervalMs: MONEY_STATUS_POLL_MS,
+  });
   const notAvailable = status.error instanceof ProblemError && status.error.isNotAvailable;
   return (
     <section aria-labelledby="region-money-title" className="panel">

@@ -90,9 +90,13 @@ describe('regions panel', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Kill eu-west-1' }));
 
     expect(await screen.findByText(/Kill eu-west-1: requested/)).toBeTruthy();
-    expect(
-      requests.some((r) => r.method === 'POST' && r.path === '/frontdoor/control/regions/eu-west-1/kill'),
-    ).toBe(true);
+    const kill = requests.find(
+      (r) => r.method === 'POST' && r.path === '/frontdoor/control/regions/eu-west-1/kill',
+    );
+    expect(kill?.headers.get('authorization')).toBe('Bearer t');
+    // The status is an operator route too: it is read with the admin's token.
+    const status = requests.find((r) => r.path === '/frontdoor/status');
+    expect(status?.headers.get('authorization')).toBe('Bearer t');
   });
 
   it('shows on each region card how many closed orders still owe a settlement, and for how long', async () => {

@@ -21,7 +21,9 @@ function policyText(status: FrontDoorStatus): string {
 }
 
 export function RegionsPanel({ token }: { token: string }) {
-  const status = useResource('frontdoor-status', frontDoorStatus, { intervalMs: STATUS_POLL_MS });
+  const status = useResource('frontdoor-status', (signal) => frontDoorStatus(token, signal), {
+    intervalMs: STATUS_POLL_MS,
+  });
   const controls = useRegionControls(token);
   const local = useRuntimeConfig().auth.kind === 'local';
   const notAvailable = status.error instanceof ProblemError && status.error.isNotAvailable;
