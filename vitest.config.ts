@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // `npm test` runs the unit, integration and API suites (and the benchmark's own helpers). Long suites
-// (chaos, infrastructure, browser end-to-end) have their own scripts and config files so they never slow
+// (chaos, infrastructure, browser end-to-end, security) have their own scripts and config files so they never slow
 // the default run.
 export default defineConfig({
   test: {
@@ -25,6 +25,7 @@ export default defineConfig({
             '**/node_modules/**',
             '**/*.e2e.test.ts',
             '**/*.chaos.test.ts',
+            '**/*.security.test.ts',
           ],
           testTimeout: 30_000,
           hookTimeout: 60_000,

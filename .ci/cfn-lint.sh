@@ -28,8 +28,13 @@ fi
 echo "infra: cfn-lint over ${#TEMPLATES[@]} templates:"
 for template in "${TEMPLATES[@]}"; do echo "  ${template#"$OUT"/}"; done
 
+# Acknowledged rules, each for what aws-cdk-lib generates, not what Meridian writes:
+# - W3005: CDK adds an explicit DependsOn on a Lambda's or state machine's role (and its policy) next to
+#   the GetAtt of the role: redundant, and it orders the policy before the function, on purpose.
+# - W1020: CDK Pipelines writes the asset publishing roles' ARNs as Fn::Sub with nothing left to substitute.
 set +e
-cfn-lint --format parseable --non-zero-exit-code error -- "${TEMPLATES[@]}" > "$OUT/cfn-lint.txt"
+cfn-lint --format parseable --non-zero-exit-code error --ignore-checks W3005 W1020 -- "${TEMPLATES[@]}" \
+  > "$OUT/cfn-lint.txt"
 status=$?
 set -e
 errors=$(grep -c ':E[0-9]' "$OUT/cfn-lint.txt" || true)

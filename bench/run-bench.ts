@@ -79,7 +79,10 @@ try {
   // Half of the orders (b) acknowledged per second, not of all its answers: refusals are not intake.
   const rate = Math.max(1, Math.floor(intake.acknowledgedPerSecond / 2));
   for (const region of regions)
-    await fetchText(`${region.url}/internal/replication/reset-lag`, { method: 'POST' });
+    await fetchText(`${region.url}/internal/replication/reset-lag`, {
+      method: 'POST',
+      headers: platform.internal,
+    });
   say(`(c) sagas at a fixed offered rate of ${rate} orders/s for ${SECONDS} s`);
   const sagas = await sagasAtRate(rate, 'steady');
   say(
@@ -243,6 +246,7 @@ async function waitForIdle(timeoutMs: number): Promise<void> {
       regions.map((region) =>
         fetchJson<{ executions: { RUNNING: number }; outbox: { unpublished: number } }>(
           `${region.url}/internal/status`,
+          { headers: platform.internal },
         ),
       ),
     );
@@ -292,6 +296,7 @@ async function replicationLag() {
     regions.map((region) =>
       fetchJson<{ replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }> } }>(
         `${region.url}/internal/status`,
+        { headers: platform.internal },
       ),
     ),
   );
@@ -304,6 +309,7 @@ async function replicationLag() {
 async function processCpuMs(): Promise<Map<string, number>> {
   const control = await fetchJson<{ processes: Array<{ name: string; pid: number | null }> }>(
     `${controlUrl}/status`,
+    { headers: platform.admin },
   );
   const ticksPerSecond = 100; // Linux USER_HZ
   const cpu = new Map<string, number>();
@@ -356,6 +362,7 @@ function cpuPerOrder(
 async function peakRss() {
   const control = await fetchJson<{ regions: Array<{ name: string; pid: number | null }> }>(
     `${controlUrl}/status`,
+    { headers: platform.admin },
   );
   return control.regions.map((region) => {
     const status = region.pid ? readFileSync(`/proc/${region.pid}/status`, 'utf8') : '';
@@ -365,10 +372,15 @@ async function peakRss() {
 }
 
 async function measureFailover(token: string, attempt: number): Promise<number> {
-  const status = await fetchJson<{ serving: string | null }>(`${platform.url}/frontdoor/status`);
+  const status = await fetchJson<{ serving: string | null }>(`${platform.url}/frontdoor/status`, {
+    headers: platform.admin,
+  });
   if (!status.serving) throw new Error(`(e) failover ${attempt}: the front door serves from no region`);
   const killedAt = Date.now();
-  await fetchText(`${controlUrl}/regions/${status.serving}/kill`, { method: 'POST' });
+  await fetchText(`${controlUrl}/regions/${status.serving}/kill`, {
+    method: 'POST',
+    headers: platform.admin,
+  });
   let sequence = 0;
   for (;;) {
     const response = await fetch(`${platform.url}/api/v1/orders`, {
@@ -390,7 +402,10 @@ async function measureFailover(token: string, attempt: number): Promise<number> 
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const elapsed = Date.now() - killedAt;
-  await fetchText(`${controlUrl}/regions/${status.serving}/start`, { method: 'POST' });
+  await fetchText(`${controlUrl}/regions/${status.serving}/start`, {
+    method: 'POST',
+    headers: platform.admin,
+  });
   // Let the health checker see the region again before the next try.
   await new Promise((resolve) => setTimeout(resolve, 2500));
   return elapsed;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ const region = createLocalRegion({
   databaseFile: join(dir, 'us-east-1.sqlite'),
   paymentsUrl: payments.url,
   keySet: issuer.keySet(),
+  // No peers and nothing calls its /internal routes: any key will do.
+  internalKey: randomBytes(32).toString('base64url'),
   retryIntervalMs: 5,
   logger: new Logger({ logLevel: 'ERROR' }),
 });

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
+import { readPaymentsApiKey, readRegionKey } from '../apps/local/src/auth/local-keys';
+import { loadLocalConfig } from '../apps/local/src/config/local-config';
 import { errorMessage, getJson, HttpError, postJson, sendJson } from './http';
 import { sleep } from './progress';
 
@@ -18,8 +21,19 @@ export interface PlatformUrls {
   regions: Record<string, string>;
 }
 
+/** What an operator on this machine holds, read from the platform's data directory. */
+export interface PlatformCredentials {
+  /** An admin token, as `npm run -s token -- admin` prints one. */
+  adminToken: string;
+  /** The payment simulator's API key (its ledger and chaos routes need it). */
+  paymentsApiKey: string;
+  /** The regions' key, for their /internal routes. */
+  regionKey: string;
+}
+
 export interface RunningPlatform {
   urls: PlatformUrls;
+  credentials: PlatformCredentials;
   regions: string[];
   dataDir: string;
   /** The MERIDIAN_* settings it runs with: the same make `npm run meridian` and `npm run token` talk to it. */
@@ -92,11 +106,16 @@ async function pickPorts(regionCount: number) {
  * Starts the launcher (what `npm start` runs) on free ports and a temporary data directory, in its own
  * process group so that even a launcher that hangs on shutdown can be stopped with everything it started.
  */
-export async function startPlatform(regions: readonly string[]): Promise<RunningPlatform> {
+export async function startPlatform(
+  regions: readonly string[],
+  /** More MERIDIAN_* settings (tests shorten health checks or lower limits); the ports are always picked here. */
+  extraEnv: Record<string, string> = {},
+): Promise<RunningPlatform> {
   const ports = await pickPorts(regions.length);
   const dataDir = mkdtempSync(join(tmpdir(), 'meridian-chaos-'));
   const logFile = join(dataDir, 'launcher.log');
   const settings = {
+    ...extraEnv,
     MERIDIAN_DATA_DIR: dataDir,
     MERIDIAN_REGIONS: regions.join(','),
     MERIDIAN_PORT: String(ports.frontDoor),
@@ -168,8 +187,15 @@ export async function startPlatform(regions: readonly string[]): Promise<Running
     }
     await sleep(100);
   }
+  const config = loadLocalConfig({ MERIDIAN_DATA_DIR: dataDir });
+  const credentials: PlatformCredentials = {
+    adminToken: await (await LocalIssuer.open(config.issuerKeyFile)).issue('admin'),
+    paymentsApiKey: readPaymentsApiKey(config),
+    regionKey: readRegionKey(config),
+  };
   return {
     urls,
+    credentials,
     regions: [...regions],
     dataDir,
     settings,
@@ -184,7 +210,7 @@ export async function startPlatform(regions: readonly string[]): Promise<Running
 
 const tokenSchema = z.object({ token: z.string() });
 
-/** A bearer token from the front door's demo sign-in (the local stand-in for Cognito). */
+/** A demo customer's bearer token from the front door's sign-in (the local stand-in for Cognito). */
 export async function signIn(frontDoor: string, user: string): Promise<string> {
   const response = await postJson(`${frontDoor}/auth/token`, { user });
   if (response.status !== 200) throw new HttpError(`${frontDoor}/auth/token`, response.status, response.text);
@@ -205,9 +231,12 @@ const linkAnswerSchema = z.object({
  */
 export type LinkAnswer = z.output<typeof linkAnswerSchema>;
 
-/** The launcher's control plane: real SIGKILL of a region, restart, link cut and heal. */
+/** The launcher's control plane (admins only): real SIGKILL of a region, restart, link cut and heal. */
 export class ControlPlane {
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly adminToken: string,
+  ) {}
 
   /** Resolves with the control server's answer; the caller checks `killed`. */
   async kill(region: string): Promise<KillAnswer> {
@@ -236,12 +265,12 @@ export class ControlPlane {
       link: z.string(),
       regions: z.array(z.object({ name: z.string(), running: z.boolean(), pid: z.number().nullable() })),
     });
-    return getJson(`${this.url}/status`, schema, { timeoutMs: 3000 });
+    return getJson(`${this.url}/status`, schema, { timeoutMs: 3000, token: this.adminToken });
   }
 
   private async post(path: string, timeoutMs: number): Promise<unknown> {
     try {
-      const response = await postJson(`${this.url}${path}`, {}, { timeoutMs });
+      const response = await postJson(`${this.url}${path}`, {}, { timeoutMs, token: this.adminToken });
       if (response.status >= 300) throw new HttpError(`${this.url}${path}`, response.status, response.text);
       return JSON.parse(response.text);
     } catch (error) {
@@ -257,15 +286,22 @@ const paymentsChaosSchema = z.object({ latencyMs: z.number(), errorRate: z.numbe
  * before the kill, so that many sagas are mid-flight (waiting on the provider) when the region dies.
  */
 export class PaymentsChaos {
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly url: string,
+    private readonly apiKey: string,
+  ) {}
 
   async latencyMs(): Promise<number> {
-    return (await getJson(`${this.url}/v1/chaos`, paymentsChaosSchema, { timeoutMs: 3000 })).latencyMs;
+    const chaos = await getJson(`${this.url}/v1/chaos`, paymentsChaosSchema, {
+      timeoutMs: 3000,
+      token: this.apiKey,
+    });
+    return chaos.latencyMs;
   }
 
   async setLatencyMs(latencyMs: number): Promise<void> {
     const url = `${this.url}/v1/chaos`;
-    const response = await sendJson('PUT', url, { latencyMs }, { timeoutMs: 3000 });
+    const response = await sendJson('PUT', url, { latencyMs }, { timeoutMs: 3000, token: this.apiKey });
     if (response.status !== 200) throw new HttpError(url, response.status, response.text);
     const applied = paymentsChaosSchema.parse(JSON.parse(response.text)).latencyMs;
     if (applied !== latencyMs)

@@ -47,6 +47,8 @@ export class RegionReader {
     readonly region: string,
     readonly url: string,
     private readonly adminToken: string,
+    /** The regions' key, for their /internal routes (status, feeds). */
+    private readonly regionKey: string,
   ) {}
 
   /** Every order this region holds (its own and replicated ones), by id. */
@@ -82,7 +84,10 @@ export class RegionReader {
   }
 
   async status(): Promise<InternalStatus> {
-    return getJson(`${this.url}/internal/status`, internalStatusSchema, { timeoutMs: 3000 });
+    return getJson(`${this.url}/internal/status`, internalStatusSchema, {
+      timeoutMs: 3000,
+      token: this.regionKey,
+    });
   }
 
   /**
@@ -94,19 +99,19 @@ export class RegionReader {
     const body = await getJson(
       `${this.url}/internal/replication/${stream}?after=${seq}&limit=1&from=observer`,
       schema,
-      { timeoutMs: 3000 },
+      { timeoutMs: 3000, token: this.regionKey },
     );
     return body.items.length > 0;
   }
 }
 
 /** The payment provider's whole ledger, page by page (100 entries each). */
-export async function readLedger(paymentsUrl: string): Promise<LedgerEntry[]> {
+export async function readLedger(paymentsUrl: string, apiKey: string): Promise<LedgerEntry[]> {
   const entries: LedgerEntry[] = [];
   let after: string | undefined;
   for (let page = 0; page < 2000; page++) {
     const url = `${paymentsUrl}/v1/ledger?limit=100${after ? `&starting_after=${after}` : ''}`;
-    const body = await getJson(url, ledgerPageSchema);
+    const body = await getJson(url, ledgerPageSchema, { token: apiKey });
     entries.push(...body.data);
     const last = body.data.at(-1);
     if (!body.has_more || !last) return entries;

@@ -140,19 +140,19 @@ async function main(): Promise<number> {
   });
   const { urls, dataDir } = platform;
   progress.info(`front door ${urls.frontDoor}, control ${urls.control}, data ${dataDir}`);
-  const adminToken = await signIn(urls.frontDoor, 'admin');
+  const { adminToken, paymentsApiKey, regionKey } = platform.credentials;
   const tokens = Object.fromEntries(
     await Promise.all(CUSTOMERS.map(async (user) => [user, await signIn(urls.frontDoor, user)] as const)),
   );
   const readers = scenario.regions.map(
-    (name) => new RegionReader(name, urls.regions[name] ?? '', adminToken),
+    (name) => new RegionReader(name, urls.regions[name] ?? '', adminToken, regionKey),
   );
 
   progress.phase('restock');
   await restockAndSettle({ frontDoor: urls.frontDoor, adminToken, readers, dataDir, progress, ...scenario });
 
   const startedAt = Date.now();
-  const sampler = new StatusSampler(urls.frontDoor, startedAt);
+  const sampler = new StatusSampler(urls.frontDoor, startedAt, adminToken);
   const running = new LoadGenerator({
     frontDoor: urls.frontDoor,
     tokens,
@@ -166,8 +166,8 @@ async function main(): Promise<number> {
   await runTimeline({
     scenario,
     frontDoor: urls.frontDoor,
-    control: new ControlPlane(urls.control),
-    payments: new PaymentsChaos(urls.payments),
+    control: new ControlPlane(urls.control, adminToken),
+    payments: new PaymentsChaos(urls.payments, paymentsApiKey),
     readers,
     load: running,
     sampler,
@@ -200,6 +200,7 @@ async function main(): Promise<number> {
     readers,
     dataDir,
     paymentsUrl: urls.payments,
+    paymentsApiKey,
     load: running,
     restocks: scenario.restocks,
   });

@@ -49,8 +49,12 @@ export interface StatusSample {
   deadLetters: number;
 }
 
-export async function frontDoorStatus(frontDoor: string): Promise<FrontDoorStatus> {
-  return getJson(`${frontDoor}/frontdoor/status`, frontDoorStatusSchema, { timeoutMs: 2000 });
+/** The front door's status, an operator route: it needs an admin token. */
+export async function frontDoorStatus(frontDoor: string, adminToken: string): Promise<FrontDoorStatus> {
+  return getJson(`${frontDoor}/frontdoor/status`, frontDoorStatusSchema, {
+    timeoutMs: 2000,
+    token: adminToken,
+  });
 }
 
 /** Reads GET /frontdoor/status every second for the whole run: replication lag, who serves, health. */
@@ -63,7 +67,13 @@ export class StatusSampler {
   constructor(
     private readonly frontDoor: string,
     private readonly startedAt: number,
+    private readonly adminToken: string,
   ) {}
+
+  /** The front door's status now (outside the sampling). */
+  read(): Promise<FrontDoorStatus> {
+    return frontDoorStatus(this.frontDoor, this.adminToken);
+  }
 
   start(): void {
     this.timer = setInterval(() => void this.sample(), 1000);
@@ -92,7 +102,7 @@ export class StatusSampler {
     if (this.busy) return;
     this.busy = true;
     try {
-      const status = await frontDoorStatus(this.frontDoor);
+      const status = await this.read();
       const highest = (lags: readonly number[]) => (lags.length > 0 ? Math.max(...lags) : null);
       const p99Lags = status.regions.flatMap((region) =>
         region.replicationLagMs === null ? [] : [region.replicationLagMs],

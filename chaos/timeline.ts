@@ -7,7 +7,7 @@ import type { ControlPlane, PaymentsChaos } from './platform-control';
 import { type Progress, sleep } from './progress';
 import type { RegionReader } from './region-reader';
 import type { ChaosScenario } from './scenario';
-import { frontDoorStatus, type StatusSampler } from './status-sampler';
+import type { StatusSampler } from './status-sampler';
 
 /** Region processes currently frozen, so an aborted run can resume them before it shuts down. */
 export const frozenPids = new Set<number>();
@@ -71,7 +71,7 @@ export async function runTimeline(options: TimelineOptions): Promise<void> {
     await options.payments.setLatencyMs(scenario.slowProviderLatencyMs);
     record.slowProvider = { latencyMs: scenario.slowProviderLatencyMs, from: Date.now(), until: null };
     await sleep(scenario.slowProviderLeadMs);
-    const serving = (await frontDoorStatus(options.frontDoor)).serving ?? scenario.regions[0] ?? 'us-east-1';
+    const serving = (await options.sampler.read()).serving ?? scenario.regions[0] ?? 'us-east-1';
     record.windows.push({ name: 'warm-up', from: warmUpFrom, until: Date.now() });
 
     progress.phase(`kill -9 the serving region ${serving}`);
@@ -201,7 +201,7 @@ async function readDuringOutage(options: TimelineOptions, kill: FaultWindow): Pr
 /** SIGSTOP the serving region (a long GC pause, a stalled VM), then SIGCONT it: alive, but not answering. */
 async function freezeServing(options: TimelineOptions): Promise<void> {
   const { scenario, progress, record } = options;
-  const serving = (await frontDoorStatus(options.frontDoor)).serving;
+  const serving = (await options.sampler.read()).serving;
   const pid = (await options.control.status()).regions.find((region) => region.name === serving)?.pid;
   if (!serving || !pid) {
     progress.warn('no serving region process to freeze');

@@ -47,13 +47,14 @@ export async function verify(options: {
   readers: readonly RegionReader[];
   dataDir: string;
   paymentsUrl: string;
+  paymentsApiKey: string;
   load: LoadGenerator;
   restocks: readonly Restock[];
 }): Promise<Verdict> {
   const { readers, load } = options;
   const [snapshot, ledger, products, notifications] = await Promise.all([
     takeSnapshot(readers, options.dataDir),
-    readLedger(options.paymentsUrl),
+    readLedger(options.paymentsUrl, options.paymentsApiKey),
     Promise.all(readers.map(async (reader) => [reader.region, await reader.products()] as const)),
     Promise.all(readers.map(async (reader) => [reader.region, await reader.notifications()] as const)),
   ]);

@@ -12,7 +12,8 @@ export const meridianConfig = defineConfig({
 
   // Deployment order: the first region is the primary. It owns the DynamoDB global table (replicas go
   // to every other region) and the Cognito user pool, and the pipeline deploys it first.
-  // `availabilityZones` defaults to <region>a/b/c; `production` (default true) gates manual approval.
+  // `availabilityZones` (three names) pins the VPC's zones; by default CloudFormation picks the region's
+  // first three for this account at deploy time. `production` (default true) gates manual approval.
   regions: [{ name: 'us-east-1' }, { name: 'eu-west-1' }],
 
   // Optional. With a domain the storefront is served at https://<name> and each region's API at

@@ -2,12 +2,19 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../apps/local/src/config/local-config';
+import { LocalIssuer } from '../../apps/local/src/auth/local-issuer';
+import { readRegionKey } from '../../apps/local/src/auth/local-keys';
+import { regionKeyHeaders } from '../../apps/local/src/auth/region-key';
+import { loadLocalConfig, REPO_ROOT } from '../../apps/local/src/config/local-config';
 
 export interface RunningPlatform {
   url: string;
   dataDir: string;
   env: Record<string, string>;
+  /** An admin's Authorization header (the control server and the front door's status need it). */
+  admin: Record<string, string>;
+  /** The Authorization header the regions' /internal routes need. */
+  internal: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +39,10 @@ export async function startPlatform(
     MERIDIAN_REGION_BASE_PORT: String(port + 1),
     MERIDIAN_PAYMENTS_PORT: String(port + 10),
     MERIDIAN_CONTROL_PORT: String(port + 11),
+    // One load tool sends everything from one address as one customer: the front door's per-client
+    // limits, made for people and scripts, would measure themselves instead of the platform.
+    MERIDIAN_RATE_LIMIT_PER_ADDRESS: '1000000',
+    MERIDIAN_RATE_LIMIT_PER_PRINCIPAL: '1000000',
     ...extraEnv,
   };
   const child: ChildProcess = spawn(
@@ -102,7 +113,16 @@ export async function startPlatform(
     throw error;
   }
   child.stdout?.resume();
-  return { url: `http://127.0.0.1:${port}`, dataDir, env, stop };
+  const config = loadLocalConfig(env);
+  const adminToken = await (await LocalIssuer.open(config.issuerKeyFile)).issue('admin');
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    env,
+    admin: { authorization: `Bearer ${adminToken}` },
+    internal: regionKeyHeaders(readRegionKey(config)),
+    stop,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { sleep } from '@meridian/adapters-local';
+import { regionKeyHeaders } from '../../apps/local/src/auth/region-key';
 import type { Prng } from '../kernel/prng';
 import type { ProcessRuntime } from '../kernel/process-runtime';
 import type { Trace } from '../kernel/trace';
@@ -44,6 +45,8 @@ export class Clients {
       elapsed: () => number;
       regions: readonly string[];
       homeRegionRouting: boolean;
+      /** The regions' key, which the operator's stock transfer (an /internal route) presents. */
+      regionKey: string;
     },
   ) {}
 
@@ -209,7 +212,7 @@ export class Clients {
           : await this.call(
               'POST',
               `${simUrl(intent.from ?? '')}/internal/inventory/transfers`,
-              { 'content-type': 'application/json' },
+              { 'content-type': 'application/json', ...regionKeyHeaders(this.options.regionKey) },
               JSON.stringify({
                 transferId: intent.key,
                 sku: intent.sku,

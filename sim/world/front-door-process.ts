@@ -1,3 +1,4 @@
+import { HttpTimeoutError } from '@meridian/adapters-local';
 import { Hono } from 'hono';
 import { forwardWithFailover, noRegionProblem } from '../../apps/local/src/front-door/failover';
 import { HealthChecker } from '../../apps/local/src/front-door/health-checker';
@@ -67,6 +68,7 @@ export function startFrontDoor(options: {
               kind: 'failed',
               reason: error instanceof Error ? error.message : String(error),
               staleSocket: false,
+              timedOut: error instanceof HttpTimeoutError,
             };
           }
         },

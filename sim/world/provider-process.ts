@@ -31,6 +31,7 @@ export class ProviderProcess {
   constructor(
     private readonly runtime: ProcessRuntime,
     private readonly network: SimNetwork,
+    private readonly apiKey: string,
   ) {}
 
   get process(): SimProcess {
@@ -52,6 +53,7 @@ export class ProviderProcess {
         },
       },
       chaos: { latencyMs: 0, errorRate: 0, random: () => runtime.random.float() },
+      apiKey: this.apiKey,
       timers: runtime.timers,
     });
     this.network.serve(PROVIDER, runtime.process, this.app.fetch);
@@ -87,7 +89,7 @@ export class ProviderProcess {
     void this.app?.fetch(
       new Request('http://payments.sim/v1/chaos', {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.apiKey}` },
         body: JSON.stringify({ errorRate: this.errorRate }),
       }),
     );

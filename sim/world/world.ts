@@ -25,6 +25,9 @@ import { drawWorkload, type Workload } from './workload';
 export const REGION_NAMES = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
 export const CARRIER = 'carrier';
 const CLIENTS = 'clients';
+/** The regions' shared key for each other's /internal routes, and the provider's API key (as in local mode). */
+export const REGION_KEY = 'sim-region-key';
+export const PROVIDER_API_KEY = 'sk_sim_provider';
 /** Simulated runs begin at this instant (any fixed instant would do; it keeps traces comparable). */
 export const SIMULATION_EPOCH = Date.parse('2030-01-01T00:00:00Z');
 
@@ -129,7 +132,7 @@ export class World {
       }),
       options.bugs.has('cursor-skips-change') ? skipReplicatedChange(prng.fork('bug')) : undefined,
     );
-    this.provider = new ProviderProcess(providerRuntime, this.network);
+    this.provider = new ProviderProcess(providerRuntime, this.network, PROVIDER_API_KEY);
     this.carrier = { process: carrierRuntime.process, service: new SimCarrierService() };
     const verifier = new SimTokenVerifier();
     const bugOptions = buggyRegionOptions(options.bugs);
@@ -144,6 +147,8 @@ export class World {
         network: this.network,
         build: (rt) => ({
           paymentsUrl: simUrl(PROVIDER),
+          paymentsApiKey: PROVIDER_API_KEY,
+          internalKey: REGION_KEY,
           verifier,
           logger: traceLogger(trace, name, () => this.scheduler.elapsed),
           clock: rt.clock,
@@ -190,6 +195,7 @@ export class World {
       elapsed: () => this.scheduler.elapsed,
       regions: regionNames,
       homeRegionRouting: this.routing === 'home-region',
+      regionKey: REGION_KEY,
     });
     this.startProcesses(frontDoorRuntime, regionNames);
     this.scheduleFaults();

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/config-schema';
 import { FEATURE_FLAGS } from '../src/meridian-app';
 import { RegionStage } from '../src/stages/region-stage';
-import { TEST_CONFIG, testOutdir } from './support/synthesize';
+import { SDK_CALL_PROVIDER, TEST_CONFIG, testOutdir } from './support/synthesize';
 
 const MAX_BUNDLE_BYTES = 300 * 1024;
 
@@ -35,7 +35,7 @@ beforeAll(() => {
     { Type: string; Properties: { Code: { S3Key?: string } } }
   >;
   bundles = Object.entries(resources)
-    .filter(([, resource]) => resource.Type === 'AWS::Lambda::Function')
+    .filter(([id, resource]) => resource.Type === 'AWS::Lambda::Function' && !SDK_CALL_PROVIDER.test(id))
     .map(([logicalId, resource]) => {
       // Logical ids read `<ServiceFunction id>Function<hash>`, e.g. ApiFunction6BF808ED.
       const name = logicalId.replace(/Function[0-9A-F]{8}$/, '');

@@ -3,7 +3,13 @@ import { NOTIFYING_EVENT_TYPES } from '@meridian/domain';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_SAGA_ASL, SAGA_FUNCTIONS, substitutionKey } from '../src/function-catalog';
-import { resourcesOfType, type Synthesized, synthesize, TEST_CONFIG } from './support/synthesize';
+import {
+  resourcesOfType,
+  SDK_CALL_PROVIDER,
+  type Synthesized,
+  synthesize,
+  TEST_CONFIG,
+} from './support/synthesize';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 type Resource = { Properties?: Record<string, unknown> };
@@ -119,7 +125,7 @@ describe('network stack', () => {
   it('spans three AZs with public, private and isolated subnets and two NAT gateways', () => {
     const network = synth.json('Region-eu-west-1-Network');
     const subnets = resourcesOfType(network, 'AWS::EC2::Subnet').map(([, subnet]) => subnet.Properties ?? {});
-    const zones = new Set(subnets.map((subnet) => subnet.AvailabilityZone));
+    const zones = new Set(subnets.map((subnet) => JSON.stringify(subnet.AvailabilityZone)));
     const tiers = subnets.map(
       (subnet) =>
         ((subnet.Tags ?? []) as Array<{ Key: string; Value: string }>).find(
@@ -127,7 +133,7 @@ describe('network stack', () => {
         )?.Value,
     );
 
-    expect([...zones].sort()).toEqual(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']);
+    expect(zones.size).toBe(3);
     expect(tiers.sort()).toEqual([
       'isolated',
       'isolated',
@@ -161,7 +167,8 @@ describe('network stack', () => {
 
 describe('service stack', () => {
   const service = () => synth.json('Region-eu-west-1-Service');
-  const functions = () => resourcesOfType(service(), 'AWS::Lambda::Function');
+  const functions = () =>
+    resourcesOfType(service(), 'AWS::Lambda::Function').filter(([id]) => !SDK_CALL_PROVIDER.test(id));
 
   it('runs every function on Node.js 22+ arm64, traced, in the private subnets', () => {
     expect(functions()).toHaveLength(13);

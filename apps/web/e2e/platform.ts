@@ -29,6 +29,8 @@ export interface Platform {
   url: string;
   dataDir: string;
   output: () => string;
+  /** The one-time admin sign-in link the launcher printed (good for one browser sign-in). */
+  adminSignInLink: () => string;
   stop: () => Promise<void>;
 }
 
@@ -95,6 +97,11 @@ export async function startPlatform(
     url: `http://localhost:${frontDoorPort}`,
     dataDir,
     output: () => output,
+    adminSignInLink: () => {
+      const link = /^\s+admin\s+(http\S+#code=\S+)$/m.exec(output)?.[1];
+      if (!link) throw new Error(`the launcher printed no admin sign-in link:\n${output}`);
+      return link;
+    },
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

@@ -8,6 +8,12 @@ export async function signIn(page: Page, accountName: string): Promise<void> {
   await page.getByRole('banner').getByText(accountName).waitFor();
 }
 
+/** An operator opens the one-time sign-in link the launcher printed, and lands on the console. */
+export async function signInAsAdmin(page: Page, signInLink: string): Promise<void> {
+  await page.goto(signInLink);
+  await page.getByRole('banner').getByText('Operations Admin').waitFor();
+}
+
 export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('link', { name: 'Sign in' }).waitFor();

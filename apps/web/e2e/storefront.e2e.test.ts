@@ -73,7 +73,8 @@ describe('storefront in Chromium', () => {
     const alert = page.getByRole('alert').filter({ hasText: 'Order failed' });
     await alert.waitFor({ timeout: 20_000 });
     expect(await alert.textContent()).toContain('Order failed: Your card was declined.');
-    expect(await alert.textContent()).toContain('You have not been charged.');
+    const outcome = page.getByRole('region', { name: 'What this means for you' });
+    expect(await outcome.textContent()).toContain('You have not been charged.');
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
       'Your order could not be completed.',
     );

@@ -12,7 +12,12 @@ import {
   unsupportedMediaType,
 } from './middleware';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document';
-import { createRouteRegistry, type RequestPart } from './openapi/route-registry';
+import {
+  createRouteRegistry,
+  type HttpMethod,
+  type RequestPart,
+  type RouteRegistry,
+} from './openapi/route-registry';
 import { problem, problemForError } from './problem';
 import { registerAdminRoutes } from './routes/admin-routes';
 import { registerHealthRoutes } from './routes/health-routes';
@@ -51,6 +56,36 @@ function validationProblem(error: ZodError, part: RequestPart) {
     : problem(400, 'invalid_request', 'The request does not match the API schema.', { errors });
 }
 
+function registerApiRoutes(routes: RouteRegistry<ApiEnv>, deps: ApiDependencies): void {
+  registerHealthRoutes(routes, deps);
+  registerProductRoutes(routes, deps);
+  registerOrderRoutes(routes, deps);
+  registerAdminRoutes(routes, deps);
+  registerMoneyRoutes(routes, deps);
+}
+
+/** One route of the public API: its method and OpenAPI path (`{name}` for a parameter), under /api/v1. */
+export interface ApiRoute {
+  method: HttpMethod;
+  path: string;
+}
+
+/**
+ * Every route the API serves, the OpenAPI document included: what an edge in front of it (the local front
+ * door) may forward, and nothing else.
+ */
+export function listApiRoutes(): ApiRoute[] {
+  const routes = createRouteRegistry(new Hono<ApiEnv>(), (c) => c.body(null, 400));
+  // Registering only records the routes; the handlers, which would use the dependencies, never run here.
+  // A runtime that offers every optional route (a reconciler run on request) is assumed.
+  const everyRoute = { reconcileNow: () => Promise.reject(new Error('not served here')) };
+  registerApiRoutes(routes, everyRoute as unknown as ApiDependencies);
+  return [
+    ...routes.routes.map(({ method, path }) => ({ method, path })),
+    { method: 'get', path: '/openapi.json' },
+  ];
+}
+
 /**
  * The Meridian HTTP API: one Hono app, served by a local region process and by API Gateway through Lambda.
  * Errors are RFC 9457 problem+json; every response names the region that answered.
@@ -74,11 +109,7 @@ export function createApiApp(deps: ApiDependencies): Hono<ApiEnv> {
   const routes = createRouteRegistry(api, (c, error, part) =>
     problemResponse(c, validationProblem(error, part)),
   );
-  registerHealthRoutes(routes, deps);
-  registerProductRoutes(routes, deps);
-  registerOrderRoutes(routes, deps);
-  registerAdminRoutes(routes, deps);
-  registerMoneyRoutes(routes, deps);
+  registerApiRoutes(routes, deps);
 
   // Built on the first request, then kept: converting every schema takes tens of milliseconds, which
   // neither a cold start nor each later request should pay.

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JwtTokenVerifier } from './jwt-token-verifier';
 
@@ -41,6 +41,50 @@ describe('JwtTokenVerifier claims', () => {
 
     await expect(verifier.verify(forever)).rejects.toMatchObject({ code: 'unauthenticated' });
     await expect(verifier.verify(await token(60))).resolves.toMatchObject({ subject: 'alice' });
+  });
+});
+
+describe('JwtTokenVerifier subject', () => {
+  const signed = (sub: unknown, claims: Record<string, unknown> = {}) =>
+    // Cast: jose types `sub` as a string, and these tests sign other types on purpose.
+    new SignJWT({ sub, ...claims } as JWTPayload)
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(privateKey);
+  const verifier = (knownSubject?: (subject: string) => boolean) =>
+    new JwtTokenVerifier({
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      keySet: createLocalJWKSet({ keys: [jwk] }),
+      ...(knownSubject ? { knownSubject } : {}),
+    });
+
+  it('refuses a subject that is not a string: a number, an object, an empty or oversized string', async () => {
+    for (const sub of [
+      12345,
+      0,
+      { id: 'alice' },
+      ['alice'],
+      true,
+      '',
+      'a'.repeat(300),
+      'ali\u0000ce',
+      'a b',
+    ]) {
+      await expect(verifier().verify(await signed(sub)), JSON.stringify(sub)).rejects.toMatchObject({
+        code: 'unauthenticated',
+      });
+    }
+    await expect(verifier().verify(await signed('alice'))).resolves.toMatchObject({ subject: 'alice' });
+  });
+
+  it('refuses a subject the principal directory does not know, when it is given one', async () => {
+    const known = verifier((subject) => subject === 'alice');
+    await expect(known.verify(await signed('mallory'))).rejects.toMatchObject({ code: 'unauthenticated' });
+    await expect(known.verify(await signed('alice'))).resolves.toMatchObject({ subject: 'alice' });
   });
 });
 

@@ -1,6 +1,9 @@
 import { ADMIN_GROUP, type Principal, type TokenVerifier, UnauthenticatedError } from '@meridian/domain';
 import { errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 
+/** Subjects are ids (Cognito's are UUIDs): 1-128 visible ASCII characters. */
+const SUBJECT = /^[\x21-\x7e]{1,128}$/;
+
 /**
  * Verifies bearer JWTs with jose: signature against the issuer's key set, issuer, expiry, and audience.
  * Cognito access tokens name the app client in `client_id` instead of `aud`, so either is accepted.
@@ -17,6 +20,11 @@ export class JwtTokenVerifier implements TokenVerifier {
       keySet: JWTVerifyGetKey;
       now?: () => number;
       cacheSize?: number;
+      /**
+       * Whether a subject names a principal this deployment knows (locally, the demo users). Without it,
+       * any subject the issuer signed is accepted, as for Cognito, which signs only its own users.
+       */
+      knownSubject?: (subject: string) => boolean;
     },
   ) {}
 
@@ -51,7 +59,11 @@ export class JwtTokenVerifier implements TokenVerifier {
       const audiences = [payload.aud, payload.client_id].flat().filter((value) => typeof value === 'string');
       if (!audiences.includes(this.options.audience))
         throw new UnauthenticatedError('The token is not meant for this API.');
-      if (!payload.sub) throw new UnauthenticatedError('The token names no subject.');
+      // A customer id is a string: a number or an object would be stored and compared as something else.
+      if (typeof payload.sub !== 'string' || !SUBJECT.test(payload.sub))
+        throw new UnauthenticatedError('The token names no valid subject.');
+      if (this.options.knownSubject && !this.options.knownSubject(payload.sub))
+        throw new UnauthenticatedError('The token names an unknown principal.');
       const claimed = payload['cognito:groups'];
       const groups = Array.isArray(claimed)
         ? claimed.filter((group): group is string => typeof group === 'string')

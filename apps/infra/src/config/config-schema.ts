@@ -2,22 +2,19 @@ import * as z from 'zod';
 
 const AWS_REGION = /^[a-z]{2}-[a-z]+-\d$/;
 
-const regionSchema = z
-  .object({
-    /** AWS region name, e.g. `us-east-1`. */
-    name: z.string().regex(AWS_REGION, 'expected an AWS region name such as us-east-1'),
-    /**
-     * The three availability zones the VPC spans. Written down so that synth needs no lookup; the
-     * default `<region>a/b/c` exists in most regions (us-west-1 and some others differ).
-     */
-    availabilityZones: z.array(z.string().min(1)).length(3).optional(),
-    /** Production regions wait for a manual approval in the pipeline when `pipeline.manualApproval` is on. */
-    production: z.boolean().default(true),
-  })
-  .transform((region) => ({
-    ...region,
-    availabilityZones: region.availabilityZones ?? ['a', 'b', 'c'].map((zone) => `${region.name}${zone}`),
-  }));
+const regionSchema = z.object({
+  /** AWS region name, e.g. `us-east-1`. */
+  name: z.string().regex(AWS_REGION, 'expected an AWS region name such as us-east-1'),
+  /**
+   * The three availability zones the VPC spans, if they must be these. Zone names are mapped per account
+   * (`us-east-1a` is not the same place in two accounts, and not every letter exists everywhere), so by
+   * default CloudFormation picks the region's first three zones for this account at deploy time
+   * (`Fn::GetAZs`): synth needs no lookup either way.
+   */
+  availabilityZones: z.array(z.string().min(1)).length(3).optional(),
+  /** Production regions wait for a manual approval in the pipeline when `pipeline.manualApproval` is on. */
+  production: z.boolean().default(true),
+});
 
 const domainSchema = z.object({
   /** The apex the storefront lives on, e.g. `shop.example.com`; the API answers at `api.<name>`. */
@@ -52,6 +49,18 @@ export const meridianConfigSchema = z
     pipeline: pipelineSchema,
     /** Base URL of the payment provider API the payment functions call. */
     paymentProviderUrl: z.url({ protocol: /^https$/ }).default('https://api.stripe.com'),
+    /**
+     * Prefix of the user pool's Cognito domain (`<prefix>.auth.<primary region>.amazoncognito.com`), which
+     * serves the hosted sign-in UI. Unique per region across AWS; defaults to `meridian-<account>`.
+     */
+    signInDomainPrefix: z
+      .string()
+      .regex(
+        /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/,
+        'expected lower-case letters, digits and inner hyphens',
+      )
+      .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain aws, amazon or cognito')
+      .optional(),
     /** CloudWatch Logs retention for every log group Meridian creates. */
     logRetentionDays: z.union([z.literal(30), z.literal(90), z.literal(365)]).default(90),
   })
@@ -61,7 +70,7 @@ export const meridianConfigSchema = z
     if (duplicate)
       ctx.addIssue({ code: 'custom', path: ['regions'], message: `region ${duplicate} is listed twice` });
     for (const region of config.regions) {
-      if (region.availabilityZones.some((zone) => !zone.startsWith(region.name))) {
+      if (region.availabilityZones?.some((zone) => !zone.startsWith(region.name))) {
         ctx.addIssue({
           code: 'custom',
           path: ['regions'],
@@ -98,6 +107,11 @@ export function parseConfig(input: unknown): MeridianConfig {
 /** Typed helper for config files: the editor checks the shape, parseConfig checks the values. */
 export function defineConfig(input: MeridianConfigInput): MeridianConfigInput {
   return input;
+}
+
+/** The hosted sign-in UI's domain prefix (see `signInDomainPrefix`). */
+export function signInDomainPrefix(config: MeridianConfig): string {
+  return config.signInDomainPrefix ?? `meridian-${config.account}`;
 }
 
 export function primaryRegion(config: MeridianConfig): RegionConfig {

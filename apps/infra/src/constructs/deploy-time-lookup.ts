@@ -19,9 +19,10 @@ export interface DeployTimeLookupProps {
 }
 
 /**
- * Reads one value with an AWS API call at deploy time. It replaces both `fromLookup` (which needs
- * credentials at synth) and cross-stage references (which CDK forbids): a stack can learn what an
- * earlier stage created in another region, e.g. the primary's user pool id or a peer's API hostname.
+ * Reads one value with an AWS API call at deploy time, where no SSM parameter can carry it (a replica's
+ * stream ARN, which only DescribeTable tells). It runs when its properties change, not on every
+ * deployment: values another stage writes travel as SSM parameters instead (RemoteParameter), which
+ * CloudFormation reads afresh each time.
  */
 export class DeployTimeLookup extends Construct {
   readonly value: string;
@@ -46,31 +47,18 @@ export class DeployTimeLookup extends Construct {
       installLatestAwsSdk: false,
     });
     this.value = lookup.getResponseField(props.outputPath);
-    // One provider function per stack serves every lookup.
-    const providerId = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
-    const provider = Stack.of(this).node.tryFindChild(providerId);
-    if (provider) {
-      Validations.of(provider).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'AWS-maintained policy limited to the lookup function writing its own CloudWatch Logs.',
-      });
-    }
+    acknowledgeSdkCallProvider(this);
   }
 }
 
-/** Reads an SSM String parameter, possibly from another region. */
-export function readParameter(
-  scope: Construct,
-  id: string,
-  props: { account: string; region: string; name: string },
-): string {
-  return new DeployTimeLookup(scope, id, {
-    service: 'SSM',
-    action: 'getParameter',
-    parameters: { Name: props.name },
-    region: props.region,
-    outputPath: 'Parameter.Value',
-    iamAction: 'ssm:GetParameter',
-    resourceArn: `arn:aws:ssm:${props.region}:${props.account}:parameter${props.name}`,
-  }).value;
+/** One provider function per stack serves every AwsCustomResource (lookups and parameter writes). */
+export function acknowledgeSdkCallProvider(scope: Construct): void {
+  const providerId = `AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace(/-/g, '')}`;
+  const provider = Stack.of(scope).node.tryFindChild(providerId);
+  if (provider) {
+    Validations.of(provider).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWS-maintained policy limited to the AWS SDK call function writing its own CloudWatch Logs.',
+    });
+  }
 }

@@ -37,12 +37,15 @@ export class EventBackbone extends Construct {
     super(scope, id);
     this.props = props;
     this.bus = new events.EventBus(this, 'Bus', { eventBusName: EVENT_BUS_NAME });
-    this.bus.archive('Archive', {
+    const archive = this.bus.archive('Archive', {
       archiveName: `meridian-${props.regionName}`,
       description: 'Every Meridian event seen on this bus, for replay after a consumer fix',
       eventPattern: { source: MERIDIAN_SOURCES },
       retention: Duration.days(30),
     });
+    // Without a key aws-cdk-lib writes `KmsKeyIdentifier: ""`, which is no key id. Left out, the archive
+    // is encrypted with an AWS owned key, like the bus itself.
+    (archive.node.defaultChild as events.CfnArchive).addPropertyDeletionOverride('KmsKeyIdentifier');
 
     for (const peer of props.peerRegions) {
       const deadLetters = this.deadLetterQueue(`ForwardTo-${peer}`, `events not delivered to ${peer}`);

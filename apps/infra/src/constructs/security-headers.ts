@@ -6,18 +6,19 @@ import { Construct } from 'constructs';
 export class SecurityHeaders extends Construct {
   readonly policy: cloudfront.ResponseHeadersPolicy;
 
-  constructor(scope: Construct, id: string, props: { identityRegion: string }) {
+  constructor(scope: Construct, id: string, props: { signInOrigin: string }) {
     super(scope, id);
-    // The web app signs in against Cognito directly and calls the API on its own origin.
+    // The web app calls the API on its own origin; sign-in goes to the Cognito hosted UI, whose token
+    // endpoint the app calls (connect-src) and whose pages it navigates to. Nothing else is allowed.
     const csp = [
       "default-src 'self'",
       "script-src 'self'",
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: https:",
-      `connect-src 'self' https://cognito-idp.${props.identityRegion}.amazonaws.com`,
+      `connect-src 'self' ${props.signInOrigin}`,
       "frame-ancestors 'none'",
       "base-uri 'self'",
-      "form-action 'self'",
+      `form-action 'self' ${props.signInOrigin}`,
       "object-src 'none'",
     ].join('; ');
     this.policy = new cloudfront.ResponseHeadersPolicy(this, 'Policy', {

@@ -12,7 +12,8 @@ export interface WebDistributionProps {
   readonly failoverBucket: s3.IBucket;
   /** Hostnames behind /api/*: one (a domain with latency routing, or the primary region's API). */
   readonly apiOrigin: string;
-  readonly identityRegion: string;
+  /** The Cognito hosted UI's origin, which the content security policy admits. */
+  readonly signInOrigin: string;
   readonly logBucket: s3.IBucket;
   readonly domain?: { names: string[]; certificate: acm.ICertificate };
 }
@@ -38,7 +39,7 @@ export class WebDistribution extends Construct {
       fallbackOrigin: origins.S3BucketOrigin.withOriginAccessControl(props.failoverBucket),
       fallbackStatusCodes: [403, 404, 500, 502, 503, 504],
     });
-    const headers = new SecurityHeaders(this, 'Headers', { identityRegion: props.identityRegion }).policy;
+    const headers = new SecurityHeaders(this, 'Headers', { signInOrigin: props.signInOrigin }).policy;
     const spaRewrite = new cloudfront.Function(this, 'SpaRewrite', {
       code: cloudfront.FunctionCode.fromInline(SPA_REWRITE),
       runtime: cloudfront.FunctionRuntime.JS_2_0,

@@ -3,6 +3,8 @@ import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as pipelines from 'aws-cdk-lib/pipelines';
 import type { MeridianConfig } from '../config/config-schema';
+import { ADMIN_GROUP } from '../naming';
+import type { GlobalStack } from '../stacks/global-stack';
 import type { RegionStage } from '../stages/region-stage';
 
 /** CodeBuild with Node.js 22, the runtime the functions use. */
@@ -15,8 +17,10 @@ export const NODE_22 = codebuild.BuildSpec.fromObject({
 });
 
 /**
- * Signs a smoke-test user in (Cognito admin auth: no password ever leaves the build) and runs
- * src/smoke/smoke-test.ts against the region just deployed.
+ * Makes sure the smoke-test user exists and is an admin (Cognito admin APIs; its password is new and
+ * random every run and never leaves the build), signs it in, and runs src/smoke/smoke-test.ts against
+ * the region just deployed. Admin rights let the test bring its own product and stock, so the first
+ * run of a new deployment passes with an empty catalog and no hand step.
  */
 export function smokeTestStep(
   config: MeridianConfig,
@@ -33,10 +37,11 @@ export function smokeTestStep(
       USER_POOL_CLIENT_ID: stage.data.identityOutputs.userPoolClientId,
       IDENTITY_REGION: stage.data.identityOutputs.identityRegion,
     },
-    env: { SMOKE_USER: `smoke-test+${regionName}@meridian.invalid` },
+    env: { SMOKE_USER: smokeTestUser(regionName), SMOKE_REGION: regionName },
     commands: [
       `SMOKE_PASSWORD="$(node -e "process.stdout.write(require('node:crypto').randomBytes(24).toString('base64url') + 'Aa1!')")"`,
       `${cognito} admin-get-user --username "$SMOKE_USER" >/dev/null 2>&1 || ${cognito} admin-create-user --username "$SMOKE_USER" --message-action SUPPRESS --user-attributes Name=email,Value="$SMOKE_USER" Name=email_verified,Value=true >/dev/null`,
+      `${cognito} admin-add-user-to-group --username "$SMOKE_USER" --group-name ${ADMIN_GROUP}`,
       `${cognito} admin-set-user-password --username "$SMOKE_USER" --password "$SMOKE_PASSWORD" --permanent`,
       `ID_TOKEN="$(${cognito} admin-initiate-auth --client-id "$USER_POOL_CLIENT_ID" --auth-flow ADMIN_USER_PASSWORD_AUTH --auth-parameters USERNAME="$SMOKE_USER",PASSWORD="$SMOKE_PASSWORD" --query AuthenticationResult.IdToken --output text)"`,
       'export ID_TOKEN',
@@ -49,6 +54,7 @@ export function smokeTestStep(
         actions: [
           'cognito-idp:AdminGetUser',
           'cognito-idp:AdminCreateUser',
+          'cognito-idp:AdminAddUserToGroup',
           'cognito-idp:AdminSetUserPassword',
           'cognito-idp:AdminInitiateAuth',
         ],
@@ -59,22 +65,63 @@ export function smokeTestStep(
   });
 }
 
-/** Builds the web app and copies it to both origin buckets, then invalidates CloudFront. */
+export function smokeTestUser(regionName: string): string {
+  return `smoke-test+${regionName}@meridian.invalid`;
+}
+
+/**
+ * Turns termination protection on for the region's Data stack once it is deployed. CDK Pipelines deploys
+ * with CloudFormation change sets, which ignore a stack's `terminationProtection` (only `cdk deploy`
+ * applies it); protecting the stack after a successful deployment also leaves a failed first creation
+ * free to roll back and be deleted.
+ */
+export function protectDataStep(config: MeridianConfig, stage: RegionStage): pipelines.CodeBuildStep {
+  const { stackName } = stage.data;
+  const region = stage.data.region;
+  return new pipelines.CodeBuildStep(`ProtectData-${region}`, {
+    commands: [
+      `aws cloudformation update-termination-protection --region ${region} --stack-name ${stackName} --enable-termination-protection`,
+    ],
+    buildEnvironment: BUILD_ENVIRONMENT,
+    partialBuildSpec: NODE_22,
+    rolePolicyStatements: [
+      new iam.PolicyStatement({
+        actions: ['cloudformation:UpdateTerminationProtection'],
+        resources: [`arn:aws:cloudformation:${region}:${config.account}:stack/${stackName}/*`],
+      }),
+    ],
+  });
+}
+
+/**
+ * Builds the web app, writes its /config.json (Cognito hosted-UI sign-in, src/web/web-config.ts) and
+ * copies both to the two origin buckets, then invalidates CloudFront. config.json goes up with
+ * `no-cache`, so a changed sign-in setting is never served stale.
+ */
 export function publishWebStep(
   config: MeridianConfig,
   buckets: ReadonlyArray<{ name: string; region: string }>,
-  distributionId: CfnOutput,
+  outputs: { distributionId: CfnOutput } & GlobalStack['webConfigOutputs'],
   input: pipelines.IFileSetProducer,
 ): pipelines.CodeBuildStep {
   return new pipelines.CodeBuildStep('PublishWeb', {
     input,
-    envFromCfnOutputs: { DISTRIBUTION_ID: distributionId },
+    envFromCfnOutputs: {
+      DISTRIBUTION_ID: outputs.distributionId,
+      WEB_URL: outputs.webUrl,
+      SIGN_IN_URL: outputs.signInUrl,
+      USER_POOL_ID: outputs.userPoolId,
+      USER_POOL_CLIENT_ID: outputs.userPoolClientId,
+      IDENTITY_REGION: outputs.identityRegion,
+    },
     installCommands: ['npm ci'],
     commands: [
       'npm run build --workspace @meridian/web',
-      ...buckets.map(
-        (bucket) => `aws s3 sync apps/web/dist "s3://${bucket.name}" --delete --region ${bucket.region}`,
-      ),
+      'node --experimental-strip-types apps/infra/src/web/web-config.ts apps/web/dist/config.json',
+      ...buckets.flatMap((bucket) => [
+        `aws s3 cp apps/web/dist/config.json "s3://${bucket.name}/config.json" --cache-control no-cache --content-type application/json --region ${bucket.region}`,
+        `aws s3 sync apps/web/dist "s3://${bucket.name}" --delete --exclude config.json --region ${bucket.region}`,
+      ]),
       `aws cloudfront create-invalidation --distribution-id "$DISTRIBUTION_ID" --paths '/*'`,
     ],
     buildEnvironment: BUILD_ENVIRONMENT,

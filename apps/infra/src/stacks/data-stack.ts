@@ -4,10 +4,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import type { MeridianConfig } from '../config/config-schema';
-import { DeployTimeLookup, readParameter } from '../constructs/deploy-time-lookup';
+import { type MeridianConfig, signInDomainPrefix } from '../config/config-schema';
+import { DeployTimeLookup } from '../constructs/deploy-time-lookup';
 import { Identity, type IdentityRef } from '../constructs/identity';
-import { dataKeyAliasArn, PARAMETERS, TABLE_NAME, tableArn } from '../naming';
+import { RemoteParameter } from '../constructs/remote-parameter';
+import { dataKeyAliasArn, EDGE_REGION, PARAMETERS, TABLE_NAME, tableArn } from '../naming';
 
 export interface DataStackProps extends StackProps {
   readonly config: MeridianConfig;
@@ -55,12 +56,33 @@ export class DataStack extends Stack {
         tableArn: tableArn(config.account, regionName),
         tableStreamArn: table.tableStreamArn ?? '',
       };
-      const identity = new Identity(this, 'Identity');
+      const identity = new Identity(this, 'Identity', {
+        signInDomainPrefix: signInDomainPrefix(config),
+        // With a domain the storefront's URL is known now; otherwise the global stage writes CloudFront's
+        // name here once it exists (and registers it on the client itself on its first run).
+        webOrigin: config.domain
+          ? `https://${config.domain.name}`
+          : ssm.StringParameter.valueForStringParameter(this, PARAMETERS.webOrigin),
+      });
       this.identity = {
         userPoolId: identity.userPool.userPoolId,
-        userPoolClientId: identity.webClient.userPoolClientId,
+        userPoolClientId: identity.webClient.ref,
         region: regionName,
       };
+      // Every other region's Data stack (and the global stack) reads the ids in its own region.
+      const readers = new Set([...config.regions.map((region) => region.name), EDGE_REGION]);
+      readers.delete(regionName);
+      for (const reader of readers) {
+        const write = (id: string, name: string, value: string) =>
+          new RemoteParameter(this, `${id}-${reader}`, {
+            account: config.account,
+            region: reader,
+            name,
+            value,
+          });
+        write('UserPoolIdCopy', PARAMETERS.userPoolId, this.identity.userPoolId);
+        write('UserPoolClientIdCopy', PARAMETERS.userPoolClientId, this.identity.userPoolClientId);
+      }
     } else {
       const arn = tableArn(config.account, regionName);
       // A replica's stream ARN carries a creation timestamp, so only DescribeTable can tell it.
@@ -74,11 +96,10 @@ export class DataStack extends Stack {
         resourceArn: arn,
       });
       this.table = { tableArn: arn, tableStreamArn: stream.value };
-      const read = (lookupId: string, name: string) =>
-        readParameter(this, lookupId, { account: config.account, region: primaryRegionName, name });
+      // Written here by the primary's Data stack; read afresh on every deployment.
       this.identity = {
-        userPoolId: read('UserPoolId', PARAMETERS.userPoolId),
-        userPoolClientId: read('UserPoolClientId', PARAMETERS.userPoolClientId),
+        userPoolId: ssm.StringParameter.valueForStringParameter(this, PARAMETERS.userPoolId),
+        userPoolClientId: ssm.StringParameter.valueForStringParameter(this, PARAMETERS.userPoolClientId),
         region: primaryRegionName,
       };
     }

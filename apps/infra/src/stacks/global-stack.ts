@@ -3,15 +3,23 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
-import { type MeridianConfig, primaryRegion } from '../config/config-schema';
+import { type MeridianConfig, primaryRegion, signInDomainPrefix } from '../config/config-schema';
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { AuditTrail } from '../constructs/audit-trail';
-import { readParameter } from '../constructs/deploy-time-lookup';
 import { RegionalApiHealth } from '../constructs/regional-api-health';
 import { WebBucket } from '../constructs/web-bucket';
 import { WebDistribution } from '../constructs/web-distribution';
-import { apiDomainName, EDGE_REGION, PARAMETERS, webBucketName } from '../naming';
+import { WebSignInRegistration } from '../constructs/web-sign-in-registration';
+import {
+  apiDomainName,
+  apiParameters,
+  EDGE_REGION,
+  PARAMETERS,
+  signInOrigin,
+  webBucketName,
+} from '../naming';
 
 export interface GlobalStackProps extends StackProps {
   readonly config: MeridianConfig;
@@ -22,10 +30,16 @@ export interface GlobalStackProps extends StackProps {
 /**
  * Everything in front of the regions, deployed after them to us-east-1 (CloudFront certificates,
  * WAF for CloudFront and Route 53 metrics must live there): health checks, DNS, CloudFront, the
- * web bucket and CloudTrail. Regional facts (API hostnames) are read from each region's SSM.
+ * web bucket, CloudTrail, and (without a domain) the storefront's URLs on the user pool's web client.
+ * Regional facts (API hostnames, the user pool) are written into this region's SSM by their stacks.
  */
 export class GlobalStack extends Stack {
   readonly distributionId: CfnOutput;
+  /** What the web app's /config.json is written from (see src/web/web-config.ts). */
+  readonly webConfigOutputs: Record<
+    'webUrl' | 'signInUrl' | 'userPoolId' | 'userPoolClientId' | 'identityRegion',
+    CfnOutput
+  >;
   readonly webBucketNames: string[];
 
   constructor(scope: Construct, id: string, props: GlobalStackProps) {
@@ -52,14 +66,11 @@ export class GlobalStack extends Stack {
           zoneName: config.domain.name,
         })
       : undefined;
+    // Written into this region by each region's service stack; read afresh on every deployment.
+    const read = (name: string) => ssm.StringParameter.valueForStringParameter(this, name);
     const apiHostnames = config.regions.map((region) => {
-      const read = (lookupId: string, name: string) =>
-        readParameter(this, `${lookupId}-${region.name}`, {
-          account: config.account,
-          region: region.name,
-          name,
-        });
-      const apiHostname = read('ApiHostname', PARAMETERS.apiHostname);
+      const names = apiParameters(region.name);
+      const apiHostname = read(names.hostname);
       new RegionalApiHealth(this, `ApiHealth-${region.name}`, {
         regionName: region.name,
         apiHostname,
@@ -69,8 +80,8 @@ export class GlobalStack extends Stack {
             ? {
                 zone,
                 recordName: apiDomainName(config.domain.name),
-                regionalDomainName: read('ApiDomainTarget', PARAMETERS.apiDomainTarget),
-                regionalHostedZoneId: read('ApiDomainZone', PARAMETERS.apiDomainZoneId),
+                regionalDomainName: read(names.domainTarget),
+                regionalHostedZoneId: read(names.domainZoneId),
               }
             : undefined,
       });
@@ -93,11 +104,13 @@ export class GlobalStack extends Stack {
           })
         : undefined;
     const [primaryApi] = apiHostnames;
+    const identityRegion = primaryRegion(config).name;
+    const signIn = signInOrigin(signInDomainPrefix(config), identityRegion);
     const web = new WebDistribution(this, 'Cdn', {
       primaryBucket,
       failoverBucket,
       apiOrigin: config.domain ? apiDomainName(config.domain.name) : (primaryApi ?? ''),
-      identityRegion: primaryRegion(config).name,
+      signInOrigin: signIn,
       logBucket,
       domain: certificate && config.domain ? { names: [config.domain.name], certificate } : undefined,
     });
@@ -113,9 +126,30 @@ export class GlobalStack extends Stack {
     }
 
     new AuditTrail(this, 'Audit', { accessLogBucket: logBucket });
+
+    const webUrl = `https://${config.domain?.name ?? web.distribution.distributionDomainName}`;
+    // Written into this region by the primary's Data stack.
+    const identity = {
+      userPoolId: read(PARAMETERS.userPoolId),
+      userPoolClientId: read(PARAMETERS.userPoolClientId),
+    };
+    // Without a domain the storefront's URL is CloudFront's generated name, known only now.
+    if (!config.domain) {
+      new WebSignInRegistration(this, 'WebSignIn', {
+        account: config.account,
+        identityRegion,
+        ...identity,
+        webOrigin: webUrl,
+      });
+    }
+
     this.distributionId = new CfnOutput(this, 'DistributionId', { value: web.distribution.distributionId });
-    new CfnOutput(this, 'WebUrl', {
-      value: `https://${config.domain?.name ?? web.distribution.distributionDomainName}`,
-    });
+    this.webConfigOutputs = {
+      webUrl: new CfnOutput(this, 'WebUrl', { value: webUrl }),
+      signInUrl: new CfnOutput(this, 'SignInUrl', { value: signIn }),
+      userPoolId: new CfnOutput(this, 'UserPoolId', { value: identity.userPoolId }),
+      userPoolClientId: new CfnOutput(this, 'UserPoolClientId', { value: identity.userPoolClientId }),
+      identityRegion: new CfnOutput(this, 'IdentityRegion', { value: identityRegion }),
+    };
   }
 }

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -32,10 +32,13 @@ export class NetworkStack extends Stack {
 
   constructor(scope: Construct, id: string, props: NetworkStackProps) {
     super(scope, id, props);
-    this.zones = props.region.availabilityZones;
+    const configured = props.region.availabilityZones;
+    // Unless configured, the first three zones CloudFormation lists for this account and region, chosen
+    // at deploy time: no lookup at synth, and no guessed zone name that the account may not have.
+    this.zones = configured ?? [0, 1, 2].map((index) => Fn.select(index, Fn.getAzs()));
     this.vpc = new ec2.Vpc(this, 'Vpc', {
       ipAddresses: ec2.IpAddresses.cidr('10.40.0.0/16'),
-      availabilityZones: this.zones,
+      maxAzs: 3,
       natGateways: props.natGateways,
       subnetConfiguration: [
         { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
@@ -46,11 +49,12 @@ export class NetworkStack extends Stack {
       gatewayEndpoints: { DynamoDb: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB } },
     });
 
-    Validations.of(this.vpc).acknowledge({
-      id: 'CloudFormation-Validate::W3010',
-      reason:
-        'Zones are written in the configuration on purpose: synth must not look them up (no credentials).',
-    });
+    if (configured) {
+      Validations.of(this.vpc).acknowledge({
+        id: 'CloudFormation-Validate::W3010',
+        reason: 'Zones written in the configuration on purpose (meridian.config.ts, availabilityZones).',
+      });
+    }
 
     const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
       retention: props.logRetention,
@@ -85,7 +89,7 @@ export class NetworkStack extends Stack {
     }
   }
 
-  /** The configured zones: without this override CDK looks the region's zones up (credentials needed). */
+  /** The zones above: without this override CDK looks the region's zones up (credentials needed). */
   override get availabilityZones(): string[] {
     return this.zones;
   }

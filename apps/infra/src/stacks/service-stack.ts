@@ -7,7 +7,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import type { MeridianConfig } from '../config/config-schema';
 import { AlarmTopic } from '../constructs/alarm-topic';
@@ -16,6 +15,7 @@ import { HttpApi } from '../constructs/http-api';
 import { issuerUrl } from '../constructs/identity';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { ORDER_SAGA_NAME, OrderSaga } from '../constructs/order-saga';
+import { RemoteParameter } from '../constructs/remote-parameter';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function';
 import {
   API_FUNCTION,
@@ -25,7 +25,7 @@ import {
   type SagaStep,
   STREAM_PUBLISHER_FUNCTION,
 } from '../function-catalog';
-import { EVENT_BUS_NAME, METRICS_NAMESPACE, PARAMETERS, TABLE_NAME } from '../naming';
+import { apiParameters, EDGE_REGION, EVENT_BUS_NAME, METRICS_NAMESPACE, TABLE_NAME } from '../naming';
 import type { DataStack } from './data-stack';
 import type { NetworkStack } from './network-stack';
 
@@ -167,7 +167,7 @@ export class ServiceStack extends Stack {
     // A canary that makes the API answer 5xx rolls back even if the function itself does not throw.
     api.addRollbackAlarm(operations.api5xxAlarm);
 
-    this.publishParameters();
+    this.publishParameters(config.account, regionName);
     this.apiUrl = new CfnOutput(this, 'ApiUrl', { value: `https://${this.api.hostname}` });
   }
 
@@ -239,21 +239,16 @@ export class ServiceStack extends Stack {
     });
   }
 
-  private publishParameters(): void {
-    new ssm.StringParameter(this, 'ApiHostnameParameter', {
-      parameterName: PARAMETERS.apiHostname,
-      stringValue: this.api.hostname,
-    });
+  /** What the global stack reads (health checks, DNS), written into its region; rewritten when it changes. */
+  private publishParameters(account: string, regionName: string): void {
+    const names = apiParameters(regionName);
+    const write = (id: string, name: string, value: string) =>
+      new RemoteParameter(this, id, { account, region: EDGE_REGION, name, value });
+    write('ApiHostnameParameter', names.hostname, this.api.hostname);
     const domain = this.api.customDomain;
     if (!domain) return;
-    new ssm.StringParameter(this, 'ApiDomainTargetParameter', {
-      parameterName: PARAMETERS.apiDomainTarget,
-      stringValue: domain.regionalDomainName,
-    });
-    new ssm.StringParameter(this, 'ApiDomainZoneParameter', {
-      parameterName: PARAMETERS.apiDomainZoneId,
-      stringValue: domain.regionalHostedZoneId,
-    });
+    write('ApiDomainTargetParameter', names.domainTarget, domain.regionalDomainName);
+    write('ApiDomainZoneParameter', names.domainZoneId, domain.regionalHostedZoneId);
   }
 }
 

@@ -31,6 +31,7 @@ export class RegionStage extends Stage {
       config,
       regionName: region.name,
       primaryRegionName: primaryRegion(config).name,
+      // Applied by `cdk deploy`; CDK Pipelines ignores it, so the pipeline's ProtectData step sets it.
       terminationProtection: true,
     });
     this.service = new ServiceStack(this, 'Service', {

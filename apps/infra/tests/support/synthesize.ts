@@ -89,3 +89,47 @@ export function resourcesOfType(
   >;
   return Object.entries(resources).filter(([, resource]) => resource.Type === type);
 }
+
+/**
+ * A CloudFormation string value with every Fn::Join flattened and every other intrinsic shown as
+ * `«Ref:<id>»`, `«GetAtt:<id>.<attr>»` or `«<function>»`: enough to read a custom resource's call.
+ */
+export function flattenJoin(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const object = (value ?? {}) as Record<string, unknown>;
+  const join = object['Fn::Join'] as [string, unknown[]] | undefined;
+  if (join) return join[1].map(flattenJoin).join(join[0]);
+  if (typeof object.Ref === 'string') return `«Ref:${object.Ref}»`;
+  const getAtt = object['Fn::GetAtt'] as [string, string] | undefined;
+  if (getAtt) return `«GetAtt:${getAtt[0]}.${getAtt[1]}»`;
+  return `«${Object.keys(object).join(',')}»`;
+}
+
+/** The SSM parameter names a template reads as CloudFormation SSM parameter types (read on every deployment). */
+export function ssmParameterNames(template: Record<string, unknown>): Map<string, string> {
+  const parameters = (template.Parameters ?? {}) as Record<string, { Type: string; Default?: string }>;
+  return new Map(
+    Object.entries(parameters)
+      .filter(([, parameter]) => parameter.Type.startsWith('AWS::SSM::Parameter::Value'))
+      .map(([id, parameter]) => [String(parameter.Default), id]),
+  );
+}
+
+/** The AWS SDK calls of a template's AwsCustomResources (Create), with their logical ids. */
+export function sdkCalls(template: Record<string, unknown>): Array<{
+  id: string;
+  call: { service: string; action: string; region: string; parameters: Record<string, unknown> };
+  resource: Record<string, unknown>;
+}> {
+  return resourcesOfType(template, 'Custom::AWS').map(([id, resource]) => ({
+    id,
+    call: JSON.parse(flattenJoin(resource.Properties?.Create)),
+    resource: resource.Properties ?? {},
+  }));
+}
+
+/**
+ * The logical id of the function aws-cdk-lib's AwsCustomResource deploys once per stack to make AWS SDK
+ * calls during a deployment (RemoteParameter, DeployTimeLookup): a deploy-time helper, not a service function.
+ */
+export const SDK_CALL_PROVIDER = /^AWS679f53fac002430cb0da5b7982bd2287/;

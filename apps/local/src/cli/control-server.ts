@@ -1,8 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import type { TokenVerifier } from '@meridian/domain';
 import { Hono } from 'hono';
+import { regionKeyHeaders } from '../auth/region-key';
 import { type LocalConfig, REPO_ROOT } from '../config/local-config';
+import { slowClientLimits } from '../config/server-timeouts';
+import { type FrontDoorEnv, requirePrincipal } from '../front-door/operator-access';
 import type { ProcessSupervisor } from './process-supervisor';
 import { waitForHealthy } from './wait-for';
 
@@ -12,6 +16,10 @@ export const PAYMENTS_ENTRY = join(REPO_ROOT, 'apps/local/src/payment-simulator/
 export const PROVIDER = 'payments';
 
 export interface ControlServerOptions {
+  /** Verifies the admin token every request needs (the CLI's own, or the console's passed on by the front door). */
+  verifier: TokenVerifier;
+  /** The regions' key, for the link switch on their /internal routes. */
+  regionKey: string;
   /** The script a region process runs (tests give one that fails). */
   regionEntry?: string;
   /** The script the payment provider process runs. */
@@ -68,14 +76,15 @@ function problem(status: number, code: string, title: string, detail: string, ex
 }
 
 /**
- * The launcher's control plane (loopback only): kills a region with a real SIGKILL, starts it again,
- * and cuts or heals the replication link between regions. The CLI and the operations console use it.
- * Until `markReady()` (the launcher is still starting its processes) it only answers `/status`.
+ * The launcher's control plane (loopback only, admins only, never from a page of another site): kills a
+ * region with a real SIGKILL, starts it again, and cuts or heals the replication link between regions.
+ * The CLI and the operations console (through the front door) use it. Until `markReady()` (the launcher
+ * is still starting its processes) it only answers `/status`.
  */
 export function createControlServer(
   config: LocalConfig,
   supervisor: ProcessSupervisor,
-  options: ControlServerOptions = {},
+  options: ControlServerOptions,
 ) {
   let linkUp = true;
   let ready = false;
@@ -94,7 +103,7 @@ export function createControlServer(
         .map((region) =>
           fetch(`${region.url}/internal/link`, {
             method: 'PUT',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...regionKeyHeaders(options.regionKey) },
             body: JSON.stringify({ up }),
             signal: AbortSignal.timeout(2000),
           })
@@ -145,7 +154,8 @@ export function createControlServer(
     return undefined;
   };
 
-  const app = new Hono();
+  const app = new Hono<FrontDoorEnv>();
+  app.use('*', requirePrincipal(options.verifier, { admin: true }));
   app.use('*', async (c, next) => {
     if (c.req.method !== 'GET' && !ready)
       return problem(503, 'starting', 'Starting', 'Meridian is still starting; try again once it runs.');
@@ -173,7 +183,7 @@ export function createControlServer(
   );
   app.post('/regions/:name/kill', async (c) => {
     const name = c.req.param('name');
-    if (!regionNamed(name)) return c.json({ code: 'unknown_region', detail: `No region ${name}.` }, 404);
+    if (!regionNamed(name)) return problem(404, 'unknown_region', 'Not Found', `No region ${name}.`);
     const pid = supervisor.pid(name);
     const killed = await supervisor.kill(name, 'SIGKILL');
     return c.json({ region: name, killed, pid: pid ?? null, signal: 'SIGKILL' }, 202);
@@ -181,7 +191,7 @@ export function createControlServer(
   app.post('/regions/:name/start', async (c) => {
     const name = c.req.param('name');
     const region = regionNamed(name);
-    if (!region) return c.json({ code: 'unknown_region', detail: `No region ${name}.` }, 404);
+    if (!region) return problem(404, 'unknown_region', 'Not Found', `No region ${name}.`);
     if (supervisor.isRunning(name))
       return c.json({ region: name, started: false, detail: 'already running' }, 202);
     const failed = await startAndWait(name, () => startRegion(name), `${region.url}/api/v1/health`, {
@@ -225,11 +235,16 @@ export function createControlServer(
  * with a message naming the port when it cannot (most often: something else already uses it).
  */
 export function listenControlServer(
-  app: Hono,
+  app: Hono<FrontDoorEnv>,
   port: number,
 ): Promise<{ port: number; close(): Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port, hostname: '127.0.0.1' });
+    const server = serve({
+      fetch: app.fetch,
+      port,
+      hostname: '127.0.0.1',
+      serverOptions: slowClientLimits(),
+    });
     const onError = (error: NodeJS.ErrnoException) =>
       reject(
         new Error(

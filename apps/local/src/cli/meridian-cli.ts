@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { LocalIssuer } from '../auth/local-issuer';
 import { type LocalConfig, loadLocalConfig } from '../config/local-config';
 import type { EventLoopLoad } from '../region/event-loop-monitor';
+import { adminAuthorization, printSignInLink } from './cli-auth';
 
 export const USAGE = `usage: npm run -s meridian -- <command>
   status [--json]          regions, health, which serves, replication lag, outbox and dead-letter depth,
@@ -9,15 +9,17 @@ export const USAGE = `usage: npm run -s meridian -- <command>
   region kill <region>     SIGKILL a region process (a real crash); exits 1 if it was not running
   region start <region>    start a killed region again and wait until it is healthy (nothing to do, exit 0,
                            if it is running); exits 1 if it does not come up
-  provider kill            SIGKILL the payment provider simulator (orders then retry, and compensations
-                           they cannot finish are owed until it is back); exits 1 if it was not running
-  provider start           start it again and wait until it is healthy
   link cut | link heal     stop / resume replication and traffic between regions; exits 1 if a running
                            region did not take the switch
   events tail              print every region's events as they are committed (Ctrl-C to stop); exits 1 if
                            the stream is lost
+  provider kill            SIGKILL the payment provider simulator (orders then retry, and compensations
+                           they cannot finish are owed until it is back); exits 1 if it was not running
+  provider start           start it again and wait until it is healthy
   reconcile                run every region's payment reconciler now and print what it fixed; exits 1 if
                            a region could not be reached or something could not be fixed
+  sign-in-link             print a new one-time link that signs a browser in to the operations console
+Commands act as the admin, with a token signed by the key in MERIDIAN_DATA_DIR (the one \`npm start\` uses).
 Exit codes: 0 done, 1 failed, 2 usage error.`;
 
 /** Where the CLI writes, and the environment it reads its settings from. */
@@ -60,7 +62,12 @@ const shorten = (text: string, max = 300) => {
  * One request to the front door or the control server. A refusal is reported with the server's own
  * `detail` when it sent a JSON problem, else with the status and the start of what it sent.
  */
-async function call(url: string, method = 'GET', headers: Record<string, string> = {}): Promise<unknown> {
+async function call(
+  url: string,
+  headers: Record<string, string>,
+  method = 'GET',
+  dataDir?: string,
+): Promise<unknown> {
   const response = await fetch(url, { method, headers, signal: AbortSignal.timeout(90_000) }).catch(
     (error: unknown) => {
       throw unreachable(url, error);
@@ -75,6 +82,10 @@ async function call(url: string, method = 'GET', headers: Record<string, string>
   } catch {
     body = undefined;
   }
+  if (response.status === 401 && headers.authorization === undefined && dataDir !== undefined)
+    throw new CliError(
+      `${method} ${url} needs an admin token, and ${dataDir} holds no Meridian key: run the CLI with the MERIDIAN_DATA_DIR \`npm start\` uses.`,
+    );
   if (!response.ok) {
     const detail =
       body && typeof body === 'object' && typeof (body as { detail?: unknown }).detail === 'string'
@@ -118,11 +129,18 @@ interface Context {
   config: LocalConfig;
   frontDoor: string;
   io: CliIo;
+  /** The admin's Authorization header; none when the data directory has no issuer key (nothing ran there). */
+  admin: () => Promise<Record<string, string>>;
 }
 
-async function status({ config, frontDoor, io }: Context, json: boolean): Promise<void> {
-  const front = (await call(`${frontDoor}/frontdoor/status`)) as FrontDoorStatus;
-  const control = (await call(`${config.controlUrl}/status`).catch(() => undefined)) as
+async function status({ config, frontDoor, io, admin }: Context, json: boolean): Promise<void> {
+  const front = (await call(
+    `${frontDoor}/frontdoor/status`,
+    await admin(),
+    'GET',
+    config.dataDir,
+  )) as FrontDoorStatus;
+  const control = (await call(`${config.controlUrl}/status`, await admin()).catch(() => undefined)) as
     | {
         link: string;
         regions: Array<{ name: string; running: boolean; pid: number | null }>;
@@ -232,10 +250,12 @@ async function status({ config, frontDoor, io }: Context, json: boolean): Promis
   if (front.serving === null) io.err('No region is healthy: none serves.');
 }
 
-async function region({ config, io }: Context, action: 'kill' | 'start', name: string): Promise<void> {
+async function region({ config, io, admin }: Context, action: 'kill' | 'start', name: string): Promise<void> {
   const answer = (await call(
     `${config.controlUrl}/regions/${encodeURIComponent(name)}/${action}`,
+    await admin(),
     'POST',
+    config.dataDir,
   )) as {
     killed?: boolean;
   };
@@ -244,15 +264,64 @@ async function region({ config, io }: Context, action: 'kill' | 'start', name: s
     throw new CliError(`${name} was not running: nothing was killed.`);
 }
 
-async function provider({ config, io }: Context, action: 'kill' | 'start'): Promise<void> {
-  const answer = (await call(`${config.controlUrl}/provider/${action}`, 'POST')) as { killed?: boolean };
+async function provider({ config, io, admin }: Context, action: 'kill' | 'start'): Promise<void> {
+  const answer = (await call(
+    `${config.controlUrl}/provider/${action}`,
+    await admin(),
+    'POST',
+    config.dataDir,
+  )) as {
+    killed?: boolean;
+  };
   io.out(JSON.stringify(answer));
   if (action === 'kill' && answer.killed === false)
     throw new CliError('the payment provider was not running: nothing was killed.');
 }
 
-async function link({ config, io }: Context, action: 'cut' | 'heal'): Promise<void> {
-  const answer = (await call(`${config.controlUrl}/link/${action}`, 'POST')) as {
+interface ReconcileReport {
+  ledgerEntriesRead: number;
+  ordersChecked: number;
+  waiting: number;
+  fixed: Array<{ orderId: string; action: string; amountMinor: number }>;
+  unresolved: Array<{ orderId: string; reason: string }>;
+}
+
+/** Runs each region's reconciler (the admin API of each region, directly) and prints what it did. */
+async function reconcile({ config, io, admin }: Context): Promise<void> {
+  const failed: string[] = [];
+  for (const region of config.regions) {
+    let report: ReconcileReport;
+    try {
+      report = (await call(
+        `${region.url}/api/v1/admin/reconciliation`,
+        await admin(),
+        'POST',
+        config.dataDir,
+      )) as ReconcileReport;
+    } catch (error) {
+      io.err(`${region.name}: ${message(error)}`);
+      failed.push(region.name);
+      continue;
+    }
+    io.out(
+      `${region.name}: read ${report.ledgerEntriesRead} ledger entries, checked ${report.ordersChecked} orders: ` +
+        `fixed ${report.fixed.length}, could not fix ${report.unresolved.length}, ${report.waiting} still open`,
+    );
+    for (const fix of report.fixed) io.out(`  ${fix.action} ${fix.amountMinor} for ${fix.orderId}`);
+    for (const problem of report.unresolved) io.out(`  NOT FIXED ${problem.orderId}: ${problem.reason}`);
+    if (report.unresolved.length > 0) failed.push(region.name);
+  }
+  if (failed.length > 0)
+    throw new CliError(`reconcile: ${failed.join(', ')} left something unresolved or did not answer`);
+}
+
+async function link({ config, io, admin }: Context, action: 'cut' | 'heal'): Promise<void> {
+  const answer = (await call(
+    `${config.controlUrl}/link/${action}`,
+    await admin(),
+    'POST',
+    config.dataDir,
+  )) as {
     regions?: Array<{ region: string; ok: boolean }>;
   };
   io.out(JSON.stringify(answer));
@@ -263,9 +332,10 @@ async function link({ config, io }: Context, action: 'cut' | 'heal'): Promise<vo
     );
 }
 
-async function tailEvents({ frontDoor, io }: Context): Promise<never> {
+async function tailEvents({ frontDoor, io, admin }: Context): Promise<never> {
   const url = `${frontDoor}/frontdoor/events`;
-  const response = await fetch(url, { headers: { accept: 'text/event-stream' } }).catch((error: unknown) => {
+  const headers = { accept: 'text/event-stream', ...(await admin()) };
+  const response = await fetch(url, { headers }).catch((error: unknown) => {
     throw unreachable(url, error);
   });
   if (!response.ok || !response.body) {
@@ -328,42 +398,6 @@ function eventLine(data: string): string {
   }
 }
 
-interface ReconcileReport {
-  ledgerEntriesRead: number;
-  ordersChecked: number;
-  waiting: number;
-  fixed: Array<{ orderId: string; action: string; amountMinor: number }>;
-  unresolved: Array<{ orderId: string; reason: string }>;
-}
-
-/** Runs each region's reconciler (an admin API call with a token from the local issuer) and prints it. */
-async function reconcile({ config, io }: Context): Promise<void> {
-  const issuer = await LocalIssuer.open(config.issuerKeyFile);
-  const token = await issuer.issue('admin', { admin: true, ttlSeconds: 300 });
-  const failed: string[] = [];
-  for (const region of config.regions) {
-    let report: ReconcileReport;
-    try {
-      report = (await call(`${region.url}/api/v1/admin/reconciliation`, 'POST', {
-        authorization: `Bearer ${token}`,
-      })) as ReconcileReport;
-    } catch (error) {
-      io.err(`${region.name}: ${message(error)}`);
-      failed.push(region.name);
-      continue;
-    }
-    io.out(
-      `${region.name}: read ${report.ledgerEntriesRead} ledger entries, checked ${report.ordersChecked} orders: ` +
-        `fixed ${report.fixed.length}, could not fix ${report.unresolved.length}, ${report.waiting} still open`,
-    );
-    for (const fix of report.fixed) io.out(`  ${fix.action} ${fix.amountMinor} for ${fix.orderId}`);
-    for (const problem of report.unresolved) io.out(`  NOT FIXED ${problem.orderId}: ${problem.reason}`);
-    if (report.unresolved.length > 0) failed.push(region.name);
-  }
-  if (failed.length > 0)
-    throw new CliError(`reconcile: ${failed.join(', ')} left something unresolved or did not answer`);
-}
-
 type Command = (context: Context) => Promise<void>;
 
 const SUBCOMMANDS: Partial<Record<string, string>> = {
@@ -401,8 +435,9 @@ function parseCommand(argv: string[]): Command {
     return exactly(2, (context) => provider(context, sub));
   if (command === 'link' && (sub === 'cut' || sub === 'heal'))
     return exactly(2, (context) => link(context, sub));
-  if (command === 'events' && sub === 'tail') return exactly(2, tailEvents);
   if (command === 'reconcile') return exactly(1, reconcile);
+  if (command === 'events' && sub === 'tail') return exactly(2, tailEvents);
+  if (command === 'sign-in-link') return exactly(1, ({ config, io }) => printSignInLink(config, io));
   const takes = SUBCOMMANDS[command];
   if (takes === undefined) throw new CliError(`unknown command "${command}"`, 2);
   throw new CliError(
@@ -426,7 +461,7 @@ export async function runMeridian(argv: string[], io: CliIo): Promise<number> {
     } catch (error) {
       throw new CliError(message(error));
     }
-    await command({ config, frontDoor: `http://127.0.0.1:${config.frontDoorPort}`, io });
+    await command({ config, frontDoor: config.frontDoorUrl, io, admin: adminAuthorization(config) });
     return 0;
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : 1;

@@ -1,6 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalIssuer } from '../auth/local-issuer';
+import { JwtTokenVerifier } from '@meridian/functions/api/jwt-token-verifier';
+import { isKnownPrincipal, LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer } from '../auth/local-issuer';
+import { readPaymentsApiKey, readRegionKey } from '../auth/local-keys';
+import { createSignInLink } from '../auth/sign-in-links';
 import { loadLocalConfig, REPO_ROOT } from '../config/local-config';
 import { createControlServer, listenControlServer } from './control-server';
 import { ProcessSupervisor } from './process-supervisor';
@@ -15,9 +18,12 @@ const src = join(REPO_ROOT, 'apps/local/src');
  */
 async function main(): Promise<void> {
   const config = loadLocalConfig();
-  mkdirSync(config.dataDir, { recursive: true });
-  // The signing key must exist before the processes that verify tokens start.
-  await LocalIssuer.open(config.issuerKeyFile);
+  // Owner-only: it holds the keys (the issuer's, the regions', the payment simulator's) and every database.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  // The keys exist before the processes that use them start (each would make them too, once, if not).
+  const issuer = await LocalIssuer.open(config.issuerKeyFile);
+  const regionKey = readRegionKey(config);
+  readPaymentsApiKey(config);
   let ready = false;
   const supervisor = new ProcessSupervisor({
     logDir: config.logDir,
@@ -44,7 +50,15 @@ async function main(): Promise<void> {
   console.log(`Starting Meridian (data: ${config.dataDir}, logs: ${config.logDir})`);
   try {
     // The control server's port first: when it is taken, nothing has been started yet.
-    const control = createControlServer(config, supervisor);
+    const control = createControlServer(config, supervisor, {
+      verifier: new JwtTokenVerifier({
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        keySet: issuer.keySet(),
+        knownSubject: isKnownPrincipal,
+      }),
+      regionKey,
+    });
     await listenControlServer(control.app, Number(new URL(config.controlUrl).port));
     control.startProvider();
     await waitForHealthy(`${config.paymentsUrl}/health`, 'payment simulator');
@@ -53,7 +67,7 @@ async function main(): Promise<void> {
       config.regions.map((region) => waitForHealthy(`${region.url}/api/v1/health`, `region ${region.name}`)),
     );
     supervisor.start({ name: 'front-door', script: join(src, 'front-door/main.ts'), env: {} });
-    await waitForHealthy(`http://localhost:${config.frontDoorPort}/api/v1/health`, 'front door');
+    await waitForHealthy(`${config.frontDoorUrl}/api/v1/health`, 'front door');
     control.markReady();
   } catch (error) {
     // Like a process that exits during start-up: say why, stop whatever was started, exit 1.
@@ -64,19 +78,28 @@ async function main(): Promise<void> {
   if (stopping) return;
   ready = true;
 
-  const frontDoor = `http://localhost:${config.frontDoorPort}`;
+  const frontDoor = config.publicUrl;
+  const signInLink = await createSignInLink(issuer, frontDoor);
   console.log(
     [
       '',
       `Meridian is running at ${frontDoor}`,
       `  web app      ${frontDoor}/`,
+      `  admin        ${signInLink}`,
+      '               (a one-time sign-in link to the console; `npm run -s meridian -- sign-in-link` prints another)',
       `  API          ${frontDoor}/api/v1   (OpenAPI: ${frontDoor}/api/v1/openapi.json)`,
       `  regions      ${config.regions.map((r) => `${r.name} ${r.url}`).join(', ')}`,
-      `  payments     ${config.paymentsUrl}/v1/ledger`,
+      `  payments     ${config.paymentsUrl}/v1/ledger   (key: ${config.paymentsApiKeyOverride ? 'MERIDIAN_PAYMENTS_API_KEY' : config.keyFiles.paymentsApiKey})`,
       '  a token      npm run -s token -- alice   (admin: npm run -s token -- admin)',
       '  operate      npm run -s meridian -- status | region kill|start <region> | provider kill|start | link cut|heal',
       '               | events tail | reconcile',
       `  data         ${config.dataDir}   (npm run reset clears it)`,
+      ...(config.exposed
+        ? [
+            `!! The front door listens on ${config.host} (MERIDIAN_HOST), not only on loopback: other machines`,
+            '!! can reach it, take demo customer tokens and place orders. Unset MERIDIAN_HOST to keep it local.',
+          ]
+        : []),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

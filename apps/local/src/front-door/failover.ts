@@ -8,12 +8,12 @@ const RETRY_ON_STATUS = new Set([502, 503, 504]);
 /** One try of one region: its answer (any status), or why it gave none. */
 export type Attempt<A> =
   | { kind: 'answered'; status: number; answer: A }
-  | { kind: 'failed'; reason: string; staleSocket: boolean };
+  | { kind: 'failed'; reason: string; staleSocket: boolean; timedOut: boolean };
 
 export interface FailoverOptions<A> {
   regions: readonly RegionTarget[];
   policy: RoutingPolicy;
-  checker: Pick<HealthChecker, 'isHealthy' | 'reportFailure'>;
+  checker: Pick<HealthChecker, 'isHealthy' | 'reportFailure' | 'reportTimeout'>;
   /** How long one region may take before it counts as failed (and the deadline sent with the attempt). */
   timeoutMs: number;
   now: () => number;
@@ -31,8 +31,8 @@ export type FailoverOutcome<A> =
 
 /**
  * The front door's routing and failover, apart from any transport: tries the best region and, when it
- * fails and the request may be repeated, the next one. A region that gives no answer counts as a failed
- * health probe; a 502/503/504 sends a repeatable request on to the next region.
+ * fails and the request may be repeated, the next one. A region that refuses counts as a failed health
+ * probe and one that times out is probed at once; a 502/503/504 sends a repeatable request on.
  */
 export async function forwardWithFailover<A>(
   request: { method: string; headers: Record<string, string | string[]> },
@@ -63,7 +63,9 @@ export async function forwardWithFailover<A>(
     }
     if (result.kind === 'failed') {
       lastFailure = `${region.name}: ${result.reason}`;
-      options.checker.reportFailure(region.name, lastFailure);
+      // A region that was only slow is probed now, which decides; one that refused counts as a failed probe.
+      if (result.timedOut) options.checker.reportTimeout(region.name);
+      else options.checker.reportFailure(region.name, lastFailure);
       if (!retryable) break;
       continue;
     }

@@ -38,12 +38,15 @@ export interface HealthCheckerOptions {
 
 /**
  * Route 53-style health checks: probes each region's /api/v1/health on an interval and flips it
- * unhealthy after `failureThreshold` consecutive failures, healthy again after one success.
+ * unhealthy after `failureThreshold` consecutive failures, healthy again after one success. Probes go
+ * straight to the region on their own connections, never queued behind the requests the front door
+ * forwards.
  */
 export class HealthChecker {
   private readonly state = new Map<string, RegionHealth>();
+  private readonly running = new Map<string, Promise<void>>();
   private timer: TimerHandle | undefined;
-  private running = false;
+  private started = false;
   private readonly http: HttpClient;
   private readonly now: () => number;
   private readonly timers: Timers;
@@ -60,9 +63,9 @@ export class HealthChecker {
 
   /** Probes now and then every `intervalMs` (a fixed rhythm, like setInterval: a slow probe does not delay the next). */
   start(): void {
-    this.running = true;
+    this.started = true;
     const tick = () => {
-      if (!this.running) return;
+      if (!this.started) return;
       this.timer = this.timers.setTimeout(tick, this.options.intervalMs);
       void this.probeAll();
     };
@@ -70,7 +73,7 @@ export class HealthChecker {
   }
 
   stop(): void {
-    this.running = false;
+    this.started = false;
     this.timers.clearTimeout(this.timer);
   }
 
@@ -82,9 +85,22 @@ export class HealthChecker {
     return this.state.get(name)?.healthy ?? false;
   }
 
-  /** A request that failed to reach a region counts as a failed probe, so failover does not wait for the timer. */
+  /**
+   * A request that could not reach a region (refused, reset) counts as a failed probe, so failover does not
+   * wait for the timer.
+   */
   reportFailure(name: string, error: string): void {
     this.record(name, false, error);
+  }
+
+  /**
+   * A request that got no answer in time says little by itself (it may be slow for its own reasons, or
+   * sent slow on purpose): it only asks for a probe now, which decides. So slow requests never make a
+   * healthy region flap, and a stalled one is found out without waiting for the timer.
+   */
+  reportTimeout(name: string): void {
+    const region = this.options.regions.find((candidate) => candidate.name === name);
+    if (region) void this.probe(region);
   }
 
   async probeAll(): Promise<void> {
@@ -92,6 +108,15 @@ export class HealthChecker {
   }
 
   private async probe(region: RegionTarget): Promise<void> {
+    // One probe per region at a time: timed-out requests cannot pile probes on a region.
+    const running = this.running.get(region.name);
+    if (running) return running;
+    const probe = this.probeOnce(region).finally(() => this.running.delete(region.name));
+    this.running.set(region.name, probe);
+    return probe;
+  }
+
+  private async probeOnce(region: RegionTarget): Promise<void> {
     const started = this.now();
     try {
       const answer = await this.http.call({

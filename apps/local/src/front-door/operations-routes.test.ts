@@ -1,16 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JwtTokenVerifier } from '@meridian/functions/api/jwt-token-verifier';
 import { Hono } from 'hono';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isKnownPrincipal, LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer } from '../auth/local-issuer';
+import { ClientLimits, DEFAULT_CLIENT_LIMITS } from './client-limits';
 import { HealthChecker, type RegionTarget } from './health-checker';
 import { registerOperationsRoutes } from './operations-routes';
+import type { FrontDoorEnv } from './operator-access';
+
+const REGION_KEY = 'rk_operations_routes_test_key_0123456789abcdef';
+let keyDir: string;
+let issuer: LocalIssuer;
+const bearer = async (user: string) => ({ authorization: `Bearer ${await issuer.issue(user)}` });
+
+beforeAll(async () => {
+  keyDir = mkdtempSync(join(tmpdir(), 'meridian-operations-'));
+  issuer = await LocalIssuer.open(join(keyDir, 'issuer-keys.json'));
+});
+afterAll(() => rmSync(keyDir, { recursive: true, force: true }));
 
 /**
  * A stand-in for a region's internal API, enough for the front door's status and event stream: the head
  * of its event feed, the long-polled feed itself, and switches to make it fail.
  */
 class FakeRegion {
-  readonly events: Array<{ seq: number; event: { id: string; region: string } }> = [];
+  readonly events: Array<{ seq: number; event: Record<string, unknown> & { id: string } }> = [];
+  /** Requests that came without the regions' key (and were refused, as a region does). */
+  unauthenticated = 0;
   /** Every request's connection is dropped, as when the process is gone. */
   down = false;
   /** The next head requests fail (connection dropped), while the feed still answers. */
@@ -35,8 +55,8 @@ class FakeRegion {
     return this;
   }
 
-  commit(id: string): void {
-    this.events.push({ seq: this.events.length + 1, event: { id, region: this.name } });
+  commit(id: string, event: Record<string, unknown> = {}): void {
+    this.events.push({ seq: this.events.length + 1, event: { id, region: this.name, ...event } });
     for (const wake of this.waiting.splice(0)) wake();
   }
 
@@ -57,6 +77,10 @@ class FakeRegion {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    if (req.headers.authorization !== `Bearer ${REGION_KEY}`) {
+      this.unauthenticated++;
+      return json(401, { code: 'unauthenticated' });
+    }
     if (url.pathname === '/internal/replication/events/head') {
       if (this.headFailures > 0) {
         this.headFailures--;
@@ -160,19 +184,31 @@ async function closedUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-function operations(regions: readonly RegionTarget[], checker?: HealthChecker): Hono {
-  const app = new Hono();
+function operations(
+  regions: readonly RegionTarget[],
+  checker?: HealthChecker,
+  limits = new ClientLimits(DEFAULT_CLIENT_LIMITS),
+): Hono<FrontDoorEnv> {
+  const app = new Hono<FrontDoorEnv>();
   registerOperationsRoutes(app, {
     regions,
     policy: { kind: 'failover', primary: regions[0]?.name ?? '' },
     checker: checker ?? new HealthChecker({ regions, intervalMs: 1000, failureThreshold: 1 }),
+    verifier: new JwtTokenVerifier({
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      keySet: issuer.keySet(),
+      knownSubject: isKnownPrincipal,
+    }),
+    limits,
+    regionKey: REGION_KEY,
     regionEvents: { retryMs: 20, waitMs: 100 },
   });
   return app;
 }
 
-async function openStream(app: Hono) {
-  const response = await app.request('/frontdoor/events');
+async function openStream(app: Hono<FrontDoorEnv>, user = 'admin') {
+  const response = await app.request('/frontdoor/events', { headers: await bearer(user) });
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const stream = readSse(response);
   cleanups.push(() => stream.close());
@@ -190,8 +226,9 @@ describe('GET /frontdoor/status', () => {
 
     const checker = new HealthChecker({ regions: targets, intervalMs: 1000, failureThreshold: 1 });
     const app = operations(targets, checker);
+    const admin = await bearer('admin');
     const status = async () =>
-      (await (await app.request('/frontdoor/status')).json()) as {
+      (await (await app.request('/frontdoor/status', { headers: admin })).json()) as {
         serving: string | null;
         regions: Array<{ name: string; healthy: boolean }>;
       };
@@ -270,5 +307,75 @@ describe('GET /frontdoor/events', () => {
     await until('us-3 and eu-3', () => stream.ids().includes('us-3') && stream.ids().includes('eu-3'));
     expect(stream.ids().filter((id) => id.startsWith('us'))).toEqual(['us-1', 'us-2', 'us-3']);
     expect(stream.ids().filter((id) => id.startsWith('eu'))).toEqual(['eu-2', 'eu-3']);
+  });
+});
+
+describe('who may use the operations routes', () => {
+  it('answers the status and control routes to an admin only', async () => {
+    const [us] = await fakeRegions('us-east-1');
+    const app = operations([us as FakeRegion]);
+    const forged = { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJhZG1pbiJ9.' };
+    for (const [method, path] of [
+      ['GET', '/frontdoor/status'],
+      ['POST', '/frontdoor/control/regions/us-east-1/kill'],
+      ['POST', '/frontdoor/control/link/cut'],
+    ] as const) {
+      for (const [headers, status] of [
+        [{}, 401],
+        [forged, 401],
+        [await bearer('alice'), 403],
+        [{ ...(await bearer('admin')), origin: 'https://evil.example', host: 'localhost:8080' }, 403],
+        [{ ...(await bearer('admin')), 'sec-fetch-site': 'cross-site' }, 403],
+      ] as const) {
+        const response = await app.request(path, { method, headers });
+        expect(response.status, `${method} ${path} ${JSON.stringify(headers).slice(0, 60)}`).toBe(status);
+        expect(response.headers.get('content-type')).toBe('application/problem+json');
+      }
+    }
+    expect((await app.request('/frontdoor/status', { headers: await bearer('admin') })).status).toBe(200);
+    // Its status was read with the regions' key.
+    expect(us?.unauthenticated).toBe(0);
+  });
+
+  it('streams events to a signed-in principal only: a customer sees their own orders, an admin everything', async () => {
+    const [us] = (await fakeRegions('us-east-1')) as [FakeRegion];
+    const app = operations([us]);
+    expect((await app.request('/frontdoor/events')).status).toBe(401);
+    const alice = await openStream(app, 'alice');
+    const admin = await openStream(app, 'admin');
+    us.commit('alice-order', { source: 'meridian.orders', detail: { customerId: 'alice', orderId: 'o1' } });
+    us.commit('bob-order', { source: 'meridian.orders', detail: { customerId: 'bob', orderId: 'o2' } });
+    us.commit('product', { source: 'meridian.catalog', detail: { sku: 'MUG-001' } });
+    await until('the admin to see all three', () => admin.ids().length === 3);
+    expect(admin.ids()).toEqual(['alice-order', 'bob-order', 'product']);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(alice.ids()).toEqual(['alice-order']);
+    expect(us.unauthenticated).toBe(0);
+  });
+
+  it('caps the live streams one principal holds open, and frees a place when one closes', async () => {
+    const [us] = (await fakeRegions('us-east-1')) as [FakeRegion];
+    const app = operations(
+      [us],
+      undefined,
+      new ClientLimits({ ...DEFAULT_CLIENT_LIMITS, eventStreamsPerPrincipal: 2 }),
+    );
+    const first = await openStream(app, 'bob');
+    await openStream(app, 'bob');
+    const refused = await app.request('/frontdoor/events', { headers: await bearer('bob') });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.json()).toMatchObject({ code: 'too_many_streams' });
+    // Another principal is not affected.
+    await openStream(app, 'carol');
+    await first.close();
+    // The place comes back once the front door sees the client leave.
+    let again = await app.request('/frontdoor/events', { headers: await bearer('bob') });
+    for (let tries = 0; again.status === 429 && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      again = await app.request('/frontdoor/events', { headers: await bearer('bob') });
+    }
+    expect(again.status).toBe(200);
+    await again.body?.cancel();
   });
 });

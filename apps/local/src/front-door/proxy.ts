@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import { type Attempt, forwardWithFailover, noRegionProblem } from './failover';
 import type { HealthChecker, RegionTarget } from './health-checker';
+import { writeProblem } from './http-problem';
 import type { RoutingPolicy } from './routing-policy';
 
 export { DEADLINE_HEADER } from './failover';
@@ -70,11 +71,16 @@ export function createRegionProxy(options: ProxyOptions) {
         },
         (response) => resolve({ kind: 'answered', status: response.statusCode ?? 502, answer: response }),
       );
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+      let timedOut = false;
+      outgoing.on('timeout', () => {
+        timedOut = true;
+        outgoing.destroy(new Error(`no answer within ${options.timeoutMs} ms`));
+      });
       outgoing.on('error', (error: NodeJS.ErrnoException) =>
         resolve({
           kind: 'failed',
           reason: error.message,
+          timedOut,
           // A kept-alive socket the region closed while idle: the request never reached it (Node's advice
           // is to send it again on a fresh socket).
           staleSocket: outgoing.reusedSocket && error.code === 'ECONNRESET',
@@ -134,19 +140,16 @@ export function createRegionProxy(options: ProxyOptions) {
     forward(incoming: IncomingMessage, res: ServerResponse): void {
       forward(incoming, res).catch((error: unknown) => {
         const tooLarge = error instanceof BodyTooLargeError;
-        const status = tooLarge ? 413 : 400;
-        if (!res.headersSent)
-          res.writeHead(status, { 'content-type': 'application/problem+json', connection: 'close' });
-        res.end(
-          JSON.stringify({
-            type: tooLarge ? 'https://meridian.example/problems/payload_too_large' : 'about:blank',
-            title: tooLarge ? 'Content Too Large' : 'Bad Request',
-            status,
-            ...(tooLarge ? { code: 'payload_too_large' } : {}),
-            detail: tooLarge
-              ? (error as Error).message
-              : `The request could not be read: ${error instanceof Error ? error.message : String(error)}`,
-          }),
+        writeProblem(
+          res,
+          tooLarge
+            ? { status: 413, code: 'payload_too_large', detail: (error as Error).message }
+            : {
+                status: 400,
+                code: 'unreadable_body',
+                detail: `The request could not be read: ${error instanceof Error ? error.message : String(error)}`,
+              },
+          { close: true },
         );
       });
     },
@@ -198,5 +201,9 @@ function readBody(incoming: IncomingMessage): Promise<Buffer> {
         : resolve(Buffer.concat(chunks)),
     );
     incoming.on('error', reject);
+    // The client left, or the server's request timeout cut a body that came too slowly.
+    incoming.on('close', () => {
+      if (!incoming.complete) reject(new Error('the body ended before its announced length'));
+    });
   });
 }

@@ -16,10 +16,15 @@ export const DEFAULT_REGION_EVENTS_OPTIONS: RegionEventsOptions = { retryMs: 100
  * The seq of the last event a region committed (its head), or undefined when the region does not answer:
  * an unreachable region's position is unknown, never 0 (0 would mean "everything it still holds").
  */
-export async function readHeadSeq(region: RegionTarget, signal: AbortSignal): Promise<number | undefined> {
+export async function readHeadSeq(
+  region: RegionTarget,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+): Promise<number | undefined> {
   const request = scopedSignal(signal, 1000);
   try {
     const response = await fetch(`${region.url}/internal/replication/events/head`, {
+      headers,
       signal: request.signal,
     });
     if (!response.ok) {
@@ -49,12 +54,14 @@ export async function followRegionEvents(
   after: number | undefined,
   deliver: (event: unknown) => Promise<void>,
   signal: AbortSignal,
-  options: RegionEventsOptions = DEFAULT_REGION_EVENTS_OPTIONS,
+  options: RegionEventsOptions,
+  /** Authenticate the reads on the region's /internal routes (the regions' key). */
+  headers: Record<string, string>,
 ): Promise<void> {
   let position = after;
   while (!signal.aborted) {
     if (position === undefined) {
-      position = await readHeadSeq(region, signal);
+      position = await readHeadSeq(region, signal, headers);
       if (position === undefined) await pause(options.retryMs, signal);
       continue;
     }
@@ -64,7 +71,7 @@ export async function followRegionEvents(
     try {
       const response = await fetch(
         `${region.url}/internal/replication/events?after=${position}&waitMs=${options.waitMs}&limit=200&from=${OBSERVER}`,
-        { signal: poll.signal },
+        { headers, signal: poll.signal },
       );
       if (!response.ok) {
         await response.body?.cancel();

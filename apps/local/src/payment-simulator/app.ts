@@ -2,6 +2,7 @@ import { sleep, systemTimers, type Timers } from '@meridian/adapters-local/runti
 import { GroupCommit } from '@meridian/adapters-local/sqlite';
 import type Database from 'better-sqlite3';
 import { Hono } from 'hono';
+import { secretMatches } from '../auth/local-secrets';
 import { apiError, errorResponse, jsonResponse, validationError } from './api-error';
 import { IdempotencyStore } from './idempotency-store';
 import { LedgerStore } from './ledger-store';
@@ -25,8 +26,8 @@ export interface PaymentSimulatorOptions {
   ids: SimulatorIdGenerator;
   chaos: ChaosConfig;
   /**
-   * When set, payment operations (every /v1 request that changes something, except the chaos control)
-   * need `Authorization: Bearer <apiKey>`, as Stripe's do; reads of the ledger stay open for inspection.
+   * When set, every /v1 route needs `Authorization: Bearer <apiKey>`, as Stripe's do: payment operations,
+   * the ledger and look-ups (they show every order's payments), and the chaos control (it fails payments).
    */
   apiKey?: string;
   /** The timers the simulated latency and the group commit wait with (default Node's). */
@@ -52,10 +53,9 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
   app.use('/v1/*', async (c, next) => {
-    if (CONTROL_PATHS.has(c.req.path)) return next();
-    if (options.apiKey !== undefined && c.req.method !== 'GET') {
+    if (options.apiKey !== undefined) {
       const presented = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-      if (presented !== options.apiKey) {
+      if (!secretMatches(presented, options.apiKey)) {
         const message =
           presented === undefined
             ? 'You did not provide an API key: send it as Authorization: Bearer <key>.'
@@ -63,6 +63,7 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
         return errorResponse(401, apiError('invalid_request_error', 'api_key_invalid', message));
       }
     }
+    if (CONTROL_PATHS.has(c.req.path)) return next();
     if (chaos.latencyMs > 0) await sleep(timers, chaos.latencyMs);
     if (c.req.method !== 'GET' && chaos.random() < chaos.errorRate) {
       const message =

@@ -81,8 +81,10 @@ describe('GET /v1/authorizations?idempotency_key= through HttpPaymentProvider.fi
     const key = unique('auth');
     const { authorizationId } = await authorize(key);
 
+    const withKey = { headers: { authorization: 'Bearer sk_test_lookup' } };
     const found = await fetch(
       `${simulator.url}/v1/authorizations?idempotency_key=${encodeURIComponent(key)}`,
+      withKey,
     );
     expect(found.status).toBe(200);
     expect(await found.json()).toMatchObject({
@@ -90,7 +92,7 @@ describe('GET /v1/authorizations?idempotency_key= through HttpPaymentProvider.fi
       has_more: false,
       data: [{ id: authorizationId, object: 'authorization', amount_captured: 0, amount_refunded: 0 }],
     });
-    const missing = await fetch(`${simulator.url}/v1/authorizations`);
+    const missing = await fetch(`${simulator.url}/v1/authorizations`, withKey);
     expect(missing.status).toBe(400);
   });
 });

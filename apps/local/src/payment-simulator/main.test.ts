@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,7 +54,15 @@ describe('payment simulator process', () => {
 
     const line = await firstLine(child);
     const url = line.match(/^payment simulator listening on (http:\/\/127\.0\.0\.1:\d+)$/)?.[1];
-    const chaos = await (await fetch(`${url}/v1/chaos`)).json();
+    // Its API key was made at first start, in the data directory, readable by its owner only.
+    const keyFile = join(dataDir, 'payments-api-key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const key = readFileSync(keyFile, 'utf8').trim();
+    expect(key).toMatch(/^sk_test_[\w-]{43}$/);
+    expect((await fetch(`${url}/v1/chaos`)).status).toBe(401);
+    const chaos = await (
+      await fetch(`${url}/v1/chaos`, { headers: { authorization: `Bearer ${key}` } })
+    ).json();
     const exited = exitCode(child);
     child.kill('SIGTERM');
 

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LOCAL_PAYMENTS_API_KEY } from './api-key';
+import { keyFilesIn, readPaymentsApiKey } from '../auth/local-keys';
 import { startPaymentSimulator } from './server';
 
 // Process entry: `npx tsx apps/local/src/payment-simulator/main.ts`.
@@ -28,7 +28,11 @@ async function main(): Promise<void> {
     dbPath: join(dataDir, 'payments.sqlite'),
     port,
     chaos: { latencyMs, errorRate },
-    apiKey: process.env.MERIDIAN_PAYMENTS_API_KEY || LOCAL_PAYMENTS_API_KEY,
+    // MERIDIAN_PAYMENTS_API_KEY, else the key made at first start in the data directory.
+    apiKey: readPaymentsApiKey({
+      keyFiles: keyFilesIn(dataDir),
+      paymentsApiKeyOverride: process.env.MERIDIAN_PAYMENTS_API_KEY || undefined,
+    }),
   });
   console.log(`payment simulator listening on ${simulator.url}`);
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
+import { slowClientLimits } from '../config/server-timeouts';
 import { type ChaosConfig, createPaymentSimulatorApp } from './app';
 import type { SimulatorClock, SimulatorIdGenerator } from './payment-operations';
 
@@ -48,10 +49,13 @@ export async function startPaymentSimulator(
         db.close();
         reject(error);
       };
-      const server = serve({ fetch: app.fetch, port: options.port, hostname }, (info) => {
-        server.off('error', onStartError);
-        resolve({ server, port: info.port });
-      });
+      const server = serve(
+        { fetch: app.fetch, port: options.port, hostname, serverOptions: slowClientLimits() },
+        (info) => {
+          server.off('error', onStartError);
+          resolve({ server, port: info.port });
+        },
+      );
       server.once('error', onStartError);
     },
   );

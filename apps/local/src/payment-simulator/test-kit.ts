@@ -40,8 +40,10 @@ export interface LedgerRowJson {
   decline_code: string | null;
 }
 
-export async function ledgerFor(baseUrl: string, orderId: string): Promise<LedgerRowJson[]> {
-  const response = await fetch(`${baseUrl}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`);
+export async function ledgerFor(baseUrl: string, orderId: string, apiKey?: string): Promise<LedgerRowJson[]> {
+  const response = await fetch(`${baseUrl}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`, {
+    headers: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` },
+  });
   const list = (await response.json()) as { data: LedgerRowJson[] };
   return list.data;
 }

@@ -65,6 +65,7 @@ export function createIntegrityLoops(
   options = DEFAULT_INTEGRITY_LOOPS,
 ) {
   let lastReconcileError: string | null = null;
+  let lastReconcileAt: string | null = null;
   let lastSweepAt: string | null = null;
   const timers = options.timers ? { timers: options.timers } : {};
   const sweepDuplicates = options.duplicateSweep ?? resolveDueDuplicates;
@@ -91,6 +92,7 @@ export function createIntegrityLoops(
       try {
         const report = await reconcilePayments(deps, options.reconciler);
         lastReconcileError = null;
+        lastReconcileAt = report.finishedAt;
         if (report.fixed.length > 0)
           logger.warn('payment reconciler released money held for closed orders', { fixed: report.fixed });
         if (report.unresolved.length > 0)
@@ -147,7 +149,8 @@ export function createIntegrityLoops(
         duplicates: { open: duplicateKeys },
         settlement: { ...owed, lastSweepAt },
         reconciliation: {
-          lastRunAt: report?.value.finishedAt ?? null,
+          // Passes that find nothing to check are not saved: the time of this process's last pass.
+          lastRunAt: lastReconcileAt ?? report?.value.finishedAt ?? null,
           lastError: lastReconcileError,
           unresolved: report?.value.unresolved ?? [],
           fixedTotal: report?.value.totals.fixed ?? 0,

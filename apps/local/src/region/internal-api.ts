@@ -13,6 +13,7 @@ import {
 } from '@meridian/domain';
 import { Hono } from 'hono';
 import * as z from 'zod';
+import { requireRegionKey } from '../auth/region-key';
 
 /** The `from` of readers that are not peer regions (the front door's event stream, the CLI). */
 export const OBSERVER = 'observer';
@@ -27,6 +28,8 @@ export interface InternalApiDependencies {
   isStopping: () => boolean;
   /** Extra status fields (outbox, bus, executions, what is owed) from the region. */
   extraStatus: () => Promise<Record<string, unknown>>;
+  /** The regions' shared key: every route here needs it (regions, the front door and the launcher hold it). */
+  regionKey: string;
 }
 
 const pullQuery = z.object({
@@ -44,12 +47,14 @@ const transferBody = z.strictObject({
 });
 
 /**
- * Region-to-region endpoints (not under /api/v1, never routed by the front door, bound to loopback):
- * the replication feeds peers long-poll, stock transfers, the link switch and replication status.
- * While the link is cut every peer-facing endpoint answers 503, as a partition would.
+ * Region-to-region endpoints (not under /api/v1, never routed by the front door, bound to loopback, and
+ * only for callers holding the regions' key): the replication feeds peers long-poll, stock transfers, the
+ * link switch and replication status. While the link is cut every peer-facing endpoint answers 503, as a
+ * partition would.
  */
 export function createInternalApi(deps: InternalApiDependencies): Hono {
   const app = new Hono();
+  app.use('*', requireRegionKey(deps.regionKey));
   const peerFacing = new Set(['changes', 'events', 'transfers']);
   app.use('*', async (c, next) => {
     const last = c.req.path.split('/').at(-1) ?? '';

@@ -46,7 +46,8 @@ import type { StateMachine } from 'aws-local-stepfunctions';
 import type { Database } from 'better-sqlite3';
 import { Hono } from 'hono';
 import type { JWTVerifyGetKey } from 'jose';
-import { LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
+import { isKnownPrincipal, LOCAL_AUDIENCE, LOCAL_ISSUER } from '../auth/local-issuer';
+import { withRegionKey } from '../auth/region-key';
 import { REPO_ROOT } from '../config/local-config';
 import { closeOrderAfterUnfinishedRun } from './close-unfinished-order';
 import type { EventLoopLoad } from './event-loop-monitor';
@@ -86,6 +87,8 @@ export interface LocalRegionOptions {
   keySet?: JWTVerifyGetKey;
   /** Verifies bearer tokens (default: JWTs against `keySet`). */
   verifier?: TokenVerifier;
+  /** The regions' shared key: required on this region's /internal routes and sent to its peers'. */
+  internalKey: string;
   /** Every saga Retry waits this long; without it the ASL's own intervals, backoff and jitter apply. */
   retryIntervalMs?: number;
   logger?: RegionLogger;
@@ -164,7 +167,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   const queries = new RecoveryQueries(db);
   const replication = createRegionReplication({
     ...options.replication,
-    http,
+    http: withRegionKey(http, options.internalKey),
     timers,
     db,
     store,
@@ -300,6 +303,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
     puller: replication.puller,
     link: replication.link,
     isStopping: () => replication.stopping,
+    regionKey: options.internalKey,
     extraStatus: async () => ({
       outbox: { unpublished: relay.pendingCount() },
       bus: bus.stats(),
@@ -363,5 +367,10 @@ export type LocalRegion = ReturnType<typeof createLocalRegion>;
 
 function jwtVerifier(keySet: JWTVerifyGetKey | undefined): TokenVerifier {
   if (!keySet) throw new Error('a region needs the issuer keySet or a token verifier');
-  return new JwtTokenVerifier({ issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, keySet });
+  return new JwtTokenVerifier({
+    issuer: LOCAL_ISSUER,
+    audience: LOCAL_AUDIENCE,
+    keySet,
+    knownSubject: isKnownPrincipal,
+  });
 }

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { LocalIssuer } from '../auth/local-issuer';
+import { readPaymentsApiKey, readRegionKey } from '../auth/local-keys';
 import { seedDemoCatalog } from '../catalog/demo-catalog';
 import { loadLocalConfig } from '../config/local-config';
+import { slowClientLimits } from '../config/server-timeouts';
 import { EventLoopMonitor } from './event-loop-monitor';
 import { createLocalRegion } from './local-region';
 
@@ -20,8 +22,9 @@ async function main(): Promise<void> {
     regions: config.regions.map((r) => r.name),
     databaseFile: join(config.dataDir, `${regionConfig.name}.sqlite`),
     paymentsUrl: config.paymentsUrl,
-    paymentsApiKey: config.paymentsApiKey,
+    paymentsApiKey: readPaymentsApiKey(config),
     keySet: issuer.keySet(),
+    internalKey: readRegionKey(config),
     retryIntervalMs: config.retryIntervalMs,
     peers: config.regions
       .filter((peer) => peer.name !== regionConfig.name)
@@ -36,7 +39,12 @@ async function main(): Promise<void> {
   // Windows of the loop's load begin once the region serves, so start-up work is not reported as traffic.
   eventLoop.measure();
   eventLoop.start();
-  const server = serve({ fetch: region.server.fetch, port: regionConfig.port, hostname: '127.0.0.1' });
+  const server = serve({
+    fetch: region.server.fetch,
+    port: regionConfig.port,
+    hostname: '127.0.0.1',
+    serverOptions: slowClientLimits(),
+  });
   region.logger.info(`region ${regionConfig.name} listening on ${regionConfig.url}`, {
     seededProducts: seeded,
     ...recovery,

@@ -63,7 +63,7 @@ beforeAll(async () => {
   [alice, bob, admin] = await Promise.all([
     harness.token('alice'),
     harness.token('bob'),
-    harness.token('admin', true),
+    harness.token('admin'),
   ]);
 });
 afterAll(async () => {
@@ -116,6 +116,18 @@ describe('products', () => {
     ['an unknown currency', { sku: 'GBP-001', name: 'X', priceMinor: 1, currency: 'GBP' }],
     ['an unknown field', { sku: 'EXTRA-001', name: 'X', priceMinor: 1, stock: 5 }],
     ['a missing price', { sku: 'NOPRICE-001', name: 'X' }],
+    ['a javascript: image URL', { sku: 'JS-001', name: 'X', priceMinor: 1, imageUrl: 'javascript:alert(1)' }],
+    ['a data: image URL', { sku: 'DATA-001', name: 'X', priceMinor: 1, imageUrl: 'data:text/html,<b>x</b>' }],
+    [
+      'a plain http: image URL',
+      { sku: 'HTTP-001', name: 'X', priceMinor: 1, imageUrl: 'http://img.example/a.png' },
+    ],
+    ['a NUL in the name', { sku: 'NUL-001', name: 'Mug\u0000', priceMinor: 1 }],
+    ['CR/LF in the category', { sku: 'CRLF-001', name: 'X', priceMinor: 1, category: 'a\r\nb' }],
+    [
+      'an escape sequence in the description',
+      { sku: 'ESC-001', name: 'X', priceMinor: 1, description: '\u001b[2J' },
+    ],
   ])('refuses %s with 400 and creates nothing', async (_label, json) => {
     const before = (await listAll<ProductView>(harness, '/products', admin)).length;
     const problem = expectProblem(
@@ -170,6 +182,16 @@ describe('products', () => {
       400,
       'invalid_request',
     );
+    for (const change of [
+      { imageUrl: 'javascript:alert(1)' },
+      { name: 'Mug\r\nX' },
+      { description: 'a\u0000b' },
+    ])
+      expectProblem(
+        await harness.request('/admin/products/MUG-001', { method: 'PATCH', token: admin, json: change }),
+        400,
+        'invalid_request',
+      );
     expect((await harness.request<ProductView>('/products/MUG-001')).body.priceMinor).toBe(1450);
   });
 

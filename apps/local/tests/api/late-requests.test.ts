@@ -12,7 +12,7 @@ describe('requests that arrive after their deadline', () => {
   beforeAll(async () => {
     region = await startTestRegion();
     token = await region.token('alice');
-    admin = await region.token('admin', true);
+    admin = await region.token('admin');
   });
   afterAll(() => region.close());
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
   [alice, bob, admin] = await Promise.all([
     harness.token('alice'),
     harness.token('bob'),
-    harness.token('admin', true),
+    harness.token('admin'),
   ]);
 });
 afterAll(async () => {
@@ -291,6 +291,27 @@ describe('bad input changes nothing', () => {
     ['a three-letter country', json(withAddress({ country: 'USA' })), 400, 'invalid_request'],
     ['a numeric country', json(withAddress({ country: 'U1' })), 400, 'invalid_request'],
     ['a blank city', json(withAddress({ city: '   ' })), 400, 'invalid_request'],
+    ['a NUL in the name', json(withAddress({ name: 'Alice\u0000Rivera' })), 400, 'invalid_request'],
+    [
+      'CR/LF in the street (header or log injection)',
+      json(withAddress({ line1: '1 Main St\r\nX-Injected: yes' })),
+      400,
+      'invalid_request',
+    ],
+    ['a tab in the city', json(withAddress({ city: 'Spring\tfield' })), 400, 'invalid_request'],
+    ['an escape sequence in line2', json(withAddress({ line2: '\u001b[31mred' })), 400, 'invalid_request'],
+    [
+      'a right-to-left override in the name',
+      json(withAddress({ name: 'Alice\u202eevil' })),
+      400,
+      'invalid_request',
+    ],
+    [
+      'a lone surrogate in the postal code',
+      json(withAddress({ postalCode: '12\ud800' })),
+      400,
+      'invalid_request',
+    ],
     ['a malformed payment method', json({ ...valid(), paymentMethod: 'visa' }), 400, 'invalid_request'],
     [
       'duplicate SKU lines',

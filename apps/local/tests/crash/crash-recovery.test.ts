@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalIssuer } from '../../src/auth/local-issuer';
+import { readPaymentsApiKey } from '../../src/auth/local-keys';
+import { loadLocalConfig } from '../../src/config/local-config';
 import { exited, freePort, startProcess, waitForHealthy } from './process-kit';
 
 interface LedgerEntry {
@@ -255,7 +257,9 @@ describe('a region process killed with SIGKILL while orders are mid-saga', () =>
     for (;;) {
       const response = await fetch(
         `${paymentsUrl}/v1/ledger?limit=100${after ? `&starting_after=${after}` : ''}`,
+        { headers: { authorization: `Bearer ${readPaymentsApiKey(loadLocalConfig(env))}` } },
       );
+      if (!response.ok) throw new Error(`ledger: HTTP ${response.status}`);
       const page = (await response.json()) as {
         data: Array<LedgerEntry & { id: string }>;
         has_more: boolean;

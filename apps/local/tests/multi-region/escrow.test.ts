@@ -190,7 +190,10 @@ describe('escrow stock across two regions', () => {
     const before = { us: us.ownAllotment('NOTE-001'), eu: eu.ownAllotment('NOTE-001') };
     const body = { transferId: newKey('transfer'), sku: 'NOTE-001', quantity: 4, toRegion: EU };
     const send = () =>
-      httpRequest<{ transfer: StockTransfer }>(`${us.origin}/internal/inventory/transfers`, { json: body });
+      httpRequest<{ transfer: StockTransfer }>(`${us.origin}/internal/inventory/transfers`, {
+        json: body,
+        headers: { authorization: `Bearer ${cluster.regionKey}` },
+      });
     const first = await send();
     const again = await send();
     expect(first.status).toBe(201);
@@ -211,6 +214,7 @@ describe('escrow stock across two regions', () => {
     for (const toRegion of ['mars-1', US]) {
       const response = await httpRequest(`${us.origin}/internal/inventory/transfers`, {
         json: { transferId: newKey('bad-transfer'), sku: 'LAMP-001', quantity: 3, toRegion },
+        headers: { authorization: `Bearer ${cluster.regionKey}` },
       });
       expect(
         response.status,

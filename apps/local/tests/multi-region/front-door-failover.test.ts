@@ -1,6 +1,8 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignInRedemptions } from '../../src/auth/sign-in-links';
 import { createFrontDoor, type FrontDoor } from '../../src/front-door/front-door';
 import { HealthChecker } from '../../src/front-door/health-checker';
 import type { RoutingPolicy } from '../../src/front-door/routing-policy';
@@ -67,6 +69,8 @@ describe('front door routing and failover', () => {
       policy,
       checker: health,
       issuer: cluster.issuer,
+      regionKey: cluster.regionKey,
+      redemptions: new SignInRedemptions(join(cluster.dir, 'sign-in-links-used')),
       proxyTimeoutMs: 5_000,
       onForward: (region) => forwarded.push(new URL(region.url).origin),
     });

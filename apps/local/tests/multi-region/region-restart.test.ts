@@ -82,6 +82,7 @@ describe('an order whose region stops mid-saga', () => {
       databaseFile: ':memory:',
       paymentsUrl: cluster.payments.url,
       keySet: cluster.issuer.keySet(),
+      internalKey: cluster.regionKey,
       retryIntervalMs: 5,
       peers: [],
       logger: new Logger({ serviceName: 'meridian-multi-region-test', logLevel: 'SILENT' }),
@@ -89,11 +90,13 @@ describe('an order whose region stops mid-saga', () => {
     await standalone.start();
     const head = standalone.replication.feed.headSeq('changes');
     const pending = standalone.server.fetch(
-      new Request(`http://region.test/internal/replication/changes?after=${head}&waitMs=300&from=${US}`),
+      new Request(`http://region.test/internal/replication/changes?after=${head}&waitMs=300&from=${US}`, {
+        headers: { authorization: `Bearer ${cluster.regionKey}` },
+      }),
     );
     await standalone.stop();
     const response = await pending;
-    expect(response.status).not.toBe(500);
+    expect(response.status).toBe(503);
   });
 });
 

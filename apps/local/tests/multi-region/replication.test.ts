@@ -18,6 +18,8 @@ describe('replication between two regions over HTTP', () => {
         .prepare('SELECT COUNT(*) AS n FROM change_log WHERE pk LIKE ?')
         .get(`${pkPrefix}%`) as { n: number }
     ).n;
+  /** What a peer sends on /internal routes: the regions' key. */
+  const internal = () => ({ headers: { authorization: `Bearer ${cluster.regionKey}` } });
   const peerStatus = async (region: ClusterRegion) => {
     const status = await region.status();
     const [peer] = status.replication.peers;
@@ -240,10 +242,13 @@ describe('replication between two regions over HTTP', () => {
 
   it('keeps a long-poll on the events stream waiting through commits that recorded no event', async () => {
     const head = (
-      (await (await fetch(`${us.origin}/internal/replication/events/head`)).json()) as { seq: number }
+      (await (await fetch(`${us.origin}/internal/replication/events/head`, internal())).json()) as {
+        seq: number;
+      }
     ).seq;
     const polled = fetch(
       `${us.origin}/internal/replication/events?after=${head}&limit=10&waitMs=5000&from=observer`,
+      internal(),
     ).then(
       async (response) => (await response.json()) as { items: Array<{ event: { 'detail-type': string } }> },
     );
@@ -258,10 +263,16 @@ describe('replication between two regions over HTTP', () => {
   it('answers 503 to peers while the link is cut, but not to observers', async () => {
     await us.setLink(false);
     try {
-      const peer = await fetch(`${us.origin}/internal/replication/changes?after=0&limit=1&from=${EU}`);
+      const peer = await fetch(
+        `${us.origin}/internal/replication/changes?after=0&limit=1&from=${EU}`,
+        internal(),
+      );
       expect(peer.status).toBe(503);
       await peer.body?.cancel();
-      const observer = await fetch(`${us.origin}/internal/replication/changes?after=0&limit=1&from=observer`);
+      const observer = await fetch(
+        `${us.origin}/internal/replication/changes?after=0&limit=1&from=observer`,
+        internal(),
+      );
       expect(observer.status).toBe(200);
       expect(((await observer.json()) as { items: unknown[] }).items).toHaveLength(1);
     } finally {

@@ -83,7 +83,7 @@ describe('three regions', () => {
     for (const region of cluster.regions)
       expect(region.ownAllotment('TRI-EVEN')).toMatchObject({ available: 10, reserved: 0, sold: 0 });
 
-    const admin = await cluster.token('admin', true);
+    const admin = await cluster.token('admin');
     const restocked = await eu.request('/admin/products/TRI-EVEN/restock', {
       token: admin,
       json: {

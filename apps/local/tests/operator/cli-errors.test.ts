@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { JwtTokenVerifier } from '@meridian/functions/api/jwt-token-verifier';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { isKnownPrincipal, LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer } from '../../src/auth/local-issuer';
 import { createControlServer, listenControlServer } from '../../src/cli/control-server';
 import { runMeridian, USAGE } from '../../src/cli/meridian-cli';
 import { ProcessSupervisor } from '../../src/cli/process-supervisor';
@@ -40,13 +42,18 @@ const json = (res: ServerResponse, status: number, body: unknown) => {
 };
 
 /** Runs the CLI in this process against the given ports. */
-async function meridian(ports: { frontDoor?: number; control?: number }, ...args: string[]) {
+async function meridian(
+  ports: { frontDoor?: number; control?: number; dataDir?: string },
+  ...args: string[]
+) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await runMeridian(args, {
     env: {
       MERIDIAN_PORT: String(ports.frontDoor ?? (await freePort())),
       MERIDIAN_CONTROL_PORT: String(ports.control ?? (await freePort())),
+      // A data directory that holds no issuer key: the CLI then sends no admin token.
+      MERIDIAN_DATA_DIR: ports.dataDir ?? join(tmpdir(), 'meridian-cli-no-data'),
     },
     out: (line) => out.push(line),
     err: (line) => err.push(line),
@@ -194,7 +201,18 @@ describe('operator CLI region start and kill against the control server', () => 
       MERIDIAN_REGION_BASE_PORT: String(await freePort()),
     });
     supervisor = new ProcessSupervisor({ logDir: config.logDir, runDir: join(dir, 'run'), color: false });
-    const server = createControlServer(config, supervisor, { regionEntry: failing });
+    const issuer = await LocalIssuer.open(config.issuerKeyFile);
+    const verifier = new JwtTokenVerifier({
+      issuer: LOCAL_ISSUER,
+      audience: LOCAL_AUDIENCE,
+      keySet: issuer.keySet(),
+      knownSubject: isKnownPrincipal,
+    });
+    const server = createControlServer(config, supervisor, {
+      verifier,
+      regionKey: 'rk_test',
+      regionEntry: failing,
+    });
     server.markReady();
     ({ port: control, close } = await listenControlServer(server.app, 0));
   });
@@ -207,7 +225,7 @@ describe('operator CLI region start and kill against the control server', () => 
 
   it('region start prints why the region did not start and exits 1, without waiting for a timeout', async () => {
     const startedAt = Date.now();
-    const result = await meridian({ control }, 'region', 'start', 'us-east-1');
+    const result = await meridian({ control, dataDir: dir }, 'region', 'start', 'us-east-1');
     expect(Date.now() - startedAt).toBeLessThan(15_000);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
@@ -216,10 +234,19 @@ describe('operator CLI region start and kill against the control server', () => 
   }, 20_000);
 
   it('region kill of a region that is not running says so and exits 1', async () => {
-    const result = await meridian({ control }, 'region', 'kill', 'us-east-1');
+    const result = await meridian({ control, dataDir: dir }, 'region', 'kill', 'us-east-1');
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({ region: 'us-east-1', killed: false });
     expect(result.stderr).toBe('us-east-1 was not running: nothing was killed.');
+  });
+
+  it('says which data directory to use when it has no key to sign in with', async () => {
+    const elsewhere = join(tmpdir(), 'meridian-cli-no-data');
+    const result = await meridian({ control, dataDir: elsewhere }, 'region', 'kill', 'us-east-1');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `POST http://127.0.0.1:${control}/regions/us-east-1/kill needs an admin token, and ${elsewhere} holds no Meridian key: run the CLI with the MERIDIAN_DATA_DIR \`npm start\` uses.`,
+    );
   });
 });
 
@@ -286,6 +313,33 @@ describe('operator CLI events tail', () => {
       new RegExp(
         `^lost the event stream from http://127\\.0\\.0\\.1:${frontDoor} \\(.+\\); is \`npm start\` still running\\?$`,
       ),
+    );
+  });
+});
+
+describe('operator CLI sign-in-link', () => {
+  it('prints a one-time link the front door accepts, signed with the key in the data directory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'meridian-cli-link-'));
+    try {
+      const issuer = await LocalIssuer.open(join(dataDir, 'issuer-keys.json'));
+      const result = await meridian({ frontDoor: 9, dataDir }, 'sign-in-link');
+      expect(result.code, result.stderr).toBe(0);
+      const link = new URL(result.stdout);
+      expect(`${link.origin}${link.pathname}`).toBe('http://localhost:9/sign-in');
+      const code = await issuer.verifySignInCode(link.hash.replace('#code=', ''));
+      expect(code.subject).toBe('admin');
+      expect(result.stderr).toContain('One-time');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('says where to start Meridian when the data directory has no key', async () => {
+    const nowhere = join(tmpdir(), 'meridian-cli-no-data');
+    const result = await meridian({ dataDir: nowhere }, 'sign-in-link');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `no Meridian data in ${nowhere}: start it with \`npm start\` (with the same MERIDIAN_DATA_DIR) first`,
     );
   });
 });

@@ -60,7 +60,11 @@ describe('operator CLI against a running platform', () => {
     return JSON.parse(result.stdout) as StatusJson;
   };
   const frontDoorStatus = async () =>
-    (await (await fetch(`${platform.urls.frontDoor}/frontdoor/status`)).json()) as {
+    (await (
+      await fetch(`${platform.urls.frontDoor}/frontdoor/status`, {
+        headers: { authorization: `Bearer ${platform.credentials.adminToken}` },
+      })
+    ).json()) as {
       serving: string | null;
       regions: Array<{ name: string; healthy: boolean }>;
     };
@@ -82,7 +86,12 @@ describe('operator CLI against a running platform', () => {
     return { region, orderId: response.body.orderId };
   };
   const holds = async (region: string, orderId: string) =>
-    (await new RegionReader(region, platform.urls.regions[region] ?? '', token).order(orderId)) !== undefined;
+    (await new RegionReader(
+      region,
+      platform.urls.regions[region] ?? '',
+      token,
+      platform.credentials.regionKey,
+    ).order(orderId)) !== undefined;
 
   beforeAll(async () => {
     platform = await startPlatform(REGIONS);
@@ -262,7 +271,12 @@ describe('operator CLI against a running platform', () => {
     expect((await statusJson()) as unknown).toMatchObject({ provider: { running: true } });
     // Orders go through again.
     const placed = await placeOrder();
-    const reader = new RegionReader(placed.region, platform.urls.regions[placed.region] ?? '', token);
+    const reader = new RegionReader(
+      placed.region,
+      platform.urls.regions[placed.region] ?? '',
+      token,
+      platform.credentials.regionKey,
+    );
     await waitFor(
       async () => ((await reader.order(placed.orderId))?.status === 'CONFIRMED' ? true : undefined),
       {

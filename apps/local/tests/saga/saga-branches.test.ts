@@ -25,7 +25,7 @@ const restocked = new Map<string, number>();
 
 beforeAll(async () => {
   harness = await startTestRegion();
-  [alice, admin] = await Promise.all([harness.token('alice'), harness.token('admin', true)]);
+  [alice, admin] = await Promise.all([harness.token('alice'), harness.token('admin')]);
 });
 afterEach(async () => {
   await harness.payments.setChaos({ latencyMs: 0, errorRate: 0 });

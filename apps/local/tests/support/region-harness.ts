@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -103,12 +103,15 @@ export interface TestRegion {
   dataDir: string;
   /** The issuer's key file (JWKs), for tests that forge tokens. */
   issuerKeyFile: string;
+  /** The key the region requires on its /internal routes. */
+  regionKey: string;
   payments: {
     url: string;
     ledger(orderId: string): Promise<LedgerEntry[]>;
     setChaos(chaos: Partial<Pick<ChaosConfig, 'latencyMs' | 'errorRate'>>): Promise<void>;
   };
-  token(user: string, admin?: boolean): Promise<string>;
+  /** A token for a demo user (admin included), as `npm run -s token -- <user>` prints one. */
+  token(user: string): Promise<string>;
   /** Any request to the API; `path` is relative to baseUrl unless it starts with http. */
   request<T = unknown>(path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
   placeOrder(body: unknown, options: { token: string; key?: string }): Promise<ApiResponse<OrderView>>;
@@ -179,7 +182,9 @@ export async function startTestScaffold(
     cleanups.push(() => simulator.close());
     const issuerKeyFile = join(dir, 'issuer-keys.json');
     const issuer = await LocalIssuer.open(issuerKeyFile);
-    return { dir, simulator, issuer, issuerKeyFile, cleanups, close };
+    // What the launcher makes at first start: the key regions require of each other on /internal routes.
+    const regionKey = `rk_${randomBytes(32).toString('base64url')}`;
+    return { dir, simulator, issuer, issuerKeyFile, regionKey, cleanups, close };
   } catch (error) {
     await close();
     throw error;
@@ -187,13 +192,14 @@ export async function startTestScaffold(
 }
 
 export async function startTestRegion(options: TestRegionOptions = {}): Promise<TestRegion> {
-  const { dir, simulator, issuer, issuerKeyFile, cleanups, close } = await startTestScaffold(
+  const { dir, simulator, issuer, issuerKeyFile, regionKey, cleanups, close } = await startTestScaffold(
     'meridian-region-test-',
     options.chaos,
   );
   try {
     const regionName = options.region ?? 'us-east-1';
     const region = createLocalRegion({
+      internalKey: regionKey,
       region: regionName,
       regions: options.regions ?? [regionName],
       databaseFile: join(dir, `${regionName}.sqlite`),
@@ -245,13 +251,13 @@ export async function startTestRegion(options: TestRegionOptions = {}): Promise<
       issuer,
       dataDir: dir,
       issuerKeyFile,
+      regionKey,
       payments: paymentSimulatorClient(simulator.url),
-      token(user, admin = false) {
-        const cacheKey = `${user}:${admin}`;
-        let token = tokens.get(cacheKey);
+      token(user) {
+        let token = tokens.get(user);
         if (!token) {
-          token = issuer.issue(user, { admin });
-          tokens.set(cacheKey, token);
+          token = issuer.issue(user);
+          tokens.set(user, token);
         }
         return token;
       },

@@ -81,6 +81,11 @@ const HEADLINES: Record<string, string> = {
   internal_error: 'Something went wrong on our side.',
   network_error: 'Meridian could not be reached.',
   unknown_user: 'That demo user does not exist.',
+  invalid_sign_in_link: 'That sign-in link no longer works (each works once). Print a new one.',
+  admin_sign_in_required: 'Operators sign in with the one-time link `npm start` printed.',
+  rate_limited: 'Too many requests at once. Wait a moment and try again.',
+  too_many_streams: 'Too many live event views are open. Close one and try again.',
+  cross_site_request: 'This page may not do that from another site.',
 };
 
 export function describeProblem(error: unknown): { headline: string; detail: string | undefined } {

@@ -7,6 +7,8 @@ import type {
   orderSchema,
   PlaceOrderBody,
   productSchema,
+  reconciliationReportSchema,
+  settlementSchema,
 } from '@meridian/contracts';
 import type * as z from 'zod';
 
@@ -19,6 +21,16 @@ export type TimelineEntry = Order['timeline'][number];
 export type DeadLetter = z.infer<typeof deadLetterSchema>;
 export type Execution = z.infer<typeof executionSchema>;
 export type ExecutionEvent = z.infer<typeof executionEventSchema>;
+/** A compensation a closed order still owes (refundPayment, cancelShipment, voidPayment, releaseInventory). */
+export type CompensationStep = NonNullable<Order['settlement']>['owed'][number];
+/** One owed settlement as `GET /admin/settlements` lists it. */
+export type Settlement = z.infer<typeof settlementSchema>;
+export type ReconciliationReport = z.infer<typeof reconciliationReportSchema>;
+/** `GET /admin/reconciliation`: the last pass of the answering region's reconciler (null before the first). */
+export interface Reconciliation {
+  report: ReconciliationReport | null;
+  watching: number;
+}
 export type { EventEnvelope, PlaceOrderBody };
 
 export interface Page<T> {
@@ -41,6 +53,30 @@ export interface RegionStatus {
   /** Events committed but not yet published by the region's outbox relay. */
   outboxDepth?: number | null;
   deadLetters?: number | null;
+  /** What the region's closed orders still owe (null while the region cannot be asked). */
+  settlement?: RegionSettlement | null;
+  /** The region's payment reconciler (null while the region cannot be asked). */
+  reconciliation?: RegionReconciliation | null;
+}
+
+export interface RegionSettlement {
+  /** Orders owing at least one compensation. */
+  owed: number;
+  oldestSince: string | null;
+  oldestAgeMs: number | null;
+  /** When the settlement sweep last ran. */
+  lastSweepAt?: string | null;
+}
+
+export interface RegionReconciliation {
+  /** When the last pass finished (null before the first). */
+  lastRunAt: string | null;
+  /** Why the last pass failed, if it did (the provider may be down). */
+  lastError: string | null;
+  unresolved: Array<{ orderId: string; reason: string }>;
+  fixedTotal: number;
+  /** Open orders the reconciler looks at again until they close. */
+  watching: number;
 }
 
 export type RoutingPolicy =
@@ -51,6 +87,13 @@ export interface FrontDoorStatus {
   policy: RoutingPolicy;
   serving: string | null;
   regions: RegionStatus[];
+}
+
+/** The launcher's control plane (`GET /frontdoor/control/status`, local mode only). */
+export interface ControlStatus {
+  link: 'up' | 'cut';
+  regions: Array<{ name: string; url: string; running: boolean; pid: number | null }>;
+  provider?: { name: string; url: string; running: boolean; pid: number | null };
 }
 
 export interface DemoUser {

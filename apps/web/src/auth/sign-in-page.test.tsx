@@ -34,18 +34,47 @@ describe('sign-in page', () => {
     expect(requests.find((r) => r.method === 'POST')?.body).toEqual({ user: 'alice' });
   });
 
-  it('sends an operator to the console and refuses open redirects', async () => {
-    window.history.replaceState(null, '', '/sign-in?next=%2F%2Fevil.example');
-    fakeFetch({
-      'GET /auth/users': () => json({ users }),
-      'POST /auth/token': () => json({ token: demoToken({ sub: 'admin', groups: ['admin'] }) }),
-    });
+  it('offers customers only: an operator signs in with a one-time link, not a button', async () => {
+    window.history.replaceState(null, '', '/sign-in');
+    fakeFetch({ 'GET /auth/users': () => json({ users }) });
     render(<SignInPage store={createSessionStore(localStorage)} />);
 
     expect(screen.getByText('Loading demo accounts…')).toBeTruthy();
-    fireEvent.click(await screen.findByRole('button', { name: /Operations Admin operator/ }));
+    await screen.findByRole('button', { name: /Alice Rivera/ });
+    expect(screen.queryByRole('button', { name: /Operations Admin/ })).toBeNull();
+    expect(screen.getByText(/one-time sign-in link/)).toBeTruthy();
+  });
 
+  it('signs an operator in with the code of a sign-in link, once, and takes it out of the address bar', async () => {
+    window.history.replaceState(null, '', '/sign-in?next=%2F%2Fevil.example#code=the-code');
+    const { requests } = fakeFetch({
+      'GET /auth/users': () => json({ users }),
+      'POST /auth/sign-in-link': () => json({ token: demoToken({ sub: 'admin', groups: ['admin'] }) }),
+    });
+    const store = createSessionStore(localStorage);
+    render(<SignInPage store={store} />);
+
+    // An open redirect in `next` is ignored: the operator lands on the console.
     await waitFor(() => expect(window.location.pathname).toBe('/admin'));
+    expect(window.location.hash).toBe('');
+    expect(store.get()?.isAdmin).toBe(true);
+    const sent = requests.filter((r) => r.method === 'POST');
+    expect(sent.map((r) => [r.path, r.body])).toEqual([['/auth/sign-in-link', { code: 'the-code' }]]);
+  });
+
+  it('says so when a sign-in link was used already, and stays signed out', async () => {
+    window.history.replaceState(null, '', '/sign-in#code=used');
+    fakeFetch({
+      'GET /auth/users': () => json({ users }),
+      'POST /auth/sign-in-link': () =>
+        problem(401, 'invalid_sign_in_link', 'The sign-in link was used already.'),
+    });
+    const store = createSessionStore(localStorage);
+    render(<SignInPage store={store} />);
+
+    expect((await screen.findByRole('alert')).textContent).toContain('That sign-in link no longer works');
+    expect(store.get()).toBeUndefined();
+    expect(window.location.pathname).toBe('/sign-in');
   });
 
   it('shows a failed sign-in in words and keeps the visitor signed out', async () => {

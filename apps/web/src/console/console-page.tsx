@@ -7,6 +7,7 @@ import { EventStreamPanel } from './event-stream-panel';
 import { ExecutionsPanel } from './executions-panel';
 import { InventoryPanel } from './inventory-panel';
 import { MetricsPanel } from './metrics-panel';
+import { MoneyPanel } from './money-panel';
 import { RegionsPanel } from './regions-panel';
 
 const SECTIONS = [
@@ -15,6 +16,7 @@ const SECTIONS = [
   { path: '/admin/sagas', label: 'Sagas' },
   { path: '/admin/dead-letters', label: 'Dead letters' },
   { path: '/admin/inventory', label: 'Inventory' },
+  { path: '/admin/money', label: 'Money' },
 ] as const;
 
 export function ConsolePage() {
@@ -58,6 +60,7 @@ export function ConsolePage() {
       {section.path === '/admin/sagas' ? <ExecutionsPanel token={token} /> : null}
       {section.path === '/admin/dead-letters' ? <DeadLettersPanel token={token} /> : null}
       {section.path === '/admin/inventory' ? <InventoryPanel token={token} /> : null}
+      {section.path === '/admin/money' ? <MoneyPanel token={token} /> : null}
     </section>
   );
 }

@@ -22,6 +22,10 @@ export function describeAction(action: ControlAction): string {
       return 'Cut the link between regions';
     case 'heal-link':
       return 'Heal the link between regions';
+    case 'kill-provider':
+      return 'Kill the payment provider';
+    case 'start-provider':
+      return 'Start the payment provider';
   }
 }
 

@@ -7,6 +7,8 @@ import { formatDuration } from '../ui/format';
 import { ProblemMessage } from '../ui/problem-message';
 import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
+import { owedText } from './money-text';
+import { ProviderCard } from './provider-card';
 import { describeAction, type RegionControls, useRegionControls } from './region-controls';
 
 /** The front door probes regions every second locally; polling at the same pace shows each flip. */
@@ -19,7 +21,9 @@ function policyText(status: FrontDoorStatus): string {
 }
 
 export function RegionsPanel({ token }: { token: string }) {
-  const status = useResource('frontdoor-status', frontDoorStatus, { intervalMs: STATUS_POLL_MS });
+  const status = useResource('frontdoor-status', (signal) => frontDoorStatus(token, signal), {
+    intervalMs: STATUS_POLL_MS,
+  });
   const controls = useRegionControls(token);
   const local = useRuntimeConfig().auth.kind === 'local';
   const notAvailable = status.error instanceof ProblemError && status.error.isNotAvailable;
@@ -53,6 +57,7 @@ export function RegionsPanel({ token }: { token: string }) {
           {local ? <LinkControls status={status.data} controls={controls} /> : null}
         </>
       ) : null}
+      {local ? <ProviderCard token={token} controls={controls} /> : null}
       {local && controls.unavailable ? (
         <p className="notice-muted" role="status">
           Region controls are not available: this front door has no control endpoints (they come with
@@ -124,6 +129,18 @@ function RegionCard({
           <>
             <dt>Dead letters</dt>
             <dd>{region.deadLetters}</dd>
+          </>
+        ) : null}
+        {region.settlement ? (
+          <>
+            <dt>Owed settlements</dt>
+            <dd>{owedText(region.settlement)}</dd>
+          </>
+        ) : null}
+        {region.reconciliation && region.reconciliation.unresolved.length > 0 ? (
+          <>
+            <dt>Payments the reconciler could not fix</dt>
+            <dd className="error-text">{region.reconciliation.unresolved.length}</dd>
           </>
         ) : null}
         {region.lastError ? (

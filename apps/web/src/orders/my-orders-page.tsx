@@ -8,6 +8,7 @@ import { formatDateTime, formatMoney } from '../ui/format';
 import { usePageTitle } from '../ui/page-title';
 import { ProblemMessage } from '../ui/problem-message';
 import { useResource } from '../ui/use-resource';
+import { pendingTag } from './order-outcome';
 import { StatusBadge } from './order-timeline';
 
 export function MyOrdersPage() {
@@ -78,6 +79,7 @@ export function MyOrdersPage() {
                   <td>{formatMoney(order.totalMinor, order.currency)}</td>
                   <td>
                     <StatusBadge status={order.status} />
+                    {pendingTag(order) ? <span className="badge badge-owed">{pendingTag(order)}</span> : null}
                   </td>
                   <td>{order.region}</td>
                 </tr>

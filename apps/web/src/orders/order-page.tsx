@@ -9,12 +9,21 @@ import { usePageTitle } from '../ui/page-title';
 import { ProblemMessage } from '../ui/problem-message';
 import { ResourceProblem } from '../ui/resource-problem';
 import { useResource } from '../ui/use-resource';
+import { displayedReason, hasOutcome } from './order-outcome';
 import { OrderSummary } from './order-summary';
 import { OrderTimeline, StatusBadge } from './order-timeline';
-import { isFinal, STATUS_TEXT } from './timeline-steps';
+import { OutcomeNotice } from './outcome-notice';
+import { isDone, isFinal, isSettlementPending, STATUS_TEXT } from './timeline-steps';
 
 /** How often an unfinished order is polled; the saga takes well under a second locally. */
 export const ORDER_POLL_MS = 500;
+/** A closed order that still owes a refund or release: the settlement sweep backs off to 30 s per order. */
+export const SETTLEMENT_POLL_MS = 3000;
+
+/** Fast while the saga runs; slower once only the settlement is left (it may take as long as an outage). */
+export function orderPollMs(order: Order | undefined): number {
+  return order && isFinal(order) && isSettlementPending(order) ? SETTLEMENT_POLL_MS : ORDER_POLL_MS;
+}
 
 export function OrderPage({ orderId }: { orderId: string }) {
   const session = useSession();
@@ -42,8 +51,8 @@ function headline(order: Order): string {
 
 function LiveOrder({ session, orderId }: { session: Session; orderId: string }) {
   const order = useResource(`order:${orderId}`, (signal) => getOrder(session.token, orderId, signal), {
-    intervalMs: ORDER_POLL_MS,
-    until: isFinal,
+    intervalMs: orderPollMs,
+    until: isDone,
   });
   usePageTitle(order.data ? `Order ${STATUS_TEXT[order.data.status].toLowerCase()}` : 'Order');
   const [cancelError, setCancelError] = useState<unknown>();
@@ -78,39 +87,39 @@ function LiveOrder({ session, orderId }: { session: Session; orderId: string }) 
       setCancelling(false);
     }
   };
-  const nothingCharged =
-    !o.payment || o.payment.status === 'VOIDED' || o.payment.refundedMinor >= o.payment.amountMinor;
-  const stockBack = o.inventory === 'RELEASED' || o.inventory === 'RESTORED';
   return (
     <article className="order-page" aria-labelledby="order-title">
       <div aria-live="polite">
         <h1 id="order-title">{headline(o)}</h1>
         <p className="order-status">
           Status <StatusBadge status={o.status} />
-          {isFinal(o) ? null : <span className="muted"> · updates live</span>}
+          {isDone(o) ? null : <span className="muted"> · updates live</span>}
         </p>
       </div>
       {o.status === 'FAILED' ? (
         <div className="problem" role="alert">
           <p className="problem-headline">
-            <strong>Order failed:</strong> {o.failureReason ?? 'the order could not be completed.'}
-          </p>
-          <p>
-            {/* The reason may already say so (the carrier refusal does); say it once. */}
-            {nothingCharged && !/not been charged/i.test(o.failureReason ?? '')
-              ? 'You have not been charged. '
-              : ''}
-            {stockBack ? 'The items are back in stock.' : ''}
+            <strong>Order failed:</strong>{' '}
+            {o.failureReason ? displayedReason(o, o.failureReason) : 'the order could not be completed.'}
           </p>
         </div>
       ) : null}
+      {hasOutcome(o) ? <OutcomeNotice order={o} /> : null}
       <p className="muted">
         Order <code>{o.orderId}</code>, handled by region <strong>{o.region}</strong>
       </p>
       <div className="order-layout">
         <section aria-labelledby="progress-title" className="card">
           <h2 id="progress-title">Progress</h2>
-          <OrderTimeline timeline={o.timeline} status={o.status} />
+          <OrderTimeline
+            timeline={o.timeline.map((entry) =>
+              entry.type === 'FAILED' && entry.detail
+                ? { ...entry, detail: displayedReason(o, entry.detail) }
+                : entry,
+            )}
+            status={o.status}
+            owed={o.settlement?.status === 'PENDING' ? o.settlement.owed : []}
+          />
         </section>
         <OrderSummary order={o} />
       </div>

@@ -3,6 +3,13 @@ import { PAYMENT_METHODS } from '../checkout/checkout-form';
 import { Link } from '../router/link';
 import { formatMoney } from '../ui/format';
 
+const SHIPMENT_TEXT: Record<NonNullable<Order['shipment']>['status'], string> = {
+  CREATED: 'created',
+  SHIPPED: 'shipped',
+  CANCELLED: 'cancelled',
+  RETURN_REQUESTED: 'return requested',
+};
+
 export function OrderSummary({ order }: { order: Order }) {
   const money = (minor: number) => formatMoney(minor, order.currency);
   const method = PAYMENT_METHODS.find((candidate) => candidate.id === order.paymentMethod);
@@ -53,7 +60,7 @@ export function OrderSummary({ order }: { order: Order }) {
           <h3>Shipment</h3>
           <p>
             {order.shipment.carrier} · tracking {order.shipment.trackingNumber} ·{' '}
-            {order.shipment.status.toLowerCase()}
+            {SHIPMENT_TEXT[order.shipment.status]}
           </p>
         </>
       ) : null}

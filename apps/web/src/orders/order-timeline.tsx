@@ -1,4 +1,4 @@
-import type { OrderStatus, TimelineEntry } from '../api/types';
+import type { CompensationStep, OrderStatus, TimelineEntry } from '../api/types';
 import { formatTime } from '../ui/format';
 import { type StepKind, timelineSteps } from './timeline-steps';
 
@@ -12,11 +12,13 @@ const MARK: Record<StepKind, { symbol: string; text: string }> = {
 interface OrderTimelineProps {
   timeline: readonly TimelineEntry[];
   status: OrderStatus;
+  /** Compensations a closed order still owes: shown as waiting until settled. */
+  owed?: readonly CompensationStep[];
 }
 
 /** The saga's steps as they happen; the parent polls the order, so new steps appear without a reload. */
-export function OrderTimeline({ timeline, status }: OrderTimelineProps) {
-  const steps = timelineSteps(timeline, status);
+export function OrderTimeline({ timeline, status, owed = [] }: OrderTimelineProps) {
+  const steps = timelineSteps(timeline, status, owed);
   return (
     <ol className="timeline" aria-label="Order progress">
       {steps.map((step, index) => (

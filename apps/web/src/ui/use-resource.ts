@@ -8,8 +8,11 @@ export interface Resource<T> {
 }
 
 export interface ResourceOptions<T> {
-  /** Polls: reloads this long after each answer (the console and the order timeline are live this way). */
-  intervalMs?: number;
+  /**
+   * Polls: reloads this long after each answer (the console and the order timeline are live this way);
+   * a function chooses the pause from the answer (undefined after a failed load).
+   */
+  intervalMs?: number | ((data: T | undefined) => number);
   /** Stops polling once this holds (an order that reached a final status). */
   until?: (data: T) => boolean;
 }
@@ -54,7 +57,7 @@ export function useResource<T>(
       }
       const { intervalMs, until } = optionsRef.current;
       if (intervalMs !== undefined && !(data !== undefined && until?.(data))) {
-        timer = setTimeout(run, intervalMs);
+        timer = setTimeout(run, typeof intervalMs === 'function' ? intervalMs(data) : intervalMs);
       }
     };
     setState((previous) =>

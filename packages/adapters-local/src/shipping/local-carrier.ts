@@ -51,7 +51,7 @@ export class LocalCarrier implements ShippingCarrier {
   }): Promise<BookedShipment> {
     const country = request.address.country.toUpperCase();
     if (!SERVED_COUNTRIES.has(country)) {
-      throw new ShipmentRejectedError(`Sorry, we cannot ship to ${country} yet. You have not been charged.`);
+      throw new ShipmentRejectedError(`Sorry, we cannot ship to ${country} yet.`);
     }
     const digest = createHash('sha256').update(request.idempotencyKey).digest('hex');
     const digits = BigInt(`0x${digest.slice(0, 15)}`)

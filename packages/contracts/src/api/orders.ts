@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { skuSchema } from './products';
+import { singleLineText } from './text';
 
 export const compensationStepSchema = z
   .enum(['refundPayment', 'cancelShipment', 'voidPayment', 'releaseInventory'])
@@ -11,12 +12,12 @@ export const orderStatusSchema = z
 
 export const shippingAddressSchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().max(200).optional(),
-    city: z.string().trim().min(1).max(100),
-    region: z.string().trim().max(100).optional(),
-    postalCode: z.string().trim().min(1).max(20),
+    name: singleLineText().min(1).max(100),
+    line1: singleLineText().min(1).max(200),
+    line2: singleLineText().max(200).optional(),
+    city: singleLineText().min(1).max(100),
+    region: singleLineText().max(100).optional(),
+    postalCode: singleLineText().min(1).max(20),
     country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. US'),
   })
   .meta({ id: 'ShippingAddress' });

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { httpsUrl, multiLineText, singleLineText } from './text';
 
 export const skuSchema = z
   .string()
@@ -41,24 +42,24 @@ export const productSchema = z
 export const createProductBodySchema = z
   .strictObject({
     sku: skuSchema,
-    name: z.string().trim().min(1).max(120),
-    description: z.string().max(2000).default(''),
+    name: singleLineText().min(1).max(120),
+    description: multiLineText().max(2000).default(''),
     priceMinor: amountMinor,
     currency: z.enum(['USD', 'EUR']).default('USD'),
     active: z.boolean().default(true),
-    category: z.string().trim().min(1).max(60).default('general'),
-    imageUrl: z.string().url().max(500).optional(),
+    category: singleLineText().min(1).max(60).default('general'),
+    imageUrl: httpsUrl().optional(),
   })
   .meta({ id: 'CreateProductRequest' });
 
 export const updateProductBodySchema = z
   .strictObject({
-    name: z.string().trim().min(1).max(120).optional(),
-    description: z.string().max(2000).optional(),
+    name: singleLineText().min(1).max(120).optional(),
+    description: multiLineText().max(2000).optional(),
     priceMinor: amountMinor.optional(),
     active: z.boolean().optional(),
-    category: z.string().trim().min(1).max(60).optional(),
-    imageUrl: z.string().url().max(500).optional(),
+    category: singleLineText().min(1).max(60).optional(),
+    imageUrl: httpsUrl().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, 'at least one field to change')
   .meta({ id: 'UpdateProductRequest' });

@@ -32,7 +32,7 @@ const renderers: Record<string, Renderer> = {
   }),
   OrderFailed: (d) => ({
     subject: `We could not complete order ${d.orderId}`,
-    body: String(d.reason),
+    body: `${String(d.reason)}${pendingSentence(d)}`,
   }),
   OrderCancelled: (d) => ({
     subject: `Order ${d.orderId} cancelled`,
@@ -51,15 +51,22 @@ const renderers: Record<string, Renderer> = {
   }),
 };
 
+/** What a closing order still owes the customer, in words (settlement finishes it and says so). */
+function pendingSentence(d: Record<string, unknown>): string {
+  const owed = Array.isArray(d.owed) ? (d.owed as string[]) : [];
+  if (owed.includes('refundPayment'))
+    return ' Your refund is pending: it is made automatically, and we will tell you once it is done.';
+  if (owed.includes('voidPayment'))
+    return ' Releasing the hold on your card is pending: it happens automatically, and we will tell you once it is done.';
+  return '';
+}
+
 /** A cancellation never claims a refund or release that is still pending (settlement finishes it). */
 function cancelledBody(d: OrderEventDetail & Record<string, unknown>): string {
-  const owed = Array.isArray(d.owed) ? (d.owed as string[]) : [];
   const duplicate =
     typeof d.duplicateOf === 'string' ? ` It duplicated order ${d.duplicateOf}, which you keep.` : '';
-  if (owed.includes('refundPayment'))
-    return `Your order was cancelled.${duplicate} Your refund is pending: it is made automatically, and we will tell you once it is done.`;
-  if (owed.includes('voidPayment'))
-    return `Your order was cancelled.${duplicate} Releasing the hold on your card is pending: it happens automatically, and we will tell you once it is done.`;
+  const pending = pendingSentence(d);
+  if (pending) return `Your order was cancelled.${duplicate}${pending}`;
   return Number(d.refundedMinor) > 0
     ? `Your order was cancelled.${duplicate} ${formatMoney(Number(d.refundedMinor), d.currency)} was refunded.`
     : `Your order was cancelled.${duplicate} You have not been charged.`;

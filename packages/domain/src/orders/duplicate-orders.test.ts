@@ -74,59 +74,62 @@ describe('resolveDuplicateKey', () => {
     expect(workflow.startOrderSaga).not.toHaveBeenCalled();
   });
 
-  it('of two CONFIRMED twins keeps the older one in both regions and cancels the other with a refunding run', async () => {
+  it('of two CONFIRMED twins keeps the newer one in both regions (the retry’s, whose answer the client holds) and cancels the other with a refunding run', async () => {
     const older = await twin(us, '2025-01-01T00:00:00.000Z', confirmed);
     const newer = await twin(eu, '2025-01-01T00:00:00.030Z', confirmed);
 
     const fromUs = await resolveDuplicateKey(us, workflow, KEY);
     const fromEu = await resolveDuplicateKey(eu, workflow, KEY);
 
-    expect(fromUs).toEqual({ outcome: 'resolved', cancelled: [] });
-    expect(fromEu).toEqual({
+    expect(fromUs).toEqual({
       outcome: 'resolved',
-      cancelled: [{ orderId: newer.orderId, keptOrderId: older.orderId }],
+      cancelled: [{ orderId: older.orderId, keptOrderId: newer.orderId }],
     });
-    const lost = await statusOf(newer.orderId);
-    expect(lost).toMatchObject({ cancelRequested: true, duplicateOf: older.orderId });
-    expect(lost.timeline.at(-1)?.detail).toContain(`Duplicate of order ${older.orderId}`);
-    expect(workflow.startOrderSaga.mock.calls).toEqual([[newer.orderId, 'cancel']]);
+    expect(fromEu).toEqual({ outcome: 'resolved', cancelled: [] });
+    const lost = await statusOf(older.orderId);
+    expect(lost).toMatchObject({ cancelRequested: true, duplicateOf: newer.orderId });
+    expect(lost.timeline.at(-1)?.detail).toContain(`Duplicate of order ${newer.orderId}`);
+    expect(workflow.startOrderSaga.mock.calls).toEqual([[older.orderId, 'cancel']]);
   });
 
   it('cancels the loser even after it shipped (its cancellation run records a return)', async () => {
-    const older = await twin(us, '2025-01-01T00:00:00.000Z', confirmed);
-    const shipped = await twin(eu, '2025-01-01T00:00:01.000Z', {
+    const shipped = await twin(us, '2025-01-01T00:00:00.000Z', {
       ...confirmed,
       shipment: { shipmentId: 's', carrier: 'LocalPost', trackingNumber: 'T', status: 'SHIPPED' },
     });
+    const newer = await twin(eu, '2025-01-01T00:00:01.000Z', confirmed);
 
-    await resolveDuplicateKey(eu, workflow, KEY);
+    await resolveDuplicateKey(us, workflow, KEY);
 
     expect(await statusOf(shipped.orderId)).toMatchObject({
       cancelRequested: true,
-      duplicateOf: older.orderId,
+      duplicateOf: newer.orderId,
     });
     expect(workflow.startOrderSaga).toHaveBeenCalledWith(shipped.orderId, 'cancel');
   });
 
-  it('cancels a PENDING order at once when its twin has already succeeded', async () => {
-    const kept = await twin(eu, '2025-01-01T00:00:00.030Z', confirmed);
-    const pending = await twin(us, '2025-01-01T00:00:00.000Z', { status: 'PENDING' });
+  it('cancels a PENDING order at once when its twin has already succeeded; the twin’s region waits for it to end', async () => {
+    const kept = await twin(us, '2025-01-01T00:00:00.000Z', confirmed);
+    const pending = await twin(eu, '2025-01-01T00:00:00.030Z', { status: 'PENDING' });
 
-    expect(await resolveDuplicateKey(us, workflow, KEY)).toMatchObject({ outcome: 'resolved' });
+    expect(await resolveDuplicateKey(eu, workflow, KEY)).toMatchObject({ outcome: 'resolved' });
     // The running saga sees the request at its next step; no second run is started.
     expect(await statusOf(pending.orderId)).toMatchObject({
       cancelRequested: true,
       duplicateOf: kept.orderId,
     });
     expect(workflow.startOrderSaga).not.toHaveBeenCalled();
-    // The other region waits for the older order to end before it knows its own is the one kept.
-    expect(await resolveDuplicateKey(eu, workflow, KEY)).toMatchObject({ outcome: 'wait' });
+    // Until the newer order has ended, us-east-1 cannot know its own is the one kept.
+    expect(await resolveDuplicateKey(us, workflow, KEY)).toMatchObject({
+      outcome: 'wait',
+      reason: expect.stringContaining('may still succeed'),
+    });
   });
 
-  it('waits while an older twin may still succeed, and while a twin has not replicated', async () => {
-    await twin(us, '2025-01-01T00:00:00.000Z', { status: 'PENDING' });
-    await twin(eu, '2025-01-01T00:00:01.000Z', confirmed);
-    expect(await resolveDuplicateKey(eu, workflow, KEY)).toMatchObject({
+  it('waits while a newer twin may still succeed', async () => {
+    await twin(us, '2025-01-01T00:00:00.000Z', confirmed);
+    await twin(eu, '2025-01-01T00:00:01.000Z', { status: 'PENDING' });
+    expect(await resolveDuplicateKey(us, workflow, KEY)).toMatchObject({
       outcome: 'wait',
       reason: expect.stringContaining('may still succeed'),
     });
@@ -163,9 +166,9 @@ describe('resolveDuplicateKey', () => {
 describe('noteDuplicateKey and resolveDueDuplicates', () => {
   it('keeps the work due, backing off, until the outcome is known, then resolves it once', async () => {
     let now = Date.parse('2025-01-01T00:00:02.000Z');
-    const clocked = { ...eu, clock: { now: () => now } };
-    const older = await twin(us, '2025-01-01T00:00:00.000Z', { status: 'PENDING' });
-    const newer = await twin(eu, '2025-01-01T00:00:01.000Z', confirmed);
+    const clocked = { ...us, clock: { now: () => now } };
+    const older = await twin(us, '2025-01-01T00:00:00.000Z', confirmed);
+    const newer = await twin(eu, '2025-01-01T00:00:01.000Z', { status: 'PENDING' });
     const timing = { baseDelayMs: 1_000, maxDelayMs: 30_000 };
 
     expect(await noteDuplicateKey(clocked, KEY)).toBe(true);
@@ -175,14 +178,14 @@ describe('noteDuplicateKey and resolveDueDuplicates', () => {
     now += 1_000;
     expect(await resolveDueDuplicates(clocked, workflow, timing)).toMatchObject([{ outcome: 'wait' }]);
 
-    // The older order confirms: it is the one kept.
-    const stored = await store.get(`ORDER#${older.orderId}`, 'ORDER');
+    // The newer order confirms: it is the one kept.
+    const stored = await store.get(`ORDER#${newer.orderId}`, 'ORDER');
     await store.transact([
       orderWrite({ ...(stored?.data as unknown as Order), ...confirmed }, stored?.version),
     ]);
     now += 2_000;
     expect(await resolveDueDuplicates(clocked, workflow, timing)).toMatchObject([
-      { outcome: 'resolved', cancelled: [{ orderId: newer.orderId, keptOrderId: older.orderId }] },
+      { outcome: 'resolved', cancelled: [{ orderId: older.orderId, keptOrderId: newer.orderId }] },
     ]);
     expect(await openDuplicateKeys(clocked)).toBe(0);
     now += 60_000;

@@ -1,7 +1,7 @@
 import { type BackoffPolicy, backoffDelayMs } from '../shared/backoff';
 import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import { keys } from '../store/keys';
-import { asEntity, loadOrder, orderWrite } from '../store/repositories';
+import { asEntity, countIndexPartition, loadOrder, orderWrite } from '../store/repositories';
 import { claimsOverlap, compareOrderAge, type IdempotencyClaim, loadClaims } from './idempotency-claims';
 import { advance, type Order } from './order';
 import { orderEvent } from './order-events';
@@ -11,9 +11,11 @@ import type { OrderWorkflow } from './order-workflow';
  * One Idempotency-Key, one live order. When two regions each accepted the same request (a retry reached a
  * second region before the first one's claim replicated, or the regions could not talk), the order that
  * succeeded is kept: a CONFIRMED order is never cancelled for a FAILED or CANCELLED twin, and of two
- * CONFIRMED twins the older (then the smaller id) is kept, the same in every region. The other is
- * cancelled and refunded, also after it shipped (a return is recorded). Each region decides only for its
- * own orders, from what it has replicated of the others, and waits while the outcome is open.
+ * CONFIRMED twins the newer (then the greater id) is kept, the same in every region: a retry goes to
+ * another region only when the first answer was lost, so the newer order is the one whose answer the
+ * client most likely holds. The other is cancelled and refunded, also after it shipped (a return is
+ * recorded). Each region decides only for its own orders, from what it has replicated of the others, and
+ * waits while the outcome is open.
  */
 export type DuplicateResolution =
   | { outcome: 'resolved'; cancelled: Array<{ orderId: string; keptOrderId: string }> }
@@ -59,7 +61,8 @@ async function decide(
     if (!order) return { kind: 'wait', reason: `order ${twin.orderId} has not replicated here yet` };
     others.push(order);
   }
-  const liveOthers = others.filter(live).sort(compareOrderAge);
+  // Newest first: the order a twin would be kept for.
+  const liveOthers = others.filter(live).sort((a, b) => compareOrderAge(b, a));
   if (mine.status === 'PENDING') {
     // A twin has already succeeded: this one need not charge the customer at all.
     const kept = liveOthers[0];
@@ -67,10 +70,10 @@ async function decide(
     return { kind: 'wait', reason: `order ${mine.orderId} is still being processed` };
   }
   if (!live(mine)) return { kind: 'keep' };
-  const older = others.filter((other) => compareOrderAge(other, mine) < 0);
-  const undecided = older.find((other) => other.status === 'PENDING');
-  if (undecided) return { kind: 'wait', reason: `the older order ${undecided.orderId} may still succeed` };
-  const kept = older.filter(live).sort(compareOrderAge)[0];
+  const newer = others.filter((other) => compareOrderAge(other, mine) > 0);
+  const undecided = newer.find((other) => other.status === 'PENDING');
+  if (undecided) return { kind: 'wait', reason: `the newer order ${undecided.orderId} may still succeed` };
+  const kept = newer.filter(live).sort((a, b) => compareOrderAge(b, a))[0];
   return kept ? { kind: 'cancel', keep: kept.orderId } : { kind: 'keep' };
 }
 
@@ -194,16 +197,6 @@ export async function resolveDueDuplicates(
 }
 
 /** How many keys this region is still deciding about. */
-export async function openDuplicateKeys(ctx: Pick<DomainContext, 'store' | 'region'>): Promise<number> {
-  let count = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.store.queryIndex('gsi1', `DUPLICATES_DUE#${ctx.region}`, {
-      limit: 200,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    count += page.items.length;
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return count;
+export function openDuplicateKeys(ctx: Pick<DomainContext, 'store' | 'region'>): Promise<number> {
+  return countIndexPartition(ctx.store, 'gsi1', `DUPLICATES_DUE#${ctx.region}`);
 }

@@ -95,7 +95,7 @@ export function claimsOverlap(a: IdempotencyClaim, b: IdempotencyClaim): boolean
   return Date.parse(a.createdAt) < b.expiresAt * 1000 && Date.parse(b.createdAt) < a.expiresAt * 1000;
 }
 
-/** The order in which twins are ranked: the earlier order first (then by id), the same in every region. */
+/** Orders by age: the earlier order first (then by id), the same in every region. */
 export function compareOrderAge(
   a: { createdAt: string; orderId: string },
   b: { createdAt: string; orderId: string },

@@ -2,7 +2,7 @@ import { backoffDelayMs } from '../shared/backoff';
 import type { DomainContext } from '../shared/context';
 import { nowIso } from '../shared/context';
 import { keys } from '../store/keys';
-import { asEntity, type Versioned } from '../store/repositories';
+import { asEntity, countIndexPartition, type Versioned } from '../store/repositories';
 import type { ReconcileAction } from './check-order';
 
 /** What a reconciler pass did; the last one of each region is kept, with running totals. */
@@ -75,18 +75,8 @@ export async function dueWatches(ctx: Ctx, limit: number): Promise<ReconcileWatc
 }
 
 /** Orders this region's reconciler is watching. */
-export async function countWatches(ctx: Ctx): Promise<number> {
-  let count = 0;
-  let cursor: string | undefined;
-  do {
-    const page = await ctx.store.queryIndex('gsi1', `RECONCILE_DUE#${ctx.region}`, {
-      limit: 200,
-      ...(cursor === undefined ? {} : { cursor }),
-    });
-    count += page.items.length;
-    cursor = page.nextCursor;
-  } while (cursor !== undefined);
-  return count;
+export function countWatches(ctx: Ctx): Promise<number> {
+  return countIndexPartition(ctx.store, 'gsi1', `RECONCILE_DUE#${ctx.region}`);
 }
 
 /** Looks at the order again after a backoff that grows with every check. */

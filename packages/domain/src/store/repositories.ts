@@ -7,7 +7,7 @@ import {
   stockMoveCounters,
 } from '../inventory/allotment';
 import type { Order } from '../orders/order';
-import type { CounterWrite, ItemStore, ItemWrite } from './item-store';
+import type { CounterWrite, IndexName, ItemStore, ItemWrite } from './item-store';
 import { keys } from './keys';
 
 /** An entity as read, with the version its next conditional write must expect. */
@@ -92,4 +92,19 @@ export function allotmentCredit(
   return current
     ? allotmentMove(sku, region, 'receive', quantity)
     : allotmentWrite(restock(emptyAllotment(sku, region), quantity), 'absent');
+}
+
+/** How many items an index partition holds (the due indexes are small: work still to do). */
+export async function countIndexPartition(store: ItemStore, index: IndexName, pk: string): Promise<number> {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.queryIndex(index, pk, {
+      limit: 200,
+      ...(cursor === undefined ? {} : { cursor }),
+    });
+    count += page.items.length;
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return count;
 }

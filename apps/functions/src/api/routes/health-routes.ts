@@ -2,7 +2,7 @@ import { healthSchema } from '@meridian/contracts';
 import { nowIso } from '@meridian/domain';
 import type { ApiApp, ApiDependencies } from '../api-env';
 import { defineRoute, registerRoute } from '../openapi/route-registry';
-import { jsonContent } from './route-helpers';
+import { jsonContent, problemResponse } from './route-helpers';
 
 const healthRoute = defineRoute({
   method: 'get',
@@ -11,6 +11,8 @@ const healthRoute = defineRoute({
   summary: 'Region health (used by the front door and Route 53 health checks)',
   responses: {
     200: jsonContent(healthSchema, 'The region serves traffic.'),
+    // Rate limited at the edge like every route (its 503 is the degraded health, not a problem).
+    429: problemResponse(429),
     503: jsonContent(healthSchema, 'The region is degraded.'),
   },
 });

@@ -104,8 +104,11 @@ export function createClusterRegion(spec: {
   origin: string;
   port: number;
   databaseFile: string;
+  /** The key the region requires on its /internal routes. */
+  regionKey: string;
   create: (databaseFile: string, clock: Clock) => LocalRegion;
 }): ClusterRegion {
+  const internal = { authorization: `Bearer ${spec.regionKey}` };
   const clock = new TestClock();
   let region = spec.create(spec.databaseFile, clock);
   let running = true;
@@ -169,12 +172,18 @@ export function createClusterRegion(spec: {
       return httpRequest(`${spec.origin}/api/v1${path}`, options);
     },
     async status() {
-      const response = await httpRequest<RegionStatus>(`${spec.origin}/internal/status`);
+      const response = await httpRequest<RegionStatus>(`${spec.origin}/internal/status`, {
+        headers: internal,
+      });
       if (response.status !== 200) throw new Error(`status of ${spec.name}: HTTP ${response.status}`);
       return response.body;
     },
     async setLink(up) {
-      const response = await httpRequest(`${spec.origin}/internal/link`, { method: 'PUT', json: { up } });
+      const response = await httpRequest(`${spec.origin}/internal/link`, {
+        method: 'PUT',
+        json: { up },
+        headers: internal,
+      });
       if (response.status !== 200) throw new Error(`link of ${spec.name}: HTTP ${response.status}`);
     },
     ownAllotment(sku) {

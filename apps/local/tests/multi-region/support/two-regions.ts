@@ -40,10 +40,12 @@ export const AP = 'ap-southeast-2';
 export interface Cluster {
   dir: string;
   issuer: LocalIssuer;
+  /** The key every region requires on its /internal routes. */
+  regionKey: string;
   regions: ClusterRegion[];
   payments: TestRegion['payments'];
   get(name: string): ClusterRegion;
-  token(user: string, admin?: boolean): Promise<string>;
+  token(user: string): Promise<string>;
   /** Cuts or heals the link on every running region (PUT /internal/link). */
   setLink(up: boolean): Promise<void>;
   /**
@@ -77,7 +79,7 @@ export interface ClusterOptions {
 
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   const names = options.regions ?? [US, EU];
-  const { dir, simulator, issuer, cleanups, close } = await startTestScaffold(
+  const { dir, simulator, issuer, regionKey, cleanups, close } = await startTestScaffold(
     'meridian-multi-region-',
     options.chaos,
   );
@@ -93,8 +95,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         origin: originOf(name),
         port: ports.get(name) as number,
         databaseFile: join(dir, `${name}.sqlite`),
+        regionKey,
         create: (databaseFile, clock) =>
           createLocalRegion({
+            internalKey: regionKey,
             region: name,
             regions: names,
             databaseFile,
@@ -128,6 +132,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const cluster: Cluster = {
       dir,
       issuer,
+      regionKey,
       regions,
       payments: paymentSimulatorClient(simulator.url),
       get(name) {
@@ -135,12 +140,11 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         if (!region) throw new Error(`no region ${name}`);
         return region;
       },
-      token(user, admin = false) {
-        const key = `${user}:${admin}`;
-        let token = tokens.get(key);
+      token(user) {
+        let token = tokens.get(user);
         if (!token) {
-          token = issuer.issue(user, { admin });
-          tokens.set(key, token);
+          token = issuer.issue(user);
+          tokens.set(user, token);
         }
         return token;
       },

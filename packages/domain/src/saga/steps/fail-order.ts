@@ -33,9 +33,11 @@ const CUSTOMER_READABLE_ERRORS = new Set([
 
 const TECHNICAL_FAILURE =
   'We could not complete your order because of a technical problem. Any payment authorization has been released.';
-/** When a compensation failed, the customer is not told that everything was released. */
-const TECHNICAL_FAILURE_TO_FINISH =
-  'We could not complete your order because of a technical problem. Releasing any payment it holds is pending and happens automatically; this page shows when it is done.';
+/**
+ * When a compensation could not finish, the reason says only why the order failed: where the money
+ * stands is the order's settlement (pending, then settled), which changes while the reason does not.
+ */
+const TECHNICAL_FAILURE_TO_FINISH = 'We could not complete your order because of a technical problem.';
 
 /** Lambda reports the cause as JSON ({errorMessage, errorType}); the local runner as the plain message. */
 function causeMessage(cause: string | undefined): string | undefined {
