@@ -18,6 +18,7 @@ const USAGE = `Deterministic simulation of the whole platform (see docs/simulati
   --without KIND     draw no faults of this kind (${FAULT_KINDS.join(', ')})
   --trace            print the whole trace of a single seed
   --shrink           for a failing single seed, look for fewer orders and fault kinds that still fail
+  --teeth            switch each known bug on alone and count the seeds until one fails (at most --max, 1000)
   --report FILE      write a JSON report (CI)
   --stop-at-first    stop a multi-seed run at its first failure`;
 
@@ -43,6 +44,8 @@ function parse() {
       without: { type: 'string', multiple: true },
       trace: { type: 'boolean' },
       shrink: { type: 'boolean' },
+      teeth: { type: 'boolean' },
+      max: { type: 'string' },
       report: { type: 'string' },
       'stop-at-first': { type: 'boolean' },
       help: { type: 'boolean' },
@@ -79,7 +82,8 @@ function parse() {
     without,
   };
   let runs: Run[];
-  if (values.seed !== undefined) runs = [{ ...base, seed: integer('seed', values.seed, 0, 0) }];
+  if (values.teeth) runs = [];
+  else if (values.seed !== undefined) runs = [{ ...base, seed: integer('seed', values.seed, 0, 0) }];
   else if (values.seeds !== undefined) {
     const from = integer('from', values.from, 1, 0);
     runs = Array.from({ length: integer('seeds', values.seeds, 1, 1) }, (_, index) => ({
@@ -88,7 +92,14 @@ function parse() {
     }));
   } else if (values['seed-file'] !== undefined) runs = regressionRuns(values['seed-file']);
   else fail('say which seeds to run');
-  return { runs, single: values.seed !== undefined, values };
+  return {
+    runs,
+    single: values.seed !== undefined,
+    values,
+    base,
+    max: integer('max', values.max, 1000, 1),
+    from: integer('from', values.from, 1, 0),
+  };
 }
 
 /** The regression seeds kept in the repo: each failed once and must pass from then on. */
@@ -125,8 +136,47 @@ async function explainFailure(run: Run, result: SeedResult): Promise<void> {
   for (const line of shortenedTrace(traced)) console.log(`    ${line}`);
 }
 
+/**
+ * Proof that the simulator has teeth: each known bug alone, seed after seed from `from`, until a run
+ * fails (or `max` seeds passed, which fails the check).
+ */
+async function teeth(base: Omit<Run, 'seed'>, from: number, max: number, report?: string): Promise<void> {
+  const rows: Array<{ bug: KnownBug; seeds: number | null; seed: number | null; invariant: string | null }> =
+    [];
+  for (const bug of Object.keys(KNOWN_BUGS) as KnownBug[]) {
+    let caught: { seed: number; invariant: string } | undefined;
+    let tried = 0;
+    for (let seed = from; seed < from + max && !caught; seed++) {
+      tried++;
+      const result = await runSeed({ ...base, seed, bugs: new Set([bug]), keepTrace: false });
+      const first = result.violations[0];
+      if (first) caught = { seed, invariant: first.invariant };
+    }
+    rows.push({
+      bug,
+      seeds: caught ? tried : null,
+      seed: caught?.seed ?? null,
+      invariant: caught?.invariant ?? null,
+    });
+    console.log(
+      caught
+        ? `${bug}: caught after ${tried} seeds (seed ${caught.seed}: ${caught.invariant}); replay: ${replayCommand({ ...base, seed: caught.seed, bugs: new Set([bug]) })}`
+        : `${bug}: NOT caught in ${max} seeds`,
+    );
+  }
+  const missed = rows.filter((row) => row.seeds === null).length;
+  if (report)
+    writeFileSync(
+      report,
+      `${JSON.stringify({ passed: rows.length - missed, failed: missed, bugs: rows }, null, 2)}\n`,
+    );
+  console.log(`${rows.length} known bugs, ${missed} not caught within ${max} seeds`);
+  if (missed > 0) process.exitCode = 1;
+}
+
 async function main(): Promise<void> {
-  const { runs, single, values } = parse();
+  const { runs, single, values, base, max, from } = parse();
+  if (values.teeth) return teeth(base, from, max, values.report);
   if (single) {
     const run = runs[0] as Run;
     const result = await runSeed({ ...run, keepTrace: true });
@@ -162,11 +212,11 @@ async function main(): Promise<void> {
     }
     if (done % 100 === 0) console.error(`… ${done}/${runs.length} seeds, ${failed.length} failed`);
   }
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = Math.max(0.001, (performance.now() - started) / 1000);
   const perMinute = (done / seconds) * 60;
   const simulatedPerSecond = simulatedMs / 1000 / seconds;
   console.log(
-    `simulated ${(simulatedMs / 3_600_000).toFixed(1)} h in ${seconds.toFixed(1)} s (${Math.round(simulatedPerSecond)} simulated seconds per second, ${(simulatedMs / done / 60_000).toFixed(1)} min per seed)`,
+    `simulated ${(simulatedMs / 3_600_000).toFixed(1)} h in ${seconds.toFixed(1)} s (${Math.round(simulatedPerSecond)} simulated seconds per second, ${(simulatedMs / Math.max(1, done) / 60_000).toFixed(1)} min per seed)`,
   );
   if (values.report)
     writeFileSync(
