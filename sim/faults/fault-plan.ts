@@ -86,7 +86,7 @@ export function drawFaultPlan(options: {
   // Most runs are busy for minutes; some keep a fault going for hours (a provider down for an hour, a
   // partition that outlasts every retry).
   const faultsEndMs =
-    workloadMs + (prng.chance(0.35) ? prng.logUniform(10 * MINUTE, 150 * MINUTE) : prng.int(1, 8) * MINUTE);
+    workloadMs + (prng.chance(0.5) ? prng.logUniform(20 * MINUTE, 240 * MINUTE) : prng.int(1, 8) * MINUTE);
   // Most faults start while orders flow; the rest anywhere until the faults end.
   const window = (minMs: number, maxMs: number): Window => {
     const from = prng.between(0, prng.chance(0.7) ? workloadMs : faultsEndMs);
@@ -97,11 +97,13 @@ export function drawFaultPlan(options: {
   const count = (kind: FaultKind, max: number) => (on(kind) ? Math.round(prng.int(0, max) * intensity) : 0);
 
   const timings: Timings = {
-    healthIntervalMs: prng.pick([2_000, 5_000, 10_000]),
-    settlementIntervalMs: prng.pick([1_000, 5_000, 15_000]),
-    duplicateIntervalMs: prng.pick([1_000, 5_000, 15_000]),
-    reconcilerIntervalMs: prng.pick([5_000, 30_000, 60_000]),
-    replicationWaitMs: prng.pick([1_000, 10_000, 25_000]),
+    // Local mode's defaults (1 s sweeps and pulls, 5 s reconciler) in some runs, a scheduled function's
+    // rhythm in others: the platform must hold with either.
+    healthIntervalMs: prng.pick([2_000, 5_000, 10_000, 10_000, 30_000]),
+    settlementIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
+    duplicateIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
+    reconcilerIntervalMs: prng.pick([5_000, 30_000, 60_000, 60_000]),
+    replicationWaitMs: prng.pick([5_000, 25_000, 25_000]),
   };
 
   const skewMs: Record<string, number> = {};

@@ -42,10 +42,17 @@ export function linkPolicy(options: {
 }): LinkPolicy {
   const { plan, scheduler, prng } = options;
   const regions = new Set(options.regions);
+  const latencies = new Map<string, [number, number]>();
   return (from, to, kind): MessageFate => {
     const at = scheduler.elapsed;
     const healed = at >= plan.healAtMs;
-    const [minimum, tail] = latencyOf(from, to, regions);
+    const link = `${from}>${to}`;
+    let latency = latencies.get(link);
+    if (!latency) {
+      latency = latencyOf(from, to, regions);
+      latencies.set(link, latency);
+    }
+    const [minimum, tail] = latency;
     let latencyMs = options.latency ? minimum + Math.min(prng.exponential(tail), tail * 20) : 1;
     if (!healed) {
       for (const partition of plan.partitions) {

@@ -1,6 +1,7 @@
 import { type HttpAnswer, type HttpCall, type HttpClient, HttpTimeoutError } from '@meridian/adapters-local';
 import type { Scheduler, SimProcess } from '../kernel/scheduler';
 import type { Trace } from '../kernel/trace';
+import { SimRequest } from './sim-request';
 
 /** What a process serving HTTP answers with: a Hono app's `fetch`. */
 export type FetchHandler = (request: Request) => Response | Promise<Response>;
@@ -35,6 +36,25 @@ export class ConnectionRefusedError extends Error {
 interface Endpoint {
   process: SimProcess;
   fetch: FetchHandler;
+}
+
+/**
+ * A region process answers with @hono/node-server's lightweight Response, which keeps a string body as
+ * it was given and writes it to the socket as is; read that way here too (undici's streams would cost
+ * more than the exchange), or through `text()` for any other response.
+ */
+async function bodyText(response: Response): Promise<string> {
+  const cache = lightweightBody(response);
+  return typeof cache === 'string' ? cache : response.text();
+}
+
+function lightweightBody(response: Response): unknown {
+  for (const symbol of Object.getOwnPropertySymbols(response)) {
+    if (symbol.description !== 'cache') continue;
+    const cached = (response as unknown as Record<symbol, unknown>)[symbol];
+    return Array.isArray(cached) ? cached[1] : undefined;
+  }
+  return undefined;
 }
 
 /** `http://<process>.sim/…` names a simulated process. */
@@ -96,8 +116,7 @@ export class SimNetwork {
     const describe = `#${id} ${call.method} ${target}${path.split('?')[0]}`;
     return new Promise<SimAnswer>((resolve, reject) => {
       let settled = false;
-      const serverAborts: Array<{ controller: AbortController; process: SimProcess; incarnation: number }> =
-        [];
+      const serverAborts: Array<{ request: SimRequest; process: SimProcess; incarnation: number }> = [];
       const finish = (outcome: { answer: SimAnswer } | { error: unknown }) => {
         if (settled) return;
         settled = true;
@@ -109,10 +128,10 @@ export class SimNetwork {
       // The caller gives up: the server notices the closed connection once the news reaches it.
       const hangUp = () => {
         const fate = this.policy(caller.name, target, 'request');
-        for (const { controller, process, incarnation: serving } of serverAborts)
+        for (const { request, process, incarnation: serving } of serverAborts)
           this.scheduler.schedule(process, fate.latencyMs, () => {
             // Only the incarnation that took the request can notice its caller left.
-            if (process.incarnation === serving) controller.abort(new Error('client closed the connection'));
+            if (process.incarnation === serving) request.abort(new Error('client closed the connection'));
           });
       };
       const timeout = this.scheduler.schedule(caller, Math.max(1, call.timeoutMs), () => {
@@ -155,24 +174,15 @@ export class SimNetwork {
         }
         // The request is served as the process that receives it: its timers, clock and randomness.
         this.scheduler.enter(endpoint.process);
-        const controller = new AbortController();
-        serverAborts.push({
-          controller,
-          process: endpoint.process,
-          incarnation: endpoint.process.incarnation,
-        });
-        const request = new Request(call.url, {
-          method: call.method,
-          ...(call.headers ? { headers: call.headers } : {}),
-          ...(call.body === undefined ? {} : { body: call.body }),
-          signal: controller.signal,
-        });
+        const request = new SimRequest(call.url, call.method, call.headers, call.body);
+        serverAborts.push({ request, process: endpoint.process, incarnation: endpoint.process.incarnation });
         const serving = endpoint.process;
         const servingIncarnation = serving.incarnation;
         Promise.resolve()
-          .then(() => endpoint.fetch(request))
+          // A Request-shaped object (see SimRequest): the app reads only what a Request offers.
+          .then(() => endpoint.fetch(request as unknown as Request))
           .then(async (response) => {
-            const text = await response.text();
+            const text = await bodyText(response);
             // A server that crashed while answering sends nothing.
             if (!serving.up || serving.incarnation !== servingIncarnation) return;
             if (copy === 'duplicate') return;

@@ -1,3 +1,4 @@
+import { getRequestListener } from '@hono/node-server';
 import { compileStateMachine, type SqliteItemStore } from '@meridian/adapters-local';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_INTEGRITY_LOOPS } from '../../apps/local/src/region/integrity-loops';
@@ -21,6 +22,10 @@ import { PROVIDER, ProviderProcess } from './provider-process';
 import { RegionProcess } from './region-process';
 import { traceLogger } from './trace-logger';
 import { drawWorkload, type Workload } from './workload';
+
+// Every region process serves through @hono/node-server, which swaps in its lightweight Request and
+// Response globals; the simulated processes run with the same ones.
+getRequestListener(() => new Response(null));
 
 export const REGION_NAMES = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
 export const CARRIER = 'carrier';
