@@ -182,6 +182,10 @@ async function main(): Promise<void> {
     const result = await runSeed({ ...run, keepTrace: true });
     console.log(`seed ${run.seed} trace ${result.hash}`);
     console.log(summary(result, run));
+    if (result.failures.length > 0)
+      console.log(
+        `  failed because: ${result.failures.map(([reason, count]) => `${reason} (${count})`).join('; ')}`,
+      );
     if (values.trace) for (const line of result.trace) console.log(line);
     if (result.violations.length === 0) return;
     await explainFailure(run, result);

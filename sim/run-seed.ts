@@ -33,6 +33,8 @@ export interface SeedResult {
   messages: number;
   acknowledged: number;
   statuses: Record<string, number>;
+  /** Why orders failed, by reason (the customer's words), most common first. */
+  failures: Array<[string, number]>;
   trace: readonly string[];
 }
 
@@ -79,9 +81,14 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     restore();
   }
   const statuses: Record<string, number> = {};
+  const failures = new Map<string, number>();
   for (const region of world.regions)
-    for (const order of region.region ? readRegionState(region.name, region.region.db).orders : [])
+    for (const order of region.region ? readRegionState(region.name, region.region.db).orders : []) {
       statuses[order.status] = (statuses[order.status] ?? 0) + 1;
+      const reason =
+        order.status === 'FAILED' ? (order.failureReason ?? 'no reason').split(/[.:(]/)[0] : undefined;
+      if (reason) failures.set(reason, (failures.get(reason) ?? 0) + 1);
+    }
   world.close();
   return {
     seed: options.seed,
@@ -94,6 +101,7 @@ export async function runSeed(options: SeedOptions): Promise<SeedResult> {
     messages: world.network.messages,
     acknowledged: world.clients.acknowledged.length,
     statuses,
+    failures: [...failures].sort((a, b) => b[1] - a[1]),
     trace: trace.recorded,
   };
 }
@@ -109,6 +117,15 @@ function checkFinalState(world: World): Violation[] {
     ledger: world.provider.ledger(),
     bookings: world.carrier.service.allBookings(),
     acknowledged: world.clients.acknowledged,
+    supplyKnown: new Map(
+      world.catalog.map(({ sku, stock }) => [
+        sku,
+        {
+          atLeast: stock + (world.clients.restocked.get(sku) ?? 0),
+          atMost: stock + (world.clients.restockAsked.get(sku) ?? 0),
+        },
+      ]),
+    ),
   };
   return [
     ...checkAcknowledged(state),

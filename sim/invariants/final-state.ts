@@ -34,6 +34,11 @@ export interface FinalState {
   ledger: Array<{ orderId: string; type: string; amount: number; authorizationId: string | null }>;
   bookings: Booking[];
   acknowledged: Acknowledgement[];
+  /**
+   * What the operator knows was supplied, per SKU: at least the initial stock plus the restocks the
+   * platform acknowledged, at most that plus the restocks it never answered.
+   */
+  supplyKnown: Map<string, { atLeast: number; atMost: number }>;
 }
 
 export const itemKey = (row: { pk: string; sk: string }) => `${row.pk}\u0000${row.sk}`;

@@ -53,6 +53,15 @@ export function checkStock(state: FinalState): Violation[] {
     for (const line of order.lines) sold.set(line.sku, (sold.get(line.sku) ?? 0) + line.quantity);
   }
 
+  for (const [sku, known] of state.supplyKnown) {
+    const supplied = supply.get(sku) ?? 0;
+    if (supplied < known.atLeast || supplied > known.atMost)
+      violations.push({
+        invariant: INVARIANTS.stockConserved,
+        detail: `${sku}: the stores record ${supplied} units supplied, the operator supplied ${known.atLeast === known.atMost ? known.atLeast : `${known.atLeast} to ${known.atMost}`}`,
+        subjects: [sku],
+      });
+  }
   for (const [sku, supplied] of supply) {
     let total = 0;
     let reserved = 0;

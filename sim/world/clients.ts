@@ -32,8 +32,9 @@ export class Clients {
   /** Keys whose order was refused for good (a 4xx that is not a retry request): should not happen. */
   readonly refused: Array<{ key: string; status: number; text: string }> = [];
   readonly gaveUp: string[] = [];
-  /** Restocked units the platform acknowledged, per SKU. */
+  /** Restocked units the platform acknowledged, per SKU, and those asked for at all (acknowledged or not). */
   readonly restocked = new Map<string, number>();
+  readonly restockAsked = new Map<string, number>();
   private active = 0;
 
   constructor(
@@ -195,6 +196,8 @@ export class Clients {
   }
 
   private async admin(intent: AdminIntent): Promise<void> {
+    if (intent.kind === 'restock')
+      this.restockAsked.set(intent.sku, (this.restockAsked.get(intent.sku) ?? 0) + intent.quantity);
     const headers = {
       authorization: `Bearer ${adminToken()}`,
       'content-type': 'application/json',

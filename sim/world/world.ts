@@ -65,6 +65,7 @@ export class World {
   readonly network: SimNetwork;
   readonly plan: FaultPlan;
   readonly workload: Workload;
+  readonly catalog: ReadonlyArray<{ sku: string; stock: number }>;
   readonly regions: RegionProcess[];
   readonly provider: ProviderProcess;
   readonly carrier: { process: SimProcess; service: SimCarrierService };
@@ -93,6 +94,7 @@ export class World {
       enabled: options.faults,
     });
     const catalog = drawCatalog(prng.fork('catalog'));
+    this.catalog = catalog;
     this.workload = drawWorkload({
       prng: prng.fork('workload'),
       orders: options.orders,
