@@ -197,6 +197,7 @@ async function main(): Promise<void> {
     return;
   }
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   let simulatedMs = 0;
   const failed: Array<{ seed: number; command: string; violations: string[] }> = [];
   let done = 0;
@@ -217,15 +218,17 @@ async function main(): Promise<void> {
     if (done % 100 === 0) console.error(`… ${done}/${runs.length} seeds, ${failed.length} failed`);
   }
   const seconds = Math.max(0.001, (performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuStarted);
+  const cpuSeconds = Math.max(0.001, (cpu.user + cpu.system) / 1e6);
   const perMinute = (done / seconds) * 60;
   const simulatedPerSecond = simulatedMs / 1000 / seconds;
   console.log(
-    `simulated ${(simulatedMs / 3_600_000).toFixed(1)} h in ${seconds.toFixed(1)} s (${Math.round(simulatedPerSecond)} simulated seconds per second, ${(simulatedMs / Math.max(1, done) / 60_000).toFixed(1)} min per seed)`,
+    `simulated ${(simulatedMs / 3_600_000).toFixed(1)} h in ${seconds.toFixed(1)} s (${Math.round(simulatedPerSecond)} simulated seconds per second, ${(simulatedMs / Math.max(1, done) / 60_000).toFixed(1)} min per seed); ${cpuSeconds.toFixed(1)} s of CPU, ${((done / cpuSeconds) * 60).toFixed(0)} seeds per CPU-minute`,
   );
   if (values.report)
     writeFileSync(
       values.report,
-      `${JSON.stringify({ passed: done - failed.length, failed: failed.length, seeds: done, seedsPerMinute: perMinute, simulatedSecondsPerSecond: simulatedPerSecond, failures: failed }, null, 2)}\n`,
+      `${JSON.stringify({ passed: done - failed.length, failed: failed.length, seeds: done, seedsPerMinute: perMinute, seedsPerCpuMinute: (done / cpuSeconds) * 60, simulatedSecondsPerSecond: simulatedPerSecond, failures: failed }, null, 2)}\n`,
     );
   console.log(`${done} seeds, ${failed.length} failed, ${perMinute.toFixed(0)} seeds/min`);
   if (failed.length > 0) process.exitCode = 1;

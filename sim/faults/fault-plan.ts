@@ -7,6 +7,7 @@ export const FAULT_KINDS = [
   'duplication',
   'partition',
   'region-crash',
+  'region-freeze',
   'provider-outage',
   'provider-crash',
   'provider-slow',
@@ -34,6 +35,13 @@ export interface LossBurst extends Window {
   rate: number;
 }
 
+/** A process that stops running (SIGSTOP, a long pause) and then goes on where it was. */
+export interface Freeze {
+  process: string;
+  at: number;
+  forMs: number;
+}
+
 export interface Crash {
   process: string;
   at: number;
@@ -56,6 +64,7 @@ export interface FaultPlan {
   healAtMs: number;
   skewMs: Record<string, number>;
   crashes: Crash[];
+  freezes: Freeze[];
   partitions: Partition[];
   lossBursts: LossBurst[];
   /** Loss and duplication on every link until the heal. */
@@ -140,6 +149,14 @@ export function drawFaultPlan(options: {
     if (!overlaps) crashes.push({ process: options.provider, at, downForMs });
   }
 
+  const freezes: Freeze[] = [];
+  for (let i = count('region-freeze', 3); i > 0; i--)
+    freezes.push({
+      process: prng.pick(regions),
+      at: prng.between(0, workloadMs),
+      forMs: prng.logUniform(200, 60_000),
+    });
+
   const partitions: Partition[] = [];
   for (let i = count('partition', 3); i > 0; i--) {
     const region = prng.pick(regions);
@@ -214,6 +231,7 @@ export function drawFaultPlan(options: {
     workloadMs,
     skewMs,
     crashes,
+    freezes,
     partitions,
     lossBursts,
     baseLoss: on('loss') ? prng.pick([0, 0, 0.001, 0.01, 0.03]) : 0,
@@ -227,6 +245,7 @@ export function drawFaultPlan(options: {
   const ends = [
     workloadMs,
     ...crashes.map((crash) => crash.at + crash.downForMs),
+    ...freezes.map((freeze) => freeze.at + freeze.forMs),
     ...[
       ...partitions,
       ...lossBursts,

@@ -58,6 +58,23 @@ describe('Scheduler', () => {
     expect(fired).toEqual(['after restart']);
   });
 
+  it("holds a frozen process's timers until it wakes, then runs them in the order they were due", async () => {
+    const { scheduler, process, runtime } = setup();
+    const fired: Array<[string, number]> = [];
+    runtime.timers.setTimeout(() => fired.push(['first', scheduler.elapsed]), 30);
+    runtime.timers.setTimeout(() => fired.push(['second', scheduler.elapsed]), 40);
+    scheduler.schedule(undefined, 20, () => {
+      process.frozenUntil = scheduler.now + 100;
+    });
+    scheduler.schedule(undefined, 50, () => fired.push(['others go on', scheduler.elapsed]));
+    await scheduler.run(Number.POSITIVE_INFINITY);
+    expect(fired).toEqual([
+      ['others go on', 50],
+      ['first', 120],
+      ['second', 120],
+    ]);
+  });
+
   it('gives a process its skewed clock and cancellable timers', async () => {
     const { scheduler, runtime } = setup();
     const fired: number[] = [];

@@ -13,6 +13,8 @@ export interface SimProcess {
   readonly index: number;
   incarnation: number;
   up: boolean;
+  /** A frozen process (SIGSTOP, a long pause) runs nothing before this simulated time. */
+  frozenUntil?: number;
 }
 
 export interface Task {
@@ -106,6 +108,11 @@ export class Scheduler {
       const run = next.run;
       const process = next.process;
       if (!run || (process && (!process.up || process.incarnation !== next.incarnation))) continue;
+      if (process?.frozenUntil !== undefined && process.frozenUntil > next.at) {
+        // Its timers fire when it wakes, in the order they were due.
+        this.push({ ...next, at: process.frozenUntil });
+        continue;
+      }
       next.run = undefined;
       this.now = next.at;
       this.tasksRun++;

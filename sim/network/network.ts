@@ -172,6 +172,12 @@ export class SimNetwork {
           }
           return;
         }
+        // A frozen process reads its socket when it wakes.
+        const frozenUntil = endpoint.process.frozenUntil;
+        if (frozenUntil !== undefined && frozenUntil > this.scheduler.now) {
+          this.scheduler.schedule(undefined, frozenUntil - this.scheduler.now, () => deliver(copy));
+          return;
+        }
         // The request is served as the process that receives it: its timers, clock and randomness.
         this.scheduler.enter(endpoint.process);
         const request = new SimRequest(call.url, call.method, call.headers, call.body);
@@ -253,7 +259,11 @@ export class SimNetwork {
         this.record(caller, `${describe} lost on the way`);
         return;
       }
-      this.scheduler.schedule(undefined, request.latencyMs, () => {
+      const arrive = () => {
+        if (target.frozenUntil !== undefined && target.frozenUntil > this.scheduler.now) {
+          this.scheduler.schedule(undefined, target.frozenUntil - this.scheduler.now, arrive);
+          return;
+        }
         if (!target.up) {
           back(() => reject(new ConnectionRefusedError(target.name)), 'refused');
           return;
@@ -263,7 +273,8 @@ export class SimNetwork {
           (value) => back(() => resolve(value), 'ok'),
           (error: unknown) => back(() => reject(error), 'error'),
         );
-      });
+      };
+      this.scheduler.schedule(undefined, request.latencyMs, arrive);
     });
   }
 

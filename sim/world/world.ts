@@ -266,6 +266,13 @@ export class World {
         region.boot();
       });
     }
+    for (const freeze of plan.freezes) {
+      const region = this.regions.find((candidate) => candidate.name === freeze.process);
+      if (!region) continue;
+      at(freeze.at, `freeze ${region.name} for ${seconds(freeze.forMs)} (SIGSTOP)`, () => {
+        region.process.frozenUntil = this.scheduler.now + freeze.forMs;
+      });
+    }
     for (const partition of plan.partitions) {
       const [a, b] = partition.between;
       at(
