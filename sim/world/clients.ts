@@ -71,6 +71,8 @@ export class Clients {
   }
 
   private async placeOrder(intent: OrderIntent, home: string): Promise<void> {
+    // Each order's own stream: a run with fewer orders keeps the others' choices.
+    const chance = this.options.prng.fork(intent.key);
     const body = JSON.stringify({
       items: intent.items,
       paymentMethod: intent.paymentMethod,
@@ -90,7 +92,7 @@ export class Clients {
     };
     if (intent.twinAfterMs !== undefined) {
       // The same request straight at another region, as a client that gave up on the first would.
-      const twin = this.options.prng.pick(this.options.regions);
+      const twin = chance.pick(this.options.regions);
       const delay = intent.twinAfterMs;
       this.track(
         (async () => {
@@ -102,11 +104,11 @@ export class Clients {
     let backoffMs = 1_000;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       // A retry sometimes goes straight to a region instead of through the front door.
-      const elsewhere = attempt > 1 && intent.twinAfterMs !== undefined && this.options.prng.chance(0.3);
-      const base = elsewhere ? simUrl(this.options.prng.pick(this.options.regions)) : simUrl(FRONT_DOOR);
+      const elsewhere = attempt > 1 && intent.twinAfterMs !== undefined && chance.chance(0.3);
+      const base = elsewhere ? simUrl(chance.pick(this.options.regions)) : simUrl(FRONT_DOOR);
       const outcome = await this.send(intent, body, headers, base, attempt);
       if (outcome === 'done') return;
-      await sleep(this.options.runtime.timers, this.options.prng.between(0.5, 1) * backoffMs);
+      await sleep(this.options.runtime.timers, chance.between(0.5, 1) * backoffMs);
       backoffMs = Math.min(backoffMs * 2, 60_000);
     }
     this.gaveUp.push(intent.key);

@@ -98,23 +98,25 @@ export function drawWorkload(options: {
   }
   orders.sort((a, b) => a.at - b.at);
   const admin: AdminIntent[] = [];
+  // The operator's own stream: a run with fewer orders keeps the same operator actions.
+  const operator = prng.fork('operator');
   if (options.enabled.has('admin')) {
-    for (let i = prng.int(0, 3); i > 0; i--)
+    for (let i = operator.int(0, 3); i > 0; i--)
       admin.push({
         kind: 'restock',
-        at: prng.between(0, options.workloadMs),
-        sku: prng.pick(skus),
-        quantity: prng.int(1, 12),
+        at: operator.between(0, options.workloadMs),
+        sku: operator.pick(skus),
+        quantity: operator.int(1, 12),
         key: `restock-${i}`,
       });
-    for (let i = prng.int(0, 2); i > 0 && regions.length > 1; i--) {
-      const from = prng.pick(regions);
-      const to = prng.pick(regions.filter((region) => region !== from));
+    for (let i = operator.int(0, 2); i > 0 && regions.length > 1; i--) {
+      const from = operator.pick(regions);
+      const to = operator.pick(regions.filter((region) => region !== from));
       admin.push({
         kind: 'transfer',
-        at: prng.between(0, options.workloadMs),
-        sku: prng.pick(skus),
-        quantity: prng.int(1, 4),
+        at: operator.between(0, options.workloadMs),
+        sku: operator.pick(skus),
+        quantity: operator.int(1, 4),
         from,
         to,
         key: `transfer-${i}`,
