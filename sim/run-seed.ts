@@ -1,7 +1,7 @@
 import type { KnownBug } from './bugs/known-bugs';
 import { FAULT_KINDS, type FaultKind } from './faults/fault-plan';
 import { type FinalState, readRegionState } from './invariants/final-state';
-import { checkMoneyAndShipments } from './invariants/money';
+import { checkMoneyAndShipments, checkWhatCustomersAreTold } from './invariants/money';
 import { checkAcknowledged, checkNotifications, checkOneLiveOrderPerKey } from './invariants/orders';
 import { checkReplicas, checkStock } from './invariants/stock';
 import { INVARIANTS, type Violation } from './invariants/violation';
@@ -132,6 +132,7 @@ function checkFinalState(world: World): Violation[] {
     ...checkOneLiveOrderPerKey(state),
     ...checkStock(state),
     ...checkMoneyAndShipments(state),
+    ...checkWhatCustomersAreTold(state),
     ...checkNotifications(state),
     ...checkReplicas(state),
   ];

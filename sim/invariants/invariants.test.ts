@@ -2,7 +2,7 @@ import type { EventEnvelope } from '@meridian/contracts';
 import { createOrder, type Order } from '@meridian/domain';
 import { describe, expect, it } from 'vitest';
 import { type FinalState, type ItemRow, itemKey, type RegionState } from './final-state';
-import { checkMoneyAndShipments } from './money';
+import { checkMoneyAndShipments, checkWhatCustomersAreTold } from './money';
 import { checkAcknowledged, checkNotifications, checkOneLiveOrderPerKey } from './orders';
 import { checkReplicas, checkStock } from './stock';
 
@@ -175,6 +175,31 @@ describe('the invariants', () => {
       `${failed.orderId} FAILED: 1 live authorizations`,
       'ord_X_us-east-1, unknown to every region: 0 live authorizations, net capture 10',
     ]);
+  });
+
+  it('find a customer told "not charged" about an order the provider captured', () => {
+    const cancelled = order('A', { status: 'CANCELLED', cancelRequested: true });
+    const note = (body: string, eventType = 'OrderCancelled') =>
+      row(`NOTIFICATION#${body.length}`, 'NOTIFICATION', { orderId: cancelled.orderId, eventType, body });
+    const result = checkWhatCustomersAreTold(
+      state(
+        [region('us-east-1', [cancelled], [note('Your order was cancelled. You have not been charged.')])],
+        {
+          ledger: [{ orderId: cancelled.orderId, type: 'capture', amount: 1499, authorizationId: 'auth_A' }],
+        },
+      ),
+    );
+    const truthful = checkWhatCustomersAreTold(
+      state([region('us-east-1', [cancelled], [note('Your order was cancelled. $14.99 was refunded.')])], {
+        ledger: [
+          { orderId: cancelled.orderId, type: 'capture', amount: 1499, authorizationId: 'auth_A' },
+          { orderId: cancelled.orderId, type: 'refund', amount: 1499, authorizationId: 'auth_A' },
+        ],
+      }),
+    );
+
+    expect(result[0]?.detail).toContain('but the provider captured it');
+    expect(truthful).toEqual([]);
   });
 
   it('find a confirmed order without its capture or booking', () => {

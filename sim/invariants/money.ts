@@ -69,6 +69,44 @@ export function checkMoneyAndShipments(state: FinalState): Violation[] {
   return violations;
 }
 
+/**
+ * What the customer was told is true of the money: a notification saying they have not been charged is
+ * about an order the provider never captured; one saying a refund was made, about an order refunded at
+ * the provider; an order confirmed to them was captured.
+ */
+export function checkWhatCustomersAreTold(state: FinalState): Violation[] {
+  const violations: Violation[] = [];
+  const captured = new Set(
+    state.ledger.filter((entry) => entry.type === 'capture').map((entry) => entry.orderId),
+  );
+  const refunded = new Set(
+    state.ledger.filter((entry) => entry.type === 'refund').map((entry) => entry.orderId),
+  );
+  for (const region of state.regions) {
+    for (const row of region.items.values()) {
+      if (!row.pk.startsWith('NOTIFICATION#')) continue;
+      const notification = JSON.parse(row.data) as { orderId: string; eventType: string; body: string };
+      if (!region.orders.some((order) => order.orderId === notification.orderId)) continue;
+      const told = (claim: string) =>
+        violations.push({
+          invariant: INVARIANTS.told,
+          detail: `${notification.orderId}: ${notification.eventType} told the customer "${notification.body}" but ${claim}`,
+          subjects: [notification.orderId],
+        });
+      if (notification.body.includes('not been charged') && captured.has(notification.orderId))
+        told('the provider captured it');
+      if (
+        /was refunded|refund of .* has been made|It has been refunded/.test(notification.body) &&
+        !refunded.has(notification.orderId)
+      )
+        told('the provider shows no refund');
+      if (notification.eventType === 'OrderConfirmed' && !captured.has(notification.orderId))
+        told('the provider shows no capture');
+    }
+  }
+  return violations;
+}
+
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);

@@ -15,6 +15,7 @@ export const INVARIANTS = {
   confirmed: 'every CONFIRMED order captured once with a live shipment',
   closedSettled: 'every closed order, once settled, holds and keeps nothing',
   notifications: 'notifications once',
+  told: 'what the customer is told about the money is true',
   replicas: 'replicas equal after heal',
   stuck: 'no saga stuck (the platform converges after the heal)',
   oneWay: 'compensation is one-way, statuses only move forward (checked at every commit)',
