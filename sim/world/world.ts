@@ -4,6 +4,7 @@ import type { StateMachine } from 'aws-local-stepfunctions';
 import { DEFAULT_INTEGRITY_LOOPS } from '../../apps/local/src/region/integrity-loops';
 import { regionSagaDefinition } from '../../apps/local/src/region/local-region';
 import { buggyRegionOptions, type KnownBug, skipReplicatedChange } from '../bugs/known-bugs';
+import { injectFaults } from '../faults/fault-injector';
 import { drawFaultPlan, type FaultKind, type FaultPlan } from '../faults/fault-plan';
 import { linkPolicy } from '../faults/link-policy';
 import { EventMonitor } from '../invariants/event-monitor';
@@ -205,7 +206,14 @@ export class World {
       regionKey: REGION_KEY,
     });
     this.startProcesses(frontDoorRuntime, regionNames);
-    this.scheduleFaults();
+    injectFaults({
+      plan: this.plan,
+      scheduler: this.scheduler,
+      trace,
+      regions: this.regions,
+      provider: this.provider,
+      carrier: this.carrier.process,
+    });
     this.clients.schedule(this.workload, (at, run) =>
       this.scheduler.schedule(clientsRuntime.process, at, run),
     );
@@ -237,94 +245,6 @@ export class World {
         timeoutMs: 3_000,
       }),
     );
-  }
-
-  private scheduleFaults(): void {
-    const plan = this.plan;
-    const at = (ms: number, text: string, run: () => void) =>
-      this.scheduler.schedule(undefined, ms, () => {
-        this.trace.record(this.scheduler.elapsed, 'faults', text);
-        run();
-      });
-    const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-    for (const [region, skew] of Object.entries(plan.skewMs))
-      if (skew !== 0) this.trace.record(0, 'faults', `clock of ${region} off by ${skew} ms`);
-    for (const crash of plan.crashes) {
-      if (crash.process === PROVIDER) {
-        at(crash.at, `kill -9 ${PROVIDER} (down ${seconds(crash.downForMs)})`, () => this.provider.crash());
-        at(crash.at + crash.downForMs, `restart ${PROVIDER}`, () => {
-          this.scheduler.enter(this.provider.process);
-          this.provider.boot();
-        });
-        continue;
-      }
-      const region = this.regions.find((candidate) => candidate.name === crash.process);
-      if (!region) continue;
-      at(crash.at, `kill -9 ${region.name} (down ${seconds(crash.downForMs)})`, () => region.crash());
-      at(crash.at + crash.downForMs, `restart ${region.name}`, () => {
-        this.scheduler.enter(region.process);
-        region.boot();
-      });
-    }
-    for (const freeze of plan.freezes) {
-      const region = this.regions.find((candidate) => candidate.name === freeze.process);
-      if (!region) continue;
-      at(freeze.at, `freeze ${region.name} for ${seconds(freeze.forMs)} (SIGSTOP)`, () => {
-        region.process.frozenUntil = this.scheduler.now + freeze.forMs;
-      });
-    }
-    for (const partition of plan.partitions) {
-      const [a, b] = partition.between;
-      at(
-        partition.from,
-        `partition ${a.join(',')} | ${b.join(',')} for ${seconds(partition.until - partition.from)}`,
-        () => {},
-      );
-      at(partition.until, `heal ${a.join(',')} | ${b.join(',')}`, () => {});
-    }
-    for (const burst of plan.lossBursts)
-      at(
-        burst.from,
-        `${Math.round(burst.rate * 100)}% loss at ${burst.process} for ${seconds(burst.until - burst.from)}`,
-        () => {},
-      );
-    for (const outage of plan.providerOutages) {
-      const share =
-        outage.errorRate === 1
-          ? 'every payment operation'
-          : `${Math.round(outage.errorRate * 100)}% of payment operations`;
-      at(outage.from, `provider answers 503 to ${share} for ${seconds(outage.until - outage.from)}`, () => {
-        this.scheduler.enter(this.provider.process);
-        this.provider.setErrorRate(outage.errorRate);
-      });
-      at(outage.until, 'provider answers again', () => {
-        this.scheduler.enter(this.provider.process);
-        this.provider.setErrorRate(0);
-      });
-    }
-    for (const slow of plan.providerSlow)
-      at(
-        slow.from,
-        `provider answers ${seconds(slow.extraMs)} late for ${seconds(slow.until - slow.from)}`,
-        () => {},
-      );
-    for (const outage of plan.carrierOutages) {
-      at(outage.from, `carrier down for ${seconds(outage.until - outage.from)}`, () => {
-        this.carrier.process.up = false;
-      });
-      at(outage.until, 'carrier up', () => {
-        this.carrier.process.up = true;
-      });
-    }
-    for (const slow of plan.carrierSlow)
-      at(
-        slow.from,
-        `carrier answers ${seconds(slow.extraMs)} late for ${seconds(slow.until - slow.from)}`,
-        () => {},
-      );
-    at(plan.healAtMs, 'every fault healed', () => {
-      this.carrier.process.up = true;
-    });
   }
 
   private processFailed(process: string, error: unknown): void {
