@@ -407,4 +407,28 @@ describe('ReplicationPuller', () => {
     expect(puller.status()[0]).toMatchObject({ conflicts: 1, applied: 1 });
     expect(eu.applier.conflictCount()).toBe(1);
   });
+
+  it('gives a long-poll the time the peer may hold it, plus its budget, whatever the wait', async () => {
+    const eu = target();
+    const asked: Array<{ url: string; timeoutMs: number }> = [];
+    startPuller({
+      applier: eu.applier,
+      link: new LinkState(true),
+      publishEvents: async () => undefined,
+      waitMs: 25_000,
+      http: {
+        // The peer holds every pull until the puller stops.
+        call: (call) => {
+          asked.push({ url: call.url, timeoutMs: call.timeoutMs });
+          return new Promise((_resolve, reject) =>
+            call.signal?.addEventListener('abort', () => reject(call.signal?.reason), { once: true }),
+          );
+        },
+      },
+    });
+    await until(() => asked.length === 2, 'both streams polled');
+
+    expect(asked.every((call) => call.url.includes('waitMs=25000'))).toBe(true);
+    expect(asked.map((call) => call.timeoutMs)).toEqual([35_000, 35_000]);
+  });
 });
