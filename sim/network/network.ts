@@ -48,13 +48,13 @@ async function bodyText(response: Response): Promise<string> {
   return typeof cache === 'string' ? cache : response.text();
 }
 
+let cacheSymbol: symbol | undefined;
+
 function lightweightBody(response: Response): unknown {
-  for (const symbol of Object.getOwnPropertySymbols(response)) {
-    if (symbol.description !== 'cache') continue;
-    const cached = (response as unknown as Record<symbol, unknown>)[symbol];
-    return Array.isArray(cached) ? cached[1] : undefined;
-  }
-  return undefined;
+  cacheSymbol ??= Object.getOwnPropertySymbols(response).find((symbol) => symbol.description === 'cache');
+  if (cacheSymbol === undefined) return undefined;
+  const cached = (response as unknown as Record<symbol, unknown>)[cacheSymbol];
+  return Array.isArray(cached) ? cached[1] : undefined;
 }
 
 /** `http://<process>.sim/…` names a simulated process. */
