@@ -113,16 +113,20 @@ describe('the invariants', () => {
     const cancelled = confirmed('C', {
       status: 'CANCELLED',
       cancelRequested: true,
-      duplicateOf: 'ord_D_us-east-1',
+      duplicateOf: 'ord_D_eu-west-1',
     });
+    const failedTwin = order('D', { status: 'FAILED', orderId: 'ord_D_eu-west-1', region: 'eu-west-1' });
     const lost = checkOneLiveOrderPerKey(
-      state([region('us-east-1', [cancelled, order('D', { status: 'FAILED' })])]),
+      state([region('us-east-1', [cancelled]), region('eu-west-1', [failedTwin])]),
     );
     const customerCancelled = checkOneLiveOrderPerKey(
       state([region('us-east-1', [confirmed('E', { status: 'CANCELLED', cancelRequested: true })])]),
     );
 
-    expect(twice[0]?.detail).toContain('2 CONFIRMED orders');
+    expect(twice.map((v) => v.detail)).toEqual([
+      expect.stringContaining('us-east-1 accepted it more than once'),
+      expect.stringContaining('2 CONFIRMED orders'),
+    ]);
     expect(lost[0]?.detail).toContain('an order was confirmed but none is kept');
     expect(customerCancelled).toEqual([]);
   });

@@ -59,6 +59,14 @@ export function checkOneLiveOrderPerKey(state: FinalState): Violation[] {
       )
       .join(', ');
     const subjects = [group.slice(group.indexOf('#') + 1), ...orders.map((order) => order.orderId)];
+    const regions = orders.map((order) => order.region);
+    const twiceInOneRegion = regions.filter((name, index) => regions.indexOf(name) !== index);
+    if (twiceInOneRegion.length > 0)
+      violations.push({
+        invariant: INVARIANTS.oneLivePerKey,
+        detail: `key ${group}: ${[...new Set(twiceInOneRegion)].join(', ')} accepted it more than once: ${describe}`,
+        subjects,
+      });
     if (confirmed.length > 1)
       violations.push({
         invariant: INVARIANTS.oneLivePerKey,
