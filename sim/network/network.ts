@@ -193,7 +193,14 @@ export class SimNetwork {
             if (!serving.up || serving.incarnation !== servingIncarnation) return;
             if (copy === 'duplicate') return;
             const body = this.rewriteAnswer ? this.rewriteAnswer(caller.name, target, path, text) : text;
-            answerBack({ status: response.status, headers: response.headers, text: body });
+            answerBack({
+              status: response.status,
+              // Read only by the few callers that need a header (the front door, the customers).
+              get headers() {
+                return response.headers;
+              },
+              text: body,
+            });
           })
           .catch((error: unknown) => {
             if (!serving.up || serving.incarnation !== servingIncarnation || copy === 'duplicate') return;
