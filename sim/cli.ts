@@ -18,7 +18,8 @@ const USAGE = `Deterministic simulation of the whole platform (see docs/simulati
   --without KIND     draw no faults of this kind (${FAULT_KINDS.join(', ')})
   --trace            print the whole trace of a single seed
   --shrink           for a failing single seed, look for fewer orders and fault kinds that still fail
-  --teeth            switch each known bug on alone and count the seeds until one fails (at most --max, 1000)
+  --teeth            switch each known bug on alone and count the seeds until one fails (at most --max, 1000);
+                     with --rate, run all --max seeds for each bug and report the share that caught it
   --report FILE      write a JSON report (CI)
   --stop-at-first    stop a multi-seed run at its first failure`;
 
@@ -45,6 +46,7 @@ function parse() {
       trace: { type: 'boolean' },
       shrink: { type: 'boolean' },
       teeth: { type: 'boolean' },
+      rate: { type: 'boolean' },
       max: { type: 'string' },
       report: { type: 'string' },
       'stop-at-first': { type: 'boolean' },
@@ -140,18 +142,28 @@ async function explainFailure(run: Run, result: SeedResult): Promise<void> {
  * Proof that the simulator has teeth: each known bug alone, seed after seed from `from`, until a run
  * fails (or `max` seeds passed, which fails the check).
  */
-async function teeth(base: Omit<Run, 'seed'>, from: number, max: number, report?: string): Promise<void> {
+async function teeth(
+  base: Omit<Run, 'seed'>,
+  from: number,
+  max: number,
+  report?: string,
+  rate = false,
+): Promise<void> {
   const rows: Array<{ bug: KnownBug; seeds: number | null; seed: number | null; invariant: string | null }> =
     [];
   for (const bug of Object.keys(KNOWN_BUGS) as KnownBug[]) {
     let caught: { seed: number; invariant: string } | undefined;
     let tried = 0;
-    for (let seed = from; seed < from + max && !caught; seed++) {
-      tried++;
+    let caughtBy = 0;
+    for (let seed = from; seed < from + max && (rate || !caught); seed++) {
       const result = await runSeed({ ...base, seed, bugs: new Set([bug]), keepTrace: false });
       const first = result.violations[0];
-      if (first) caught = { seed, invariant: first.invariant };
+      if (first) caughtBy++;
+      if (!caught) tried++;
+      if (first && !caught) caught = { seed, invariant: first.invariant };
     }
+    if (rate)
+      console.log(`${bug}: caught by ${caughtBy} of ${max} seeds (${((caughtBy / max) * 100).toFixed(0)} %)`);
     rows.push({
       bug,
       seeds: caught ? tried : null,
@@ -160,7 +172,7 @@ async function teeth(base: Omit<Run, 'seed'>, from: number, max: number, report?
     });
     console.log(
       caught
-        ? `${bug}: caught after ${tried} seeds (seed ${caught.seed}: ${caught.invariant}); replay: ${replayCommand({ ...base, seed: caught.seed, bugs: new Set([bug]) })}`
+        ? `${bug}: caught after ${tried} seed${tried === 1 ? '' : 's'} (seed ${caught.seed}: ${caught.invariant}); replay: ${replayCommand({ ...base, seed: caught.seed, bugs: new Set([bug]) })}`
         : `${bug}: NOT caught in ${max} seeds`,
     );
   }
@@ -176,7 +188,7 @@ async function teeth(base: Omit<Run, 'seed'>, from: number, max: number, report?
 
 async function main(): Promise<void> {
   const { runs, single, values, base, max, from } = parse();
-  if (values.teeth) return teeth(base, from, max, values.report);
+  if (values.teeth) return teeth(base, from, max, values.report, values.rate === true);
   if (single) {
     const run = runs[0] as Run;
     const result = await runSeed({ ...run, keepTrace: true });
