@@ -30,3 +30,4 @@ export * from './shipping/shipping-carrier';
 export * from './store/item-store';
 export * from './store/keys';
 export * from './store/repositories';
+export * from './store/write-rules';
