@@ -78,7 +78,7 @@ export class RuleTargets {
         );
         await Promise.all(
           (received.Messages ?? []).map(async (message) => {
-            await this.deliver(rule, JSON.parse(message.Body ?? '{}') as Record<string, unknown>);
+            await this.deliver(rule, asDelivered(message.Body, this.context.account));
             await this.clients.sqs.send(
               new DeleteMessageCommand({
                 QueueUrl: rule.deliveryQueueUrl,
@@ -126,4 +126,13 @@ export class RuleTargets {
       }),
     );
   }
+}
+
+/**
+ * An event as EventBridge hands it to a target. moto leaves out `account`, which EventBridge always sets
+ * (the account of the bus); it is added here, nothing else is changed.
+ */
+export function asDelivered(body: string | undefined, account: string): Record<string, unknown> {
+  const event = JSON.parse(body ?? '{}') as Record<string, unknown>;
+  return { account, ...event };
 }
