@@ -32,7 +32,9 @@ export type InvocationResult = { ok: true; payload: unknown } | { ok: false; err
 
 interface Container {
   worker: Worker;
-  ready: Promise<void>;
+  /** True once the bundle is loaded; false when the container was stopped before that. */
+  ready: Promise<boolean>;
+  stopBeforeReady: () => void;
   pending: Map<string, { resolve: (result: InvocationResult) => void }>;
 }
 
@@ -72,8 +74,9 @@ export class LambdaHost {
 
   async invoke(nameOrArn: string, event: unknown): Promise<InvocationResult> {
     const fn = this.find(nameOrArn);
-    const container = this.container(fn);
-    await container.ready;
+    let container = this.container(fn);
+    // A container stopped while it loaded (a reconfiguration) is replaced, as Lambda starts another.
+    while (!(await container.ready)) container = this.container(fn);
     const id = randomUUID();
     const timeoutMs = fn.timeoutSeconds * 1000;
     return new Promise<InvocationResult>((resolve) => {
@@ -191,10 +194,10 @@ export class LambdaHost {
       stderr: true,
     });
     const pending: Container['pending'] = new Map();
-    let markReady: () => void = () => {};
+    let settleReady: (loaded: boolean) => void = () => {};
     let failReady: (error: Error) => void = () => {};
-    const ready = new Promise<void>((resolve, reject) => {
-      markReady = resolve;
+    const ready = new Promise<boolean>((resolve, reject) => {
+      settleReady = resolve;
       failReady = reject;
     });
     const log = (chunk: Buffer) => {
@@ -214,7 +217,7 @@ export class LambdaHost {
     worker.on(
       'message',
       (message: { ready?: boolean; id?: string } & Partial<{ result: unknown; error: LambdaError }>) => {
-        if (message.ready) return markReady();
+        if (message.ready) return settleReady(true);
         const waiting = message.id ? pending.get(message.id) : undefined;
         if (!waiting || !message.id) return;
         pending.delete(message.id);
@@ -234,7 +237,7 @@ export class LambdaHost {
       }
       this.containers.delete(fn.name);
     });
-    const container = { worker, ready, pending };
+    const container = { worker, ready, pending, stopBeforeReady: () => settleReady(false) };
     this.containers.set(fn.name, container);
     return container;
   }
@@ -243,6 +246,7 @@ export class LambdaHost {
     const container = this.containers.get(name);
     if (!container) return;
     this.containers.delete(name);
+    container.stopBeforeReady();
     for (const [id, waiting] of container.pending) {
       container.pending.delete(id);
       waiting.resolve({

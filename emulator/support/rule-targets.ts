@@ -44,8 +44,11 @@ export class RuleTargets {
     await Promise.all(this.loops);
   }
 
-  /** One firing of a schedule rule: its targets get their configured input (or the scheduled event). */
-  async fireSchedule(ruleName: string): Promise<void> {
+  /**
+   * One firing of a schedule rule: its targets get their configured input (or the scheduled event).
+   * `input` merges into a JSON object input, as an operator invoking the target by hand would change it.
+   */
+  async fireSchedule(ruleName: string, input?: Record<string, unknown>): Promise<void> {
     const rule = this.rules.find((candidate) => candidate.name === ruleName);
     if (!rule?.scheduleExpression) throw new Error(`${ruleName} is not a schedule rule`);
     const event = {
@@ -59,7 +62,12 @@ export class RuleTargets {
       resources: [`arn:aws:events:${this.context.region}:${this.context.account}:rule/${rule.name}`],
       detail: {},
     };
-    await this.deliver(rule, event);
+    const targets = rule.targets.map((target) =>
+      input && target.input
+        ? { ...target, input: JSON.stringify({ ...JSON.parse(target.input), ...input }) }
+        : target,
+    );
+    await this.deliver({ ...rule, targets }, event);
   }
 
   schedules(): DeployedRule[] {

@@ -102,15 +102,21 @@ export class Shop {
   }
 
   /** Polls until the order is CONFIRMED, FAILED or CANCELLED (and a requested cancellation has finished). */
-  waitForTerminal(orderId: string, timeoutMs = 30_000): Promise<Order> {
-    return waitFor(
-      async () => {
-        const order = await this.order(orderId);
-        const cancelling = order.status === 'CONFIRMED' && order.cancelRequested;
-        return ['CONFIRMED', 'FAILED', 'CANCELLED'].includes(order.status) && !cancelling ? order : undefined;
-      },
-      { timeoutMs, what: `order ${orderId} to finish` },
-    );
+  async waitForTerminal(orderId: string, timeoutMs = 30_000): Promise<Order> {
+    let last: Order | undefined;
+    try {
+      return await waitFor(
+        async () => {
+          last = await this.order(orderId);
+          const cancelling = last.status === 'CONFIRMED' && last.cancelRequested;
+          return ['CONFIRMED', 'FAILED', 'CANCELLED'].includes(last.status) && !cancelling ? last : undefined;
+        },
+        { timeoutMs, what: `order ${orderId} to finish` },
+      );
+    } catch (error) {
+      const timeline = last?.timeline.map((entry) => entry.type).join(' → ');
+      throw new Error(`${String(error)}; last seen ${last?.status}: ${timeline}`);
+    }
   }
 
   async stockOf(sku: string): Promise<Stock> {

@@ -12,6 +12,7 @@ export * from './orders/order-events';
 export * from './orders/order-queries';
 export * from './orders/order-workflow';
 export * from './orders/place-order';
+export * from './orders/resume-order-saga';
 export * from './orders/ship-order';
 export * from './payments/payment-errors';
 export * from './payments/payment-provider';

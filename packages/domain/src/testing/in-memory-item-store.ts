@@ -170,3 +170,4 @@ function decodeCursor(query: IndexCursorQuery, cursor: string): Position {
 
 export { describeIndexCursorContract } from './index-cursor-contract';
 export { describeItemStoreContract, type ItemStoreScenario, itemStoreScenarios } from './item-store-contract';
+export { FIXTURE_TIME, fixtureProduct, seedOrder } from './order-fixtures';
