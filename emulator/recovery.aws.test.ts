@@ -21,7 +21,7 @@ beforeAll(async () => {
   unreachable = `http://127.0.0.1:${await freePort()}`;
 });
 afterEach(async () => {
-  for (const name of region.host.names) await region.host.reconfigure(name, undefined);
+  await region.host.restoreDeployedConfiguration();
 });
 afterAll(async () => {
   await region?.close();

@@ -45,7 +45,8 @@ interface Container {
  * Step Functions calls the saga's Task functions.
  *
  * Unlike Lambda, one container serves all concurrent invocations of a function (they interleave on its
- * event loop), and a timeout ends the container as Lambda does but reports `Sandbox.Timedout` at once.
+ * event loop); a timed-out invocation is reported as `Sandbox.Timedout` at once, and its container is
+ * stopped when it serves no other invocation.
  */
 export class LambdaHost {
   private readonly containers = new Map<string, Container>();
@@ -82,8 +83,10 @@ export class LambdaHost {
     return new Promise<InvocationResult>((resolve) => {
       const timer = setTimeout(() => {
         container.pending.delete(id);
-        // Lambda stops the whole sandbox on a timeout; its next invocation starts cold.
-        void this.retire(fn.name);
+        // Lambda stops the sandbox on a timeout and the next invocation starts cold. Here the container may
+        // serve other invocations too, which Lambda would run in sandboxes of their own: it is stopped
+        // only when it serves nothing else.
+        if (container.pending.size === 0) void this.retire(fn.name);
         resolve({
           ok: false,
           error: {
@@ -117,6 +120,11 @@ export class LambdaHost {
     if (environment) this.overrides.set(name, environment);
     else this.overrides.delete(name);
     await this.retire(name);
+  }
+
+  /** Gives every reconfigured function its deployed environment back (a new container each). */
+  async restoreDeployedConfiguration(): Promise<void> {
+    for (const name of [...this.overrides.keys()]) await this.reconfigure(name, undefined);
   }
 
   /** What a function wrote to stdout and stderr (its CloudWatch log stream), oldest first. */

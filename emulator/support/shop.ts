@@ -101,6 +101,17 @@ export class Shop {
     });
   }
 
+  /** Polls until the order satisfies `condition`. */
+  waitFor(orderId: string, condition: (order: Order) => boolean, timeoutMs = 20_000): Promise<Order> {
+    return waitFor(
+      async () => {
+        const order = await this.order(orderId);
+        return condition(order) ? order : undefined;
+      },
+      { timeoutMs, intervalMs: 20, what: `order ${orderId} to reach a condition` },
+    );
+  }
+
   /** Polls until the order is CONFIRMED, FAILED or CANCELLED (and a requested cancellation has finished). */
   async waitForTerminal(orderId: string, timeoutMs = 30_000): Promise<Order> {
     let last: Order | undefined;
@@ -111,12 +122,28 @@ export class Shop {
           const cancelling = last.status === 'CONFIRMED' && last.cancelRequested;
           return ['CONFIRMED', 'FAILED', 'CANCELLED'].includes(last.status) && !cancelling ? last : undefined;
         },
-        { timeoutMs, what: `order ${orderId} to finish` },
+        { timeoutMs, intervalMs: 300, what: `order ${orderId} to finish` },
       );
     } catch (error) {
       const timeline = last?.timeline.map((entry) => entry.type).join(' → ');
-      throw new Error(`${String(error)}; last seen ${last?.status}: ${timeline}`);
+      throw new Error(
+        `${String(error)}; last seen ${last?.status}: ${timeline}; ${await this.history(orderId)}`,
+      );
     }
+  }
+
+  /** The saga execution's failures and its last events, to tell why an order did not finish. */
+  private async history(orderId: string): Promise<string> {
+    const response = await this.region.api.request<{
+      items: Array<{ type: string; state?: string; error?: string; cause?: string }>;
+    }>('GET', `/api/v1/admin/executions/${orderId}/history`, { token: this.admin });
+    if (response.status !== 200) return `no execution history (${response.status})`;
+    const events = response.body.items;
+    const failures = events
+      .filter((event) => event.error)
+      .map((e) => `${e.state}: ${e.error} ${e.cause ?? ''}`);
+    const tail = events.slice(-4).map((event) => `${event.type}${event.state ? ` ${event.state}` : ''}`);
+    return `failures [${failures.join(' | ').slice(0, 1500)}], last events [${tail.join(', ')}]`;
   }
 
   async stockOf(sku: string): Promise<Stock> {

@@ -25,6 +25,7 @@ export class StreamFeed {
   private running = false;
   private loop?: Promise<void>;
   private readonly iterators = new Map<string, string | undefined>();
+  private knownShards?: { ids: string[]; at: number };
   private readonly filters;
   /** Records delivered per function call, for tests that check what the consumer saw. */
   readonly delivered: LambdaStreamRecord[] = [];
@@ -58,17 +59,25 @@ export class StreamFeed {
         // moto restarting or a transient failure: Lambda's poller keeps trying too.
         if (this.running) console.error('stream feed: poll failed', error);
       }
-      if (received === 0) await sleep(this.options.pollIntervalMs ?? 50);
+      if (received === 0) await sleep(this.options.pollIntervalMs ?? 100);
     }
   }
 
+  private async shards(): Promise<string[]> {
+    // Shards change rarely (moto keeps one per table): describe the stream once a second, not per poll.
+    if (!this.knownShards || Date.now() - this.knownShards.at > 1_000) {
+      const description = await this.clients.streams.send(
+        new DescribeStreamCommand({ StreamArn: this.mapping.eventSourceArn }),
+      );
+      const ids = (description.StreamDescription?.Shards ?? []).map((shard) => shard.ShardId ?? '');
+      this.knownShards = { ids, at: Date.now() };
+    }
+    return this.knownShards.ids;
+  }
+
   private async pollOnce(): Promise<number> {
-    const description = await this.clients.streams.send(
-      new DescribeStreamCommand({ StreamArn: this.mapping.eventSourceArn }),
-    );
     let received = 0;
-    for (const shard of description.StreamDescription?.Shards ?? []) {
-      const shardId = shard.ShardId ?? '';
+    for (const shardId of await this.shards()) {
       if (!this.iterators.has(shardId)) {
         const start = await this.clients.streams.send(
           new GetShardIteratorCommand({
