@@ -9,7 +9,7 @@ import {
   inventoryEventSchemas,
   orderEventSchemas,
 } from '@meridian/contracts';
-import { NOTIFYING_EVENT_TYPES } from '@meridian/domain';
+import { NOTIFYING_EVENT_TYPES, SAGA_START_EVENT_TYPES } from '@meridian/domain';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../apps/local/tests/support/ports';
 import { type AwsClients, awsClients } from './support/aws-clients';
@@ -128,16 +128,18 @@ describe('the publisher on the synthesized bus', () => {
     }
   });
 
-  it('forwards every event of this region to each peer, and notifies for the notifying order events only', () => {
+  it('forwards every event of this region to each peer; notifies and starts sagas for their order events only', () => {
     const forwards = service.rules.filter((rule) =>
       rule.targets.some((target) => target.arn.includes(':event-bus/')),
     );
     expect(forwards).toHaveLength(1);
     for (const rule of forwards) expect(matched.get(rule.name)).toHaveLength(published.length);
-    const notifications = service.rules.find((rule) => rule.name.includes('OrderNotifications'));
-    expect(
-      (matched.get(notifications?.name ?? '') ?? []).map((event) => event['detail-type']).sort(),
-    ).toEqual([...NOTIFYING_EVENT_TYPES].sort());
+    const typesMatched = (fragment: string) => {
+      const rule = service.rules.find((candidate) => candidate.name.includes(fragment));
+      return (matched.get(rule?.name ?? '') ?? []).map((event) => event['detail-type']).sort();
+    };
+    expect(typesMatched('OrderNotifications')).toEqual([...NOTIFYING_EVENT_TYPES].sort());
+    expect(typesMatched('OrderSagaStarts')).toEqual([...SAGA_START_EVENT_TYPES].sort());
   });
 
   it('delivers the envelope unchanged, to the millisecond, though EventBridge keeps whole seconds', () => {

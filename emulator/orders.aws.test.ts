@@ -1,7 +1,9 @@
-import type { Order } from '@meridian/domain';
+import { type Order, restockProduct } from '@meridian/domain';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type EmulatedRegion, startEmulatedRegion } from './support/emulated-region';
-import { orderBody, Shop, type Stock } from './support/shop';
+import { peerContext } from './support/peer-region';
+import { orderBody, Shop, type Stock, waitFor } from './support/shop';
+import { EMULATED_REGION } from './support/synthesize-region';
 
 /**
  * Every branch of statemachines/order-saga.asl.json on the emulated AWS region: orders through the HTTP
@@ -23,6 +25,7 @@ const SKUS: Record<string, number> = {
   'BAG-001': 20,
   'RACE-001': 5,
   'MUG-001': 10,
+  'DESK-001': 10,
 };
 
 beforeAll(async () => {
@@ -88,6 +91,79 @@ describe.concurrent('saga branches', () => {
       available: before.available - 2,
       sold: before.sold + 2,
     });
+  });
+
+  it('notifies the customer once per notifying event, through the stream, the bus and the consumer', async () => {
+    const order = await run({ sku: 'DESK-001' });
+    expect(order.status).toBe('CONFIRMED');
+
+    const notified = await waitFor(
+      async () => {
+        const mine = await shop.notificationsOf(order.orderId);
+        return mine.length >= 2 ? mine : undefined;
+      },
+      { what: `the notifications of ${order.orderId}` },
+    );
+    expect(notified.map((notification) => notification.eventType).sort()).toEqual([
+      'OrderConfirmed',
+      'OrderPlaced',
+    ]);
+    expect(new Set(notified.map((notification) => notification.notificationId)).size).toBe(2);
+    // Every event the order's commits announced reached the bus, with its exact time in the detail.
+    const announced = region.ruleTargets.deliveries
+      .filter((delivery) => delivery.rule.includes('ForwardTo'))
+      .map((delivery) => delivery.event.detail as { orderId?: string; eventTime?: string })
+      .filter((detail) => detail.orderId === order.orderId);
+    expect(announced.length).toBeGreaterThanOrEqual(timeline(order).length);
+    for (const detail of announced)
+      expect(detail.eventTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('credits a transfer a peer region wrote once it replicates in, and publishes none of the peer’s events', async () => {
+    await shop.addProduct('XFER-001', 1);
+    const peer = peerContext(region, 'eu-west-1');
+    const key = 'peer-restock-1';
+
+    await restockProduct(peer, {
+      sku: 'XFER-001',
+      quantity: 6,
+      idempotencyKey: key,
+      split: [
+        { region: EMULATED_REGION, quantity: 4 },
+        { region: 'eu-west-1', quantity: 2 },
+      ],
+    });
+
+    const credited = await waitFor(
+      async () => {
+        const product = await region.api.request<{
+          stock: { byRegion: Array<{ region: string; available: number }> };
+        }>('GET', '/api/v1/products/XFER-001');
+        const own = product.body.stock.byRegion.find((allotment) => allotment.region === EMULATED_REGION);
+        return own && own.available === 5 ? product.body.stock.byRegion : undefined;
+      },
+      { what: 'the transfer credited' },
+    );
+    expect(credited.find((allotment) => allotment.region === 'eu-west-1')?.available).toBe(2);
+    // The peer's StockRestocked is its own region's to publish (its outbox row carries its region).
+    const peerEventId = `restock_${key}_XFER-001`;
+    expect(
+      region.ruleTargets.deliveries.filter(
+        (delivery) => (delivery.event.detail as { eventId?: string }).eventId === peerEventId,
+      ),
+    ).toEqual([]);
+    // Repeating the peer's restock adds nothing anywhere.
+    await restockProduct(peer, {
+      sku: 'XFER-001',
+      quantity: 6,
+      idempotencyKey: key,
+      split: [
+        { region: EMULATED_REGION, quantity: 4 },
+        { region: 'eu-west-1', quantity: 2 },
+      ],
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await shop.stockOf('XFER-001')).available).toBe(7);
   });
 
   it('out of stock: FAILED naming the SKU, no money moved, stock untouched', async () => {

@@ -147,6 +147,59 @@ describe('a saga that cannot be started when the order is accepted', () => {
   });
 });
 
+describe('a consumer that keeps failing', () => {
+  it('parks the events in its dead-letter queue; after the fix, a redrive from the console delivers them', async () => {
+    const consumer = region.host.names.find((name) => name.startsWith('NotificationConsumer')) ?? '';
+    await region.host.reconfigure(consumer, { AWS_ENDPOINT_URL_DYNAMODB: unreachable });
+
+    const placed = await shop.place(orderBody({ sku: 'RECOVER-001' }));
+    const order = await shop.waitForTerminal(placed.body.orderId);
+    expect(order.status).toBe('CONFIRMED');
+    const parked = await waitFor(
+      async () => {
+        const letters = await region.api.request<{ items: Array<{ event: Record<string, unknown> }> }>(
+          'GET',
+          '/api/v1/admin/dead-letters?limit=100',
+          { token: shop.admin },
+        );
+        const mine = letters.body.items.filter(
+          (letter) => (letter.event.detail as { orderId?: string }).orderId === order.orderId,
+        );
+        return mine.length >= 2 ? mine : undefined;
+      },
+      { what: 'the failed notifications in the dead-letter queue' },
+    );
+    expect(parked.map((letter) => letter.event['detail-type']).sort()).toEqual([
+      'OrderConfirmed',
+      'OrderPlaced',
+    ]);
+    expect(await shop.notificationsOf(order.orderId)).toEqual([]);
+
+    await region.host.restoreDeployedConfiguration();
+    const redriven = await region.api.request<{ redriven: number }>(
+      'POST',
+      '/api/v1/admin/dead-letters/redrive',
+      {
+        token: shop.admin,
+      },
+    );
+    expect(redriven.status).toBe(202);
+    expect(redriven.body.redriven).toBeGreaterThanOrEqual(2);
+
+    const notified = await waitFor(
+      async () => {
+        const mine = await shop.notificationsOf(order.orderId);
+        return mine.length >= 2 ? mine : undefined;
+      },
+      { what: 'the redriven notifications' },
+    );
+    expect(notified.map((notification) => notification.eventType).sort()).toEqual([
+      'OrderConfirmed',
+      'OrderPlaced',
+    ]);
+  });
+});
+
 /** Messages in a function's dead-letter queue (failed asynchronous invocations). */
 async function deadLettersOf(functionName: string): Promise<number> {
   const arn = region.host.find(functionName).deadLetterQueueArn;

@@ -153,6 +153,14 @@ export class Shop {
     return { available, reserved, sold };
   }
 
+  /** The customer's notifications about an order. */
+  async notificationsOf(orderId: string): Promise<Array<{ notificationId: string; eventType: string }>> {
+    const response = await this.region.api.request<{
+      items: Array<{ orderId: string; notificationId: string; eventType: string }>;
+    }>('GET', '/api/v1/notifications?limit=100', { token: this.customer });
+    return response.body.items.filter((notification) => notification.orderId === orderId);
+  }
+
   ledger(orderId: string): Promise<LedgerRowJson[]> {
     return ledgerFor(this.region.payments.url, orderId);
   }
