@@ -69,10 +69,10 @@ export class Shop {
     await this.restock(sku, quantity);
   }
 
-  async restock(sku: string, quantity: number): Promise<void> {
+  async restock(sku: string, quantity: number, key: string = randomUUID()): Promise<void> {
     const restocked = await this.region.api.request('POST', `/api/v1/admin/products/${sku}/restock`, {
       token: this.admin,
-      headers: { 'idempotency-key': randomUUID() },
+      headers: { 'idempotency-key': key },
       json: { quantity, split: [{ region: EMULATED_REGION, quantity }] },
     });
     if (restocked.status !== 200)
