@@ -64,6 +64,29 @@ export const NOTIFICATION_CONSUMER_FUNCTION: FunctionSpec = {
   timeoutSeconds: 30,
 };
 
+export const ORDER_SAGA_STARTER_FUNCTION: FunctionSpec = {
+  entry: 'events/order-saga-starter.ts',
+  description: 'Starts the saga run an order awaits, from its OrderPlaced / OrderCancelRequested event',
+  memorySize: 512,
+  timeoutSeconds: 30,
+};
+
+export const ORDER_SAGA_SWEEPER_FUNCTION: FunctionSpec = {
+  entry: 'events/order-saga-sweeper.ts',
+  description: 'Scheduled: starts the saga run any recent order of this region still awaits',
+  memorySize: 512,
+  timeoutSeconds: 300,
+};
+
+export const INTEGRITY_SWEEP_FUNCTION: FunctionSpec = {
+  entry: 'integrity/integrity-sweep.ts',
+  description:
+    'Scheduled: settles what closed orders owe, decides keys two regions accepted, reconciles the payment ledger',
+  memorySize: 512,
+  timeoutSeconds: 300,
+  payment: true,
+};
+
 export function entryPath(spec: FunctionSpec): string {
   return join(FUNCTIONS_SRC, spec.entry);
 }

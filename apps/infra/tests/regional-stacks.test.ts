@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { NOTIFYING_EVENT_TYPES } from '@meridian/domain';
+import { NOTIFYING_EVENT_TYPES, SAGA_START_EVENT_TYPES } from '@meridian/domain';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_SAGA_ASL, SAGA_FUNCTIONS, substitutionKey } from '../src/function-catalog';
@@ -171,7 +171,7 @@ describe('service stack', () => {
     resourcesOfType(service(), 'AWS::Lambda::Function').filter(([id]) => !SDK_CALL_PROVIDER.test(id));
 
   it('runs every function on Node.js 22+ arm64, traced, in the private subnets', () => {
-    expect(functions()).toHaveLength(13);
+    expect(functions()).toHaveLength(16);
     for (const [id, fn] of functions()) {
       const props = fn.Properties ?? {};
       const major = Number(/^nodejs(\d+)/.exec(String(props.Runtime))?.[1]);
@@ -207,14 +207,16 @@ describe('service stack', () => {
     expect(Object.keys(api ?? {})).toEqual(
       expect.arrayContaining(['STATE_MACHINE_ARN', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'DLQ_URL']),
     );
-    // Every queue whose messages are events: two forwarding rules, the consumer's delivery and invocations.
-    expect(JSON.stringify(api?.DLQ_URL).match(/DeadLettersQueue\w+/g)).toHaveLength(4);
+    // Every queue whose messages are events: two forwarding rules, and the delivery and invocations of
+    // both event consumers (notifications, saga starts).
+    expect(JSON.stringify(api?.DLQ_URL).match(/DeadLettersQueue\w+/g)).toHaveLength(6);
     const payment = [...byName]
       .filter(([, env]) => env && 'PAYMENT_PROVIDER_SECRET_ARN' in env)
       .map(([id]) => id);
     expect(payment.map((id) => id.replace(/Function.*/, '')).sort()).toEqual([
       'AuthorizePayment',
       'CapturePayment',
+      'IntegritySweep',
       'RefundPayment',
       'VoidPayment',
     ]);
@@ -319,9 +321,10 @@ describe('service stack', () => {
     expect(named('ExecutionsFailed')).toHaveLength(1);
     expect(named('ExecutionsTimedOut')).toHaveLength(1);
     expect(named('ReplicationLatency').map((alarm) => alarm.Dimensions)).toHaveLength(2);
-    // The API, the stream publisher and the notification consumer alarm on Lambda Errors; the saga Tasks,
-    // which throw business outcomes for the state machine's Catch rules, on their unexpected errors.
-    expect(named('Errors')).toHaveLength(3);
+    // The API, the stream publisher, the notification consumer, the saga starter and sweeper and the
+    // integrity sweep alarm on Lambda Errors; the saga Tasks, which throw business outcomes for the state machine's Catch rules, on
+    // their unexpected errors.
+    expect(named('Errors')).toHaveLength(6);
     expect(named('UnexpectedErrors')).toHaveLength(10);
     for (const alarm of named('UnexpectedErrors')) {
       expect(alarm).toMatchObject({ Namespace: 'Meridian', Statistic: 'Sum', Period: 60, Threshold: 1 });
@@ -336,11 +339,11 @@ describe('service stack', () => {
     expect(named('Duration').map((alarm) => [alarm.Statistic, alarm.Threshold])).toEqual(
       Array(10).fill(['Maximum', 19_800]),
     );
-    expect(named('Throttles')).toHaveLength(13);
+    expect(named('Throttles')).toHaveLength(16);
     for (const alarm of alarms) expect(alarm.AlarmActions, String(alarm.AlarmDescription)).toHaveLength(1);
 
     const groups = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'));
-    expect(groups).toHaveLength(13);
+    expect(groups).toHaveLength(16);
     for (const group of groups) {
       expect(group.Properties).toMatchObject({
         DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
@@ -378,7 +381,10 @@ describe('service stack', () => {
       'Duration,UnexpectedErrors',
       'Duration,UnexpectedErrors',
       'Duration,UnexpectedErrors',
+      'Errors', // the integrity sweep
       'Errors', // the notification consumer
+      'Errors', // the saga starter
+      'Errors', // the saga sweeper
       'Errors', // the stream publisher
     ]);
   });
@@ -442,14 +448,14 @@ describe('service stack', () => {
     });
   });
 
-  it('lets the stream consumer see exactly the outbox and transfer inserts this region acts on', () => {
+  it('lets the stream consumer see exactly the outbox and transfer inserts and the peers’ claims this region acts on', () => {
     const mappings = resourcesOfType(service(), 'AWS::Lambda::EventSourceMapping');
     // One reader of the table stream: global tables want no more than one per shard.
     expect(mappings).toHaveLength(1);
     const filters = (
       mappings[0]?.[1].Properties?.FilterCriteria as { Filters: Array<{ Pattern: string }> } | undefined
     )?.Filters.map((filter) => JSON.parse(filter.Pattern) as Pattern);
-    expect(filters).toHaveLength(2);
+    expect(filters).toHaveLength(3);
     const admitted = (record: Record<string, unknown>) =>
       (filters ?? []).some((pattern) => matches(pattern, record));
     const insert = (image: Record<string, unknown>, eventName = 'INSERT') => ({
@@ -477,6 +483,17 @@ describe('service stack', () => {
     expect(admitted(insert(outbox('eu-west-1')))).toBe(true);
     expect(admitted(insert(outbox('us-east-1')))).toBe(false);
     expect(admitted(insert({ pk: { S: 'STOCK#SKU-1' }, sk: { S: 'CREDIT#01JTRANSFER' } }))).toBe(false);
+    // Another region's claim on an Idempotency-Key (new, or taken again after expiry): this region may hold
+    // a twin order. Its own claims are not its stream consumer's business.
+    const claim = (region: string) => ({
+      pk: { S: 'IDEMPOTENCY#alice#k-1' },
+      sk: { S: `CLAIM#${region}` },
+      data: { M: { customerId: { S: 'alice' }, key: { S: 'k-1' }, region: { S: region } } },
+    });
+    expect(admitted(insert(claim('us-east-1')))).toBe(true);
+    expect(admitted(insert(claim('us-east-1'), 'MODIFY'))).toBe(true);
+    expect(admitted(insert(claim('eu-west-1')))).toBe(false);
+    expect(admitted(insert(claim('us-east-1'), 'REMOVE'))).toBe(false);
   });
 
   it('lets the stream consumer credit transfers: read-write on the table', () => {
@@ -501,17 +518,126 @@ describe('service stack', () => {
   });
 });
 
-type Pattern = { [key: string]: Pattern | Array<string | { prefix: string }> };
+describe('saga starts', () => {
+  const service = () => synth.json('Region-eu-west-1-Service');
+  const fn = (prefix: string) => {
+    const found = resourcesOfType(service(), 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
+    if (!found) throw new Error(`no function ${prefix}`);
+    return found;
+  };
+  const aliasOf = (prefix: string) =>
+    resourcesOfType(service(), 'AWS::Lambda::Alias').find(([id]) => id.startsWith(prefix))?.[0];
+  const actionsOf = (prefix: string) =>
+    resourcesOfType(service(), 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith(prefix))
+      .flatMap(([, policy]) =>
+        (
+          (policy.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown }> } | undefined)
+            ?.Statement ?? []
+        ).flatMap((statement) => [statement.Action].flat().map(String)),
+      );
 
-/** The subset of Lambda event filtering the stream filters use: exact values and prefixes, all keys AND-ed. */
+  it('invokes the starter with this region’s OrderPlaced and OrderCancelRequested, with dead letters', () => {
+    const rules = resourcesOfType(service(), 'AWS::Events::Rule').filter(([, rule]) =>
+      String(rule.Properties?.Description).includes('OrderSagaStarts'),
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.[1].Properties).toMatchObject({
+      EventPattern: {
+        source: ['meridian.orders'],
+        'detail-type': [...SAGA_START_EVENT_TYPES],
+        region: ['eu-west-1'],
+      },
+      Targets: [
+        expect.objectContaining({
+          Arn: { Ref: aliasOf('OrderSagaStarter') },
+          DeadLetterConfig: expect.anything(),
+          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 8 }),
+        }),
+      ],
+    });
+    // What still fails after Lambda's retries is parked where the console can redrive it.
+    expect(fn('OrderSagaStarterFunction')[1].Properties?.DeadLetterConfig).toEqual({
+      TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^EventsOrderSagaStarterInvocations/), 'Arn'] },
+    });
+  });
+
+  it('sweeps every 5 minutes for orders between 2 minutes and a day old', () => {
+    synth.template('Region-eu-west-1-Service').hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: aliasOf('OrderSagaSweeper') },
+          Input: JSON.stringify({ minAgeSeconds: 120, maxAgeHours: 24 }),
+          RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 2 },
+        }),
+      ],
+    });
+  });
+
+  it('runs the integrity sweep on schedules: what is owed and duplicate keys every minute, the ledger every 5', () => {
+    const template = synth.template('Region-eu-west-1-Service');
+    for (const [rate, jobs] of [
+      ['rate(1 minute)', ['settle', 'duplicates']],
+      ['rate(5 minutes)', ['reconcile']],
+    ] as const) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: rate,
+        Targets: [
+          Match.objectLike({ Arn: { Ref: aliasOf('IntegritySweep') }, Input: JSON.stringify({ jobs }) }),
+        ],
+      });
+    }
+    // It settles payments (the provider's secret), cancels duplicates (saga starts) and writes the table.
+    const actions = actionsOf('IntegritySweep');
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'secretsmanager:GetSecretValue',
+        'states:StartExecution',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+      ]),
+    );
+  });
+
+  it('lets both start executions of the order saga and read the table, nothing more', () => {
+    for (const prefix of ['OrderSagaStarter', 'OrderSagaSweeper']) {
+      const env =
+        (
+          fn(`${prefix}Function`)[1].Properties?.Environment as
+            | { Variables?: Record<string, unknown> }
+            | undefined
+        )?.Variables ?? {};
+      expect(env.STATE_MACHINE_ARN, prefix).toEqual({ Ref: expect.stringMatching(/^OrderSagaStateMachine/) });
+      const actions = actionsOf(prefix);
+      expect(actions, prefix).toEqual(
+        expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'dynamodb:Query']),
+      );
+      expect(
+        actions.filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)),
+        prefix,
+      ).toEqual([]);
+    }
+  });
+});
+
+type Pattern = {
+  [key: string]: Pattern | Array<string | { prefix: string } | { 'anything-but': string[] }>;
+};
+
+/**
+ * The subset of Lambda event filtering the stream filters use: exact values, prefixes and anything-but,
+ * all keys AND-ed.
+ */
 function matches(pattern: Pattern, value: unknown): boolean {
   return Object.entries(pattern).every(([key, rule]) => {
     const field = (value as Record<string, unknown> | undefined)?.[key];
     if (!Array.isArray(rule)) return matches(rule, field);
-    return rule.some((accepted) =>
-      typeof accepted === 'string'
-        ? field === accepted
-        : typeof field === 'string' && field.startsWith(accepted.prefix),
-    );
+    return rule.some((accepted) => {
+      if (typeof accepted === 'string') return field === accepted;
+      if ('anything-but' in accepted)
+        return typeof field === 'string' && !accepted['anything-but'].includes(field);
+      return typeof field === 'string' && field.startsWith(accepted.prefix);
+    });
   });
 }
