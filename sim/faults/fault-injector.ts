@@ -9,6 +9,8 @@ import type { FaultPlan } from './fault-plan';
  * outages) and records every fault in the trace; the network reads the link faults from the plan itself.
  */
 export function injectFaults(options: {
+  /** Where the operator's link switch is kept (a region started while it is cut starts cut). */
+  world: { linkCut: boolean };
   plan: FaultPlan;
   scheduler: Scheduler;
   trace: Trace;
@@ -50,6 +52,28 @@ export function injectFaults(options: {
     at(freeze.at, `freeze ${region.name} for ${seconds(freeze.forMs)} (SIGSTOP)`, () => {
       region.process.frozenUntil = scheduler.now + freeze.forMs;
     });
+  }
+  for (const step of plan.clockSteps)
+    at(
+      step.at,
+      `clock of ${step.process} steps by ${step.byMs > 0 ? '+' : ''}${Math.round(step.byMs)} ms`,
+      () => {},
+    );
+  const switchLink = (up: boolean) => {
+    options.world.linkCut = !up;
+    // What the control server's link switch does: each running region's switch, each as that region.
+    for (const region of regions)
+      scheduler.schedule(undefined, 0, () => {
+        if (!region.region) return;
+        scheduler.enter(region.process);
+        region.region.replication.link.set(up);
+      });
+  };
+  for (const cut of plan.linkCuts) {
+    at(cut.from, `operator cuts the link between the regions for ${seconds(cut.until - cut.from)}`, () =>
+      switchLink(false),
+    );
+    at(cut.until, 'operator heals the link', () => switchLink(true));
   }
   for (const partition of plan.partitions) {
     const [a, b] = partition.between;

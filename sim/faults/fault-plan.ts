@@ -14,6 +14,7 @@ export const FAULT_KINDS = [
   'carrier-outage',
   'carrier-slow',
   'clock-skew',
+  'link-cut',
   'admin',
   'retry-elsewhere',
 ] as const;
@@ -63,6 +64,10 @@ export interface FaultPlan {
   /** Every fault has ended by then: processes up, links whole, provider and carrier answering. */
   healAtMs: number;
   skewMs: Record<string, number>;
+  /** A region's clock stepping (an NTP correction): from `at` on it is off by `byMs` more. */
+  clockSteps: Array<{ process: string; at: number; byMs: number }>;
+  /** The operator cuts the link between the regions (`meridian link cut`) and heals it. */
+  linkCuts: Window[];
   crashes: Crash[];
   freezes: Freeze[];
   partitions: Partition[];
@@ -123,6 +128,14 @@ export function drawFaultPlan(options: {
         ? prng.pick([-1, 1]) * prng.int(30_000, 120_000)
         : prng.int(-2_000, 2_000);
   }
+
+  const clockSteps: FaultPlan['clockSteps'] = [];
+  for (let i = count('clock-skew', 2); i > 0; i--)
+    clockSteps.push({
+      process: prng.pick(regions),
+      at: prng.between(0, faultsEndMs),
+      byMs: prng.pick([-1, 1]) * prng.logUniform(100, 60_000),
+    });
 
   const crashes: Crash[] = [];
   for (let i = count('region-crash', 4); i > 0; i--) {
@@ -227,9 +240,14 @@ export function drawFaultPlan(options: {
       if (!overlaps) crashes.push({ process: region, at, downForMs });
     }
 
+  const linkCuts: Window[] = [];
+  for (let i = count('link-cut', 1); i > 0; i--) linkCuts.push(window(5_000, 60 * MINUTE));
+
   const plan: Omit<FaultPlan, 'healAtMs'> = {
     workloadMs,
     skewMs,
+    clockSteps,
+    linkCuts,
     crashes,
     freezes,
     partitions,

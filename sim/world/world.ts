@@ -115,7 +115,7 @@ export class World {
         scheduler: this.scheduler,
         process,
         prng: prng.fork(`process/${name}`),
-        skewMs: () => this.plan.skewMs[name] ?? 0,
+        skewMs: () => this.skewOf(name),
         lateMs,
       });
       this.runtimes.set(name, made);
@@ -169,6 +169,7 @@ export class World {
             .filter((peer) => peer !== name)
             .map((peer) => ({ name: peer, url: simUrl(peer) })),
           replication: { waitMs: timings.replicationWaitMs },
+          linkUp: !this.linkCut,
           ...bugOptions,
         }),
         integrity: {
@@ -207,6 +208,7 @@ export class World {
     });
     this.startProcesses(frontDoorRuntime, regionNames);
     injectFaults({
+      world: this,
       plan: this.plan,
       scheduler: this.scheduler,
       trace,
@@ -217,6 +219,17 @@ export class World {
     this.clients.schedule(this.workload, (at, run) =>
       this.scheduler.schedule(clientsRuntime.process, at, run),
     );
+  }
+
+  /** The operator has cut the link between the regions (a region started meanwhile starts cut). */
+  linkCut = false;
+
+  /** How far the clock of `process` is off now: its skew plus every step it has taken so far. */
+  private skewOf(process: string): number {
+    let skew = this.plan.skewMs[process] ?? 0;
+    for (const step of this.plan.clockSteps)
+      if (step.process === process && step.at <= this.scheduler.elapsed) skew += step.byMs;
+    return skew;
   }
 
   /** The ports of the process named `name` (the library clock routes the globals through these). */
