@@ -22,6 +22,11 @@ const internalStatusSchema = z.object({
   outbox: z.object({ unpublished: z.number() }),
   bus: z.object({ pendingDeliveries: z.number(), deadLetters: z.number() }),
   executions: z.record(z.string(), z.number()).optional(),
+  /** What the region's closed orders still owe (its settlement sweep retries it). */
+  settlement: z.object({ owed: z.number(), oldestAgeMs: z.number().nullable() }).optional(),
+  /** Keys this region and another both accepted that it has not decided yet. */
+  duplicates: z.object({ open: z.number() }).optional(),
+  reconciliation: z.object({ watching: z.number(), fixedTotal: z.number() }).optional(),
 });
 
 export type InternalStatus = z.output<typeof internalStatusSchema>;
@@ -35,6 +40,8 @@ const ledgerPageSchema = z.object({
       amount: z.number(),
       order_id: z.string(),
       authorization_id: z.string().nullable(),
+      /** ms since the epoch, by the simulator's clock (the same machine's). */
+      created: z.number(),
     }),
   ),
 });
