@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,8 @@ export interface Platform {
   output: () => string;
   /** The one-time admin sign-in link the launcher printed (good for one browser sign-in). */
   adminSignInLink: () => string;
+  /** Another one-time admin sign-in link, as `npm run -s meridian -- sign-in-link` prints it. */
+  newAdminSignInLink: () => string;
   stop: () => Promise<void>;
 }
 
@@ -45,19 +47,20 @@ export async function startPlatform(
   const paymentsPort = frontDoorPort + 1;
   const controlPort = frontDoorPort + 2;
   const regionBasePort = frontDoorPort + 3;
+  const env = {
+    ...process.env,
+    MERIDIAN_DATA_DIR: dataDir,
+    MERIDIAN_PORT: String(frontDoorPort),
+    MERIDIAN_REGIONS: regions.join(','),
+    MERIDIAN_REGION_BASE_PORT: String(regionBasePort),
+    MERIDIAN_PAYMENTS_PORT: String(paymentsPort),
+    // Another Meridian on this machine may hold the default control port.
+    MERIDIAN_CONTROL_PORT: String(controlPort),
+    ...options.env,
+  };
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/local/src/cli/start.ts'], {
     cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      MERIDIAN_DATA_DIR: dataDir,
-      MERIDIAN_PORT: String(frontDoorPort),
-      MERIDIAN_REGIONS: regions.join(','),
-      MERIDIAN_REGION_BASE_PORT: String(regionBasePort),
-      MERIDIAN_PAYMENTS_PORT: String(paymentsPort),
-      // Another Meridian on this machine may hold the default control port.
-      MERIDIAN_CONTROL_PORT: String(controlPort),
-      ...options.env,
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -97,6 +100,12 @@ export async function startPlatform(
     url: `http://localhost:${frontDoorPort}`,
     dataDir,
     output: () => output,
+    newAdminSignInLink: () =>
+      execFileSync(process.execPath, ['--import', 'tsx', 'apps/local/src/cli/meridian.ts', 'sign-in-link'], {
+        cwd: REPO_ROOT,
+        env,
+        encoding: 'utf8',
+      }).trim(),
     adminSignInLink: () => {
       const link = /^\s+admin\s+(http\S+#code=\S+)$/m.exec(output)?.[1];
       if (!link) throw new Error(`the launcher printed no admin sign-in link:\n${output}`);

@@ -73,7 +73,7 @@ describe('region failover, driven from the operations console', () => {
       await screenshot(page, 'failed-provider-outage').catch(() => undefined);
     });
 
-    await signIn(page, 'Operations Admin');
+    await signInAsAdmin(page, platform.newAdminSignInLink());
     const provider = page.getByRole('article', { name: 'Payment provider' });
     await provider.locator('.health').filter({ hasText: 'Running' }).waitFor();
     await provider.getByRole('button', { name: 'Kill the payment provider' }).click();
@@ -92,7 +92,7 @@ describe('region failover, driven from the operations console', () => {
     await screenshot(page, 'order-release-pending');
 
     await signOut(page);
-    await signIn(page, 'Operations Admin');
+    await signInAsAdmin(page, platform.newAdminSignInLink());
     await page.getByRole('link', { name: 'Money' }).click();
     const orderId = decodeURIComponent(orderUrl.split('/orders/')[1] ?? '');
     const owed = page.getByRole('row', { name: orderId });

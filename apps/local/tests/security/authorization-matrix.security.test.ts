@@ -187,6 +187,9 @@ describe('authorization matrix', () => {
         url: () => `${api}/admin/executions/${aliceOrder}/history`,
         expected: adminRoute([200]),
       },
+      'GET /admin/settlements': { url: () => `${api}/admin/settlements`, expected: adminRoute([200]) },
+      'GET /admin/reconciliation': { url: () => `${api}/admin/reconciliation`, expected: adminRoute([200]) },
+      'POST /admin/reconciliation': { url: () => `${api}/admin/reconciliation`, expected: adminRoute([200]) },
     };
     const operations = operationsOf(document).map((operation) => `${operation.method} ${operation.path}`);
     // Every operation of the document is in the matrix, and nothing the document lacks.
@@ -280,6 +283,12 @@ describe('authorization matrix', () => {
         expected: adminRoute([202]),
       },
       {
+        name: 'POST control /provider/start (already running)',
+        method: 'POST',
+        url: () => `${platform.urls.control}/provider/start`,
+        expected: adminRoute([202]),
+      },
+      {
         name: 'GET region /internal/status',
         method: 'GET',
         url: () => `${region}/internal/status`,
@@ -302,6 +311,12 @@ describe('authorization matrix', () => {
         name: 'GET payments /v1/ledger',
         method: 'GET',
         url: () => `${payments}/v1/ledger`,
+        expected: keyRoute(),
+      },
+      {
+        name: 'GET payments /v1/authorizations?order_id=',
+        method: 'GET',
+        url: () => `${payments}/v1/authorizations?order_id=${aliceOrder}`,
         expected: keyRoute(),
       },
       {
