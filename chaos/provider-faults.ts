@@ -6,8 +6,11 @@ import { type Progress, sleep } from './progress';
 /** One provider fault as it happened. Times are epoch ms of this process's clock. */
 export interface ProviderFaultRecord {
   kind: ProviderFaultKind;
-  /** 'provider track' (the three seeded faults) or 'compensation outage' (the long 503 burst). */
-  purpose: 'provider track' | 'compensation outage';
+  /**
+   * 'provider track' (the chaos run's three seeded faults), 'compensation outage' (its long 503 burst) or
+   * 'outage suite' (`npm run chaos:outage`).
+   */
+  purpose: 'provider track' | 'compensation outage' | 'outage suite';
   /** What the plan asked for. */
   plannedDurationMs: number;
   latencyMs?: number;

@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import type { Restock } from './scenario';
+import { PLENTIFUL_SKUS } from './scenario';
+
+/** The provider outage suite (`npm run chaos:outage`): one long outage over many orders in flight. */
+export interface OutageScenario {
+  regions: string[];
+  /** Orders placed just before the outage (split across the regions, sent to each directly). */
+  orders: number;
+  /** Sent this fast; the provider answers `slowLatencyMs` late meanwhile, so none finishes before the outage. */
+  ordersPerSecond: number;
+  slowLatencyMs: number;
+  /** kill: the simulator is killed -9 and restarted (every call fails, lookups too); errors: it answers 503 to every call that changes something. */
+  fault: 'kill' | 'errors';
+  outageMs: number;
+  /** Every order must be settled this long after the provider is back. */
+  settleBoundMs: number;
+  convergenceMs: number;
+  restocks: Restock[];
+  totalBudgetMs: number;
+  summaryFile?: string;
+  keepData: boolean;
+}
+
+/** Reads the suite's settings from the command line (`npm run chaos:outage -- --orders 200 --seconds 120`). */
+export function outageScenarioFromArgs(argv: readonly string[]): OutageScenario {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      regions: { type: 'string' },
+      orders: { type: 'string' },
+      seconds: { type: 'string' },
+      fault: { type: 'string' },
+      summary: { type: 'string' },
+      'keep-data': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const integer = (raw: string | undefined, fallback: number, min: number, max: number, name: string) => {
+    if (raw === undefined) return fallback;
+    const parsed = Number(raw);
+    if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+      throw new Error(`--${name}: expected an integer from ${min} to ${max}, got ${raw}`);
+    return parsed;
+  };
+  const fault = values.fault ?? 'kill';
+  if (fault !== 'kill' && fault !== 'errors')
+    throw new Error(`--fault: expected kill or errors, got ${fault}`);
+  const regions = (values.regions ?? 'us-east-1,eu-west-1').split(',').map((region) => region.trim());
+  if (regions.length < 1 || new Set(regions).size !== regions.length)
+    throw new Error('--regions: one or more distinct regions');
+  const outageMs = integer(values.seconds, 120, 3, 600, 'seconds') * 1000;
+  return {
+    regions,
+    orders: integer(values.orders, 200, 1, 1000, 'orders'),
+    ordersPerSecond: 200,
+    // Under the regions' 2 s client timeout: a saga (authorize, capture) takes at least twice this.
+    slowLatencyMs: 700,
+    fault,
+    outageMs,
+    settleBoundMs: 90_000,
+    convergenceMs: 60_000,
+    restocks: PLENTIFUL_SKUS.map((sku) => ({ sku, quantity: 1000 })),
+    // Start, orders, the outage, settling and checking, with room to spare.
+    totalBudgetMs: outageMs + 180_000,
+    ...(values.summary ? { summaryFile: values.summary } : {}),
+    keepData: values['keep-data'] ?? false,
+  };
+}
