@@ -1,6 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { Restock } from './scenario';
-import { PLENTIFUL_SKUS } from './scenario';
+import { PLENTIFUL_SKUS, type Restock, regionList } from './scenario';
 
 /** The provider outage suite (`npm run chaos:outage`): one long outage over many orders in flight. */
 export interface OutageScenario {
@@ -46,9 +45,7 @@ export function outageScenarioFromArgs(argv: readonly string[]): OutageScenario 
   const fault = values.fault ?? 'kill';
   if (fault !== 'kill' && fault !== 'errors')
     throw new Error(`--fault: expected kill or errors, got ${fault}`);
-  const regions = (values.regions ?? 'us-east-1,eu-west-1').split(',').map((region) => region.trim());
-  if (regions.length < 1 || new Set(regions).size !== regions.length)
-    throw new Error('--regions: one or more distinct regions');
+  const regions = regionList(values.regions);
   const outageMs = integer(values.seconds, 120, 3, 600, 'seconds') * 1000;
   return {
     regions,

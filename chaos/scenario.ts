@@ -103,7 +103,7 @@ export const PLENTIFUL_SKUS = ['MUG-001', 'NOTE-001', 'TEE-001', 'BAG-001'];
 const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 /** `--regions us-east-1,eu-west-1,ap-southeast-2`: two to five distinct names (failover needs a second). */
-function regionList(raw: string | undefined): string[] {
+export function regionList(raw: string | undefined): string[] {
   if (raw === undefined) return ['us-east-1', 'eu-west-1'];
   const regions = raw.split(',').map((region) => region.trim());
   const bad = regions.filter((region) => !REGION_NAME.test(region));
