@@ -160,7 +160,8 @@ export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
     providerWindowMs: 44_000,
     providerKillDownMs: { min: 3_000, max: 10_000 },
     providerErrorBurstMs: { min: 3_000, max: 10_000 },
-    providerLatencyFaultMs: { min: 3_000, max: 10_000 },
+    // Long enough, at its upper end, for a saga's forward retries to give up while their calls still land.
+    providerLatencyFaultMs: { min: 4_000, max: 15_000 },
     providerLatencyMs: { min: 2_500, max: 4_000 },
     compensationOutageMs: { min: 3_000, max: 120_000 },
     // A saga's forward retries (3 × 200 ms locally) fail first, then its compensations retry.
