@@ -36,7 +36,6 @@ export interface ChaosScenario {
   regionDownMs: number;
   afterRestartMs: number;
   partitionMs: number;
-  afterHealMs: number;
   /**
    * A gray failure after the link heals: the serving region is frozen (SIGSTOP) for this long, then
    * resumed (SIGCONT). Requests it had accepted are answered by the other region meanwhile and then
@@ -56,9 +55,10 @@ export interface ChaosScenario {
   /** The provider's answer time during the latency fault: past the client's timeout, so answers are lost after the effect applied. */
   providerLatencyMs: Range;
   /**
-   * After the link heals: the provider answers 503 for this long, and a while into it (when the serving
-   * region's compensations are retrying) that region is killed -9 for `compensationKillDownMs`, then
-   * restarted (into the outage, or with the provider back, as the drawn times fall).
+   * At the end of the link cut: the provider answers 503 for this long and the link heals as it begins; a
+   * while into it (when the serving region's compensations are retrying) that region is killed -9 for
+   * `compensationKillDownMs`, then restarted (into the outage, or with the provider back, as the drawn
+   * times fall).
    */
   compensationOutageMs: Range;
   compensationKillAfterMs: Range;
@@ -151,13 +151,12 @@ export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
     regionDownMs: 12_000,
     afterRestartMs: 6_000,
     partitionMs: 20_000,
-    afterHealMs: 6_000,
     // Well past the front door's 3 s proxy timeout (apps/local/src/front-door/front-door.ts), so it gives
     // up on the frozen region and sends requests to the other one.
     freezeMs: values['skip-freeze'] ? 0 : 12_000,
     afterThawMs: 6_000,
-    // Closes before the link heals and the compensation outage begins (which waits for it anyway).
-    providerWindowMs: 44_000,
+    // Closes before the compensation outage begins, at the end of the link cut (which waits for it anyway).
+    providerWindowMs: 40_000,
     providerKillDownMs: { min: 3_000, max: 10_000 },
     providerErrorBurstMs: { min: 3_000, max: 10_000 },
     // Long enough, at its upper end, for a saga's forward retries to give up while their calls still land.

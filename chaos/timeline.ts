@@ -9,7 +9,6 @@ import { ProviderFaults, runProviderTrack } from './provider-faults';
 import {
   freezeServing,
   killRegion,
-  type RegionFaultOptions,
   readDuringOutage,
   restartRegion,
   servingRegion,
@@ -61,9 +60,10 @@ interface TimelineOptions {
 /**
  * The compressed chaos timeline, under steady load: warm up (the provider slowed for its last seconds,
  * so sagas are mid-flight) → SIGKILL the serving region → read its orders from the survivors → restart
- * it → cut the link between regions, sending same-key pairs to two regions directly → heal it → the
- * compensation outage: the provider answers 503, and while the serving region's compensations retry it is
- * killed and restarted → (freeze the serving region). From the first kill on, the provider track runs
+ * it → cut the link between regions, sending same-key pairs to two regions directly → the compensation
+ * outage: the provider answers 503, the link heals in it (the regions decide the pairs' keys while no
+ * refund can be made), and while the serving region's compensations retry it is killed and restarted →
+ * (freeze the serving region). From the first kill on, the provider track runs
  * beside it: a kill -9 of the payment simulator, a 503 burst and latency past the client timeout, at
  * seeded times. Resolves when the load phases are over, with a promise of the moment the provider is
  * back for good (the compensation outage may outlast the load).
@@ -132,10 +132,11 @@ export async function runTimeline(options: TimelineOptions): Promise<{ providerB
     await phase('after restart', scenario.afterRestartMs);
 
     progress.phase('cut the link between regions');
+    const cutFrom = Date.now();
     await switchLink(options, 'cut');
     const twins = sendTwinPairs({
       plan: plan.twins,
-      cutAt: Date.now(),
+      cutAt: cutFrom,
       runId: options.runId,
       readers: options.readers,
       tokens: options.tokens,
@@ -144,15 +145,11 @@ export async function runTimeline(options: TimelineOptions): Promise<{ providerB
       progress,
       record: record.twins,
     }).catch((error: unknown) => progress.warn(`same-key pairs failed: ${errorMessage(error)}`));
-    await phase('link cut', scenario.partitionMs);
+    await sleep(scenario.partitionMs);
     await twins;
-    progress.phase('heal the link');
-    await switchLink(options, 'heal');
-    await phase('link healed', scenario.afterHealMs);
-
     progress.info('the provider track finishes before the compensation outage');
     await providerTrack;
-    outageEnd = (await compensationOutage(options, faults)).ended;
+    outageEnd = (await compensationOutage(options, faults, cutFrom)).ended;
     if (scenario.freezeMs > 0) await freezeServing(options);
   } finally {
     stopTicker();
@@ -161,14 +158,17 @@ export async function runTimeline(options: TimelineOptions): Promise<{ providerB
 }
 
 /**
- * The provider answers 503 to every call for the planned time; a while into it, when the serving
- * region's sagas are compensating and their compensations retrying, that region is killed -9, kept down,
- * and restarted (into the outage or after it, as the plan's times fall). Returns once the region is back
- * and the phase after it is over, with the outage's end (a promise: it may outlast the load).
+ * The provider answers 503 to every call for the planned time, and the link cut at `cutFrom` heals as it
+ * begins, so the regions decide the keys both accepted (cancelling and refunding a confirmed twin) while
+ * no refund can be made. A while into it, when the serving region's sagas are compensating and their
+ * compensations retrying, that region is killed -9, kept down, and restarted (into the outage or after
+ * it, as the plan's times fall). Returns once the region is back and the phase after it is over, with the
+ * outage's end (a promise: it may outlast the load).
  */
 async function compensationOutage(
   options: TimelineOptions,
   faults: ProviderFaults,
+  cutFrom: number,
 ): Promise<{ ended: Promise<void> }> {
   const { scenario, plan, progress, record } = options;
   const { durationMs, killAfterMs } = plan.compensationOutage;
@@ -180,6 +180,10 @@ async function compensationOutage(
   await options.payments.setLatencyMs(scenario.slowProviderLatencyMs);
   await sleep(scenario.slowProviderLeadMs);
   const outage = await faults.begin({ kind: 'errors', durationMs }, 'compensation outage');
+  progress.phase('heal the link, in the provider outage');
+  await switchLink(options, 'heal');
+  const healedAt = Date.now();
+  record.windows.push({ name: 'link cut', from: cutFrom, until: healedAt });
   const outageEnd = sleep(Math.max(0, outage.from + durationMs - Date.now())).then(() => faults.end(outage));
   await sleep(Math.max(0, outage.from + killAfterMs - Date.now()));
   const serving = await servingRegion(options);
@@ -191,7 +195,8 @@ async function compensationOutage(
   progress.phase(
     `kill -9 the serving region ${serving} ${killAfterMs} ms into the outage, while its compensations retry (${record.owedAtCompensationKill ?? '?'} orders owed)`,
   );
-  const kill = await killRegion(options as RegionFaultOptions, serving);
+  record.windows.push({ name: 'link healed, provider outage', from: healedAt, until: Date.now() });
+  const kill = await killRegion(options, serving);
   record.compensationKill = kill;
   const downFrom = Date.now();
   await sleep(Math.max(0, kill.from + scenario.compensationKillDownMs - Date.now()));
