@@ -68,7 +68,11 @@ describe('planFaults', () => {
           expect(twin.atMs + twin.gapMs).toBeLessThan(scenario.partitionMs);
           if (twin.kind === 'one-region-has-stock')
             expect([twin.first, twin.second]).toContain(scenario.twinStockRegion);
+          if (twin.ship) expect(twin.kind).toBe('both-can-confirm');
         }
+        // Half the pairs that can confirm twice are shipped before the heal.
+        const canConfirm = twins.filter((twin) => twin.kind === 'both-can-confirm');
+        expect(canConfirm.filter((twin) => twin.ship)).toHaveLength(canConfirm.length / 2);
       }
     }
   });

@@ -24,6 +24,8 @@ export interface PlannedTwin {
   first: string;
   second: string;
   gapMs: number;
+  /** Both orders are shipped (handed to the carrier) once confirmed, before the link heals. */
+  ship: boolean;
 }
 
 export interface FaultPlan {
@@ -124,6 +126,8 @@ export function planFaults(inputs: PlanInputs): FaultPlan {
       first: first as string,
       second: second as string,
       gapMs: Math.round(random() * TWIN_MAX_GAP_MS),
+      // Every other pair that can confirm twice is shipped: the one not kept must then be returned.
+      ship: kind === 'both-can-confirm' && index % 4 === 0,
     };
   }).sort((a, b) => a.atMs - b.atMs);
 

@@ -69,6 +69,7 @@ describe('checkTwinPairs', () => {
     key,
     customer: 'alice',
     body: {} as TwinPairRecord['body'],
+    ship: false,
     answers: [
       { region: 'us-east-1', sentAt: T0, status: 202, orderId: ids[0] },
       { region: 'eu-west-1', sentAt: T0 + 30, status: 202, orderId: ids[1] },
@@ -89,7 +90,7 @@ describe('checkTwinPairs', () => {
     );
     expect(row.passed).toBe(true);
     expect(row.summary).toBe(
-      '2 of 2 pairs accepted by both regions; outcomes {"one-region-has-stock: CONFIRMED+FAILED":1,"declined: FAILED+FAILED":1}; 0 problems',
+      '2 of 2 pairs accepted by both regions; outcomes {"one-region-has-stock: CONFIRMED+FAILED":1,"declined: FAILED+FAILED":1}; 0 pairs shipped twice before the heal, 0 returns recorded; 0 problems',
     );
   });
 
@@ -108,6 +109,26 @@ describe('checkTwinPairs', () => {
       checkTwinPairs([pair('k', 'one-region-has-stock', ['a', 'b'])], [cancelled, keyed('b', 'FAILED', 'k')])
         .passed,
     ).toBe(false);
+  });
+
+  it('passes a pair shipped twice whose order not kept was returned, and fails one whose shipment was cancelled', () => {
+    const shippedPair = () => {
+      const shipped = pair('k', 'both-can-confirm', ['a', 'b']);
+      for (const answer of shipped.answers) answer.shipment = 'shipped';
+      return shipped;
+    };
+    const shipment = (status: 'SHIPPED' | 'RETURN_REQUESTED' | 'CANCELLED') => ({
+      shipment: { shipmentId: 's', carrier: 'c', trackingNumber: 't', status },
+    });
+    const kept = keyed('b', 'CONFIRMED', 'k', shipment('SHIPPED'));
+    const returned = keyed('a', 'CANCELLED', 'k', { duplicateOf: 'b', ...shipment('RETURN_REQUESTED') });
+    const row = checkTwinPairs([shippedPair()], [returned, kept]);
+    expect(row.passed).toBe(true);
+    expect(row.summary).toMatch(/1 pairs shipped twice before the heal, 1 returns recorded; 0 problems$/);
+    const cancelledWithCarrier = keyed('a', 'CANCELLED', 'k', { duplicateOf: 'b', ...shipment('CANCELLED') });
+    const wrong = checkTwinPairs([shippedPair()], [cancelledWithCarrier, kept]);
+    expect(wrong.passed).toBe(false);
+    expect(JSON.stringify(wrong.details)).toMatch(/shipped a ended CANCELLED with its shipment CANCELLED/);
   });
 
   it('fails when no pair was accepted by both regions', () => {

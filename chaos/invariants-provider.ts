@@ -48,8 +48,10 @@ export function checkProviderFaults(
 /**
  * The same key sent to two regions directly with the link cut: both regions accept it (neither can see
  * the other's claim), and once the link heals one live order is left when either could confirm, the one
- * that succeeded (a confirmed order is never cancelled for a failed twin), none when neither could.
- * Fails when no pair was accepted by both regions (not exercised).
+ * that succeeded (a confirmed order is never cancelled for a failed twin), none when neither could. An
+ * order shipped before the heal ends SHIPPED if kept, else CANCELLED with a return recorded (the parcel
+ * has left: it cannot be cancelled with the carrier). Fails when no pair was accepted by both regions
+ * (not exercised).
  */
 export function checkTwinPairs(
   pairs: readonly TwinPairRecord[],
@@ -59,6 +61,7 @@ export function checkTwinPairs(
   const { byKey } = ordersByKey(orders);
   const both = pairs.filter(acceptedByBoth);
   const outcomes: Record<string, number> = {};
+  let returns = 0;
   const problems: Array<{ key: string; kind: string; problem: string; orders: unknown }> = [];
   for (const pair of both) {
     const keyOrders = byKey.get(`${pair.customer}#${pair.key}`) ?? [];
@@ -72,6 +75,18 @@ export function checkTwinPairs(
       .join('+');
     const label = `${pair.kind}: ${statuses}`;
     outcomes[label] = (outcomes[label] ?? 0) + 1;
+    // A parcel that left before the heal is never cancelled with the carrier: kept, or returned.
+    const shippedWrong = pair.answers.flatMap((answer) => {
+      const shipped = keyOrders.find((order) => order.orderId === answer.orderId);
+      if (answer.shipment !== 'shipped' || !shipped) return [];
+      const expected = shipped.status === 'CONFIRMED' ? 'SHIPPED' : 'RETURN_REQUESTED';
+      if (shipped.status === 'CANCELLED') returns += shipped.shipment?.status === 'RETURN_REQUESTED' ? 1 : 0;
+      return shipped.shipment?.status === expected
+        ? []
+        : [
+            `shipped ${shipped.orderId} ended ${shipped.status} with its shipment ${shipped.shipment?.status ?? 'missing'}`,
+          ];
+    });
     const problem =
       keyOrders.length !== 2
         ? `${keyOrders.length} orders stored for the key`
@@ -79,7 +94,9 @@ export function checkTwinPairs(
           ? 'two live orders'
           : confirmedOnce.length > 0 && live.length === 0
             ? 'a confirmed order was cancelled and no live order is left'
-            : null;
+            : shippedWrong.length > 0
+              ? shippedWrong.join('; ')
+              : null;
     if (problem)
       problems.push({
         key: pair.key,
@@ -93,13 +110,16 @@ export function checkTwinPairs(
       });
   }
   const notBoth = pairs.filter((pair) => !acceptedByBoth(pair));
+  const shippedPairs = both.filter((pair) =>
+    pair.answers.every((answer) => answer.shipment === 'shipped'),
+  ).length;
   return {
     name,
     passed: both.length > 0 && problems.length === 0,
     summary:
       both.length === 0
         ? `not exercised: none of ${pairs.length} pairs was accepted by both regions`
-        : `${both.length} of ${pairs.length} pairs accepted by both regions; outcomes ${JSON.stringify(outcomes)}; ${problems.length} problems`,
+        : `${both.length} of ${pairs.length} pairs accepted by both regions; outcomes ${JSON.stringify(outcomes)}; ${shippedPairs} pairs shipped twice before the heal, ${returns} returns recorded; ${problems.length} problems`,
     ...(problems.length + notBoth.length > 0
       ? {
           details: {

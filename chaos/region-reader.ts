@@ -1,6 +1,6 @@
 import { notificationSchema, orderSchema, productSchema } from '@meridian/contracts';
 import * as z from 'zod';
-import { fetchAllPages, getJson } from './http';
+import { fetchAllPages, getJson, postJson } from './http';
 
 export type OrderView = z.output<typeof orderSchema>;
 export type ProductView = z.output<typeof productSchema>;
@@ -48,7 +48,7 @@ const ledgerPageSchema = z.object({
 
 export type LedgerEntry = z.output<typeof ledgerPageSchema>['data'][number];
 
-/** Reads one region directly (never through the front door), as an admin. */
+/** Reads one region directly (never through the front door), as an admin; and hands its orders to the carrier. */
 export class RegionReader {
   constructor(
     readonly region: string,
@@ -78,6 +78,16 @@ export class RegionReader {
     }
     if (!response.ok) throw new Error(`${this.region}: GET order ${orderId} answered ${response.status}`);
     return orderSchema.parse(await response.json());
+  }
+
+  /** The warehouse hands a confirmed order of this region to the carrier (`POST /admin/orders/{id}/ship`). */
+  async ship(orderId: string): Promise<{ status: number; text: string }> {
+    const response = await postJson(
+      `${this.url}/api/v1/admin/orders/${encodeURIComponent(orderId)}/ship`,
+      {},
+      { token: this.adminToken, timeoutMs: 5000 },
+    );
+    return { status: response.status, text: response.text };
   }
 
   async products(): Promise<ProductView[]> {

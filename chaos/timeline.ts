@@ -144,6 +144,7 @@ export async function runTimeline(options: TimelineOptions): Promise<{ providerB
       twinStockRegion: scenario.twinStockRegion,
       progress,
       record: record.twins,
+      shipBy: cutFrom + scenario.partitionMs,
     }).catch((error: unknown) => progress.warn(`same-key pairs failed: ${errorMessage(error)}`));
     await sleep(scenario.partitionMs);
     await twins;

@@ -15,6 +15,8 @@ export interface TwinAnswer {
   orderId?: string;
   replayed?: boolean;
   error?: string;
+  /** For a pair shipped before the heal: 'shipped', or why this order was not. */
+  shipment?: string;
 }
 
 /** A pair of requests with one Idempotency-Key, sent to two regions directly while the link was cut. */
@@ -23,6 +25,8 @@ export interface TwinPairRecord {
   key: string;
   customer: string;
   body: OrderBody;
+  /** Both orders are to be shipped once confirmed, before the link heals. */
+  ship: boolean;
   answers: TwinAnswer[];
 }
 
@@ -33,7 +37,8 @@ const acceptedSchema = z.object({ orderId: z.string() });
  * and `gapMs` later to another, each directly (the front door would send both to one region). With the
  * link cut neither region can see the other's claim, so both accept, and the platform must leave one
  * live order once the link heals. A stock pair asks for one unit more than any region but the stocked
- * one holds of the twin SKU, so only the stocked region can confirm it.
+ * one holds of the twin SKU, so only the stocked region can confirm it. A pair planned to ship has both
+ * orders handed to the carrier once confirmed: the one not kept must then be returned and refunded.
  */
 export async function sendTwinPairs(options: {
   plan: readonly PlannedTwin[];
@@ -45,6 +50,8 @@ export async function sendTwinPairs(options: {
   twinStockRegion: string;
   progress: Progress;
   record: TwinPairRecord[];
+  /** Shipping a pair's orders is given up at this time (epoch ms), before the link heals. */
+  shipBy: number;
 }): Promise<void> {
   const { plan, readers, progress } = options;
   const stockQuantity = await quantityOnlyStockedRegionHolds(options);
@@ -67,14 +74,20 @@ export async function sendTwinPairs(options: {
         customer,
         `${options.runId}-twin-${index}`,
       ),
+      ship: twin.ship,
       answers: [],
     };
     options.record.push(pair);
-    const url = (region: string) => readers.find((reader) => reader.region === region)?.url ?? '';
+    const reader = (region: string) =>
+      readers.find((candidate) => candidate.region === region) as RegionReader;
     const token = options.tokens[customer] ?? '';
-    sends.push(send(pair, twin.first, url(twin.first), token));
+    const sent = (region: string) =>
+      send(pair, region, reader(region).url, token).then((answer) =>
+        pair.ship ? shipWhenConfirmed(answer, reader(region), options.shipBy) : undefined,
+      );
+    sends.push(sent(twin.first));
     await sleep(twin.gapMs);
-    sends.push(send(pair, twin.second, url(twin.second), token));
+    sends.push(sent(twin.second));
   }
   await Promise.all(sends);
   const both = options.record.filter((pair) => acceptedByBoth(pair)).length;
@@ -111,7 +124,29 @@ export function twinAcknowledgements(pairs: readonly TwinPairRecord[]): Acknowle
   );
 }
 
-async function send(pair: TwinPairRecord, region: string, url: string, token: string): Promise<void> {
+/** Waits (until `shipBy`) for the order to confirm in its region, then ships it; records what happened. */
+async function shipWhenConfirmed(answer: TwinAnswer, reader: RegionReader, shipBy: number): Promise<void> {
+  if (answer.status !== 202 || !answer.orderId) return;
+  let status = 'PENDING';
+  while (status === 'PENDING' && Date.now() < shipBy) {
+    await sleep(250);
+    status = await reader.order(answer.orderId).then(
+      (order) => order?.status ?? 'missing',
+      () => 'PENDING',
+    );
+  }
+  if (status !== 'CONFIRMED') {
+    answer.shipment = `not shipped: ${status}`;
+    return;
+  }
+  const shipped = await reader
+    .ship(answer.orderId)
+    .catch((error: unknown) => ({ status: 0, text: errorMessage(error) }));
+  answer.shipment =
+    shipped.status === 200 ? 'shipped' : `not shipped: ${shipped.status} ${shipped.text.slice(0, 120)}`;
+}
+
+async function send(pair: TwinPairRecord, region: string, url: string, token: string): Promise<TwinAnswer> {
   const answer: TwinAnswer = { region, sentAt: Date.now(), status: null };
   pair.answers.push(answer);
   try {
@@ -128,6 +163,7 @@ async function send(pair: TwinPairRecord, region: string, url: string, token: st
   } catch (error) {
     answer.error = errorMessage(error);
   }
+  return answer;
 }
 
 function twinBody(
