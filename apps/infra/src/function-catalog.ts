@@ -64,6 +64,20 @@ export const NOTIFICATION_CONSUMER_FUNCTION: FunctionSpec = {
   timeoutSeconds: 30,
 };
 
+export const ORDER_SAGA_STARTER_FUNCTION: FunctionSpec = {
+  entry: 'events/order-saga-starter.ts',
+  description: 'Starts the saga run an order awaits, from its OrderPlaced / OrderCancelRequested event',
+  memorySize: 512,
+  timeoutSeconds: 30,
+};
+
+export const ORDER_SAGA_SWEEPER_FUNCTION: FunctionSpec = {
+  entry: 'events/order-saga-sweeper.ts',
+  description: 'Scheduled: starts the saga run any recent order of this region still awaits',
+  memorySize: 512,
+  timeoutSeconds: 300,
+};
+
 export function entryPath(spec: FunctionSpec): string {
   return join(FUNCTIONS_SRC, spec.entry);
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { NOTIFYING_EVENT_TYPES } from '@meridian/domain';
+import { NOTIFYING_EVENT_TYPES, SAGA_START_EVENT_TYPES } from '@meridian/domain';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDER_SAGA_ASL, SAGA_FUNCTIONS, substitutionKey } from '../src/function-catalog';
@@ -171,7 +171,7 @@ describe('service stack', () => {
     resourcesOfType(service(), 'AWS::Lambda::Function').filter(([id]) => !SDK_CALL_PROVIDER.test(id));
 
   it('runs every function on Node.js 22+ arm64, traced, in the private subnets', () => {
-    expect(functions()).toHaveLength(13);
+    expect(functions()).toHaveLength(15);
     for (const [id, fn] of functions()) {
       const props = fn.Properties ?? {};
       const major = Number(/^nodejs(\d+)/.exec(String(props.Runtime))?.[1]);
@@ -207,8 +207,9 @@ describe('service stack', () => {
     expect(Object.keys(api ?? {})).toEqual(
       expect.arrayContaining(['STATE_MACHINE_ARN', 'JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL', 'DLQ_URL']),
     );
-    // Every queue whose messages are events: two forwarding rules, the consumer's delivery and invocations.
-    expect(JSON.stringify(api?.DLQ_URL).match(/DeadLettersQueue\w+/g)).toHaveLength(4);
+    // Every queue whose messages are events: two forwarding rules, and the delivery and invocations of
+    // both event consumers (notifications, saga starts).
+    expect(JSON.stringify(api?.DLQ_URL).match(/DeadLettersQueue\w+/g)).toHaveLength(6);
     const payment = [...byName]
       .filter(([, env]) => env && 'PAYMENT_PROVIDER_SECRET_ARN' in env)
       .map(([id]) => id);
@@ -319,9 +320,10 @@ describe('service stack', () => {
     expect(named('ExecutionsFailed')).toHaveLength(1);
     expect(named('ExecutionsTimedOut')).toHaveLength(1);
     expect(named('ReplicationLatency').map((alarm) => alarm.Dimensions)).toHaveLength(2);
-    // The API, the stream publisher and the notification consumer alarm on Lambda Errors; the saga Tasks,
-    // which throw business outcomes for the state machine's Catch rules, on their unexpected errors.
-    expect(named('Errors')).toHaveLength(3);
+    // The API, the stream publisher, the notification consumer and the saga starter and sweeper alarm on
+    // Lambda Errors; the saga Tasks, which throw business outcomes for the state machine's Catch rules, on
+    // their unexpected errors.
+    expect(named('Errors')).toHaveLength(5);
     expect(named('UnexpectedErrors')).toHaveLength(10);
     for (const alarm of named('UnexpectedErrors')) {
       expect(alarm).toMatchObject({ Namespace: 'Meridian', Statistic: 'Sum', Period: 60, Threshold: 1 });
@@ -336,11 +338,11 @@ describe('service stack', () => {
     expect(named('Duration').map((alarm) => [alarm.Statistic, alarm.Threshold])).toEqual(
       Array(10).fill(['Maximum', 19_800]),
     );
-    expect(named('Throttles')).toHaveLength(13);
+    expect(named('Throttles')).toHaveLength(15);
     for (const alarm of alarms) expect(alarm.AlarmActions, String(alarm.AlarmDescription)).toHaveLength(1);
 
     const groups = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'));
-    expect(groups).toHaveLength(13);
+    expect(groups).toHaveLength(15);
     for (const group of groups) {
       expect(group.Properties).toMatchObject({
         DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
@@ -379,6 +381,8 @@ describe('service stack', () => {
       'Duration,UnexpectedErrors',
       'Duration,UnexpectedErrors',
       'Errors', // the notification consumer
+      'Errors', // the saga starter
+      'Errors', // the saga sweeper
       'Errors', // the stream publisher
     ]);
   });
@@ -498,6 +502,84 @@ describe('service stack', () => {
         'events:PutEvents',
       ]),
     );
+  });
+});
+
+describe('saga starts', () => {
+  const service = () => synth.json('Region-eu-west-1-Service');
+  const fn = (prefix: string) => {
+    const found = resourcesOfType(service(), 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
+    if (!found) throw new Error(`no function ${prefix}`);
+    return found;
+  };
+  const aliasOf = (prefix: string) =>
+    resourcesOfType(service(), 'AWS::Lambda::Alias').find(([id]) => id.startsWith(prefix))?.[0];
+  const actionsOf = (prefix: string) =>
+    resourcesOfType(service(), 'AWS::IAM::Policy')
+      .filter(([id]) => id.startsWith(prefix))
+      .flatMap(([, policy]) =>
+        (
+          (policy.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown }> } | undefined)
+            ?.Statement ?? []
+        ).flatMap((statement) => [statement.Action].flat().map(String)),
+      );
+
+  it('invokes the starter with this region’s OrderPlaced and OrderCancelRequested, with dead letters', () => {
+    const rules = resourcesOfType(service(), 'AWS::Events::Rule').filter(([, rule]) =>
+      String(rule.Properties?.Description).includes('OrderSagaStarts'),
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.[1].Properties).toMatchObject({
+      EventPattern: {
+        source: ['meridian.orders'],
+        'detail-type': [...SAGA_START_EVENT_TYPES],
+        region: ['eu-west-1'],
+      },
+      Targets: [
+        expect.objectContaining({
+          Arn: { Ref: aliasOf('OrderSagaStarter') },
+          DeadLetterConfig: expect.anything(),
+          RetryPolicy: expect.objectContaining({ MaximumRetryAttempts: 8 }),
+        }),
+      ],
+    });
+    // What still fails after Lambda's retries is parked where the console can redrive it.
+    expect(fn('OrderSagaStarterFunction')[1].Properties?.DeadLetterConfig).toEqual({
+      TargetArn: { 'Fn::GetAtt': [expect.stringMatching(/^EventsOrderSagaStarterInvocations/), 'Arn'] },
+    });
+  });
+
+  it('sweeps every 5 minutes for orders between 2 minutes and a day old', () => {
+    synth.template('Region-eu-west-1-Service').hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { Ref: aliasOf('OrderSagaSweeper') },
+          Input: JSON.stringify({ minAgeSeconds: 120, maxAgeHours: 24 }),
+          RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 2 },
+        }),
+      ],
+    });
+  });
+
+  it('lets both start executions of the order saga and read the table, nothing more', () => {
+    for (const prefix of ['OrderSagaStarter', 'OrderSagaSweeper']) {
+      const env =
+        (
+          fn(`${prefix}Function`)[1].Properties?.Environment as
+            | { Variables?: Record<string, unknown> }
+            | undefined
+        )?.Variables ?? {};
+      expect(env.STATE_MACHINE_ARN, prefix).toEqual({ Ref: expect.stringMatching(/^OrderSagaStateMachine/) });
+      const actions = actionsOf(prefix);
+      expect(actions, prefix).toEqual(
+        expect.arrayContaining(['states:StartExecution', 'states:DescribeExecution', 'dynamodb:Query']),
+      );
+      expect(
+        actions.filter((action) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(action)),
+        prefix,
+      ).toEqual([]);
+    }
   });
 });
 

@@ -12,6 +12,7 @@ export { ATTR, MAX_TRANSACTION_ITEMS } from './dynamodb/table-layout';
 export { buildTransactItems, InvalidTransactionError } from './dynamodb/transact-items';
 export {
   EVENT_ID_FIELD,
+  EVENT_TIME_FIELD,
   fromEventBridgeEvent,
   MAX_PUT_EVENTS_BYTES,
   toPutEventsEntry,

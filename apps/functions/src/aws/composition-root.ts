@@ -15,7 +15,7 @@ import {
   StepFunctionsExecutions,
   StepFunctionsOrderWorkflow,
 } from '@meridian/adapters-aws';
-import type { Clock, DomainContext, SagaDependencies } from '@meridian/domain';
+import type { Clock, DomainContext, OrderWorkflow, SagaDependencies } from '@meridian/domain';
 import { createRemoteJWKSet } from 'jose';
 import type { ApiDependencies } from '../api/api-env';
 import { JwtTokenVerifier } from '../api/jwt-token-verifier';
@@ -83,12 +83,39 @@ export const eventPublisher = lazy(
 
 const stateMachineArn = lazy(() => readEnv(['STATE_MACHINE_ARN']).STATE_MACHINE_ARN);
 
+/** Starts order saga executions (named after the order) on this region's state machine. */
+export const orderWorkflow = lazy(
+  (): OrderWorkflow =>
+    new StepFunctionsOrderWorkflow({ client: sfnClient(), stateMachineArn: stateMachineArn() }),
+);
+
+/**
+ * The API's workflow: a start that fails after the commit does not fail the request (the domain ignores
+ * it, the order's event and the sweep start the saga), so it is logged here, where the error is known.
+ */
+function loggedOrderWorkflow(workflow: OrderWorkflow, log: Logger): OrderWorkflow {
+  return {
+    async startOrderSaga(orderId, mode) {
+      try {
+        await workflow.startOrderSaga(orderId, mode);
+      } catch (error) {
+        log.warn('order saga not started; its order event or the sweep will start it', {
+          orderId,
+          mode,
+          error: error instanceof Error ? error : String(error),
+        });
+        throw error;
+      }
+    },
+  };
+}
+
 export const apiDependencies = lazy((): ApiDependencies => {
   const auth = readEnv(['JWT_ISSUER', 'JWT_AUDIENCE', 'JWKS_URL']);
   const ctx = domainContext();
   return {
     ctx,
-    workflow: new StepFunctionsOrderWorkflow({ client: sfnClient(), stateMachineArn: stateMachineArn() }),
+    workflow: loggedOrderWorkflow(orderWorkflow(), logger()),
     // The key set is fetched on the first token and cached by jose for the container's lifetime.
     verifier: new JwtTokenVerifier({
       issuer: auth.JWT_ISSUER,

@@ -1,7 +1,7 @@
 import type { DomainContext } from '@meridian/domain';
+import { InMemoryItemStore } from '@meridian/domain/testing';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { InMemoryItemStore } from '../aws/testing/in-memory-item-store';
 import { createNotificationConsumer } from './notification-consumer';
 
 function setup() {
@@ -50,8 +50,11 @@ function delivered(
   };
 }
 
+/** Every notification item written, in write order. */
 const notifications = (store: InMemoryItemStore) =>
-  [...store.rows.values()].filter((row) => row.pk.startsWith('NOTIFICATION#'));
+  store.transactions
+    .flatMap((transaction) => transaction.writes)
+    .flatMap((write) => ('data' in write && write.pk.startsWith('NOTIFICATION#') ? [write] : []));
 
 describe('notification consumer', () => {
   it('records one notification per Meridian event id, however often EventBridge delivers it', async () => {
@@ -81,7 +84,7 @@ describe('notification consumer', () => {
     const { store, consume } = setup();
 
     expect(await consume(delivered('eb-1', 'OrderInventoryReserved'))).toEqual({ recorded: false });
-    expect(store.rows.size).toBe(0);
+    expect(store.transactions).toEqual([]);
   });
 
   it('rejects an event without a Meridian event id, so it ends in the dead-letter queue', async () => {
@@ -90,6 +93,6 @@ describe('notification consumer', () => {
     foreign.detail = { ...(foreign.detail as object), eventId: undefined };
 
     await expect(consume(foreign)).rejects.toThrow('detail.eventId');
-    expect(store.rows.size).toBe(0);
+    expect(store.transactions).toEqual([]);
   });
 });

@@ -188,6 +188,15 @@ export class ServiceFunction extends Construct {
     );
   }
 
+  /** Read-only access to the table and its indexes, for functions that only look items up. */
+  grantTableRead(table: dynamodb.ITableV2, tableArn: string): void {
+    table.grantReadData(this.alias);
+    Validations.of(this.function).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${tableArn}/index/*]`,
+      reason: 'Queries on the table’s own GSIs (gsi1, gsi2); no other table is reachable.',
+    });
+  }
+
   /** Rolls the canary back when this alarm fires as well. */
   addRollbackAlarm(alarm: cloudwatch.IAlarm): void {
     this.deploymentGroup.addAlarm(alarm);

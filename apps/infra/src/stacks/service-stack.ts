@@ -1,5 +1,5 @@
 import { NOTIFYING_EVENT_TYPES } from '@meridian/domain';
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,13 +14,16 @@ import { EventBackbone } from '../constructs/event-backbone';
 import { HttpApi } from '../constructs/http-api';
 import { issuerUrl } from '../constructs/identity';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
-import { ORDER_SAGA_NAME, OrderSaga } from '../constructs/order-saga';
+import { OrderSaga } from '../constructs/order-saga';
 import { RemoteParameter } from '../constructs/remote-parameter';
+import { grantSagaStart, SagaStarts } from '../constructs/saga-starts';
 import { ServiceFunction, type ServiceFunctionProps } from '../constructs/service-function';
 import {
   API_FUNCTION,
   type FunctionSpec,
   NOTIFICATION_CONSUMER_FUNCTION,
+  ORDER_SAGA_STARTER_FUNCTION,
+  ORDER_SAGA_SWEEPER_FUNCTION,
   SAGA_FUNCTIONS,
   type SagaStep,
   STREAM_PUBLISHER_FUNCTION,
@@ -89,11 +92,10 @@ export class ServiceStack extends Stack {
         alarmTopic,
         deploymentApplication: application,
         deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
-        deadLetterQueue:
-          spec === NOTIFICATION_CONSUMER_FUNCTION
-            ? this.backbone.deadLetterQueue(`${name}Invocations`, `${name} invocations that kept failing`)
-                .queue
-            : undefined,
+        // Bus rule targets are invoked asynchronously: what keeps failing is parked (and redrivable).
+        deadLetterQueue: EVENT_TARGET_FUNCTIONS.includes(spec)
+          ? this.backbone.deadLetterQueue(`${name}Invocations`, `${name} invocations that kept failing`).queue
+          : undefined,
         unexpectedErrors,
       });
       this.functions[name] = fn;
@@ -134,6 +136,18 @@ export class ServiceStack extends Stack {
     // The order's own region notifies (its bus also sees the peers' events), for the notifying types only.
     this.backbone.addOrderEventConsumer('OrderNotifications', notifications.alias, NOTIFYING_EVENT_TYPES);
 
+    // An accepted order always gets its saga: the API starts it, its events start it if that failed, and a
+    // scheduled sweep starts what both missed. Created before the API, whose console redrives their queues.
+    const sagaEnv = { STATE_MACHINE_ARN: this.saga.stateMachine.stateMachineArn };
+    new SagaStarts(this, 'SagaStarts', {
+      starter: make('OrderSagaStarter', ORDER_SAGA_STARTER_FUNCTION, 'order-saga-starter', sagaEnv),
+      sweeper: make('OrderSagaSweeper', ORDER_SAGA_SWEEPER_FUNCTION, 'order-saga-sweeper', sagaEnv),
+      stateMachine: this.saga.stateMachine,
+      backbone: this.backbone,
+      table,
+      tableArn: data.table.tableArn,
+    });
+
     // Created last: the operations endpoints read every dead-letter queue created above.
     const issuer = issuerUrl(data.identity);
     const deadLetters = this.backbone.eventDeadLetterQueues.map((dlq) => dlq.queue);
@@ -173,25 +187,13 @@ export class ServiceStack extends Stack {
 
   /** The API starts saga executions (named after the order) and shows them in the operations console. */
   private grantSagaAccess(api: ServiceFunction): void {
-    const stateMachine = this.saga.stateMachine;
-    stateMachine.grantStartExecution(api.alias);
+    grantSagaStart(api, this.saga.stateMachine, ['states:GetExecutionHistory']);
     api.alias.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['states:ListExecutions'],
-        resources: [stateMachine.stateMachineArn],
+        resources: [this.saga.stateMachine.stateMachineArn],
       }),
     );
-    const executions = `arn:aws:states:${this.region}:${this.account}:execution:${ORDER_SAGA_NAME}:*`;
-    api.alias.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
-        resources: [executions],
-      }),
-    );
-    Validations.of(api.function).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${executions}]`,
-      reason: 'Executions of the order saga only; their names are order ids, unknown until orders exist.',
-    });
   }
 
   /**
@@ -251,6 +253,12 @@ export class ServiceStack extends Stack {
     write('ApiDomainZoneParameter', names.domainZoneId, domain.regionalHostedZoneId);
   }
 }
+
+/** Functions that are targets of bus rules (invoked asynchronously), each with a dead-letter queue. */
+const EVENT_TARGET_FUNCTIONS: readonly FunctionSpec[] = [
+  NOTIFICATION_CONSUMER_FUNCTION,
+  ORDER_SAGA_STARTER_FUNCTION,
+];
 
 /**
  * The UnexpectedErrors metric the saga Task handler (apps/functions/src/aws/saga-task-handler.ts) emits

@@ -217,6 +217,22 @@ describe('DynamoDbItemStore reads', () => {
     expect(items.map((item) => item.pk)).toEqual([...keys.slice(0, 149).map((key) => key.pk), 'ORDER#3']);
   });
 
+  it('maps a connection that fails (refused, reset, timed out, no DNS) to TransientError, reads and writes', async () => {
+    // What the SDK throws once its own retries are spent: a Node.js network error, not a service exception.
+    const networkError = (code: string) =>
+      Object.assign(new Error(`connect ${code} 10.0.0.1:443`), { code, $metadata: { attempts: 3 } });
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']) {
+      const { store } = storeWith(() => {
+        throw networkError(code);
+      });
+      await expect(store.get('ORDER#a', 'ORDER'), code).rejects.toBeInstanceOf(TransientError);
+      await expect(
+        store.transact([{ pk: 'ORDER#a', sk: 'ORDER', data: {}, expect: 'absent' }]),
+        code,
+      ).rejects.toBeInstanceOf(TransientError);
+    }
+  });
+
   it('getMany gives up with TransientError when keys stay unprocessed', async () => {
     const { store, sent } = storeWith(
       () => ({

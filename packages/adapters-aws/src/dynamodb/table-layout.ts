@@ -21,7 +21,7 @@ export function indexKeyAttributes(index: IndexName): { pk: string; sk: string }
 }
 
 /** DynamoDB's hard limit on actions in one TransactWriteItems call (state writes and outbox events). */
-export const MAX_TRANSACTION_ITEMS = 100;
+export { MAX_TRANSACTION_ITEMS } from '@meridian/domain';
 
 /** Reads an item as the store returns it; anything else in the table (outbox rows) is not an entity. */
 export function toStoredItem(item: Record<string, unknown>): StoredItem {

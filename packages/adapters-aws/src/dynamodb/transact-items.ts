@@ -1,9 +1,15 @@
 import type { TransactWriteItem } from '@aws-sdk/lib-dynamodb';
 import type { EventEnvelope } from '@meridian/contracts';
-import { type CounterWrite, type IndexName, type ItemWrite, isCounterWrite } from '@meridian/domain';
+import {
+  type CounterWrite,
+  checkTransaction,
+  type IndexName,
+  type ItemWrite,
+  isCounterWrite,
+} from '@meridian/domain';
 import { asJsonMap } from '../shared/json';
 import { outboxItem } from './outbox-item';
-import { ATTR, indexKeyAttributes, MAX_TRANSACTION_ITEMS } from './table-layout';
+import { ATTR, indexKeyAttributes } from './table-layout';
 
 export interface TransactContext {
   tableName: string;
@@ -11,13 +17,8 @@ export interface TransactContext {
   nowMs: number;
 }
 
-/** A transaction DynamoDB would reject as a whole; raised before calling it, with the reason. */
-export class InvalidTransactionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidTransactionError';
-  }
-}
+/** Raised before calling DynamoDB for a transaction it would reject as a whole (the domain's rule). */
+export { InvalidTransactionError } from '@meridian/domain';
 
 const INDEXES: readonly IndexName[] = ['gsi1', 'gsi2'];
 
@@ -35,19 +36,7 @@ export function buildTransactItems(
   events: readonly EventEnvelope[],
   context: TransactContext,
 ): TransactWriteItem[] {
-  const total = writes.length + events.length;
-  if (total > MAX_TRANSACTION_ITEMS) {
-    throw new InvalidTransactionError(
-      `a transaction holds at most ${MAX_TRANSACTION_ITEMS} writes and events together, got ${total}`,
-    );
-  }
-  const seen = new Set<string>();
-  for (const write of writes) {
-    const key = JSON.stringify([write.pk, write.sk]);
-    if (seen.has(key))
-      throw new InvalidTransactionError(`${write.pk}/${write.sk} is written twice in one transaction`);
-    seen.add(key);
-  }
+  checkTransaction(writes, events);
   return [
     ...writes.map((write) =>
       isCounterWrite(write)
@@ -161,7 +150,9 @@ function updateItem(write: ItemWrite, context: TransactContext): TransactWriteIt
 /**
  * A counter change in place (`SET data.f = data.f + :d`), conditional on the item existing and on each
  * `atLeast` field: DynamoDB evaluates it atomically, so concurrent reservations of one allotment never
- * need a read or a version, and none can take a count below its floor.
+ * need a read or a version, and none can take a count below its floor. The expression holds the domain's
+ * counter semantics (`applyCounterWrite`): a missing field counts as 0 for adding and for a minimum, a
+ * field that is not a number fails the condition.
  */
 function counterUpdate(write: CounterWrite, context: TransactContext): TransactWriteItem {
   const names: Record<string, string> = {
@@ -171,18 +162,27 @@ function counterUpdate(write: CounterWrite, context: TransactContext): TransactW
     '#version': ATTR.version,
     '#pk': ATTR.pk,
   };
-  const values: Record<string, unknown> = { ':now': context.nowMs, ':region': context.region, ':one': 1 };
+  const values: Record<string, unknown> = {
+    ':now': context.nowMs,
+    ':region': context.region,
+    ':one': 1,
+    ':zero': 0,
+    ':number': 'N',
+  };
   const set = ['#updatedAt = :now', '#writerRegion = :region'];
   const conditions = ['attribute_exists(#pk)'];
   Object.entries(write.add).forEach(([field, delta], i) => {
     names[`#a${i}`] = field;
     values[`:a${i}`] = delta;
-    set.push(`#data.#a${i} = #data.#a${i} + :a${i}`);
+    set.push(`#data.#a${i} = if_not_exists(#data.#a${i}, :zero) + :a${i}`);
+    conditions.push(`(attribute_not_exists(#data.#a${i}) OR attribute_type(#data.#a${i}, :number))`);
   });
   Object.entries(write.atLeast ?? {}).forEach(([field, minimum], i) => {
     names[`#m${i}`] = field;
     values[`:m${i}`] = minimum;
-    conditions.push(`#data.#m${i} >= :m${i}`);
+    const holds = `(attribute_type(#data.#m${i}, :number) AND #data.#m${i} >= :m${i})`;
+    // A missing field counts as 0, which meets a minimum of 0 or less.
+    conditions.push(minimum <= 0 ? `(attribute_not_exists(#data.#m${i}) OR ${holds})` : holds);
   });
   return {
     Update: {

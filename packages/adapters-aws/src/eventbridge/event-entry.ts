@@ -9,19 +9,30 @@ import { isRecord } from '../shared/json';
  */
 export const EVENT_ID_FIELD = 'eventId';
 
+/**
+ * EventBridge keeps `time` to whole seconds, so the envelope's exact time (milliseconds, as the outbox row
+ * and local mode have it) travels in `detail.eventTime` and becomes `time` again on delivery.
+ */
+export const EVENT_TIME_FIELD = 'eventTime';
+
 /** PutEvents' limit on one entry and on a whole request. */
 export const MAX_PUT_EVENTS_BYTES = 256 * 1024;
 
 export function toPutEventsEntry(event: EventEnvelope, eventBusName: string): PutEventsRequestEntry {
-  const existing = event.detail[EVENT_ID_FIELD];
-  if (existing !== undefined && existing !== event.id) {
-    throw new Error(`event ${event.id} already has a different detail.${EVENT_ID_FIELD}`);
+  for (const [field, value] of [
+    [EVENT_ID_FIELD, event.id],
+    [EVENT_TIME_FIELD, event.time],
+  ] as const) {
+    const existing = event.detail[field];
+    if (existing !== undefined && existing !== value) {
+      throw new Error(`event ${event.id} already has a different detail.${field}`);
+    }
   }
   return {
     EventBusName: eventBusName,
     Source: event.source,
     DetailType: event['detail-type'],
-    Detail: JSON.stringify({ ...event.detail, [EVENT_ID_FIELD]: event.id }),
+    Detail: JSON.stringify({ ...event.detail, [EVENT_ID_FIELD]: event.id, [EVENT_TIME_FIELD]: event.time }),
     Resources: event.resources,
     Time: new Date(event.time),
   };
@@ -41,17 +52,19 @@ export function entrySize(entry: PutEventsRequestEntry): number {
 
 /**
  * The Meridian envelope of an event as EventBridge delivers it (to a Lambda target, or as the body of a
- * DLQ message): `id` becomes the Meridian event id again and `detail` loses the transport field. `region`
- * stays the origin region, because forwarding between buses keeps it.
+ * DLQ message): `id` and `time` become the Meridian event's again and `detail` loses the transport
+ * fields. `region` stays the origin region, because forwarding between buses keeps it. An event published
+ * before `detail.eventTime` existed (an archive replay) keeps EventBridge's `time`.
  */
 export function fromEventBridgeEvent(event: unknown): EventEnvelope {
   if (!isRecord(event) || !isRecord(event.detail))
     throw new Error('not an EventBridge event: no detail object');
-  const { [EVENT_ID_FIELD]: eventId, ...detail } = event.detail;
+  const { [EVENT_ID_FIELD]: eventId, [EVENT_TIME_FIELD]: eventTime, ...detail } = event.detail;
   if (typeof eventId !== 'string' || eventId === '') {
     throw new Error(
       `event ${String(event.id)} carries no detail.${EVENT_ID_FIELD}: it was not published by Meridian`,
     );
   }
-  return eventEnvelopeSchema.parse({ ...event, id: eventId, detail });
+  const time = typeof eventTime === 'string' ? eventTime : event.time;
+  return eventEnvelopeSchema.parse({ ...event, id: eventId, time, detail });
 }

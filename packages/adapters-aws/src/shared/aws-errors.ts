@@ -17,13 +17,33 @@ const TRANSIENT_ERROR_NAMES = new Set([
   'TimeoutError',
 ]);
 
+/**
+ * Node.js network error codes: the service could not be reached, or the connection broke. The SDK retries
+ * them itself and, once its attempts are spent, throws the plain Node.js error (name `Error`), which is
+ * as temporary as a throttle: a VPC endpoint or NAT blip, a DNS hiccup.
+ */
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+]);
+
 export function errorName(error: unknown): string | undefined {
   return error instanceof Error ? error.name : undefined;
 }
 
 export function isTransientAwsError(error: unknown): boolean {
   const name = errorName(error);
-  return name !== undefined && TRANSIENT_ERROR_NAMES.has(name);
+  if (name !== undefined && TRANSIENT_ERROR_NAMES.has(name)) return true;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === 'string' && NETWORK_ERROR_CODES.has(code);
 }
 
 export function describeError(error: unknown): string {

@@ -1,6 +1,6 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import { ConditionFailedError, InvalidCursorError, type ItemWrite, type StoredItem } from '@meridian/domain';
-import { describeIndexCursorContract } from '@meridian/domain/testing';
+import { describeIndexCursorContract, describeItemStoreContract } from '@meridian/domain/testing';
 import type { Database } from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,7 +81,7 @@ describe('conditional writes', () => {
       [
         { pk: 'A', sk: 'X', data: { n: 1 }, expect: 'absent' },
         { pk: 'B', sk: 'X', data: { n: 2 }, expect: 1 },
-        { pk: 'B', sk: 'X', data: { n: 3 }, expect: 1 },
+        { pk: 'C', sk: 'X', data: { n: 3 }, expect: 1 },
       ],
       [event('e1')],
     );
@@ -260,14 +260,16 @@ describe('queryIndex pagination', () => {
   });
 
   it('caps a page at 200 items and treats a limit below one as one', async () => {
-    await store.transact(
-      Array.from({ length: 205 }, (_, i) => ({
-        pk: `P${i}`,
-        sk: 'I',
-        data: {},
-        gsi1: { pk: 'IDX', sk: 's' },
-      })),
-    );
+    for (let start = 0; start < 205; start += 100) {
+      await store.transact(
+        Array.from({ length: Math.min(100, 205 - start) }, (_, i) => ({
+          pk: `P${start + i}`,
+          sk: 'I',
+          data: {},
+          gsi1: { pk: 'IDX', sk: 's' },
+        })),
+      );
+    }
 
     expect((await store.queryIndex('gsi1', 'IDX', { limit: 1_000 })).items).toHaveLength(200);
     expect((await store.queryIndex('gsi1', 'IDX', { limit: 0 })).items).toHaveLength(1);
@@ -294,3 +296,16 @@ describeIndexCursorContract('SqliteItemStore', async () => {
   ]);
   return opened.store;
 });
+
+const databases = new WeakMap<object, Database>();
+describeItemStoreContract(
+  'SqliteItemStore',
+  async () => {
+    const opened = openStore();
+    databases.set(opened.store, opened.db);
+    return opened.store;
+  },
+  async (opened) => {
+    databases.get(opened)?.close();
+  },
+);

@@ -1,8 +1,10 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import {
+  applyCounterWrite,
   type Clock,
   ConditionFailedError,
   type CounterWrite,
+  checkTransaction,
   type IndexCursorQuery,
   type IndexName,
   type ItemKey,
@@ -158,6 +160,11 @@ export class SqliteItemStore implements ItemStore {
     events: readonly EventEnvelope[] = [],
   ): Promise<void> {
     const now = this.options.clock.now();
+    try {
+      checkTransaction(writes, events);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return this.commits.run(() => {
       this.apply(writes, events, now);
       this.committedEvents ||= events.length > 0;
@@ -178,13 +185,7 @@ export class SqliteItemStore implements ItemStore {
   private applyCounters(write: CounterWrite, now: number): void {
     const current = this.statements.image.get(write.pk, write.sk);
     if (!current) throw new ConditionFailedError(`${write.pk}/${write.sk} does not exist`);
-    const data = JSON.parse(current.data) as Record<string, unknown>;
-    for (const [field, minimum] of Object.entries(write.atLeast ?? {})) {
-      if (Number(data[field] ?? 0) < minimum) {
-        throw new ConditionFailedError(`${write.pk}/${write.sk}: ${field} is below ${minimum}`);
-      }
-    }
-    for (const [field, delta] of Object.entries(write.add)) data[field] = Number(data[field] ?? 0) + delta;
+    const data = applyCounterWrite(JSON.parse(current.data) as Record<string, unknown>, write);
     const row = {
       pk: write.pk,
       sk: write.sk,

@@ -47,6 +47,23 @@ describe('cancelOrder', () => {
     expect(workflow.startOrderSaga.mock.calls).toEqual([[order.orderId, 'cancel']]);
   });
 
+  it('stands when the cancellation run fails to start: the request is committed, its event starts the run', async () => {
+    const order = await seedOrder({ status: 'CONFIRMED' });
+    workflow.startOrderSaga.mockRejectedValueOnce(new Error('engine down'));
+
+    const cancelled = await cancelOrder(ctx, workflow, { orderId: order.orderId });
+
+    expect(cancelled).toMatchObject({ status: 'CONFIRMED', cancelRequested: true });
+    expect((await loadOrder(store, order.orderId))?.value.cancelRequested).toBe(true);
+    expect(store.events.map((event) => event['detail-type'])).toEqual(['OrderCancelRequested']);
+    // Asking again tries the start again.
+    await cancelOrder(ctx, workflow, { orderId: order.orderId });
+    expect(workflow.startOrderSaga.mock.calls).toEqual([
+      [order.orderId, 'cancel'],
+      [order.orderId, 'cancel'],
+    ]);
+  });
+
   it('is harmless when asked twice: one write, one event', async () => {
     const order = await seedOrder();
     await cancelOrder(ctx, workflow, { orderId: order.orderId });

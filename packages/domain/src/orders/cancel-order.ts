@@ -2,7 +2,7 @@ import { type DomainContext, nowIso, withConflictRetry } from '../shared/context
 import { loadOrder, orderWrite } from '../store/repositories';
 import { advance, type Order, OrderNotCancellableError, OrderNotFoundError } from './order';
 import { orderEvent } from './order-events';
-import type { OrderWorkflow } from './order-workflow';
+import { type OrderWorkflow, startSagaAfterCommit } from './order-workflow';
 
 export interface CancelOrderInput {
   orderId: string;
@@ -47,7 +47,8 @@ export async function cancelOrder(
     return next;
   });
   // A confirmed order has no saga running any more: start the compensation run. PENDING ones stop themselves.
+  // The request is committed: a start that fails does not fail it (its OrderCancelRequested event starts it).
   if (order.status === 'CONFIRMED' && order.cancelRequested)
-    await workflow.startOrderSaga(order.orderId, 'cancel');
+    await startSagaAfterCommit(workflow, order.orderId, 'cancel');
   return order;
 }

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Product } from '../catalog/product';
 import type { DomainContext } from '../shared/context';
 import { keys } from '../store/keys';
-import { orderWrite, productWrite } from '../store/repositories';
+import { loadOrder, orderWrite, productWrite } from '../store/repositories';
 import { type InMemoryItemStore, inMemoryContext } from '../testing/in-memory-item-store';
 import { claimsOverlap, type IdempotencyClaim } from './idempotency-claims';
 import { InvalidOrderError } from './order';
@@ -121,15 +121,30 @@ describe('placeOrder', () => {
     ]);
   });
 
-  it('heals a saga that failed to start: the request fails, its replay starts the saga', async () => {
+  it('accepts the order when its saga fails to start: the commit stands, and a replay starts the saga again', async () => {
     workflow.startOrderSaga.mockRejectedValueOnce(new Error('engine down'));
 
-    await expect(placeOrder(ctx, workflow, request())).rejects.toThrow('engine down');
+    const placed = await placeOrder(ctx, workflow, request());
     const replay = await placeOrder(ctx, workflow, request());
 
-    expect(replay.created).toBe(false);
-    expect(workflow.startOrderSaga).toHaveBeenCalledTimes(2);
+    expect(placed).toMatchObject({ created: true, order: { status: 'PENDING' } });
+    expect(await loadOrder(store, placed.order.orderId)).toMatchObject({ value: placed.order });
+    expect(replay).toEqual({ order: placed.order, created: false });
+    expect(workflow.startOrderSaga.mock.calls).toEqual([
+      [placed.order.orderId, 'place'],
+      [placed.order.orderId, 'place'],
+    ]);
+    // OrderPlaced was committed with the order: the runtime's recovery starts the saga from it.
     expect(store.events.map((event) => event['detail-type'])).toEqual(['OrderPlaced']);
+  });
+
+  it('answers a replay even when the saga still cannot start', async () => {
+    workflow.startOrderSaga.mockRejectedValue(new Error('engine down'));
+
+    const placed = await placeOrder(ctx, workflow, request());
+    const replay = await placeOrder(ctx, workflow, request());
+
+    expect(replay).toEqual({ order: placed.order, created: false });
   });
 
   it('does not restart the saga of an order that is no longer PENDING', async () => {

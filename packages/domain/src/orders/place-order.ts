@@ -5,7 +5,7 @@ import { loadOrder, loadProducts, orderWrite } from '../store/repositories';
 import { claimWrite, compareOrderAge, isLive, loadClaims, newClaim } from './idempotency-claims';
 import { createOrder, newOrderId, type Order, OrderNotFoundError, type ShippingAddress } from './order';
 import { orderEvent } from './order-events';
-import type { OrderWorkflow } from './order-workflow';
+import { type OrderWorkflow, startSagaAfterCommit } from './order-workflow';
 
 export interface PlaceOrderInput {
   customerId: string;
@@ -25,8 +25,9 @@ export class IdempotencyKeyReusedError extends MeridianError {
 
 /**
  * Accepts an order: prices it from the catalog, stores it PENDING together with this region's claim on
- * the Idempotency-Key and the OrderPlaced event in one transaction, then starts the saga. Replaying the same key and body
- * returns the same order (and makes sure its saga runs).
+ * the Idempotency-Key and the OrderPlaced event in one transaction, then starts the saga. Once committed
+ * the order is accepted, even if the saga fails to start (the OrderPlaced event starts it). Replaying the
+ * same key and body returns the same order (and tries the start again).
  */
 export async function placeOrder(
   ctx: DomainContext,
@@ -111,8 +112,9 @@ async function ensureSagaStarted(
   created: boolean,
 ): Promise<{ order: Order; created: boolean }> {
   // Starting is idempotent by name, so a replay of a PENDING order also heals a saga that never started.
-  // Only the owning region runs an order's saga (one writer per item).
+  // Only the owning region runs an order's saga (one writer per item). The order is committed: a start
+  // that fails does not fail the request (startSagaAfterCommit says who starts it instead).
   if (order.status === 'PENDING' && order.region === ctx.region)
-    await workflow.startOrderSaga(order.orderId, 'place');
+    await startSagaAfterCommit(workflow, order.orderId, 'place');
   return { order, created };
 }

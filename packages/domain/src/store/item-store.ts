@@ -14,7 +14,10 @@ export interface ItemStore {
   queryIndex(index: IndexName, pk: string, options: PageRequest): Promise<Page<StoredItem>>;
   /**
    * Applies every write and records every event atomically (the transactional outbox), or none.
-   * Throws ConditionFailedError when any write's expectation does not hold.
+   * Throws ConditionFailedError when any write's expectation does not hold, and InvalidTransactionError
+   * for a transaction DynamoDB would refuse whole (over 100 writes and events, or an item written twice).
+   * Item data is JSON: numbers are safe integers or fractions (DynamoDB's document client refuses
+   * integers beyond Number.MAX_SAFE_INTEGER), and fields holding undefined are dropped.
    */
   transact(writes: readonly (ItemWrite | CounterWrite)[], events?: readonly EventEnvelope[]): Promise<void>;
 }
@@ -49,8 +52,10 @@ export interface ItemWrite extends ItemKey {
 
 /**
  * An atomic change of numeric fields of an existing item (DynamoDB `SET n = n + :d` with a condition):
- * no read-modify-write, so concurrent changes of a hot item (a SKU's allotment) never conflict. It fails
- * with ConditionFailedError when the item is missing or a field is below its `atLeast` before the change.
+ * no read-modify-write, so concurrent changes of a hot item (a SKU's allotment) never conflict. A field
+ * the item lacks counts as 0 (for `add` and `atLeast` alike). It fails with ConditionFailedError when the
+ * item is missing, a field is below its `atLeast` before the change, or a named field holds something
+ * other than a number (`applyCounterWrite` in write-rules.ts is the rule every store follows).
  */
 export interface CounterWrite extends ItemKey {
   kind: 'counters';

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConditionFailedError, InvalidCursorError, type StoredItem } from '../store/item-store';
-import { describeIndexCursorContract, InMemoryItemStore } from './in-memory-item-store';
+import {
+  describeIndexCursorContract,
+  describeItemStoreContract,
+  InMemoryItemStore,
+} from './in-memory-item-store';
 
 // The double must keep the port's promises, or domain tests built on it prove nothing.
 describe('InMemoryItemStore', () => {
@@ -91,3 +95,5 @@ describeIndexCursorContract('InMemoryItemStore', async () => {
   ]);
   return store;
 });
+
+describeItemStoreContract('InMemoryItemStore', async () => new InMemoryItemStore());

@@ -14,6 +14,7 @@ import {
   type StoredItem,
 } from '../store/item-store';
 import { type IndexCursorQuery, indexCursor } from '../store/keys';
+import { applyCounterWrite, checkTransaction } from '../store/write-rules';
 
 /** One committed `transact` call, as the store received it. */
 export interface RecordedTransaction {
@@ -88,6 +89,7 @@ export class InMemoryItemStore implements ItemStore {
     writes: readonly (ItemWrite | CounterWrite)[],
     events: readonly EventEnvelope[] = [],
   ): Promise<void> {
+    checkTransaction(writes, events);
     // Copy-on-write: a failed condition leaves the committed map untouched.
     const next = new Map(this.rows);
     for (const write of writes) {
@@ -95,13 +97,7 @@ export class InMemoryItemStore implements ItemStore {
       const current = next.get(id);
       if (isCounterWrite(write)) {
         if (!current) throw new ConditionFailedError(`${id} does not exist`);
-        const data = structuredClone(current.data);
-        for (const [field, minimum] of Object.entries(write.atLeast ?? {})) {
-          if (Number(data[field] ?? 0) < minimum)
-            throw new ConditionFailedError(`${id}: ${field} is below ${minimum}`);
-        }
-        for (const [field, delta] of Object.entries(write.add))
-          data[field] = Number(data[field] ?? 0) + delta;
+        const data = applyCounterWrite(structuredClone(current.data), write, id);
         next.set(id, { ...current, data, version: current.version + 1 });
         continue;
       }
@@ -173,3 +169,5 @@ function decodeCursor(query: IndexCursorQuery, cursor: string): Position {
 }
 
 export { describeIndexCursorContract } from './index-cursor-contract';
+export { describeItemStoreContract, type ItemStoreScenario, itemStoreScenarios } from './item-store-contract';
+export { FIXTURE_TIME, fixtureProduct, seedOrder } from './order-fixtures';

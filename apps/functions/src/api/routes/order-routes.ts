@@ -41,7 +41,7 @@ const placeRoute = defineRoute({
   responses: {
     202: {
       description:
-        'Accepted: the saga is running. Poll the order until its status is CONFIRMED, FAILED or CANCELLED.',
+        'Accepted: the order is committed and its saga runs (started now, or moments later if the saga engine is briefly unavailable). Poll the order until its status is CONFIRMED, FAILED or CANCELLED.',
       headers: regionHeaders.extend({
         location: z.string(),
         'idempotent-replayed': z.literal('true').optional().meta({
