@@ -31,6 +31,8 @@ export async function convergeAndSettle(options: {
   providerBack: Promise<void>;
   providerFaults: readonly ProviderFaultRecord[];
   settleBoundMs: number;
+  /** The latest the settling may wait until, whatever the bound (the run's own budget ends after it). */
+  waitAtMostUntil: number;
   paymentsUrl: string;
   paymentsApiKey: string;
   progress: Progress;
@@ -77,7 +79,7 @@ export async function convergeAndSettle(options: {
       dataDir,
       paymentsUrl: options.paymentsUrl,
       paymentsApiKey: options.paymentsApiKey,
-      deadline: providerBackAt + options.settleBoundMs,
+      deadline: Math.min(providerBackAt + options.settleBoundMs, options.waitAtMostUntil),
       progress,
     });
     progress.info(

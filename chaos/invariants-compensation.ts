@@ -154,7 +154,7 @@ export function checkTimeToSettle(input: {
       passed,
       summary:
         seenMs === null
-          ? `${wait.remaining.length} closed orders still not settled ${input.boundMs} ms after the provider was back (${wait.owedPeak} owed at most)`
+          ? `${wait.remaining.length} closed orders still not settled when the run stopped looking (at most ${input.boundMs} ms after the provider was back; ${wait.owedPeak} owed at most)`
           : `${timeToSettleMs} ms to the last settlement or release (seen settled after ${seenMs} ms); ${wait.owedPeak} orders owed when the provider was back`,
       details: { perFault, ...(wait.remaining.length > 0 ? { remaining: capped(wait.remaining) } : {}) },
     },

@@ -34,6 +34,7 @@ import { verify } from './verify';
  * non-zero when any invariant fails. Bounded to five minutes.
  */
 const scenario = scenarioFromArgs(process.argv.slice(2));
+const RUN_STARTED_AT = Date.now();
 const progress = new Progress();
 let platform: RunningPlatform | undefined;
 /** What the timeline did so far, and the load once it runs: an aborted run reports from these. */
@@ -184,6 +185,8 @@ async function main(): Promise<number> {
     providerBack,
     providerFaults: record.providerFaults,
     settleBoundMs: scenario.settleBoundMs,
+    // Room left to verify and stop within the budget: a run that cannot settle in time fails, not aborts.
+    waitAtMostUntil: RUN_STARTED_AT + scenario.totalBudgetMs - 45_000,
     paymentsUrl: urls.payments,
     paymentsApiKey,
     progress,

@@ -36,6 +36,7 @@ const LABELS = [
 ] as const;
 
 const scenario = outageScenarioFromArgs(process.argv.slice(2));
+const RUN_STARTED_AT = Date.now();
 const progress = new Progress();
 let platform: RunningPlatform | undefined;
 
@@ -114,6 +115,8 @@ async function main(): Promise<number> {
     providerBack,
     providerFaults: faults.records,
     settleBoundMs: scenario.settleBoundMs,
+    // Room left to verify and stop within the budget: a run that cannot settle in time fails, not aborts.
+    waitAtMostUntil: RUN_STARTED_AT + scenario.totalBudgetMs - 30_000,
     paymentsUrl: urls.payments,
     paymentsApiKey,
     progress,
