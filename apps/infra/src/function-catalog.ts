@@ -78,6 +78,15 @@ export const ORDER_SAGA_SWEEPER_FUNCTION: FunctionSpec = {
   timeoutSeconds: 300,
 };
 
+export const INTEGRITY_SWEEP_FUNCTION: FunctionSpec = {
+  entry: 'integrity/integrity-sweep.ts',
+  description:
+    'Scheduled: settles what closed orders owe, decides keys two regions accepted, reconciles the payment ledger',
+  memorySize: 512,
+  timeoutSeconds: 300,
+  payment: true,
+};
+
 export function entryPath(spec: FunctionSpec): string {
   return join(FUNCTIONS_SRC, spec.entry);
 }

@@ -171,7 +171,7 @@ describe('service stack', () => {
     resourcesOfType(service(), 'AWS::Lambda::Function').filter(([id]) => !SDK_CALL_PROVIDER.test(id));
 
   it('runs every function on Node.js 22+ arm64, traced, in the private subnets', () => {
-    expect(functions()).toHaveLength(15);
+    expect(functions()).toHaveLength(16);
     for (const [id, fn] of functions()) {
       const props = fn.Properties ?? {};
       const major = Number(/^nodejs(\d+)/.exec(String(props.Runtime))?.[1]);
@@ -216,6 +216,7 @@ describe('service stack', () => {
     expect(payment.map((id) => id.replace(/Function.*/, '')).sort()).toEqual([
       'AuthorizePayment',
       'CapturePayment',
+      'IntegritySweep',
       'RefundPayment',
       'VoidPayment',
     ]);
@@ -320,10 +321,10 @@ describe('service stack', () => {
     expect(named('ExecutionsFailed')).toHaveLength(1);
     expect(named('ExecutionsTimedOut')).toHaveLength(1);
     expect(named('ReplicationLatency').map((alarm) => alarm.Dimensions)).toHaveLength(2);
-    // The API, the stream publisher, the notification consumer and the saga starter and sweeper alarm on
-    // Lambda Errors; the saga Tasks, which throw business outcomes for the state machine's Catch rules, on
+    // The API, the stream publisher, the notification consumer, the saga starter and sweeper and the
+    // integrity sweep alarm on Lambda Errors; the saga Tasks, which throw business outcomes for the state machine's Catch rules, on
     // their unexpected errors.
-    expect(named('Errors')).toHaveLength(5);
+    expect(named('Errors')).toHaveLength(6);
     expect(named('UnexpectedErrors')).toHaveLength(10);
     for (const alarm of named('UnexpectedErrors')) {
       expect(alarm).toMatchObject({ Namespace: 'Meridian', Statistic: 'Sum', Period: 60, Threshold: 1 });
@@ -338,11 +339,11 @@ describe('service stack', () => {
     expect(named('Duration').map((alarm) => [alarm.Statistic, alarm.Threshold])).toEqual(
       Array(10).fill(['Maximum', 19_800]),
     );
-    expect(named('Throttles')).toHaveLength(15);
+    expect(named('Throttles')).toHaveLength(16);
     for (const alarm of alarms) expect(alarm.AlarmActions, String(alarm.AlarmDescription)).toHaveLength(1);
 
     const groups = Object.values(template.findResources('AWS::CodeDeploy::DeploymentGroup'));
-    expect(groups).toHaveLength(15);
+    expect(groups).toHaveLength(16);
     for (const group of groups) {
       expect(group.Properties).toMatchObject({
         DeploymentConfigName: 'CodeDeployDefault.LambdaCanary10Percent5Minutes',
@@ -380,6 +381,7 @@ describe('service stack', () => {
       'Duration,UnexpectedErrors',
       'Duration,UnexpectedErrors',
       'Duration,UnexpectedErrors',
+      'Errors', // the integrity sweep
       'Errors', // the notification consumer
       'Errors', // the saga starter
       'Errors', // the saga sweeper
@@ -446,14 +448,14 @@ describe('service stack', () => {
     });
   });
 
-  it('lets the stream consumer see exactly the outbox and transfer inserts this region acts on', () => {
+  it('lets the stream consumer see exactly the outbox and transfer inserts and the peers’ claims this region acts on', () => {
     const mappings = resourcesOfType(service(), 'AWS::Lambda::EventSourceMapping');
     // One reader of the table stream: global tables want no more than one per shard.
     expect(mappings).toHaveLength(1);
     const filters = (
       mappings[0]?.[1].Properties?.FilterCriteria as { Filters: Array<{ Pattern: string }> } | undefined
     )?.Filters.map((filter) => JSON.parse(filter.Pattern) as Pattern);
-    expect(filters).toHaveLength(2);
+    expect(filters).toHaveLength(3);
     const admitted = (record: Record<string, unknown>) =>
       (filters ?? []).some((pattern) => matches(pattern, record));
     const insert = (image: Record<string, unknown>, eventName = 'INSERT') => ({
@@ -481,6 +483,17 @@ describe('service stack', () => {
     expect(admitted(insert(outbox('eu-west-1')))).toBe(true);
     expect(admitted(insert(outbox('us-east-1')))).toBe(false);
     expect(admitted(insert({ pk: { S: 'STOCK#SKU-1' }, sk: { S: 'CREDIT#01JTRANSFER' } }))).toBe(false);
+    // Another region's claim on an Idempotency-Key (new, or taken again after expiry): this region may hold
+    // a twin order. Its own claims are not its stream consumer's business.
+    const claim = (region: string) => ({
+      pk: { S: 'IDEMPOTENCY#alice#k-1' },
+      sk: { S: `CLAIM#${region}` },
+      data: { M: { customerId: { S: 'alice' }, key: { S: 'k-1' }, region: { S: region } } },
+    });
+    expect(admitted(insert(claim('us-east-1')))).toBe(true);
+    expect(admitted(insert(claim('us-east-1'), 'MODIFY'))).toBe(true);
+    expect(admitted(insert(claim('eu-west-1')))).toBe(false);
+    expect(admitted(insert(claim('us-east-1'), 'REMOVE'))).toBe(false);
   });
 
   it('lets the stream consumer credit transfers: read-write on the table', () => {
@@ -562,6 +575,31 @@ describe('saga starts', () => {
     });
   });
 
+  it('runs the integrity sweep on schedules: what is owed and duplicate keys every minute, the ledger every 5', () => {
+    const template = synth.template('Region-eu-west-1-Service');
+    for (const [rate, jobs] of [
+      ['rate(1 minute)', ['settle', 'duplicates']],
+      ['rate(5 minutes)', ['reconcile']],
+    ] as const) {
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: rate,
+        Targets: [
+          Match.objectLike({ Arn: { Ref: aliasOf('IntegritySweep') }, Input: JSON.stringify({ jobs }) }),
+        ],
+      });
+    }
+    // It settles payments (the provider's secret), cancels duplicates (saga starts) and writes the table.
+    const actions = actionsOf('IntegritySweep');
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'secretsmanager:GetSecretValue',
+        'states:StartExecution',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+      ]),
+    );
+  });
+
   it('lets both start executions of the order saga and read the table, nothing more', () => {
     for (const prefix of ['OrderSagaStarter', 'OrderSagaSweeper']) {
       const env =
@@ -583,17 +621,23 @@ describe('saga starts', () => {
   });
 });
 
-type Pattern = { [key: string]: Pattern | Array<string | { prefix: string }> };
+type Pattern = {
+  [key: string]: Pattern | Array<string | { prefix: string } | { 'anything-but': string[] }>;
+};
 
-/** The subset of Lambda event filtering the stream filters use: exact values and prefixes, all keys AND-ed. */
+/**
+ * The subset of Lambda event filtering the stream filters use: exact values, prefixes and anything-but,
+ * all keys AND-ed.
+ */
 function matches(pattern: Pattern, value: unknown): boolean {
   return Object.entries(pattern).every(([key, rule]) => {
     const field = (value as Record<string, unknown> | undefined)?.[key];
     if (!Array.isArray(rule)) return matches(rule, field);
-    return rule.some((accepted) =>
-      typeof accepted === 'string'
-        ? field === accepted
-        : typeof field === 'string' && field.startsWith(accepted.prefix),
-    );
+    return rule.some((accepted) => {
+      if (typeof accepted === 'string') return field === accepted;
+      if ('anything-but' in accepted)
+        return typeof field === 'string' && !accepted['anything-but'].includes(field);
+      return typeof field === 'string' && field.startsWith(accepted.prefix);
+    });
   });
 }

@@ -2,7 +2,15 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { PublishResult } from '@meridian/adapters-aws';
 import { outboxItem } from '@meridian/adapters-aws';
 import type { EventEnvelope } from '@meridian/contracts';
-import { loadAllotment, receiveStock, type StockTransfer } from '@meridian/domain';
+import {
+  claimWrite,
+  loadAllotment,
+  newClaim,
+  noteDuplicateKey,
+  openDuplicateKeys,
+  receiveStock,
+  type StockTransfer,
+} from '@meridian/domain';
 import { InMemoryItemStore, inMemoryContext } from '@meridian/domain/testing';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -71,10 +79,11 @@ function setup(reject: (event: EventEnvelope) => boolean = () => false) {
     region: REGION,
     publisher,
     creditTransfer: (transfer) => receiveStock(ctx, transfer),
+    noteClaim: (claim) => noteDuplicateKey(ctx, claim),
     logger: { info: () => undefined, error: (message: string) => void errors.push(message) },
   });
   const available = async (sku: string) => (await loadAllotment(store, sku, REGION))?.value.available ?? 0;
-  return { handler, published, errors, store, available };
+  return { handler, published, errors, store, available, ctx };
 }
 
 function transfer(transferId: string, toRegion: string, quantity = 5): StockTransfer {
@@ -208,5 +217,56 @@ describe('stream publisher', () => {
 
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '60' }]);
     expect(errors).toEqual(['transfer record holds no valid transfer']);
+  });
+
+  it('notes a key another region also claimed when this region holds a twin order, and only then', async () => {
+    const { handler, ctx, store } = setup();
+    // The claims' day of life starts on the context's clock.
+    const at = new Date(ctx.clock.now()).toISOString();
+    const claimOf = (region: string, orderId: string, key = 'k-1') => ({
+      ...newClaim(
+        { ...ctx, region },
+        { customerId: 'alice', key, orderId, requestFingerprint: 'f', createdAt: at },
+      ),
+    });
+    // This region's own claim on k-1; another region's claims on k-1 and on k-2 replicate in (the stream
+    // shows each once it is in this region's table).
+    const peerK1 = claimOf('us-east-1', 'ord_B_us-east-1');
+    const peerK2 = claimOf('us-east-1', 'ord_C_us-east-1', 'k-2');
+    await store.transact([
+      claimWrite(claimOf(REGION, 'ord_A_eu-west-1'), 'absent'),
+      claimWrite(peerK1, 'absent'),
+      claimWrite(peerK2, 'absent'),
+    ]);
+    // As the DynamoDB item store writes it, and the global table replicates it.
+    const item = (claim: ReturnType<typeof claimOf>) => {
+      const { pk, sk, data } = claimWrite(claim, 'absent');
+      return { pk, sk, data, version: 1 };
+    };
+
+    const result = await handler(
+      batch(
+        record('70', 'INSERT', item(peerK1)),
+        record('71', 'INSERT', item(peerK2)),
+        // This region's own claim, as its own stream shows it: nothing to decide.
+        record('72', 'INSERT', item(claimOf(REGION, 'ord_A_eu-west-1'))),
+      ),
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(await openDuplicateKeys(ctx)).toBe(1);
+    expect(await store.get('DUPLICATE#alice#k-1', `DUPLICATE#${REGION}`)).toBeDefined();
+    expect(await store.get('DUPLICATE#alice#k-2', `DUPLICATE#${REGION}`)).toBeUndefined();
+  });
+
+  it('fails an unreadable peer claim instead of dropping it', async () => {
+    const { handler, errors } = setup();
+
+    const result = await handler(
+      batch(record('80', 'INSERT', { pk: 'IDEMPOTENCY#alice#k', sk: 'CLAIM#us-east-1', data: { key: 1 } })),
+    );
+
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '80' }]);
+    expect(errors).toEqual(['could not note a peer claim on an Idempotency-Key']);
   });
 });

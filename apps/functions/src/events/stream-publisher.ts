@@ -1,9 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { outboxEventFromImage, type PublishResult } from '@meridian/adapters-aws';
 import type { EventEnvelope } from '@meridian/contracts';
-import { receiveStock, type StockTransfer } from '@meridian/domain';
+import { noteDuplicateKey, receiveStock, type StockTransfer } from '@meridian/domain';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { domainContext, eventPublisher, logger, region } from '../aws/composition-root';
+import { peerClaimFromImage } from './claim-image';
 import { stockTransferFromImage } from './stock-transfer-image';
 
 export interface StreamPublisherDependencies {
@@ -12,11 +13,16 @@ export interface StreamPublisherDependencies {
   publisher: { publish(events: readonly EventEnvelope[]): Promise<PublishResult> };
   /** Credits a transfer addressed to this region once (`receiveStock`); false when it already was. */
   creditTransfer(transfer: StockTransfer): Promise<boolean>;
+  /**
+   * Another region's claim on an Idempotency-Key arrived: notes the key for the duplicate sweep when this
+   * region holds a twin order (`noteDuplicateKey`); true when it did.
+   */
+  noteClaim(claim: { customerId: string; key: string }): Promise<boolean>;
   logger: Pick<Logger, 'info' | 'error'>;
 }
 
 /**
- * The table stream's consumer on AWS, in two roles.
+ * The table stream's consumer on AWS, in three roles.
  *
  * The outbox relay: the table's stream → the regional bus. An outbox row is announced by its INSERT; the
  * copies the global table replicates from peer regions carry another `originRegion` and are skipped, so
@@ -27,6 +33,10 @@ export interface StreamPublisherDependencies {
  * by the sending region and reaches the receiving region's stream as a replicated INSERT; the receiving
  * region credits its allotment with it, exactly once by the transfer's CREDIT# record (`receiveStock`).
  *
+ * Duplicate keys: another region's claim on an Idempotency-Key reaches this region's stream as a replicated
+ * write; when this region holds a twin order for the key, the key is noted for the duplicate sweep
+ * (apps/functions/src/integrity), which decides which order is kept.
+ *
  * Records whose event was not accepted, or whose transfer could not be credited, are reported as batch
  * item failures, so Lambda retries from the first of them (at least once; consumers dedupe by event id,
  * and a transfer already credited is not credited again).
@@ -36,8 +46,14 @@ export function createStreamPublisher(deps: StreamPublisherDependencies) {
     const failedSequences: string[] = [];
     const pending: Array<{ sequence: string; event: EventEnvelope }> = [];
     for (const record of event.Records) {
-      if (record.eventName !== 'INSERT') continue;
       const sequence = record.dynamodb?.SequenceNumber ?? '';
+      // A peer's claim arrives as an INSERT, or as a MODIFY when it took its key again after expiry.
+      if (record.eventName === 'INSERT' || record.eventName === 'MODIFY') {
+        const noted = await noteClaim(deps, record.dynamodb?.NewImage, sequence);
+        if (noted === 'failed') failedSequences.push(sequence);
+        if (noted !== 'not-a-claim') continue;
+      }
+      if (record.eventName !== 'INSERT') continue;
       let transfer: StockTransfer | undefined;
       try {
         transfer = stockTransferFromImage(record.dynamodb?.NewImage, deps.region);
@@ -79,6 +95,27 @@ export function createStreamPublisher(deps: StreamPublisherDependencies) {
   };
 }
 
+/** Notes a peer's claim; 'failed' (logged) when it could not, so its record is retried. */
+async function noteClaim(
+  deps: StreamPublisherDependencies,
+  image: Readonly<Record<string, unknown>> | undefined,
+  sequence: string,
+): Promise<'not-a-claim' | 'noted' | 'failed'> {
+  try {
+    const claim = peerClaimFromImage(image, deps.region);
+    if (!claim) return 'not-a-claim';
+    if (await deps.noteClaim(claim))
+      deps.logger.info('another region accepted an Idempotency-Key this region also accepted', { sequence });
+    return 'noted';
+  } catch (error) {
+    deps.logger.error('could not note a peer claim on an Idempotency-Key', {
+      sequence,
+      error: asLoggable(error),
+    });
+    return 'failed';
+  }
+}
+
 /** Credits one transfer; false when it failed (logged), so its record is retried. */
 async function credit(deps: StreamPublisherDependencies, transfer: StockTransfer, sequence: string) {
   const about = {
@@ -111,6 +148,7 @@ export async function handler(event: DynamoDBStreamEvent, context: Context): Pro
     region: region(),
     publisher: eventPublisher(),
     creditTransfer: (transfer) => receiveStock(domainContext(), transfer),
+    noteClaim: (claim) => noteDuplicateKey(domainContext(), claim),
     logger: logger(),
   });
   return publish(event);

@@ -13,6 +13,7 @@ import { AlarmTopic } from '../constructs/alarm-topic';
 import { EventBackbone } from '../constructs/event-backbone';
 import { HttpApi } from '../constructs/http-api';
 import { issuerUrl } from '../constructs/identity';
+import { IntegritySweeps } from '../constructs/integrity-sweeps';
 import { OperationsDashboard } from '../constructs/operations-dashboard';
 import { OrderSaga } from '../constructs/order-saga';
 import { RemoteParameter } from '../constructs/remote-parameter';
@@ -21,6 +22,7 @@ import { ServiceFunction, type ServiceFunctionProps } from '../constructs/servic
 import {
   API_FUNCTION,
   type FunctionSpec,
+  INTEGRITY_SWEEP_FUNCTION,
   NOTIFICATION_CONSUMER_FUNCTION,
   ORDER_SAGA_STARTER_FUNCTION,
   ORDER_SAGA_SWEEPER_FUNCTION,
@@ -148,6 +150,16 @@ export class ServiceStack extends Stack {
       tableArn: data.table.tableArn,
     });
 
+    // What the saga could not finish is owed and settled on a schedule; keys two regions accepted are
+    // decided; the payment ledger is reconciled with this region's orders.
+    new IntegritySweeps(this, 'IntegritySweeps', {
+      sweeper: make('IntegritySweep', INTEGRITY_SWEEP_FUNCTION, 'integrity', { ...paymentEnv, ...sagaEnv }),
+      stateMachine: this.saga.stateMachine,
+      table,
+      tableArn: data.table.tableArn,
+      paymentProviderSecret: data.paymentProviderSecret,
+    });
+
     // Created last: the operations endpoints read every dead-letter queue created above.
     const issuer = issuerUrl(data.identity);
     const deadLetters = this.backbone.eventDeadLetterQueues.map((dlq) => dlq.queue);
@@ -234,6 +246,16 @@ export class ServiceStack extends Stack {
             NewImage: {
               sk: { S: lambda.FilterRule.beginsWith('TRANSFER#') },
               data: { M: { toRegion: { S: lambda.FilterRule.isEqual(regionName) } } },
+            },
+          },
+        }),
+        // Another region's claim on an Idempotency-Key, replicated here: this region may hold a twin order.
+        lambda.FilterCriteria.filter({
+          eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
+          dynamodb: {
+            NewImage: {
+              sk: { S: lambda.FilterRule.beginsWith('CLAIM#') },
+              data: { M: { region: { S: lambda.FilterRule.notEquals(regionName) } } },
             },
           },
         }),
