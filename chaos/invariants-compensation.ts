@@ -97,15 +97,17 @@ export function checkCompensationKill(input: {
 }
 
 /**
- * Every closed order settled within `boundMs` after the provider was back for good. The time reported
- * is exact: the last settlement made (`settlement.settledAt`) or money released at the provider (a void
- * or refund in the ledger) for a closed order after that moment; the run's own look every 2 s must have
- * seen everything settled within the bound. Per provider fault, the details give how long the orders
- * owing when it ended took to settle.
+ * Every closed order settled within `boundMs` after the provider was back for good. The time is exact:
+ * the last settlement made (`settlement.settledAt`) or money released at the provider (a void or refund
+ * in the ledger) for a closed order after that moment, and it must be within the bound; the run's own
+ * looks (every 2 s, from when it finished loading and converging) must have seen everything settled.
+ * Per provider fault, the details give how long the orders owing when it ended took to settle.
  */
 export function checkTimeToSettle(input: {
   providerBackAt: number | null;
   wait: SettlementWait | null;
+  /** How many orders the regions owed when the provider came back (null when not known). */
+  owedWhenBack: number | null;
   boundMs: number;
   orders: readonly OrderView[];
   money: ReadonlyMap<string, OrderMoney>;
@@ -147,15 +149,16 @@ export function checkTimeToSettle(input: {
       },
     ];
   });
-  const passed = seenMs !== null && seenMs <= input.boundMs;
+  const passed = seenMs !== null && timeToSettleMs <= input.boundMs;
+  const owed = `${input.owedWhenBack ?? '?'} orders owed when the provider was back`;
   return {
     row: {
       name,
       passed,
       summary:
         seenMs === null
-          ? `${wait.remaining.length} closed orders still not settled when the run stopped looking (at most ${input.boundMs} ms after the provider was back; ${wait.owedPeak} owed at most)`
-          : `${timeToSettleMs} ms to the last settlement or release (seen settled after ${seenMs} ms); ${wait.owedPeak} orders owed when the provider was back`,
+          ? `${wait.remaining.length} closed orders still not settled when the run stopped looking (at most ${input.boundMs} ms after the provider was back); ${owed}`
+          : `${timeToSettleMs} ms to the last settlement or release (all seen settled ${seenMs} ms after); ${owed}`,
       details: { perFault, ...(wait.remaining.length > 0 ? { remaining: capped(wait.remaining) } : {}) },
     },
     timeToSettleMs: passed ? timeToSettleMs : null,

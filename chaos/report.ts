@@ -30,8 +30,10 @@ export interface ChaosMetrics {
   providerFaults: string;
   /** From the kill -9 during the provider outage to the first 202 from another region. */
   compensationFailoverMs: number | null;
-  /** Orders the regions owed together when the provider was back for good. */
+  /** Orders the regions owed together when the provider was back for good (the 1 s status samples). */
   ordersOwedWhenProviderBack: number | null;
+  /** The most orders the regions owed together at any 1 s status sample. */
+  mostOrdersOwed: number;
   /** From the provider back for good to the last settlement or release of a closed order. */
   timeToSettleMs: number | null;
   /** Same-key pairs sent to two regions with the link cut, and how many both accepted. */
@@ -70,6 +72,7 @@ const METRIC_LABELS: Array<[keyof ChaosMetrics, string]> = [
   ['deadLetters', 'dead letters (max seen)'],
   ['providerFaults', 'provider faults'],
   ['compensationFailoverMs', 'failover time after the kill in the provider outage (ms)'],
+  ['mostOrdersOwed', 'most orders owing money at once'],
   ['ordersOwedWhenProviderBack', 'orders owing money when the provider was back'],
   ['timeToSettleMs', 'time to settle after the provider was back (ms)'],
   ['sameKeyPairs', 'same-key pairs (accepted by both regions)'],

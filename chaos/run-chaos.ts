@@ -207,6 +207,7 @@ async function main(): Promise<number> {
   const timeToSettle = checkTimeToSettle({
     providerBackAt: after.providerBackAt,
     wait: after.settlement,
+    owedWhenBack: after.providerBackAt === null ? null : sampler.owedAt(after.providerBackAt),
     boundMs: scenario.settleBoundMs,
     orders: verdict.orders,
     money: verdict.money,
@@ -277,7 +278,8 @@ async function main(): Promise<number> {
       deadLetters: sampler.maxDeadLetters(),
       providerFaults: providerFaultLengths(record.providerFaults),
       compensationFailoverMs: faults.compensationFailoverMs,
-      ordersOwedWhenProviderBack: after.settlement?.owedPeak ?? null,
+      ordersOwedWhenProviderBack: after.providerBackAt === null ? null : sampler.owedAt(after.providerBackAt),
+      mostOrdersOwed: sampler.maxOwed(),
       timeToSettleMs: timeToSettle.timeToSettleMs,
       sameKeyPairs: `${record.twins.length} (${alsoAcknowledged.length} orders acknowledged)`,
     },

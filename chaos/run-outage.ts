@@ -137,9 +137,16 @@ async function main(): Promise<number> {
   } as unknown as FinalState;
   const orders = finalOrders(state);
   const money = moneyByOrder(ledger);
+  // The outage outlasts the convergence, so the first look at settling comes as the provider is back.
+  const firstLook = after.settlement?.firstLook;
+  const owedWhenBack =
+    firstLook && after.providerBackAt !== null && firstLook.at - after.providerBackAt < 5_000
+      ? firstLook.owed
+      : null;
   const timeToSettle = checkTimeToSettle({
     providerBackAt: after.providerBackAt,
     wait: after.settlement,
+    owedWhenBack,
     boundMs: scenario.settleBoundMs,
     orders,
     money,
@@ -178,7 +185,7 @@ async function main(): Promise<number> {
       ordersAcknowledged: placed.acknowledged.length,
       outcomes: JSON.stringify(statuses),
       outageMs: outage.until === null ? null : outage.until - outage.from,
-      ordersOwedWhenProviderBack: after.settlement?.owedPeak ?? null,
+      ordersOwedWhenProviderBack: owedWhenBack,
       timeToSettleMs: timeToSettle.timeToSettleMs,
     },
     invariants: rows,

@@ -9,14 +9,14 @@ export interface SettlementWait {
   settledSeenAt: number | null;
   /** What was still unsettled at the last look. */
   remaining: MoneyProblem[];
-  /** The most orders the regions owed together at one look after the provider was back. */
-  owedPeak: number;
+  /** The first look: when it was and how many orders the regions owed together then (null if unreadable). */
+  firstLook: { at: number; owed: number | null } | null;
 }
 
 /**
  * After the provider is back for good: looks every two seconds until every FAILED or CANCELLED order is
  * settled (each region owes nothing; then, read from the orders and the provider's ledger, no net
- * capture, no live authorization, no settlement PENDING), at most until `deadline`.
+ * capture, no live authorization, no settlement PENDING), at most until `deadline` (at least once).
  */
 export async function waitForSettlement(options: {
   readers: readonly RegionReader[];
@@ -28,7 +28,7 @@ export async function waitForSettlement(options: {
 }): Promise<SettlementWait> {
   const { readers, progress } = options;
   let remaining: MoneyProblem[] = [];
-  let owedPeak = 0;
+  let firstLook: SettlementWait['firstLook'] = null;
   let lastLine = '';
   const say = (line: string) => {
     if (line !== lastLine) progress.info(line);
@@ -42,7 +42,7 @@ export async function waitForSettlement(options: {
         ),
       );
       const total = owed.reduce((sum, [, count]) => sum + count, 0);
-      owedPeak = Math.max(owedPeak, total);
+      firstLook ??= { at: Date.now(), owed: total };
       if (total > 0) {
         remaining = [];
         say(`settling: ${owed.map(([region, count]) => `${region} owes ${count}`).join(', ')}`);
@@ -52,13 +52,14 @@ export async function waitForSettlement(options: {
           readLedger(options.paymentsUrl, options.paymentsApiKey),
         ]);
         remaining = unsettledClosedOrders(finalOrders({ snapshot }), moneyByOrder(ledger));
-        if (remaining.length === 0) return { settledSeenAt: Date.now(), remaining, owedPeak };
+        if (remaining.length === 0) return { settledSeenAt: Date.now(), remaining, firstLook };
         say(`settling: nothing owed, but ${remaining.length} closed orders hold money at the provider`);
       }
     } catch (error) {
+      firstLook ??= { at: Date.now(), owed: null };
       say(`settling: cannot read the regions or the provider: ${errorMessage(error)}`);
     }
-    if (Date.now() + 2000 > options.deadline) return { settledSeenAt: null, remaining, owedPeak };
+    if (Date.now() + 2000 > options.deadline) return { settledSeenAt: null, remaining, firstLook };
     await sleep(2000);
   }
 }
