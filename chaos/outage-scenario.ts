@@ -50,9 +50,11 @@ export function outageScenarioFromArgs(argv: readonly string[]): OutageScenario 
   return {
     regions,
     orders: integer(values.orders, 200, 1, 1000, 'orders'),
-    ordersPerSecond: 200,
-    // Under the regions' 2 s client timeout: a saga (authorize, capture) takes at least twice this.
-    slowLatencyMs: 700,
+    ordersPerSecond: 400,
+    // Under the regions' 2 s client timeout. A saga waits for two answers (authorize, capture), so none can
+    // finish within 3 s of its order; the outage begins 2.25 s after the first, when the early ones are
+    // authorized. Placing all of them takes 0.5 s, and 1 to 2 s on a busy machine.
+    slowLatencyMs: 1_500,
     fault,
     outageMs,
     settleBoundMs: 90_000,

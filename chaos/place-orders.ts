@@ -19,7 +19,11 @@ export async function placeOrdersDirectly(options: {
   runId: string;
   readers: readonly RegionReader[];
   tokens: Record<string, string>;
-}): Promise<{ acknowledged: AcknowledgedOrder[]; refused: Array<{ key: string; outcome: string }> }> {
+}): Promise<{
+  startedAt: number;
+  acknowledged: AcknowledgedOrder[];
+  refused: Array<{ key: string; outcome: string }>;
+}> {
   const acknowledged: AcknowledgedOrder[] = [];
   const refused: Array<{ key: string; outcome: string }> = [];
   const started = Date.now();
@@ -73,5 +77,5 @@ export async function placeOrdersDirectly(options: {
     refused.push({ key, outcome });
   });
   await Promise.all(sends);
-  return { acknowledged, refused };
+  return { startedAt: started, acknowledged, refused };
 }

@@ -90,6 +90,9 @@ async function main(): Promise<number> {
   await payments.setLatencyMs(scenario.slowLatencyMs);
   const placed = await placeOrdersDirectly({ ...scenario, runId, readers, tokens });
   progress.info(`${placed.acknowledged.length} acknowledged, ${placed.refused.length} refused`);
+  // Halfway between the first order's authorization and its capture: the early orders hold an
+  // authorization with their capture on the way, the later ones wait for theirs; none has finished.
+  await sleep(Math.max(0, placed.startedAt + 1.5 * scenario.slowLatencyMs - Date.now()));
 
   const outage = await faults.begin({ kind: scenario.fault, durationMs: scenario.outageMs }, 'outage suite');
   const providerBack = sleep(Math.max(0, outage.from + scenario.outageMs - Date.now())).then(() =>
