@@ -21,7 +21,9 @@ Usage: python3 moto-server.py -p <port>   (arguments as for moto_server; MOTO_PO
 
 import copy
 import functools
+import os
 import sys
+import time
 
 import jsonpath_ng
 import jsonpath_ng.ext
@@ -151,6 +153,17 @@ def _transact_atomically(self, transact_items):
 
 
 DynamoDBBackend.transact_write_items = _transact_atomically
+
+def _exit_with_parent():
+    # A test run that dies without its teardown (killed, its worker crashed) must not leave moto running.
+    parent = os.getppid()
+    while True:
+        time.sleep(1)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+threading.Thread(target=_exit_with_parent, daemon=True).start()
 
 from moto.server import main  # noqa: E402  (imported after the fix on purpose)
 
