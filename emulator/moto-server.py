@@ -11,16 +11,19 @@
 3. Atomic DynamoDB operations. moto serves requests on threads but its DynamoDB is not thread-safe: a
    TransactWriteItems applies its items one by one and, when one fails, puts back a copy of the whole
    table taken before it started, which also undoes every write other requests committed meanwhile, and
-   replaces the table's stream shard, so stream readers stop seeing new records. Here every DynamoDB
-   operation runs alone (each is atomic, as on DynamoDB), and a failed transaction keeps the live stream
-   shard, without the records of the writes it undid.
+   replaces the table's stream shard, so stream readers stop seeing new records (and copying the whole
+   table costs more with every item). Here every DynamoDB operation runs alone (each is atomic, as on
+   DynamoDB), and a failed transaction puts back just the items it names and drops the stream records
+   of the writes it undid.
 
 Usage: python3 moto-server.py -p <port>   (arguments as for moto_server; MOTO_PORT as moto reads it)
 """
 
 import copy
 import functools
+import os
 import sys
+import time
 
 import jsonpath_ng
 import jsonpath_ng.ext
@@ -31,8 +34,10 @@ jsonpath_ng.ext.parse = functools.lru_cache(maxsize=4096)(jsonpath_ng.ext.parse)
 
 import threading  # noqa: E402
 
+import moto.dynamodb.models as dynamodb_models  # noqa: E402
 from moto.dynamodb.models import DynamoDBBackend  # noqa: E402
-from moto.dynamodb.models.table import StreamShard  # noqa: E402
+from moto.dynamodb.models.dynamo_type import DynamoType  # noqa: E402
+from moto.dynamodb.models.table import Table  # noqa: E402
 from moto.stepfunctions.models import StateMachine  # noqa: E402
 
 
@@ -79,38 +84,86 @@ for _name in (
 _transact_write_items = DynamoDBBackend.transact_write_items
 
 
-def _transact_keeping_streams(self, transact_items):
+class _KeepTables:
+    """moto's own rollback copies whole tables; this copy module hands tables back as they are."""
+
+    @staticmethod
+    def deepcopy(value, memo=None):
+        return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+
+dynamodb_models.copy = _KeepTables
+
+
+def _item_keys(backend, transact_items):
+    """(table, hash key, range key) of every item a transaction names."""
+    keys = []
+    for entry in transact_items:
+        for kind, op in entry.items():
+            table = backend.tables.get(op.get("TableName"))
+            if table is None:
+                continue
+            key = op["Item"] if kind == "Put" else op.get("Key", {})
+            if table.hash_key_attr not in key:
+                continue
+            range_key = key.get(table.range_key_attr) if table.range_key_attr else None
+            keys.append((table, DynamoType(key[table.hash_key_attr]), range_key and DynamoType(range_key)))
+    return keys
+
+
+def _stored(table, hash_key, range_key):
+    if range_key is None:
+        return table.items.get(hash_key)
+    return table.items[hash_key].get(range_key) if hash_key in table.items else None
+
+
+def _put_back(table, hash_key, range_key, item):
+    if range_key is None:
+        if item is None:
+            table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key] = item
+        return
+    if item is None:
+        if hash_key in table.items:
+            table.items[hash_key].pop(range_key, None)
+            if not table.items[hash_key]:
+                del table.items[hash_key]
+    else:
+        table.items[hash_key][range_key] = item
+
+
+def _transact_atomically(self, transact_items):
     with _dynamodb:
-        shards = {
-            name: (table.stream_shard, len(table.stream_shard.items))
-            for name, table in self.tables.items()
+        keys = _item_keys(self, transact_items)
+        before = [(table, h, r, copy.deepcopy(_stored(table, h, r))) for table, h, r in keys]
+        streams = [
+            (table.stream_shard, len(table.stream_shard.items))
+            for table in {id(t): t for t, _, _ in keys}.values()
             if table.stream_shard is not None
-        }
+        ]
         try:
             return _transact_write_items(self, transact_items)
         except Exception:
-            for name, (shard, committed) in shards.items():
-                table = self.tables.get(name)
-                if table is not None:
-                    del shard.items[committed:]
-                    shard.table = table
-                    table.stream_shard = shard
+            for table, hash_key, range_key, item in reversed(before):
+                _put_back(table, hash_key, range_key, item)
+            for shard, committed in streams:
+                del shard.items[committed:]
             raise
 
 
-DynamoDBBackend.transact_write_items = _transact_keeping_streams
+DynamoDBBackend.transact_write_items = _transact_atomically
+
+def _exit_with_parent():
+    # A test run that dies without its teardown (killed, its worker crashed) must not leave moto running.
+    parent = os.getppid()
+    while True:
+        time.sleep(1)
+        if os.getppid() != parent:
+            os._exit(0)
 
 
-def _copy_shard(self, memo):
-    # The rollback copy of a table: stream records never change once written, so the copy shares them.
-    clone = self.__class__.__new__(self.__class__)
-    memo[id(self)] = clone
-    for name, value in self.__dict__.items():
-        clone.__dict__[name] = list(value) if name == "items" else copy.deepcopy(value, memo)
-    return clone
-
-
-StreamShard.__deepcopy__ = _copy_shard
+threading.Thread(target=_exit_with_parent, daemon=True).start()
 
 from moto.server import main  # noqa: E402  (imported after the fix on purpose)
 
