@@ -153,7 +153,9 @@ describe('an order that closes owing a compensation', () => {
       now += 1_000;
     }
     const waiting = (await loadSettlement(ctx, second.orderId))?.value.nextAttemptAt ?? '';
-    expect(waiting, `${waiting} at ${new Date(now).toISOString()}`).toBe(new Date(now + 29_000).toISOString());
+    expect(waiting, `${waiting} at ${new Date(now).toISOString()}`).toBe(
+      new Date(now + 29_000).toISOString(),
+    );
 
     payments.down = false;
     // The first is due now (a test makes it so); its success brings the second forward.
