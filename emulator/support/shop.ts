@@ -162,15 +162,22 @@ export class Shop {
   }
 
   ledger(orderId: string): Promise<LedgerRowJson[]> {
-    return ledgerFor(this.region.payments.url, orderId);
+    return ledgerFor(this.region.payments.url, orderId, this.providerKey());
   }
 
   async setProviderChaos(chaos: { latencyMs?: number; errorRate?: number }): Promise<void> {
     const response = await fetch(`${this.region.payments.url}/v1/chaos`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.providerKey()}` },
       body: JSON.stringify(chaos),
     });
     if (!response.ok) throw new Error(`chaos: ${response.status}`);
+  }
+
+  /** The provider's API key (the one in the deployed secret): every /v1 route of the simulator needs it. */
+  private providerKey(): string {
+    const { apiKey } = this.region.payments;
+    if (apiKey === undefined) throw new Error('the payment simulator was started without an API key');
+    return apiKey;
   }
 }
