@@ -258,6 +258,8 @@ describe('one Idempotency-Key, one live order', () => {
       shipment: { status: 'CANCELLED' },
     });
     expect(cancelled.settlement).toBeUndefined();
+    // Refunded by the saga's cancellation run (its execution, `<orderId>-cancel`, refunded at once).
+    expect(await failedAttempts(`${cancelled.orderId}-cancel`, 'RefundPayment')).toBe(0);
     expect(await ledgerTypes(cancelled)).toEqual(['authorization', 'capture', 'refund']);
     expect(await shop.exposure(cancelled.orderId)).toEqual({ charged: 0, held: 0 });
     expect((await shop.order(twin.orderId)).status).toBe('CONFIRMED');
