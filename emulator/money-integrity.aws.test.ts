@@ -99,14 +99,18 @@ describe('settlement: a compensation the provider refused is owed, then settled'
     expect((await shop.waitForTerminal(toCancel.body.orderId)).status).toBe('CONFIRMED');
     // Shipped and about to be captured when the provider goes down: the capture fails, then the void.
     const capture = region.host.hold(functionNamed('CapturePayment'));
-    const toFail = await shop.place(orderBody({ sku: 'OWED-001', quantity: 2 }));
-    await shop.waitFor(toFail.body.orderId, (order) => timeline(order).includes('SHIPMENT_CREATED'));
-    await shop.setProviderChaos({ errorRate: 1 });
-    capture.release();
+    let toFail: string;
+    try {
+      toFail = (await shop.place(orderBody({ sku: 'OWED-001', quantity: 2 }))).body.orderId;
+      await shop.waitFor(toFail, (order) => timeline(order).includes('SHIPMENT_CREATED'));
+      await shop.setProviderChaos({ errorRate: 1 });
+    } finally {
+      capture.release();
+    }
     expect((await shop.cancel(toCancel.body.orderId)).status).toBe(202);
 
     const [failed, cancelled] = await Promise.all([
-      shop.waitForTerminal(toFail.body.orderId, 60_000),
+      shop.waitForTerminal(toFail, 60_000),
       shop.waitForTerminal(toCancel.body.orderId, 60_000),
     ]);
 
