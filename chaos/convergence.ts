@@ -59,6 +59,11 @@ export async function divergences(
       reasons.push(`${state.region}: ${status.bus.pendingDeliveries} pending bus deliveries`);
     const running = status.executions?.RUNNING ?? 0;
     if (running > 0) reasons.push(`${state.region}: ${running} sagas running`);
+    const undecided = status.duplicates?.open ?? 0;
+    if (undecided > 0)
+      reasons.push(
+        `${state.region}: ${undecided} Idempotency-Keys it and another region accepted not decided yet`,
+      );
     for (const peer of status.replication.peers) {
       const source = readers.find((reader) => reader.region === peer.peer);
       if (!source) continue;
@@ -92,7 +97,9 @@ export async function divergences(
 
 /**
  * Waits (bounded) until every order is terminal in its own region and identical everywhere, outboxes and
- * bus deliveries are drained, replication cursors have caught up and every stock transfer is credited.
+ * bus deliveries are drained, replication cursors have caught up, every stock transfer is credited and
+ * every key two regions accepted is decided. (What closed orders owe is waited for apart: it needs the
+ * provider back.)
  */
 export async function waitForConvergence(options: {
   readers: readonly RegionReader[];

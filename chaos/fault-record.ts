@@ -1,7 +1,10 @@
-import type { LinkAnswer } from './platform-control';
+import type { LinkAnswer } from './control-plane';
+import type { FaultPlan } from './fault-plan';
+import type { ProviderFaultRecord } from './provider-faults';
+import type { TwinPairRecord } from './twin-keys';
 
 /**
- * One injected fault (kill -9 or freeze) and when it held. Times are epoch ms of this process's clock,
+ * One injected region fault (kill -9 or freeze) and when it held. Times are epoch ms of this process's clock,
  * the clock the load generator stamps acknowledgements with.
  */
 export interface FaultWindow {
@@ -58,6 +61,16 @@ export interface TimelineRecord {
   outageReads: OutageRead[];
   /** The payment simulator's slow window before the kill, if it was applied. */
   slowProvider: { latencyMs: number; from: number; until: number | null } | null;
+  /** What the seed planned: provider faults, the compensation outage, the same-key pairs. */
+  plan: FaultPlan | null;
+  /** Every provider fault as it happened (the provider track's, then the compensation outage). */
+  providerFaults: ProviderFaultRecord[];
+  /** The kill -9 of the serving region during the compensation outage. */
+  compensationKill: FaultWindow | null;
+  /** What the killed region owed just before that kill (its settlement count), if it could be read. */
+  owedAtCompensationKill: number | null;
+  /** The same-key pairs sent to two regions with the link cut. */
+  twins: TwinPairRecord[];
 }
 
 export function newTimelineRecord(): TimelineRecord {
@@ -70,5 +83,10 @@ export function newTimelineRecord(): TimelineRecord {
     windows: [],
     outageReads: [],
     slowProvider: null,
+    plan: null,
+    providerFaults: [],
+    compensationKill: null,
+    owedAtCompensationKill: null,
+    twins: [],
   };
 }

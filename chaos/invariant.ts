@@ -39,7 +39,9 @@ export function capped<T>(items: readonly T[], limit = DETAIL_LIMIT): { count: n
 }
 
 /** Every copy of every order, across regions, by order id. */
-export function copiesById(state: FinalState): Map<string, Array<{ region: string; order: OrderView }>> {
+export function copiesById(
+  state: Pick<FinalState, 'snapshot'>,
+): Map<string, Array<{ region: string; order: OrderView }>> {
   const copies = new Map<string, Array<{ region: string; order: OrderView }>>();
   for (const region of state.snapshot.regions) {
     for (const order of region.orders.values()) {

@@ -83,12 +83,35 @@ export function checkNoneStuck(state: FinalState): { row: InvariantResult; stuck
   };
 }
 
+/** The orders of each customer + Idempotency-Key, by `customer#key` (orders without a key apart). */
+export function ordersByKey(orders: Iterable<OrderView>): {
+  byKey: Map<string, OrderView[]>;
+  unkeyed: string[];
+} {
+  const byKey = new Map<string, OrderView[]>();
+  const unkeyed: string[] = [];
+  for (const order of orders) {
+    const key = order.idempotencyKey ?? keyOf(order);
+    if (!key) {
+      unkeyed.push(order.orderId);
+      continue;
+    }
+    const group = `${order.customerId}#${key}`;
+    byKey.set(group, [...(byKey.get(group) ?? []), order]);
+  }
+  return { byKey, unkeyed };
+}
+
+const everConfirmed = (order: OrderView) => order.timeline.some((entry) => entry.type === 'CONFIRMED');
+
 /**
- * At most one non-CANCELLED order per customer + Idempotency-Key across all regions. Every key that got
- * more than one order is explained (the orders, which one the client was told about, the client's
- * attempts), whether the platform resolved it by cancelling the extra order or not.
+ * One Idempotency-Key, one live order: no key ends with two CONFIRMED orders, and a key one of whose
+ * orders was confirmed (so it could succeed) ends with exactly one: the platform never cancels every
+ * confirmed twin (for a FAILED one, or each for the other). A key whose orders all failed has none, and
+ * that is right. Every key with more than one order is accounted for: how it was resolved, whether the
+ * card was charged for two orders (the extra one refunded), and the client's attempts.
  */
-export function checkNoDuplicates(state: FinalState): {
+export function checkOneLiveOrderPerKey(state: FinalState): {
   row: InvariantResult;
   duplicated: number;
   doubleCharged: number;
@@ -97,99 +120,110 @@ export function checkNoDuplicates(state: FinalState): {
   const captured = new Set(
     state.ledger.filter((entry) => entry.type === 'capture').map((entry) => entry.order_id),
   );
-  const byKey = new Map<string, OrderView[]>();
-  const unkeyed: string[] = [];
-  for (const [orderId, copies] of copiesById(state)) {
-    const order = authoritative(copies);
-    const key = order && keyOf(order);
-    if (!order || !key) {
-      unkeyed.push(orderId);
-      continue;
-    }
-    const group = `${order.customerId}#${key}`;
-    byKey.set(group, [...(byKey.get(group) ?? []), order]);
-  }
+  const orders = [...copiesById(state).values()].flatMap((copies) => authoritative(copies) ?? []);
+  const { byKey, unkeyed } = ordersByKey(orders);
   const ordersPerKey: Record<string, number> = {};
-  const multiple = [];
-  for (const [group, orders] of byKey) {
-    ordersPerKey[String(orders.length)] = (ordersPerKey[String(orders.length)] ?? 0) + 1;
-    if (orders.length <= 1) continue;
+  const problems = [];
+  const several = [];
+  for (const [group, keyOrders] of byKey) {
+    ordersPerKey[String(keyOrders.length)] = (ordersPerKey[String(keyOrders.length)] ?? 0) + 1;
+    const live = keyOrders.filter((order) => order.status === 'CONFIRMED');
+    const confirmedOnce = keyOrders.filter(everConfirmed);
+    const problem =
+      live.length > 1
+        ? `${live.length} live (CONFIRMED) orders`
+        : confirmedOnce.length > 0 && live.length === 0
+          ? `no live order, although ${confirmedOnce.map((order) => order.orderId).join(', ')} was confirmed`
+          : null;
+    if (keyOrders.length <= 1 && problem === null) continue;
     const key = group.slice(group.indexOf('#') + 1);
-    const ack = state.acknowledged.find((candidate) => candidate.key === key);
-    const notCancelled = orders.filter((order) => order.status !== 'CANCELLED');
-    // A duplicate that matters holds money or stock: a FAILED or CANCELLED extra order holds neither.
-    const live = orders.filter((order) => order.status === 'CONFIRMED' || order.status === 'PENDING');
-    multiple.push({
+    const entry = {
       customerAndKey: group,
-      duplicate: live.length > 1,
-      // Two FAILED orders charge nothing, but the customer was still notified twice.
-      kind:
-        notCancelled.length <= 1
-          ? 'resolved: extra order cancelled'
-          : notCancelled.every((order) => order.status === 'FAILED')
-            ? 'unresolved: all FAILED (no charge, duplicate notifications)'
-            : 'unresolved: more than one live order',
-      acknowledgedOrderId: ack?.orderId ?? null,
-      acknowledgedOrderCancelled: orders.some((o) => o.orderId === ack?.orderId && o.status === 'CANCELLED'),
-      // The card was charged for more than one order of this key (the extra one refunded, if resolved).
-      chargedOrders: orders.filter((order) => captured.has(order.orderId)).length,
-      orders: orders.map((order) => ({
+      problem,
+      outcome: outcomeOf(keyOrders),
+      chargedOrders: keyOrders.filter((order) => captured.has(order.orderId)).length,
+      acknowledged: state.acknowledged.filter((ack) => ack.key === key).map((ack) => ack.orderId),
+      orders: keyOrders.map((order) => ({
         orderId: order.orderId,
         region: order.region,
         status: order.status,
         createdAt: order.createdAt,
         payment: order.payment?.status ?? null,
-        cancelReason: order.timeline.find((entry) => entry.type === 'CANCEL_REQUESTED')?.detail ?? null,
+        duplicateOf: order.duplicateOf ?? null,
+        failureReason: order.failureReason ?? null,
       })),
       attempts: state.attemptsByKey.get(key) ?? [],
-    });
+    };
+    if (problem !== null) problems.push(entry);
+    if (keyOrders.length > 1) several.push(entry);
   }
-  const duplicates = multiple.filter((entry) => entry.duplicate);
-  const byKind = new Map<string, number>();
-  for (const entry of multiple) byKind.set(entry.kind, (byKind.get(entry.kind) ?? 0) + 1);
-  const ackCancelled = multiple.filter((entry) => entry.acknowledgedOrderCancelled).length;
-  const doubleCharged = multiple.filter((entry) => entry.chargedOrders > 1).length;
-  const kinds = [...byKind].map(([kind, count]) => `${count} ${kind}`).join(', ');
+  const byOutcome = new Map<string, number>();
+  for (const entry of several) byOutcome.set(entry.outcome, (byOutcome.get(entry.outcome) ?? 0) + 1);
+  const doubleCharged = several.filter((entry) => entry.chargedOrders > 1).length;
+  const outcomes = [...byOutcome].map(([outcome, count]) => `${count} ${outcome}`).join(', ');
   return {
-    duplicated: duplicates.length,
+    duplicated: several.length,
     doubleCharged,
     ordersPerKey,
     row: {
-      name: 'no duplicate orders per customer + Idempotency-Key',
-      passed: duplicates.length === 0,
-      summary: `${duplicates.length} keys with more than one order holding money or stock (CONFIRMED or PENDING); orders per key ${JSON.stringify(ordersPerKey)}${kinds ? ` (${kinds}; the acknowledged order was the one cancelled for ${ackCancelled}; charged twice: ${doubleCharged})` : ''}${unkeyed.length > 0 ? `; ${unkeyed.length} orders without a key` : ''}`,
-      ...(multiple.length > 0
-        ? { details: capped([...duplicates, ...multiple.filter((entry) => !entry.duplicate)]) }
+      name: 'one live order per customer + Idempotency-Key (exactly one when one was confirmed)',
+      passed: problems.length === 0,
+      summary: `${problems.length} keys with two live orders or none left of a confirmed one; ${several.length} keys with more than one order${outcomes ? ` (${outcomes}; charged for two orders, the extra refunded: ${doubleCharged})` : ''}; orders per key ${JSON.stringify(ordersPerKey)}${unkeyed.length > 0 ? `; ${unkeyed.length} orders without a key` : ''}`,
+      ...(several.length + problems.length > 0
+        ? { details: capped([...problems, ...several.filter((entry) => entry.problem === null)]) }
         : {}),
     },
   };
 }
 
+/** How a key with several orders ended, in words for the report. */
+function outcomeOf(orders: readonly OrderView[]): string {
+  const live = orders.filter((order) => order.status === 'CONFIRMED');
+  const duplicates = orders.filter((order) => order.duplicateOf !== undefined);
+  if (live.length === 1 && duplicates.length > 0) return 'kept one confirmed order, cancelled the duplicate';
+  if (live.length === 1) return 'kept the confirmed order, the others failed';
+  if (live.length === 0 && orders.every((order) => order.status === 'FAILED')) return 'all failed';
+  return `ended ${orders.map((order) => order.status).join(' + ')}`;
+}
+
 /**
- * The load never cancels anything, so an acknowledged order that ends CANCELLED was cancelled by the
- * platform itself: the customer was told "order X accepted" and X was then taken away.
+ * The load never cancels anything, so every CANCELLED order was cancelled by the platform itself, and the
+ * only reason it may do so is a duplicate: two regions accepted one Idempotency-Key and this order was not
+ * kept. Its `duplicateOf` must name an order of the same customer and key that is live (CONFIRMED) at the
+ * end: the customer keeps an order for what they asked. Acknowledged orders are counted apart: a client
+ * was told "order X accepted" and X was taken away (for its twin).
  */
-export function checkNoAcknowledgedCancelled(state: FinalState): InvariantResult {
+export function checkCancelledOnlyAsDuplicates(state: FinalState): InvariantResult {
   const copies = copiesById(state);
-  const cancelled = state.acknowledged.flatMap((ack) => {
-    const order = authoritative(copies.get(ack.orderId) ?? []);
-    if (order?.status !== 'CANCELLED') return [];
-    const reason = order.timeline.find((entry) => entry.type === 'CANCEL_REQUESTED')?.detail ?? null;
-    return [
-      {
-        orderId: ack.orderId,
-        key: ack.key,
-        answeredBy: ack.answeredBy,
-        payment: order.payment?.status ?? null,
-        reason,
-      },
-    ];
-  });
+  const orderOf = (orderId: string) => authoritative(copies.get(orderId) ?? []);
+  const acknowledged = new Set(state.acknowledged.map((ack) => ack.orderId));
+  const cancelled: OrderView[] = [];
+  const problems: Array<{ orderId: string; acknowledged: boolean; problem: string }> = [];
+  for (const orderCopies of copies.values()) {
+    const order = authoritative(orderCopies);
+    if (order?.status !== 'CANCELLED') continue;
+    cancelled.push(order);
+    const kept = order.duplicateOf === undefined ? undefined : orderOf(order.duplicateOf);
+    const key = order.idempotencyKey ?? keyOf(order);
+    const problem =
+      order.duplicateOf === undefined
+        ? `cancelled, not as a duplicate (${order.timeline.find((entry) => entry.type === 'CANCEL_REQUESTED')?.detail ?? 'no reason recorded'})`
+        : !kept
+          ? `duplicate of ${order.duplicateOf}, which no region holds`
+          : kept.customerId !== order.customerId || (kept.idempotencyKey ?? keyOf(kept)) !== key
+            ? `duplicate of ${kept.orderId}, which has another customer or key`
+            : kept.status !== 'CONFIRMED'
+              ? `duplicate of ${kept.orderId}, which ended ${kept.status}`
+              : null;
+    if (problem !== null)
+      problems.push({ orderId: order.orderId, acknowledged: acknowledged.has(order.orderId), problem });
+  }
+  const acknowledgedCancelled = cancelled.filter((order) => acknowledged.has(order.orderId)).length;
   return {
-    name: 'no acknowledged order cancelled by the platform',
-    passed: cancelled.length === 0,
-    summary: `${cancelled.length} acknowledged orders ended CANCELLED (the load never cancels)`,
-    ...(cancelled.length > 0 ? { details: capped(cancelled) } : {}),
+    name: 'an order is cancelled by the platform only as a duplicate whose kept twin is live',
+    passed: problems.length === 0,
+    summary: `${cancelled.length} orders CANCELLED (the load never cancels), ${acknowledgedCancelled} of them acknowledged; ${problems.length} not a duplicate of a live order`,
+    ...(problems.length > 0 ? { details: capped(problems) } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
 import { readPaymentsApiKey, readRegionKey } from '../apps/local/src/auth/local-keys';
 import { loadLocalConfig } from '../apps/local/src/config/local-config';
-import { errorMessage, getJson, HttpError, postJson, sendJson } from './http';
+import { HttpError, postJson } from './http';
 import { sleep } from './progress';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -215,96 +215,4 @@ export async function signIn(frontDoor: string, user: string): Promise<string> {
   const response = await postJson(`${frontDoor}/auth/token`, { user });
   if (response.status !== 200) throw new HttpError(`${frontDoor}/auth/token`, response.status, response.text);
   return tokenSchema.parse(JSON.parse(response.text)).token;
-}
-
-const killAnswerSchema = z.object({ region: z.string(), killed: z.boolean(), pid: z.number().nullable() });
-/** The control server's answer to a kill: `killed` is false when there was no running process to kill. */
-export type KillAnswer = z.output<typeof killAnswerSchema>;
-
-const linkAnswerSchema = z.object({
-  link: z.string(),
-  regions: z.array(z.object({ region: z.string(), ok: z.boolean() })),
-});
-/**
- * The control server's answer to a link cut or heal: one entry per region it reached (only running ones),
- * `ok` when that region accepted the switch.
- */
-export type LinkAnswer = z.output<typeof linkAnswerSchema>;
-
-/** The launcher's control plane (admins only): real SIGKILL of a region, restart, link cut and heal. */
-export class ControlPlane {
-  constructor(
-    private readonly url: string,
-    private readonly adminToken: string,
-  ) {}
-
-  /** Resolves with the control server's answer; the caller checks `killed`. */
-  async kill(region: string): Promise<KillAnswer> {
-    return killAnswerSchema.parse(await this.post(`/regions/${region}/kill`, 10_000));
-  }
-
-  /** Resolves once the region answers its health check again (the control server waits for it). */
-  async start(region: string): Promise<void> {
-    await this.post(`/regions/${region}/start`, 90_000);
-  }
-
-  /** Resolves with the per-region answer; the caller checks that every region took the switch. */
-  async cutLink(): Promise<LinkAnswer> {
-    return linkAnswerSchema.parse(await this.post('/link/cut', 10_000));
-  }
-
-  async healLink(): Promise<LinkAnswer> {
-    return linkAnswerSchema.parse(await this.post('/link/heal', 10_000));
-  }
-
-  async status(): Promise<{
-    link: string;
-    regions: Array<{ name: string; running: boolean; pid: number | null }>;
-  }> {
-    const schema = z.object({
-      link: z.string(),
-      regions: z.array(z.object({ name: z.string(), running: z.boolean(), pid: z.number().nullable() })),
-    });
-    return getJson(`${this.url}/status`, schema, { timeoutMs: 3000, token: this.adminToken });
-  }
-
-  private async post(path: string, timeoutMs: number): Promise<unknown> {
-    try {
-      const response = await postJson(`${this.url}${path}`, {}, { timeoutMs, token: this.adminToken });
-      if (response.status >= 300) throw new HttpError(`${this.url}${path}`, response.status, response.text);
-      return JSON.parse(response.text);
-    } catch (error) {
-      throw new Error(`control ${path} failed: ${errorMessage(error)}`);
-    }
-  }
-}
-
-const paymentsChaosSchema = z.object({ latencyMs: z.number(), errorRate: z.number() });
-
-/**
- * The payment simulator's fault injection (`/v1/chaos`): the run slows the provider for a few seconds
- * before the kill, so that many sagas are mid-flight (waiting on the provider) when the region dies.
- */
-export class PaymentsChaos {
-  constructor(
-    private readonly url: string,
-    private readonly apiKey: string,
-  ) {}
-
-  async latencyMs(): Promise<number> {
-    const chaos = await getJson(`${this.url}/v1/chaos`, paymentsChaosSchema, {
-      timeoutMs: 3000,
-      token: this.apiKey,
-    });
-    return chaos.latencyMs;
-  }
-
-  async setLatencyMs(latencyMs: number): Promise<void> {
-    const url = `${this.url}/v1/chaos`;
-    const response = await sendJson('PUT', url, { latencyMs }, { timeoutMs: 3000, token: this.apiKey });
-    if (response.status !== 200) throw new HttpError(url, response.status, response.text);
-    const applied = paymentsChaosSchema.parse(JSON.parse(response.text)).latencyMs;
-    if (applied !== latencyMs)
-      throw new Error(`the payment simulator kept latency ${applied} ms, not ${latencyMs} ms`);
-  }
 }

@@ -1,6 +1,6 @@
 import { notificationSchema, orderSchema, productSchema } from '@meridian/contracts';
 import * as z from 'zod';
-import { fetchAllPages, getJson } from './http';
+import { fetchAllPages, getJson, postJson } from './http';
 
 export type OrderView = z.output<typeof orderSchema>;
 export type ProductView = z.output<typeof productSchema>;
@@ -22,6 +22,11 @@ const internalStatusSchema = z.object({
   outbox: z.object({ unpublished: z.number() }),
   bus: z.object({ pendingDeliveries: z.number(), deadLetters: z.number() }),
   executions: z.record(z.string(), z.number()).optional(),
+  /** What the region's closed orders still owe (its settlement sweep retries it). */
+  settlement: z.object({ owed: z.number(), oldestAgeMs: z.number().nullable() }).optional(),
+  /** Keys this region and another both accepted that it has not decided yet. */
+  duplicates: z.object({ open: z.number() }).optional(),
+  reconciliation: z.object({ watching: z.number(), fixedTotal: z.number() }).optional(),
 });
 
 export type InternalStatus = z.output<typeof internalStatusSchema>;
@@ -35,13 +40,15 @@ const ledgerPageSchema = z.object({
       amount: z.number(),
       order_id: z.string(),
       authorization_id: z.string().nullable(),
+      /** ms since the epoch, by the simulator's clock (the same machine's). */
+      created: z.number(),
     }),
   ),
 });
 
 export type LedgerEntry = z.output<typeof ledgerPageSchema>['data'][number];
 
-/** Reads one region directly (never through the front door), as an admin. */
+/** Reads one region directly (never through the front door), as an admin; and hands its orders to the carrier. */
 export class RegionReader {
   constructor(
     readonly region: string,
@@ -71,6 +78,16 @@ export class RegionReader {
     }
     if (!response.ok) throw new Error(`${this.region}: GET order ${orderId} answered ${response.status}`);
     return orderSchema.parse(await response.json());
+  }
+
+  /** The warehouse hands a confirmed order of this region to the carrier (`POST /admin/orders/{id}/ship`). */
+  async ship(orderId: string): Promise<{ status: number; text: string }> {
+    const response = await postJson(
+      `${this.url}/api/v1/admin/orders/${encodeURIComponent(orderId)}/ship`,
+      {},
+      { token: this.adminToken, timeoutMs: 5000 },
+    );
+    return { status: response.status, text: response.text };
   }
 
   async products(): Promise<ProductView[]> {

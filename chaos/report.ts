@@ -6,6 +6,7 @@ import { REPO_ROOT } from './platform-control';
 export interface ChaosMetrics {
   ordersAcknowledged: number;
   ordersLost: number;
+  /** Keys with more than one order (two regions accepted them), each left with at most one live order. */
   ordersDuplicated: number;
   ordersStuck: number;
   /** Keys whose card was captured for two orders (the extra one refunded when the platform resolved it). */
@@ -25,6 +26,18 @@ export interface ChaosMetrics {
   clientAttempts: number;
   replicationConflicts: number;
   deadLetters: number;
+  /** Provider faults injected, by kind ("kill", "errors", "latency"), with their lengths in ms. */
+  providerFaults: string;
+  /** From the kill -9 during the provider outage to the first 202 from another region. */
+  compensationFailoverMs: number | null;
+  /** Orders the regions owed together when the provider was back for good (the 1 s status samples). */
+  ordersOwedWhenProviderBack: number | null;
+  /** The most orders the regions owed together at any 1 s status sample. */
+  mostOrdersOwed: number;
+  /** From the provider back for good to the last settlement or release of a closed order. */
+  timeToSettleMs: number | null;
+  /** Same-key pairs sent to two regions with the link cut, and how many both accepted. */
+  sameKeyPairs: string;
 }
 
 export interface ChaosReport {
@@ -42,7 +55,7 @@ export interface ChaosReport {
 const METRIC_LABELS: Array<[keyof ChaosMetrics, string]> = [
   ['ordersAcknowledged', 'orders acknowledged (202)'],
   ['ordersLost', 'orders lost'],
-  ['ordersDuplicated', 'orders duplicated (keys)'],
+  ['ordersDuplicated', 'keys with two orders (one kept)'],
   ['ordersStuck', 'orders stuck (non-terminal)'],
   ['keysChargedTwice', 'keys charged twice (then refunded)'],
   ['unitsOversold', 'units oversold'],
@@ -57,6 +70,12 @@ const METRIC_LABELS: Array<[keyof ChaosMetrics, string]> = [
   ['clientAttempts', 'POST attempts'],
   ['replicationConflicts', 'replication conflicts'],
   ['deadLetters', 'dead letters (max seen)'],
+  ['providerFaults', 'provider faults'],
+  ['compensationFailoverMs', 'failover time after the kill in the provider outage (ms)'],
+  ['mostOrdersOwed', 'most orders owing money at once'],
+  ['ordersOwedWhenProviderBack', 'orders owing money when the provider was back'],
+  ['timeToSettleMs', 'time to settle after the provider was back (ms)'],
+  ['sameKeyPairs', 'same-key pairs (accepted by both regions)'],
 ];
 
 function table(rows: string[][]): string {
@@ -69,9 +88,22 @@ function table(rows: string[][]): string {
   return [line(head ?? []), rule, ...body.map(line)].join('\n');
 }
 
-/** The verdict as a person reads it at the terminal: the numbers, then one row per invariant. */
-export function printReport(report: ChaosReport): void {
-  const metrics = METRIC_LABELS.map(([key, label]) => [label, String(report.metrics[key] ?? 'n/a')]);
+/** What every suite's verdict holds: its figures, one row per invariant, and the counts. */
+interface Verdict {
+  passed: boolean;
+  invariantsPassed: number;
+  invariantsFailed: number;
+  metrics: object;
+  invariants: InvariantResult[];
+}
+
+/** The verdict as a person reads it at the terminal: the numbers (the chaos suite's labels by default), then one row per invariant. */
+export function printReport(
+  report: Verdict,
+  labels: ReadonlyArray<readonly [string, string]> = METRIC_LABELS,
+): void {
+  const values = report.metrics as Record<string, unknown>;
+  const metrics = labels.map(([key, label]) => [label, String(values[key] ?? 'n/a')]);
   console.log(`\n${table([['metric', 'value'], ...metrics])}\n`);
   console.log(invariantTable(report.invariants));
   for (const row of report.invariants.filter((candidate) => !candidate.passed && !candidate.informational)) {

@@ -1,28 +1,40 @@
 import { rmSync } from 'node:fs';
-import { waitForConvergence } from './convergence';
+import { convergeAndSettle } from './after-load';
+import { ControlPlane, PaymentsChaos } from './control-plane';
+import { planFaults } from './fault-plan';
 import { newTimelineRecord } from './fault-record';
+import { faultRows, providerFaultLengths, timelineFacts } from './fault-rows';
 import { errorMessage } from './http';
 import type { InvariantResult } from './invariant';
-import { checkFailover, checkInFlightAtKill, checkLinkSwitches, checkLoad } from './invariants-faults';
+import { checkCompensationKill, checkTimeToSettle } from './invariants-compensation';
+import { checkInFlightAtKill, checkLoad } from './invariants-faults';
+import { checkTwinPairs } from './invariants-provider';
 import { LoadGenerator } from './load-generator';
 import { CUSTOMERS, OrderMix } from './order-mix';
-import { ControlPlane, PaymentsChaos, type RunningPlatform, signIn, startPlatform } from './platform-control';
+import { type RunningPlatform, signIn, startPlatform } from './platform-control';
 import { Progress } from './progress';
+import { describeFault } from './provider-faults';
+import { frozenPids } from './region-faults';
 import { RegionReader } from './region-reader';
 import { type ChaosReport, printAbortReport, printReport, writeReport, writeSummary } from './report';
 import { scenarioFromArgs } from './scenario';
 import { StatusSampler } from './status-sampler';
 import { restockAndSettle } from './stock-setup';
-import { frozenPids, runTimeline } from './timeline';
+import { runTimeline } from './timeline';
+import { twinAcknowledgements } from './twin-keys';
 import { verify } from './verify';
 
 /**
- * `npm run chaos`: starts the platform with two regions (or those of --regions) on free ports, puts steady order load on it,
- * kills the serving region, restarts it, partitions the regions and heals them, freezes the serving
- * region for a while (unless --skip-freeze), waits for convergence and checks the invariants. Exits
+ * `npm run chaos`: starts the platform with two regions (or those of --regions) on free ports, puts steady
+ * order load on it, kills the serving region, restarts it, partitions the regions (sending one key to two
+ * regions directly) and heals them, makes the payment provider fail (killed, 503s, latency past the
+ * client timeout, at seeded times) and kills the serving region while its compensations retry in a
+ * provider outage, freezes the serving region for a while (unless --skip-freeze), waits for convergence
+ * and for every closed order to settle once the provider is back, and checks the invariants. Exits
  * non-zero when any invariant fails. Bounded to five minutes.
  */
 const scenario = scenarioFromArgs(process.argv.slice(2));
+const RUN_STARTED_AT = Date.now();
 const progress = new Progress();
 let platform: RunningPlatform | undefined;
 /** What the timeline did so far, and the load once it runs: an aborted run reports from these. */
@@ -38,30 +50,7 @@ async function shutdown(): Promise<void> {
 
 /** The fault rows that can already be judged from the timeline record (for an aborted run). */
 function rowsJudgedSoFar(): InvariantResult[] {
-  const acknowledged = load?.acknowledged ?? [];
-  const rows: InvariantResult[] = [];
-  if (record.kill?.until != null)
-    rows.push(
-      checkFailover(
-        'front door failed over to the surviving region',
-        'kill -9',
-        record.kill,
-        acknowledged,
-        scenario.regions,
-      ).row,
-    );
-  if (record.freeze?.until != null)
-    rows.push(
-      checkFailover(
-        'front door routed around the frozen region',
-        'freeze',
-        record.freeze,
-        acknowledged,
-        scenario.regions,
-      ).row,
-    );
-  if (record.links.length === 2) rows.push(checkLinkSwitches(scenario.regions, record.links));
-  return rows;
+  return faultRows({ scenario, record, acknowledged: load?.acknowledged ?? [], soFar: true }).rows;
 }
 
 /** A run that cannot finish still reports what it knows (phase, reason, load so far) and one failed invariant, so CI counts it. */
@@ -87,10 +76,7 @@ async function abort(reason: string): Promise<void> {
         ],
         ['POST attempts', String(load?.attemptsTotal ?? 0)],
         ['failed attempts', failed || 'none'],
-        ['killed region', record.kill ? `${record.kill.region} (${record.kill.detail})` : 'not yet'],
-        ['restart', record.restartMs === null ? 'not done' : `${record.restartMs} ms`],
-        ['link switches', record.links.map((entry) => entry.action).join(', ') || 'none yet'],
-        ['frozen region', record.freeze ? `${record.freeze.region} (${record.freeze.detail})` : 'not yet'],
+        ...timelineFacts(record),
         ['data and logs', dataDir ?? 'n/a'],
       ] as Array<[string, string]>,
       invariants: [
@@ -130,7 +116,11 @@ process.on('SIGTERM', () => void abort('terminated'));
 
 async function main(): Promise<number> {
   const runId = `chaos-${Date.now().toString(36)}`;
+  const plan = planFaults(scenario);
   progress.phase(`start the platform: ${scenario.regions.join(', ')} (seed ${scenario.seed}, run ${runId})`);
+  progress.info(
+    `fault plan: ${plan.providerTrack.map((fault) => `+${(fault.atMs / 1000).toFixed(1)} s ${describeFault(fault)}`).join('; ')}; then 503s for ${(plan.compensationOutage.durationMs / 1000).toFixed(1)} s with a region kill after ${(plan.compensationOutage.killAfterMs / 1000).toFixed(1)} s; ${plan.twins.length} same-key pairs`,
+  );
   platform = await startPlatform(scenario.regions);
   platform.onUnexpectedExit((how) => {
     // The launcher stops everything on SIGINT/SIGTERM; this run never sends those before the end.
@@ -163,12 +153,14 @@ async function main(): Promise<number> {
   load = running;
   sampler.start();
   running.start();
-  await runTimeline({
+  const { providerBack } = await runTimeline({
     scenario,
-    frontDoor: urls.frontDoor,
+    plan,
+    runId,
     control: new ControlPlane(urls.control, adminToken),
     payments: new PaymentsChaos(urls.payments, paymentsApiKey),
     readers,
+    tokens,
     load: running,
     sampler,
     progress,
@@ -177,23 +169,28 @@ async function main(): Promise<number> {
 
   progress.phase(`stop the load; clients finish their retries (at most ${scenario.drainMs / 1000} s)`);
   await running.stop(scenario.drainMs);
+  const alsoAcknowledged = twinAcknowledgements(record.twins);
   progress.info(
-    `${running.acknowledged.length} orders acknowledged, ${running.unfinished.length} keys never acknowledged`,
+    `${running.acknowledged.length} orders acknowledged (and ${alsoAcknowledged.length} of same-key pairs), ${running.unfinished.length} keys never acknowledged`,
   );
 
-  progress.phase(`wait for convergence (at most ${scenario.convergenceMs / 1000} s)`);
-  const convergence = await waitForConvergence({
+  const acknowledgedIds = new Set(
+    [...running.acknowledged, ...alsoAcknowledged].map((order) => order.orderId),
+  );
+  const after = await convergeAndSettle({
     readers,
     dataDir,
-    acknowledged: new Set(running.acknowledged.map((order) => order.orderId)),
-    timeoutMs: scenario.convergenceMs,
+    acknowledged: acknowledgedIds,
+    convergenceMs: scenario.convergenceMs,
+    providerBack,
+    providerFaults: record.providerFaults,
+    settleBoundMs: scenario.settleBoundMs,
+    // Room left to verify and stop within the budget: a run that cannot settle in time fails, not aborts.
+    waitAtMostUntil: RUN_STARTED_AT + scenario.totalBudgetMs - 45_000,
+    paymentsUrl: urls.payments,
+    paymentsApiKey,
     progress,
   });
-  progress.info(
-    convergence.converged
-      ? `converged after ${convergence.elapsedMs} ms`
-      : `NOT converged: ${convergence.reasons.join('; ')}`,
-  );
 
   progress.phase('verify the invariants');
   const verdict = await verify({
@@ -202,38 +199,23 @@ async function main(): Promise<number> {
     paymentsUrl: urls.payments,
     paymentsApiKey,
     load: running,
+    alsoAcknowledged,
     restocks: scenario.restocks,
   });
   sampler.stop();
-  const convergedRow: InvariantResult = {
-    name: `converged within ${scenario.convergenceMs / 1000} s`,
-    passed: convergence.converged,
-    summary: convergence.converged
-      ? `${convergence.elapsedMs} ms`
-      : convergence.reasons.slice(0, 3).join('; '),
-  };
-  const failover = checkFailover(
-    'front door failed over to the surviving region',
-    'kill -9',
-    record.kill,
-    running.acknowledged,
-    scenario.regions,
-  );
-  const freezeFailover =
-    scenario.freezeMs > 0
-      ? checkFailover(
-          'front door routed around the frozen region',
-          'freeze',
-          record.freeze,
-          running.acknowledged,
-          scenario.regions,
-        )
-      : null;
+  const faults = faultRows({ scenario, record, acknowledged: running.acknowledged });
+  const timeToSettle = checkTimeToSettle({
+    providerBackAt: after.providerBackAt,
+    wait: after.settlement,
+    owedWhenBack: after.providerBackAt === null ? null : sampler.owedAt(after.providerBackAt),
+    boundMs: scenario.settleBoundMs,
+    orders: verdict.orders,
+    money: verdict.money,
+    faults: record.providerFaults,
+  });
   const rows = [
-    convergedRow,
-    failover.row,
-    ...(freezeFailover ? [freezeFailover.row] : []),
-    checkLinkSwitches(scenario.regions, record.links),
+    after.convergedRow,
+    ...faults.rows,
     ...checkLoad({
       acknowledged: running.acknowledged,
       unfinished: running.unfinished,
@@ -251,6 +233,14 @@ async function main(): Promise<number> {
       finalRegions: verdict.state.snapshot.regions,
       graceMs: scenario.replicationGraceMs,
     }),
+    checkCompensationKill({
+      kill: record.compensationKill,
+      owedAtKill: record.owedAtCompensationKill,
+      orders: verdict.orders,
+      money: verdict.money,
+    }),
+    checkTwinPairs(record.twins, verdict.orders),
+    timeToSettle.row,
     ...verdict.rows,
   ];
 
@@ -277,15 +267,21 @@ async function main(): Promise<number> {
       unitsOversold: verdict.counts.oversold,
       maxP99ReplicationLagMs: sampler.maxLagMs('p99LagMs'),
       maxLastReplicationLagMs: sampler.maxLagMs('lastLagMs'),
-      failoverMs: failover.failoverMs,
-      freezeFailoverMs: freezeFailover?.failoverMs ?? null,
+      failoverMs: faults.failoverMs,
+      freezeFailoverMs: faults.freezeFailoverMs,
       restartMs: record.restartMs,
-      convergenceMs: convergence.converged ? convergence.elapsedMs : null,
+      convergenceMs: after.convergenceMs,
       unacknowledgedOrdersInStores: verdict.counts.unacknowledgedInStores,
       unfinishedKeys: verdict.counts.unfinishedKeys,
       clientAttempts: running.attemptsTotal,
       replicationConflicts: Math.max(0, ...sampler.samples.map((sample) => sample.conflicts)),
       deadLetters: sampler.maxDeadLetters(),
+      providerFaults: providerFaultLengths(record.providerFaults),
+      compensationFailoverMs: faults.compensationFailoverMs,
+      ordersOwedWhenProviderBack: after.providerBackAt === null ? null : sampler.owedAt(after.providerBackAt),
+      mostOrdersOwed: sampler.maxOwed(),
+      timeToSettleMs: timeToSettle.timeToSettleMs,
+      sameKeyPairs: `${record.twins.length} (${alsoAcknowledged.length} orders acknowledged)`,
     },
     invariants: rows,
     context: {

@@ -19,6 +19,7 @@ const frontDoorStatusSchema = z.object({
         .nullable(),
       outboxDepth: z.number().nullable(),
       deadLetters: z.number().nullable(),
+      settlement: z.object({ owed: z.number() }).nullable().optional(),
     }),
   ),
 });
@@ -47,6 +48,8 @@ export interface StatusSample {
   conflicts: number;
   outboxDepth: number;
   deadLetters: number;
+  /** Orders the regions' closed orders owe together (settlements PENDING); null when a region did not say. */
+  owed: number | null;
 }
 
 /** The front door's status, an operator route: it needs an admin token. */
@@ -93,6 +96,18 @@ export class StatusSampler {
     return lags.length > 0 ? Math.max(...lags) : null;
   }
 
+  /** What the regions owed at the first sample taken at or after `at` (epoch ms), if one said. */
+  owedAt(at: number): number | null {
+    return (
+      this.samples.find((sample) => this.startedAt + sample.atMs >= at && sample.owed !== null)?.owed ?? null
+    );
+  }
+
+  /** The most the regions owed together at any sample. */
+  maxOwed(): number {
+    return Math.max(0, ...this.samples.map((sample) => sample.owed ?? 0));
+  }
+
   maxDeadLetters(): number {
     return Math.max(0, ...this.samples.map((sample) => sample.deadLetters));
   }
@@ -136,6 +151,9 @@ export class StatusSampler {
         conflicts: sum((region) => region.replication?.conflicts),
         outboxDepth: sum((region) => region.outboxDepth),
         deadLetters: sum((region) => region.deadLetters),
+        owed: status.regions.every((region) => region.settlement)
+          ? sum((region) => region.settlement?.owed)
+          : null,
       });
     } catch {
       this.failedSamples++;

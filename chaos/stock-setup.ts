@@ -20,11 +20,15 @@ export async function restockAndSettle(options: {
 }): Promise<void> {
   for (const restock of options.restocks) {
     const url = `${options.frontDoor}/api/v1/admin/products/${restock.sku}/restock`;
-    const response = await postJson(url, { quantity: restock.quantity }, { token: options.adminToken });
+    const body = {
+      quantity: restock.quantity,
+      ...(restock.onlyIn ? { split: [{ region: restock.onlyIn, quantity: restock.quantity }] } : {}),
+    };
+    const response = await postJson(url, body, { token: options.adminToken });
     if (response.status !== 200) throw new HttpError(url, response.status, response.text);
   }
   options.progress.info(
-    `restocked ${options.restocks.map((r) => `${r.sku} +${r.quantity}`).join(', ')}; ${options.scarceSku} keeps its demo stock`,
+    `restocked ${options.restocks.map((r) => `${r.sku} +${r.quantity}${r.onlyIn ? ` (all in ${r.onlyIn})` : ''}`).join(', ')}; ${options.scarceSku} keeps its demo stock`,
   );
   const regions = options.readers.map((reader) => reader.region);
   const deadline = Date.now() + 30_000;

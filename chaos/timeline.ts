@@ -1,16 +1,23 @@
-import { ownerOf } from './convergence';
-import type { FaultWindow, LinkSwitch, OutageRead, TimelineRecord } from './fault-record';
+import type { ControlPlane, PaymentsChaos } from './control-plane';
+import type { FaultPlan } from './fault-plan';
+import type { TimelineRecord } from './fault-record';
 import { errorMessage } from './http';
-import { firstFailover, linkSwitchProblems } from './invariants-faults';
+import { firstFailover } from './invariants-faults';
 import type { LoadGenerator } from './load-generator';
-import type { ControlPlane, PaymentsChaos } from './platform-control';
 import { type Progress, sleep } from './progress';
+import { ProviderFaults, runProviderTrack } from './provider-faults';
+import {
+  freezeServing,
+  killRegion,
+  readDuringOutage,
+  restartRegion,
+  servingRegion,
+  switchLink,
+} from './region-faults';
 import type { RegionReader } from './region-reader';
 import type { ChaosScenario } from './scenario';
 import type { StatusSampler } from './status-sampler';
-
-/** Region processes currently frozen, so an aborted run can resume them before it shuts down. */
-export const frozenPids = new Set<number>();
+import { sendTwinPairs } from './twin-keys';
 
 /** Prints what the load looks like every few seconds, so the terminal shows the run is alive. */
 function startTicker(load: LoadGenerator, sampler: StatusSampler, progress: Progress): () => void {
@@ -36,10 +43,13 @@ function startTicker(load: LoadGenerator, sampler: StatusSampler, progress: Prog
 
 interface TimelineOptions {
   scenario: ChaosScenario;
-  frontDoor: string;
+  plan: FaultPlan;
+  runId: string;
   control: ControlPlane;
   payments: PaymentsChaos;
   readers: readonly RegionReader[];
+  /** Customer tokens, for the same-key pairs sent to the regions directly. */
+  tokens: Record<string, string>;
   load: LoadGenerator;
   sampler: StatusSampler;
   progress: Progress;
@@ -50,11 +60,22 @@ interface TimelineOptions {
 /**
  * The compressed chaos timeline, under steady load: warm up (the provider slowed for its last seconds,
  * so sagas are mid-flight) → SIGKILL the serving region → read its orders from the survivors → restart
- * it → cut the link between regions → keep loading → heal it → (freeze the serving region).
+ * it → cut the link between regions, sending same-key pairs to two regions directly → the compensation
+ * outage: the provider answers 503, the link heals in it (the regions decide the pairs' keys while no
+ * refund can be made), and while the serving region's compensations retry it is killed and restarted →
+ * (freeze the serving region). From the first kill on, the provider track runs
+ * beside it: a kill -9 of the payment simulator, a 503 burst and latency past the client timeout, at
+ * seeded times. Resolves when the load phases are over, with a promise of the moment the provider is
+ * back for good (the compensation outage may outlast the load).
  */
-export async function runTimeline(options: TimelineOptions): Promise<void> {
-  const { scenario, control, load, progress, record } = options;
+export async function runTimeline(options: TimelineOptions): Promise<{ providerBack: Promise<void> }> {
+  const { scenario, plan, control, load, progress, record } = options;
   const stopTicker = startTicker(load, options.sampler, progress);
+  const faults = new ProviderFaults(control, options.payments, progress);
+  record.plan = plan;
+  record.providerFaults = faults.records;
+  let providerTrack: Promise<void> = Promise.resolve();
+  let outageEnd: Promise<void> = Promise.resolve();
   const phase = async (name: string, ms: number) => {
     const from = Date.now();
     await sleep(ms);
@@ -71,30 +92,17 @@ export async function runTimeline(options: TimelineOptions): Promise<void> {
     await options.payments.setLatencyMs(scenario.slowProviderLatencyMs);
     record.slowProvider = { latencyMs: scenario.slowProviderLatencyMs, from: Date.now(), until: null };
     await sleep(scenario.slowProviderLeadMs);
-    const serving = (await options.sampler.read()).serving ?? scenario.regions[0] ?? 'us-east-1';
+    const serving = await servingRegion(options);
     record.windows.push({ name: 'warm-up', from: warmUpFrom, until: Date.now() });
 
     progress.phase(`kill -9 the serving region ${serving}`);
-    const kill: FaultWindow = {
-      region: serving,
-      from: Date.now(),
-      confirmedAt: null,
-      until: null,
-      detail: 'no answer yet',
-    };
+    const kill = await killRegion(options, serving);
     record.kill = kill;
-    try {
-      const answer = await control.kill(serving);
-      kill.detail = `killed: ${answer.killed}, pid ${answer.pid ?? 'none'}`;
-      if (answer.killed && answer.region === serving) kill.confirmedAt = Date.now();
-      else progress.warn(`the control server did not kill ${serving} (${kill.detail})`);
-    } catch (error) {
-      kill.detail = errorMessage(error);
-      progress.warn(`kill failed: ${kill.detail}`);
-    } finally {
-      await options.payments.setLatencyMs(normalLatencyMs);
-      if (record.slowProvider) record.slowProvider.until = Date.now();
-    }
+    await options.payments.setLatencyMs(normalLatencyMs);
+    if (record.slowProvider) record.slowProvider.until = Date.now();
+    providerTrack = runProviderTrack(faults, plan.providerTrack, Date.now()).catch((error: unknown) =>
+      progress.warn(`provider track failed: ${errorMessage(error)}`),
+    );
     const downFrom = Date.now();
     const reads = readDuringOutage(options, kill);
     const downUntil = kill.from + scenario.regionDownMs;
@@ -117,125 +125,91 @@ export async function runTimeline(options: TimelineOptions): Promise<void> {
     if (!reported) progress.warn(`no 202 from another region while ${serving} was down`);
 
     progress.phase(`restart ${serving}`);
-    kill.until = Date.now();
-    record.windows.push({ name: 'region down', from: downFrom, until: kill.until });
-    try {
-      await control.start(serving);
-      record.restartedAt = Date.now();
+    record.restartedAt = await restartRegion(options, kill);
+    record.windows.push({ name: 'region down', from: downFrom, until: kill.until ?? Date.now() });
+    if (record.restartedAt !== null && kill.until !== null)
       record.restartMs = record.restartedAt - kill.until;
-      progress.info(`${serving} healthy again after ${record.restartMs} ms`);
-    } catch (error) {
-      progress.warn(`restart failed: ${errorMessage(error)}`);
-    }
     await phase('after restart', scenario.afterRestartMs);
 
     progress.phase('cut the link between regions');
+    const cutFrom = Date.now();
     await switchLink(options, 'cut');
-    await phase('link cut', scenario.partitionMs);
-    progress.phase('heal the link');
-    await switchLink(options, 'heal');
-    await phase('link healed', scenario.afterHealMs);
+    const twins = sendTwinPairs({
+      plan: plan.twins,
+      cutAt: cutFrom,
+      runId: options.runId,
+      readers: options.readers,
+      tokens: options.tokens,
+      twinSku: scenario.twinSku,
+      twinStockRegion: scenario.twinStockRegion,
+      progress,
+      record: record.twins,
+      shipBy: cutFrom + scenario.partitionMs,
+    }).catch((error: unknown) => progress.warn(`same-key pairs failed: ${errorMessage(error)}`));
+    await sleep(scenario.partitionMs);
+    await twins;
+    progress.info('the provider track finishes before the compensation outage');
+    await providerTrack;
+    outageEnd = (await compensationOutage(options, faults, cutFrom)).ended;
     if (scenario.freezeMs > 0) await freezeServing(options);
   } finally {
     stopTicker();
   }
-}
-
-/** Cuts or heals the link and checks what every region reports; problems are recorded, not thrown. */
-async function switchLink(options: TimelineOptions, action: 'cut' | 'heal'): Promise<void> {
-  const { control, progress, readers } = options;
-  const entry: LinkSwitch = { action, expected: action === 'cut' ? 'cut' : 'up', readBack: {} };
-  options.record.links.push(entry);
-  try {
-    entry.answer = action === 'cut' ? await control.cutLink() : await control.healLink();
-  } catch (error) {
-    entry.error = errorMessage(error);
-  }
-  await Promise.all(
-    readers.map(async (reader) => {
-      try {
-        entry.readBack[reader.region] = (await reader.status()).link;
-      } catch (error) {
-        entry.readBack[reader.region] = `unreadable: ${errorMessage(error)}`;
-      }
-    }),
-  );
-  const refused = linkSwitchProblems(
-    readers.map((reader) => reader.region),
-    entry,
-  );
-  if (refused.length > 0)
-    progress.warn(`link ${action} did not take effect everywhere: ${refused.join('; ')}`);
-  else progress.info(`link ${action}: every region reports ${entry.expected}`);
+  return { providerBack: Promise.all([providerTrack, outageEnd]).then(() => undefined) };
 }
 
 /**
- * While the killed region is down, each surviving region is asked for the killed region's orders (its
- * admin listing; an acknowledged order the listing lacks is looked up by id), as replicated.
+ * The provider answers 503 to every call for the planned time, and the link cut at `cutFrom` heals as it
+ * begins, so the regions decide the keys both accepted (cancelling and refunding a confirmed twin) while
+ * no refund can be made. A while into it, when the serving region's sagas are compensating and their
+ * compensations retrying, that region is killed -9, kept down, and restarted (into the outage or after
+ * it, as the plan's times fall). Returns once the region is back and the phase after it is over, with the
+ * outage's end (a promise: it may outlast the load).
  */
-async function readDuringOutage(options: TimelineOptions, kill: FaultWindow): Promise<OutageRead[]> {
-  const survivors = options.readers.filter((reader) => reader.region !== kill.region);
-  return Promise.all(
-    survivors.map(async (reader) => {
-      const read: OutageRead = { region: reader.region, startedAt: Date.now(), finishedAt: 0, found: {} };
-      try {
-        for (const order of (await reader.orders()).values())
-          if (ownerOf(order.orderId) === kill.region) read.found[order.orderId] = order.status;
-        const acknowledgedBefore = options.load.acknowledged.filter(
-          (ack) =>
-            ack.ackAt < kill.from && ownerOf(ack.orderId) === kill.region && !(ack.orderId in read.found),
-        );
-        for (const ack of acknowledgedBefore) {
-          const order = await reader.order(ack.orderId);
-          if (order) read.found[order.orderId] = order.status;
-        }
-      } catch (error) {
-        read.error = errorMessage(error);
-      }
-      read.finishedAt = Date.now();
-      return read;
-    }),
+async function compensationOutage(
+  options: TimelineOptions,
+  faults: ProviderFaults,
+  cutFrom: number,
+): Promise<{ ended: Promise<void> }> {
+  const { scenario, plan, progress, record } = options;
+  const { durationMs, killAfterMs } = plan.compensationOutage;
+  // As before the first kill: slowed calls keep many sagas between authorization and capture, so the
+  // outage fails their captures and their compensations (the void) must retry.
+  progress.info(
+    `slow the payment provider to ${scenario.slowProviderLatencyMs} ms per call for ${scenario.slowProviderLeadMs / 1000} s, so many sagas hold an authorization when the outage begins`,
   );
-}
-
-/** SIGSTOP the serving region (a long GC pause, a stalled VM), then SIGCONT it: alive, but not answering. */
-async function freezeServing(options: TimelineOptions): Promise<void> {
-  const { scenario, progress, record } = options;
-  const serving = (await options.sampler.read()).serving;
-  const pid = (await options.control.status()).regions.find((region) => region.name === serving)?.pid;
-  if (!serving || !pid) {
-    progress.warn('no serving region process to freeze');
-    record.freeze = {
-      region: serving ?? 'none',
-      from: Date.now(),
-      confirmedAt: null,
-      until: null,
-      detail: `no serving region process to freeze (serving ${serving ?? 'none'}, pid ${pid ?? 'none'})`,
-    };
-    return;
-  }
+  await options.payments.setLatencyMs(scenario.slowProviderLatencyMs);
+  await sleep(scenario.slowProviderLeadMs);
+  const outage = await faults.begin({ kind: 'errors', durationMs }, 'compensation outage');
+  progress.phase('heal the link, in the provider outage');
+  await switchLink(options, 'heal');
+  const healedAt = Date.now();
+  record.windows.push({ name: 'link cut', from: cutFrom, until: healedAt });
+  const outageEnd = sleep(Math.max(0, outage.from + durationMs - Date.now())).then(() => faults.end(outage));
+  await sleep(Math.max(0, outage.from + killAfterMs - Date.now()));
+  const serving = await servingRegion(options);
+  const reader = options.readers.find((candidate) => candidate.region === serving);
+  record.owedAtCompensationKill = await (reader?.status().then(
+    (status) => status.settlement?.owed ?? null,
+    () => null,
+  ) ?? null);
   progress.phase(
-    `freeze the serving region ${serving} (SIGSTOP pid ${pid}) for ${scenario.freezeMs / 1000} s`,
+    `kill -9 the serving region ${serving} ${killAfterMs} ms into the outage, while its compensations retry (${record.owedAtCompensationKill ?? '?'} orders owed)`,
   );
-  const freeze: FaultWindow = {
-    region: serving,
-    from: Date.now(),
-    confirmedAt: null,
-    until: null,
-    detail: '',
-  };
-  record.freeze = freeze;
-  frozenPids.add(pid);
-  process.kill(pid, 'SIGSTOP');
-  freeze.confirmedAt = Date.now();
-  freeze.detail = `SIGSTOP sent to pid ${pid}`;
-  await sleep(scenario.freezeMs);
-  process.kill(pid, 'SIGCONT');
-  freeze.until = Date.now();
-  frozenPids.delete(pid);
-  const first = firstFailover(options.load.acknowledged, freeze, scenario.regions);
-  progress.phase(
-    `thaw ${serving} (SIGCONT); ${first === null ? 'no 202 from another region while frozen' : `first 202 from ${first.answeredBy} ${first.ms} ms after the freeze`}`,
-  );
-  await sleep(scenario.afterThawMs);
+  record.windows.push({ name: 'link healed, provider outage', from: healedAt, until: Date.now() });
+  const kill = await killRegion(options, serving);
+  record.compensationKill = kill;
+  const downFrom = Date.now();
+  await sleep(Math.max(0, kill.from + scenario.compensationKillDownMs - Date.now()));
+  progress.phase(`restart ${serving} (the provider is ${outage.until === null ? 'still down' : 'back'})`);
+  await restartRegion(options, kill);
+  record.windows.push({
+    name: 'region down in the compensation outage',
+    from: downFrom,
+    until: kill.until ?? Date.now(),
+  });
+  const from = Date.now();
+  await sleep(scenario.afterCompensationRestartMs);
+  record.windows.push({ name: 'after the compensation restart', from, until: Date.now() });
+  return { ended: outageEnd };
 }

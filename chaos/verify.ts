@@ -1,16 +1,19 @@
 import { DEMO_PRODUCTS } from '../apps/local/src/catalog/demo-catalog';
 import { takeSnapshot } from './convergence';
 import type { FinalState, InvariantResult } from './invariant';
-import { checkLedger, checkStock } from './invariants-money';
+import { checkCompensationOneWay } from './invariants-compensation';
+import { checkStock } from './invariants-money';
 import { checkNotifications } from './invariants-notifications';
 import {
   checkAcknowledgedEverywhere,
-  checkNoAcknowledgedCancelled,
-  checkNoDuplicates,
+  checkCancelledOnlyAsDuplicates,
   checkNoneStuck,
+  checkOneLiveOrderPerKey,
   unacknowledgedOrders,
 } from './invariants-orders';
-import type { LoadGenerator } from './load-generator';
+import { checkLedger, finalOrders, moneyByOrder, type OrderMoney } from './invariants-payments';
+import type { AcknowledgedOrder, LoadGenerator } from './load-generator';
+import type { OrderView } from './region-reader';
 import { type RegionReader, readLedger } from './region-reader';
 import type { Restock } from './scenario';
 import { readNotificationStore } from './store-files';
@@ -19,6 +22,9 @@ export interface Verdict {
   rows: InvariantResult[];
   /** What was verified, for the checks made outside (the orders as the regions hold them at the end). */
   state: FinalState;
+  /** One copy of every order (its own region's), and the ledger summed per order. */
+  orders: OrderView[];
+  money: Map<string, OrderMoney>;
   counts: {
     acknowledged: number;
     lost: number;
@@ -49,9 +55,12 @@ export async function verify(options: {
   paymentsUrl: string;
   paymentsApiKey: string;
   load: LoadGenerator;
+  /** Orders acknowledged outside the load (the same-key pairs sent to regions directly). */
+  alsoAcknowledged: readonly AcknowledgedOrder[];
   restocks: readonly Restock[];
 }): Promise<Verdict> {
   const { readers, load } = options;
+  const acknowledged = [...load.acknowledged, ...options.alsoAcknowledged];
   const [snapshot, ledger, products, notifications] = await Promise.all([
     takeSnapshot(readers, options.dataDir),
     readLedger(options.paymentsUrl, options.paymentsApiKey),
@@ -61,7 +70,7 @@ export async function verify(options: {
   // An order a region's listing lacks is looked up by id too, so an index gap is not mistaken for a loss.
   for (const region of snapshot.regions) {
     const reader = readers.find((candidate) => candidate.region === region.region);
-    for (const ack of load.acknowledged) {
+    for (const ack of acknowledged) {
       if (region.orders.has(ack.orderId) || !reader) continue;
       const order = await reader.order(ack.orderId);
       if (order) region.orders.set(order.orderId, order);
@@ -76,14 +85,15 @@ export async function verify(options: {
       readers.map((reader) => reader.region),
     ),
     ledger,
-    acknowledged: load.acknowledged,
+    acknowledged,
     unfinished: load.unfinished,
     attemptsByKey: load.attemptsByKey,
     supply: supplyOf(options.restocks),
   };
   const everywhere = checkAcknowledgedEverywhere(state);
   const stuck = checkNoneStuck(state);
-  const duplicates = checkNoDuplicates(state);
+  const duplicates = checkOneLiveOrderPerKey(state);
+  const orders = finalOrders(state);
   const stock = checkStock(state);
   const unacknowledged = unacknowledgedOrders(state);
   return {
@@ -91,14 +101,17 @@ export async function verify(options: {
       ...everywhere.rows,
       stuck.row,
       duplicates.row,
-      checkNoAcknowledgedCancelled(state),
+      checkCancelledOnlyAsDuplicates(state),
+      checkCompensationOneWay(orders),
       ...stock.rows,
       ...checkLedger(state),
       ...checkNotifications(state),
     ],
     state,
+    orders,
+    money: moneyByOrder(state.ledger),
     counts: {
-      acknowledged: load.acknowledged.length,
+      acknowledged: acknowledged.length,
       lost: everywhere.lost,
       duplicated: duplicates.duplicated,
       doubleCharged: duplicates.doubleCharged,

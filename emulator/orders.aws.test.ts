@@ -46,21 +46,7 @@ async function run(overrides: Parameters<typeof orderBody>[0]): Promise<Order> {
 const timeline = (order: Order) => order.timeline.map((entry) => entry.type);
 const types = async (order: Order) => (await shop.ledger(order.orderId)).map((entry) => entry.type);
 
-/** What the customer is out of: captures minus refunds, and authorizations still holding funds. */
-async function exposure(order: Order): Promise<{ charged: number; held: number }> {
-  const ledger = await shop.ledger(order.orderId);
-  const sum = (type: string) =>
-    ledger.filter((entry) => entry.type === type).reduce((total, e) => total + e.amount, 0);
-  const settled = new Set(
-    ledger
-      .filter((entry) => entry.type === 'void' || entry.type === 'capture')
-      .map((e) => e.authorization_id),
-  );
-  return {
-    charged: sum('capture') - sum('refund'),
-    held: ledger.filter((entry) => entry.type === 'authorization' && !settled.has(entry.id)).length,
-  };
-}
+const exposure = (order: Order) => shop.exposure(order.orderId);
 
 describe.concurrent('saga branches', () => {
   it('happy path: CONFIRMED through every forward step, one authorization and one capture, stock sold', async () => {
@@ -211,6 +197,7 @@ describe.concurrent('saga branches', () => {
     expect(order.status).toBe('FAILED');
     expect(order.failureReason).toContain('AQ');
     expect(order).toMatchObject({ inventory: 'RELEASED', payment: { status: 'VOIDED' } });
+    expect(order.settlement).toBeUndefined();
     expect(timeline(order)).toEqual([
       'PLACED',
       'INVENTORY_RESERVED',
@@ -249,6 +236,7 @@ describe.concurrent('saga branches', () => {
 
     expect(order.status).toBe('CANCELLED');
     expect(order.payment?.status).toBe('REFUNDED');
+    expect(order.settlement).toBeUndefined();
     expect(timeline(order)).toEqual(
       expect.arrayContaining(['CANCEL_REQUESTED', 'PAYMENT_REFUNDED', 'SHIPMENT_CANCELLED']),
     );
@@ -295,6 +283,7 @@ describe('cancellation while the saga runs (slow provider)', () => {
     const order = await shop.waitForTerminal(orderId);
 
     expect(order.status).toBe('CANCELLED');
+    expect(order.settlement).toBeUndefined();
     expect(await exposure(order)).toEqual({ charged: 0, held: 0 });
     expect(await shop.stockOf('BAG-001')).toEqual(before);
   });
@@ -307,6 +296,8 @@ describe('cancellation while the saga runs (slow provider)', () => {
 
     expect(order.status).toBe('FAILED');
     expect(order.failureReason).toMatch(/technical problem/);
+    // Nothing reached the provider, so nothing is owed.
+    expect(order.settlement).toBeUndefined();
     expect(await types(order)).toEqual([]);
     expect(await shop.stockOf('NOTE-001')).toEqual(before);
   });

@@ -56,9 +56,14 @@ describe('a store that cannot be reached', () => {
 describe('a saga that cannot be started when the order is accepted', () => {
   const sagaStarter = () =>
     region.host.names.find((name) => name.startsWith('OrderSagaStarter')) ?? 'OrderSagaStarter';
+  // The saga sweeper's schedule (the integrity sweep has schedules of its own).
   const sweep = async () => {
-    const [schedule] = region.ruleTargets.schedules();
-    if (!schedule) throw new Error('no schedule rule is deployed');
+    const schedule = region.ruleTargets
+      .schedules()
+      .find((rule) =>
+        rule.targets.some((target) => region.host.find(target.arn).name.startsWith('OrderSagaSweeper')),
+      );
+    if (!schedule) throw new Error('no schedule rule targets the saga sweeper');
     await region.ruleTargets.fireSchedule(schedule.name, { minAgeSeconds: 0 });
   };
 

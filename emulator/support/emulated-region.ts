@@ -41,7 +41,11 @@ export interface EmulatedRegion {
  * Where a deployment would call the real internet, the functions get local addresses instead (and only
  * there): JWKS_URL points at moto's key set for the pool, PAYMENT_PROVIDER_URL at the payment simulator.
  */
-export async function startEmulatedRegion(options: { assemblyDir: string }): Promise<EmulatedRegion> {
+export async function startEmulatedRegion(options: {
+  assemblyDir: string;
+  /** Shortens Step Functions' waits between retries by this factor (see emulator/moto-server.py). */
+  stepFunctionsTimeScale?: number;
+}): Promise<EmulatedRegion> {
   const cleanups: Array<() => Promise<void>> = [];
   const close = async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
@@ -52,7 +56,12 @@ export async function startEmulatedRegion(options: { assemblyDir: string }): Pro
     const payments = await startTestSimulator({}, { apiKey });
     cleanups.push(() => payments.dispose());
     const lambdaPort = await freePort();
-    const moto = await startMoto({ lambdaPort });
+    const moto = await startMoto({
+      lambdaPort,
+      ...(options.stepFunctionsTimeScale === undefined
+        ? {}
+        : { stepFunctionsTimeScale: options.stepFunctionsTimeScale }),
+    });
     cleanups.push(() => moto.stop());
 
     const clients = awsClients(moto.url, EMULATED_REGION);

@@ -51,6 +51,8 @@ interface Container {
 export class LambdaHost {
   private readonly containers = new Map<string, Container>();
   private readonly overrides = new Map<string, Record<string, string>>();
+  private readonly clocksAhead = new Map<string, number>();
+  private readonly holds = new Map<string, Promise<void>>();
   private readonly logs = new Map<string, string[]>();
   private server?: Server;
 
@@ -75,6 +77,7 @@ export class LambdaHost {
 
   async invoke(nameOrArn: string, event: unknown): Promise<InvocationResult> {
     const fn = this.find(nameOrArn);
+    await this.holds.get(fn.name);
     let container = this.container(fn);
     // A container stopped while it loaded (a reconfiguration) is replaced, as Lambda starts another.
     while (!(await container.ready)) container = this.container(fn);
@@ -119,6 +122,39 @@ export class LambdaHost {
   async reconfigure(name: string, environment: Record<string, string> | undefined): Promise<void> {
     if (environment) this.overrides.set(name, environment);
     else this.overrides.delete(name);
+    await this.retire(name);
+  }
+
+  /**
+   * Holds every invocation of a function until `release()`, as a slow start or throttling would: its
+   * caller (a Task of the state machine) waits. Lets a test change the world between two saga steps.
+   */
+  hold(nameOrArn: string): { release(): void } {
+    const { name } = this.find(nameOrArn);
+    let release = () => {};
+    this.holds.set(
+      name,
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    return {
+      release: () => {
+        this.holds.delete(name);
+        release();
+      },
+    };
+  }
+
+  /**
+   * Runs a function as if it ran `aheadMs` later: its container's clock (`Date`) is that far ahead, so
+   * work it backed off for minutes is due (0 puts it back). The next invocation starts a new container.
+   */
+  async setClockAhead(nameOrArn: string, aheadMs: number): Promise<void> {
+    const { name } = this.find(nameOrArn);
+    if ((this.clocksAhead.get(name) ?? 0) === aheadMs) return;
+    if (aheadMs === 0) this.clocksAhead.delete(name);
+    else this.clocksAhead.set(name, aheadMs);
     await this.retire(name);
   }
 
@@ -189,6 +225,7 @@ export class LambdaHost {
         functionName: fn.name,
         functionArn: fn.arn,
         memorySize: fn.memorySize,
+        clockAheadMs: this.clocksAhead.get(fn.name) ?? 0,
       },
       env: {
         ...this.runtimeEnvironment,

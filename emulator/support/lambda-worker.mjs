@@ -5,7 +5,9 @@
 import { pathToFileURL } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 
-const { bundle, handlerName, functionName, functionArn, memorySize } = workerData;
+const { bundle, handlerName, functionName, functionArn, memorySize, clockAheadMs } = workerData;
+const RealDate = Date;
+if (clockAheadMs) setClockAhead();
 const loaded = await import(pathToFileURL(bundle).href);
 const handler = loaded[handlerName];
 if (typeof handler !== 'function') throw new Error(`${bundle} exports no function ${handlerName}`);
@@ -42,3 +44,24 @@ parentPort.on('message', async ({ id, event, requestId, deadline, invokedFunctio
   }
 });
 parentPort.postMessage({ ready: true });
+
+/**
+ * This container's clock, `clockAheadMs` ahead (LambdaHost.setClockAhead): `Date.now()`, `new Date()` and
+ * `Date()` see the later time; dates built from a value are unchanged. Installed before the bundle loads.
+ */
+function ShiftedDate(...args) {
+  if (!new.target) return new RealDate(shiftedNow()).toString();
+  return args.length === 0 ? new RealDate(shiftedNow()) : new RealDate(...args);
+}
+
+function shiftedNow() {
+  return RealDate.now() + clockAheadMs;
+}
+
+function setClockAhead() {
+  ShiftedDate.prototype = RealDate.prototype;
+  ShiftedDate.now = shiftedNow;
+  ShiftedDate.parse = RealDate.parse;
+  ShiftedDate.UTC = RealDate.UTC;
+  globalThis.Date = ShiftedDate;
+}

@@ -15,13 +15,21 @@ export interface RunningMoto {
 /**
  * Starts moto_server (through emulator/moto-server.py) on a free port, with state machines executed.
  * moto's Step Functions invokes Lambda at `http://localhost:<MOTO_PORT>`: `lambdaPort` is where the
- * suite's Lambda endpoint listens (moto itself runs Lambda only with Docker).
+ * suite's Lambda endpoint listens (moto itself runs Lambda only with Docker). `stepFunctionsTimeScale`
+ * shortens the waits between a state's retries by that factor (its attempts stay as deployed).
  */
-export async function startMoto(options: { lambdaPort: number }): Promise<RunningMoto> {
+export async function startMoto(options: {
+  lambdaPort: number;
+  stepFunctionsTimeScale?: number;
+}): Promise<RunningMoto> {
   const port = await freePort();
   const output: string[] = [];
+  const timeScale =
+    options.stepFunctionsTimeScale === undefined
+      ? {}
+      : { EMULATOR_STEP_FUNCTIONS_TIME_SCALE: String(options.stepFunctionsTimeScale) };
   const child = spawn('python3', [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_PORT: String(options.lambdaPort), PYTHONUNBUFFERED: '1' },
+    env: { ...process.env, MOTO_PORT: String(options.lambdaPort), PYTHONUNBUFFERED: '1', ...timeScale },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {

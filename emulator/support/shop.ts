@@ -154,23 +154,48 @@ export class Shop {
   }
 
   /** The customer's notifications about an order. */
-  async notificationsOf(orderId: string): Promise<Array<{ notificationId: string; eventType: string }>> {
+  async notificationsOf(
+    orderId: string,
+  ): Promise<Array<{ notificationId: string; eventType: string; body: string }>> {
     const response = await this.region.api.request<{
-      items: Array<{ orderId: string; notificationId: string; eventType: string }>;
+      items: Array<{ orderId: string; notificationId: string; eventType: string; body: string }>;
     }>('GET', '/api/v1/notifications?limit=100', { token: this.customer });
     return response.body.items.filter((notification) => notification.orderId === orderId);
   }
 
   ledger(orderId: string): Promise<LedgerRowJson[]> {
-    return ledgerFor(this.region.payments.url, orderId);
+    return ledgerFor(this.region.payments.url, orderId, this.providerKey());
+  }
+
+  /** What the customer is out of at the provider: captures minus refunds, and authorizations still holding funds. */
+  async exposure(orderId: string): Promise<{ charged: number; held: number }> {
+    const ledger = await this.ledger(orderId);
+    const sum = (type: string) =>
+      ledger.filter((entry) => entry.type === type).reduce((total, e) => total + e.amount, 0);
+    const settled = new Set(
+      ledger
+        .filter((entry) => entry.type === 'void' || entry.type === 'capture')
+        .map((e) => e.authorization_id),
+    );
+    return {
+      charged: sum('capture') - sum('refund'),
+      held: ledger.filter((entry) => entry.type === 'authorization' && !settled.has(entry.id)).length,
+    };
   }
 
   async setProviderChaos(chaos: { latencyMs?: number; errorRate?: number }): Promise<void> {
     const response = await fetch(`${this.region.payments.url}/v1/chaos`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.providerKey()}` },
       body: JSON.stringify(chaos),
     });
     if (!response.ok) throw new Error(`chaos: ${response.status}`);
+  }
+
+  /** The provider's API key (the one in the deployed secret): every /v1 route of the simulator needs it. */
+  private providerKey(): string {
+    const { apiKey } = this.region.payments;
+    if (apiKey === undefined) throw new Error('the payment simulator was started without an API key');
+    return apiKey;
   }
 }

@@ -568,7 +568,7 @@ describe('saga starts', () => {
       Targets: [
         Match.objectLike({
           Arn: { Ref: aliasOf('OrderSagaSweeper') },
-          Input: JSON.stringify({ minAgeSeconds: 120, maxAgeHours: 24 }),
+          Input: JSON.stringify({ minAgeSeconds: 120, maxAgeHours: 24, unfinishedAfterMinutes: 65 }),
           RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 2 },
         }),
       ],

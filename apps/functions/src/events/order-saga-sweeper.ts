@@ -10,6 +10,11 @@ export const sweepRequestSchema = z.object({
   minAgeSeconds: z.number().int().min(0),
   /** How far back the sweep reads the order index. */
   maxAgeHours: z.number().positive(),
+  /**
+   * A PENDING order at least this old whose place run has ended (failed, timed out, aborted) gets a
+   * cancellation run that compensates and closes it (past the execution's 1 h timeout; absent: none).
+   */
+  unfinishedAfterMinutes: z.number().positive().optional(),
 });
 
 export type SweepRequest = z.infer<typeof sweepRequestSchema>;
@@ -32,12 +37,19 @@ export function createOrderSagaSweeper(deps: OrderSagaSweeperDependencies) {
     const result = await sweepOrderSagas(deps.ctx, deps.workflow, {
       minAgeMs: request.minAgeSeconds * 1000,
       maxAgeMs: request.maxAgeHours * 3_600_000,
+      ...(request.unfinishedAfterMinutes === undefined
+        ? {}
+        : { unfinishedAfterMs: request.unfinishedAfterMinutes * 60_000 }),
     });
     deps.logger.info('order saga sweep', {
       examined: result.examined,
       started: result.started,
       failed: result.failed.length,
     });
+    for (const orderId of result.closed)
+      deps.logger.error('a saga run ended without closing its order: compensating and closing it', {
+        orderId,
+      });
     for (const failure of result.failed) {
       deps.logger.error('order saga not started', {
         orderId: failure.orderId,

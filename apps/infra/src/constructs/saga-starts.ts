@@ -16,7 +16,7 @@ export const SAGA_SWEEP_INTERVAL = Duration.minutes(5);
  * The sweep's window: orders at least 2 minutes old (younger ones are the API's and the events' to start)
  * and at most a day old (as long as a client's retry with the same Idempotency-Key would also heal one).
  */
-export const SAGA_SWEEP_INPUT = { minAgeSeconds: 120, maxAgeHours: 24 };
+export const SAGA_SWEEP_INPUT = { minAgeSeconds: 120, maxAgeHours: 24, unfinishedAfterMinutes: 65 };
 
 export interface SagaStartsProps {
   /** Target of this region's OrderPlaced and OrderCancelRequested events. */

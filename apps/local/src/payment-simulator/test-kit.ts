@@ -8,6 +8,8 @@ import { type RunningPaymentSimulator, startPaymentSimulator } from './server';
 /** Shared by the simulator's test files: a real HTTP simulator on a throw-away database. */
 export interface TestSimulator extends RunningPaymentSimulator {
   dbPath: string;
+  /** The key every /v1 route requires, when the simulator was started with one. */
+  apiKey?: string;
   /** Closes the server and deletes its database directory. */
   dispose(): Promise<void>;
 }
@@ -22,6 +24,7 @@ export async function startTestSimulator(
   return {
     ...simulator,
     dbPath,
+    ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
     dispose: async () => {
       await simulator.close();
       rmSync(dir, { recursive: true, force: true });
@@ -44,6 +47,8 @@ export async function ledgerFor(baseUrl: string, orderId: string, apiKey?: strin
   const response = await fetch(`${baseUrl}/v1/ledger?order_id=${encodeURIComponent(orderId)}&limit=100`, {
     headers: apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` },
   });
+  // A refused read (a missing or wrong key) must not pass for an empty ledger.
+  if (!response.ok) throw new Error(`GET /v1/ledger: ${response.status} ${await response.text()}`);
   const list = (await response.json()) as { data: LedgerRowJson[] };
   return list.data;
 }

@@ -1,4 +1,4 @@
-import type { OrderWorkflow } from '@meridian/domain';
+import { endedUnfinished, type OrderWorkflow } from '@meridian/domain';
 
 /** What the local workflow runner reports when an execution ends. */
 export interface FinishedExecution {
@@ -7,10 +7,7 @@ export interface FinishedExecution {
   input: unknown;
 }
 
-/** A run that has ended without reaching the end of the state machine (failed or timed out). */
-export function endedUnfinished(status: string): boolean {
-  return status !== 'SUCCEEDED' && status !== 'RUNNING';
-}
+export { endedUnfinished };
 
 /**
  * A place run that ended without closing its order (its FailOrder failed for good, or the execution

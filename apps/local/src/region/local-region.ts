@@ -257,7 +257,17 @@ export function createLocalRegion(options: LocalRegionOptions) {
     (await loadOrder(ctx.store, orderId))?.value.status === 'PENDING';
   const workflow: OrderWorkflow = {
     startOrderSaga: async (orderId, mode) => {
-      await runner.start(sagaExecutionName(orderId, mode), { orderId, mode });
+      try {
+        await runner.start(sagaExecutionName(orderId, mode), { orderId, mode });
+      } catch (error) {
+        // After a commit the domain does not fail the request for it: the region's start resumes the order.
+        logger.warn('order saga not started; the next start of this region resumes it', {
+          orderId,
+          mode,
+          error: String(error),
+        });
+        throw error;
+      }
     },
   };
   const integrity = createIntegrityLoops(sagaDeps, workflow, logger, {

@@ -1,4 +1,4 @@
-import { ExecutionAlreadyExists, type SFNClient } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, ExecutionDoesNotExist, type SFNClient } from '@aws-sdk/client-sfn';
 import { TransientError } from '@meridian/domain';
 import { describe, expect, it } from 'vitest';
 import { fakeAwsClient, type Respond, scripted } from '../testing/fake-aws-client';
@@ -67,5 +67,24 @@ describe('StepFunctionsOrderWorkflow', () => {
     const { workflow } = workflowWith(scripted(throttled));
 
     await expect(workflow.startOrderSaga('ord_1_eu-west-1', 'place')).rejects.toBeInstanceOf(TransientError);
+  });
+
+  it('describes a run by its name: its status, or undefined when there is none', async () => {
+    const { workflow, sent } = workflowWith(
+      scripted(
+        { status: 'TIMED_OUT' },
+        new ExecutionDoesNotExist({ message: 'Execution Does Not Exist', $metadata: {} }),
+      ),
+    );
+
+    expect(await workflow.describeOrderSaga('ord_1_eu-west-1', 'place')).toBe('TIMED_OUT');
+    expect(await workflow.describeOrderSaga('ord_2_eu-west-1', 'cancel')).toBeUndefined();
+    expect(sent.map((command) => command.input)).toEqual([
+      { executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:meridian-order-saga:ord_1_eu-west-1' },
+      {
+        executionArn:
+          'arn:aws:states:eu-west-1:123456789012:execution:meridian-order-saga:ord_2_eu-west-1-cancel',
+      },
+    ]);
   });
 });

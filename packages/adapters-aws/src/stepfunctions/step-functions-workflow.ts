@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { type OrderWorkflow, sagaExecutionName, TransientError } from '@meridian/domain';
+import { type OrderWorkflow, type SagaRunStatus, sagaExecutionName, TransientError } from '@meridian/domain';
 import { describeError, errorName, isTransientAwsError } from '../shared/aws-errors';
 import { isRecord, parseJsonOrUndefined } from '../shared/json';
 
@@ -43,7 +43,22 @@ export class StepFunctionsOrderWorkflow implements OrderWorkflow {
       if (!sameInput(existing.input, input)) throw new ExecutionInputConflictError(name);
     }
   }
+
+  /** The run's status, by DescribeExecution on its name; undefined when there is no such execution. */
+  async describeOrderSaga(orderId: string, mode: 'place' | 'cancel'): Promise<SagaRunStatus | undefined> {
+    const arn = executionArn(this.options.stateMachineArn, sagaExecutionName(orderId, mode));
+    try {
+      const { status } = await this.options.client.send(new DescribeExecutionCommand({ executionArn: arn }));
+      return RUN_STATUSES.find((known) => known === status) ?? 'FAILED';
+    } catch (error) {
+      if (errorName(error) === 'ExecutionDoesNotExist') return undefined;
+      throw toWorkflowError(error);
+    }
+  }
 }
+
+/** Step Functions' execution statuses the saga can be in (PENDING_REDRIVE is reported as FAILED). */
+const RUN_STATUSES: readonly SagaRunStatus[] = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'];
 
 /** arn:aws:states:<region>:<account>:stateMachine:<machine> → …:execution:<machine>:<name> */
 export function executionArn(stateMachineArn: string, name: string): string {

@@ -5,6 +5,22 @@
  */
 export interface OrderWorkflow {
   startOrderSaga(orderId: string, mode: 'place' | 'cancel'): Promise<void>;
+  /**
+   * The status of the order's run in `mode` (undefined when there is none): lets a sweep find a run that
+   * ended without closing its order. Optional: a caller that only starts runs needs none.
+   */
+  describeOrderSaga?(orderId: string, mode: 'place' | 'cancel'): Promise<SagaRunStatus | undefined>;
+}
+
+export type SagaRunStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+/**
+ * A run that ended without reaching the end of the state machine (failed, timed out, aborted): its
+ * order, if still PENDING, has nothing left to close it but a cancellation run, which compensates
+ * (each compensation is idempotent) and closes it.
+ */
+export function endedUnfinished(status: string): boolean {
+  return status !== 'SUCCEEDED' && status !== 'RUNNING';
 }
 
 export function sagaExecutionName(orderId: string, mode: 'place' | 'cancel'): string {

@@ -96,6 +96,7 @@ describe('sweepOrderSagas', () => {
         { orderId: stuck.orderId, mode: 'place' },
         { orderId: cancelling.orderId, mode: 'cancel' },
       ],
+      closed: [],
       failed: [],
     });
     expect(workflow.startOrderSaga).not.toHaveBeenCalledWith(fresh.orderId, expect.anything());
@@ -116,5 +117,33 @@ describe('sweepOrderSagas', () => {
     ]);
     expect(result.started).toHaveLength(204);
     expect(store.transactions).toHaveLength(205);
+  });
+
+  it('closes a PENDING order whose place run ended without closing it, once it is old enough', async () => {
+    const runs = new Map<string, 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT'>();
+    const described: OrderWorkflow & { startOrderSaga: ReturnType<typeof vi.fn> } = {
+      startOrderSaga: vi.fn(async () => {}),
+      describeOrderSaga: async (orderId) => runs.get(orderId),
+    };
+    const timedOut = await seedOrder({ createdAt: ago(70 * MINUTE) });
+    const failed = await seedOrder({ createdAt: ago(80 * MINUTE) });
+    const running = await seedOrder({ createdAt: ago(90 * MINUTE) });
+    const young = await seedOrder({ createdAt: ago(30 * MINUTE) });
+    runs.set(timedOut.orderId, 'TIMED_OUT');
+    runs.set(failed.orderId, 'FAILED');
+    runs.set(running.orderId, 'RUNNING');
+    runs.set(young.orderId, 'FAILED');
+
+    const result = await sweepOrderSagas(ctx, described, {
+      minAgeMs: 2 * MINUTE,
+      maxAgeMs: 24 * 60 * MINUTE,
+      unfinishedAfterMs: 65 * MINUTE,
+    });
+
+    expect(result.closed).toEqual([timedOut.orderId, failed.orderId]);
+    expect(described.startOrderSaga.mock.calls.filter(([, mode]) => mode === 'cancel')).toEqual([
+      [timedOut.orderId, 'cancel'],
+      [failed.orderId, 'cancel'],
+    ]);
   });
 });

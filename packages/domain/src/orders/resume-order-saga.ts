@@ -1,7 +1,7 @@
 import type { DomainContext } from '../shared/context';
 import { asEntity, loadOrder } from '../store/repositories';
 import type { Order } from './order';
-import type { OrderWorkflow } from './order-workflow';
+import { endedUnfinished, type OrderWorkflow } from './order-workflow';
 
 export type SagaMode = 'place' | 'cancel';
 
@@ -41,6 +41,11 @@ export interface SagaSweepWindow {
   minAgeMs: number;
   /** Orders older than this are not looked at (the sweep reads the order index newest first). */
   maxAgeMs: number;
+  /**
+   * A PENDING order at least this old whose place run has ended (failed, timed out, aborted) gets a
+   * cancellation run, which compensates and closes it; absent: not looked for.
+   */
+  unfinishedAfterMs?: number;
 }
 
 export interface SagaSweepResult {
@@ -48,6 +53,8 @@ export interface SagaSweepResult {
   examined: number;
   /** Runs started (or found under way): the order awaited them. */
   started: Array<{ orderId: string; mode: SagaMode }>;
+  /** PENDING orders whose place run had ended without closing them: their cancellation run was started. */
+  closed: string[];
   failed: Array<{ orderId: string; mode: SagaMode; error: unknown }>;
 }
 
@@ -65,7 +72,7 @@ export async function sweepOrderSagas(
   window: SagaSweepWindow,
 ): Promise<SagaSweepResult> {
   const now = ctx.clock.now();
-  const result: SagaSweepResult = { examined: 0, started: [], failed: [] };
+  const result: SagaSweepResult = { examined: 0, started: [], closed: [], failed: [] };
   let cursor: string | undefined;
   do {
     const page = await ctx.store.queryIndex('gsi2', 'ORDERS', { limit: PAGE_SIZE, descending: true, cursor });
@@ -80,6 +87,7 @@ export async function sweepOrderSagas(
       try {
         await workflow.startOrderSaga(order.orderId, mode);
         result.started.push({ orderId: order.orderId, mode });
+        if (await closeIfUnfinished(workflow, order, age, window)) result.closed.push(order.orderId);
       } catch (error) {
         result.failed.push({ orderId: order.orderId, mode, error });
       }
@@ -87,4 +95,23 @@ export async function sweepOrderSagas(
     cursor = page.nextCursor;
   } while (cursor);
   return result;
+}
+
+/**
+ * A PENDING order whose place run ended without closing it (its FailOrder failed for good, the run timed
+ * out or was aborted) awaits a run that will never come: its name is taken. A cancellation run
+ * compensates and closes it (FAILED with a technical reason, or CANCELLED when the customer asked).
+ */
+async function closeIfUnfinished(
+  workflow: OrderWorkflow,
+  order: Order,
+  age: number,
+  window: SagaSweepWindow,
+): Promise<boolean> {
+  if (order.status !== 'PENDING' || window.unfinishedAfterMs === undefined || age < window.unfinishedAfterMs)
+    return false;
+  const status = await workflow.describeOrderSaga?.(order.orderId, 'place');
+  if (status === undefined || !endedUnfinished(status)) return false;
+  await workflow.startOrderSaga(order.orderId, 'cancel');
+  return true;
 }

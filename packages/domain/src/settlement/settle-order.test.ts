@@ -14,7 +14,13 @@ import { FakePaymentProvider } from '../testing/fake-payment-provider';
 import { type InMemoryItemStore, inMemoryContext } from '../testing/in-memory-item-store';
 import { fixtureProduct, seedOrder } from '../testing/order-fixtures';
 import { settleDueOrders, settleOrder } from './settle-order';
-import { listOwedSettlements, loadSettlement, type SettlementPolicy } from './settlement';
+import {
+  listOwedSettlements,
+  loadSettlement,
+  type SettlementPolicy,
+  type SettlementRecord,
+  settlementWrite,
+} from './settlement';
 
 /**
  * A closed order's compensations are never dropped. Before, a compensation that failed after its retries
@@ -135,6 +141,34 @@ describe('an order that closes owing a compensation', () => {
     });
     expect((await listOwedSettlements(ctx, { limit: 10 })).items).toEqual([]);
     expect(await settleDueOrders(deps, policy)).toEqual([]);
+  });
+
+  it('once one order settles, brings the others forward instead of leaving them to their backoff', async () => {
+    const first = await failedDuringOutage();
+    payments.down = false;
+    const second = await failedDuringOutage();
+    // Both back off: 1, 2, 4, 8, 16, then 30 s.
+    for (let tick = 0; tick < 32; tick++) {
+      await settleDueOrders(deps, policy);
+      now += 1_000;
+    }
+    const waiting = (await loadSettlement(ctx, second.orderId))?.value.nextAttemptAt ?? '';
+    expect(waiting, `${waiting} at ${new Date(now).toISOString()}`).toBe(
+      new Date(now + 29_000).toISOString(),
+    );
+
+    payments.down = false;
+    // The first is due now (a test makes it so); its success brings the second forward.
+    const record = await loadSettlement(ctx, first.orderId);
+    await store.transact([
+      settlementWrite(
+        { ...(record?.value as SettlementRecord), nextAttemptAt: new Date(now).toISOString() },
+        record?.version,
+      ),
+    ]);
+    expect((await settleDueOrders(deps, policy)).map((outcome) => outcome.outcome)).toEqual(['settled']);
+    expect((await settleDueOrders(deps, policy)).map((outcome) => outcome.outcome)).toEqual(['settled']);
+    expect((await reload(second.orderId)).settlement?.status).toBe('SETTLED');
   });
 
   it('refunds a capture whose answer was lost before the order closed', async () => {

@@ -7,6 +7,7 @@ import { cancelShipment } from '../saga/steps/create-shipment';
 import { releaseInventory } from '../saga/steps/reserve-inventory';
 import { backoffDelayMs } from '../shared/backoff';
 import { nowIso, withConflictRetry } from '../shared/context';
+import { ConditionFailedError } from '../store/item-store';
 import { loadOrder, orderWrite } from '../store/repositories';
 import {
   listOwedSettlements,
@@ -134,5 +135,26 @@ export async function settleDueOrders(
   const due = page.items.filter((record) => record.nextAttemptAt <= now);
   const outcomes: SettleOutcome[] = [];
   for (const record of due) outcomes.push(await settleOrder(deps, record.orderId, policy));
+  // One order settled: whatever kept the others owing (a provider outage) is likely over, so those
+  // backing off are due at once rather than after their backoff (up to the cap) runs out.
+  if (outcomes.some((outcome) => outcome.outcome === 'settled'))
+    await bringForward(
+      deps,
+      page.items.filter((record) => record.nextAttemptAt > now),
+    );
   return outcomes;
+}
+
+async function bringForward(deps: SagaDependencies, waiting: readonly SettlementRecord[]): Promise<void> {
+  const now = nowIso(deps.ctx);
+  for (const record of waiting) {
+    const current = await loadSettlement(deps.ctx, record.orderId);
+    if (current?.value.status !== 'PENDING') continue;
+    await deps.ctx.store
+      .transact([settlementWrite({ ...current.value, nextAttemptAt: now }, current.version)])
+      // Changed meanwhile (settled, or tried again): nothing to bring forward.
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionFailedError)) throw error;
+      });
+  }
 }
