@@ -174,6 +174,13 @@ describe('the content security policy', () => {
     expect(allowed).toContain(new URL(tokenRequest(auth, 'code', 'verifier').url).origin);
     expect(allowed).toContain(new URL(logoutUrl(auth, 'https://shop.example.com/')).origin);
   });
+
+  it('allows no inline script or style, as local mode serves the same app (the browser tests run under it)', () => {
+    const directives = csp(shipped);
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('style-src')).toEqual(["'self'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+  });
 });
 
 describe('/config.json', () => {

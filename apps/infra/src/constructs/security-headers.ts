@@ -13,7 +13,7 @@ export class SecurityHeaders extends Construct {
     const csp = [
       "default-src 'self'",
       "script-src 'self'",
-      "style-src 'self' 'unsafe-inline'",
+      "style-src 'self'",
       "img-src 'self' data: https:",
       `connect-src 'self' ${props.signInOrigin}`,
       "frame-ancestors 'none'",

@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 /**
  * The Content-Security-Policy of everything the front door serves: the CloudFront response headers
  * policy's (apps/infra/src/constructs/security-headers.ts) without Cognito, which local mode does not
- * use, and without 'unsafe-inline' for styles: the web app has no inline script or style.
+ * use; neither allows inline script or style (the web app has none).
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
