@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
-import { REPO_ROOT } from '../apps/local/src/config/local-config';
+import { LocalIssuer } from '@meridian/local/auth/local-issuer';
+import { REPO_ROOT } from '@meridian/local/config/local-config';
 import { fetchText } from './support/bounded';
 import { loadOrders } from './support/load';
 import { startPlatform } from './support/platform';

@@ -1,8 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
-import { REPO_ROOT } from '../apps/local/src/config/local-config';
+import { LocalIssuer } from '@meridian/local/auth/local-issuer';
+import { REPO_ROOT } from '@meridian/local/config/local-config';
 import { fetchJson, fetchText, withTimeout } from './support/bounded';
 import { type LoadResult, loadBareServer, loadOrders, paceOrders } from './support/load';
 import { percentile } from './support/percentile';

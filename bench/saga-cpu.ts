@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { placeOrder } from '@meridian/domain';
-import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
-import { seedDemoCatalog } from '../apps/local/src/catalog/demo-catalog';
-import { startPaymentSimulator } from '../apps/local/src/payment-simulator/server';
-import { createLocalRegion } from '../apps/local/src/region/local-region';
+import { LocalIssuer } from '@meridian/local/auth/local-issuer';
+import { seedDemoCatalog } from '@meridian/local/catalog/demo-catalog';
+import { startPaymentSimulator } from '@meridian/local/payment-simulator/server';
+import { createLocalRegion } from '@meridian/local/region/local-region';
 
 /**
  * CPU cost of one order's saga, in one process (region + payment simulator, no front door, no HTTP API):

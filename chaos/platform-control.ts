@@ -4,10 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LocalIssuer } from '@meridian/local/auth/local-issuer';
+import { readPaymentsApiKey, readRegionKey } from '@meridian/local/auth/local-keys';
+import { loadLocalConfig } from '@meridian/local/config/local-config';
 import * as z from 'zod';
-import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
-import { readPaymentsApiKey, readRegionKey } from '../apps/local/src/auth/local-keys';
-import { loadLocalConfig } from '../apps/local/src/config/local-config';
 import { HttpError, postJson } from './http';
 import { sleep } from './progress';
 

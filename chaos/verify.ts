@@ -1,4 +1,4 @@
-import { DEMO_PRODUCTS } from '../apps/local/src/catalog/demo-catalog';
+import { DEMO_PRODUCTS } from '@meridian/local/catalog/demo-catalog';
 import { takeSnapshot } from './convergence';
 import type { FinalState, InvariantResult } from './invariant';
 import { checkCompensationOneWay } from './invariants-compensation';

@@ -10,8 +10,8 @@ import {
   orderEventSchemas,
 } from '@meridian/contracts';
 import { NOTIFYING_EVENT_TYPES, SAGA_START_EVENT_TYPES } from '@meridian/domain';
+import { freePort } from '@meridian/local/tests/support/ports';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../apps/local/tests/support/ports';
 import { type AwsClients, awsClients } from './support/aws-clients';
 import { DeployedNames, resourcesOfType } from './support/cloudformation';
 import { type RunningMoto, startMoto } from './support/moto';

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { HttpPaymentProvider } from '@meridian/adapters-local/payments';
+import { HttpPaymentProvider } from '@meridian/adapters-node';
 import { type Order, stepKey } from '@meridian/domain';
+import type { IntegritySweepResult } from '@meridian/functions/integrity/integrity-sweep';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { IntegritySweepResult } from '../apps/functions/src/integrity/integrity-sweep';
 import { type EmulatedRegion, startEmulatedRegion } from './support/emulated-region';
 import { acceptTwinInPeer } from './support/peer-region';
 import { orderBody, Shop, waitFor } from './support/shop';

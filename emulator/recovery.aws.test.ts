@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { freePort } from '@meridian/local/tests/support/ports';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../apps/local/tests/support/ports';
 import { type EmulatedRegion, startEmulatedRegion } from './support/emulated-region';
 import { orderBody, Shop, waitFor } from './support/shop';
 

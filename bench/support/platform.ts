@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalIssuer } from '../../apps/local/src/auth/local-issuer';
-import { readRegionKey } from '../../apps/local/src/auth/local-keys';
-import { regionKeyHeaders } from '../../apps/local/src/auth/region-key';
-import { loadLocalConfig, REPO_ROOT } from '../../apps/local/src/config/local-config';
+import { LocalIssuer } from '@meridian/local/auth/local-issuer';
+import { readRegionKey } from '@meridian/local/auth/local-keys';
+import { regionKeyHeaders } from '@meridian/local/auth/region-key';
+import { loadLocalConfig, REPO_ROOT } from '@meridian/local/config/local-config';
 
 export interface RunningPlatform {
   url: string;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { startTestSimulator, type TestSimulator } from '../../apps/local/src/payment-simulator/test-kit';
-import { freePort } from '../../apps/local/tests/support/ports';
+import { startTestSimulator, type TestSimulator } from '@meridian/local/payment-simulator/test-kit';
+import { freePort } from '@meridian/local/tests/support/ports';
 import { ApiGateway } from './api-gateway';
 import { type AwsClients, awsClients, EMULATOR_CREDENTIALS } from './aws-clients';
 import { DeployedNames, onlyResourceOfType } from './cloudformation';

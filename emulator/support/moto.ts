@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../../apps/local/tests/support/ports';
+import { freePort } from '@meridian/local/tests/support/ports';
 
 const LAUNCHER = join(dirname(fileURLToPath(import.meta.url)), '..', 'moto-server.py');
 

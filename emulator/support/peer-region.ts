@@ -1,7 +1,5 @@
 import { DynamoDbItemStore } from '@meridian/adapters-aws';
-import { UlidSource } from '@meridian/adapters-local/ids';
-import { HttpPaymentProvider } from '@meridian/adapters-local/payments';
-import { LocalCarrier } from '@meridian/adapters-local/shipping';
+import { HttpPaymentProvider, LocalCarrier, UlidSource } from '@meridian/adapters-node';
 import {
   authorizePayment,
   capturePayment,
@@ -17,7 +15,7 @@ import {
   restockProduct,
   type SagaDependencies,
 } from '@meridian/domain';
-import { requestFingerprint } from '../../apps/functions/src/api/request-fingerprint';
+import { requestFingerprint } from '@meridian/functions/api/request-fingerprint';
 import type { EmulatedRegion } from './emulated-region';
 import type { orderBody } from './shop';
 import { EMULATED_ACCOUNT, EMULATED_REGION } from './synthesize-region';

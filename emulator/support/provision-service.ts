@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { CreateStateMachineCommand } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { substituteDefinition } from '../../packages/adapters-local/src/workflow/substitute-definition';
+import { substituteDefinition } from '@meridian/adapters-local';
 import type { AwsClients } from './aws-clients';
 import { type DeployedNames, onlyResourceOfType, resourcesOfType, type Template } from './cloudformation';
 import type { DeployedFunction } from './lambda-host';

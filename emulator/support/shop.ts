@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Order } from '@meridian/domain';
-import { type LedgerRowJson, ledgerFor } from '../../apps/local/src/payment-simulator/test-kit';
+import { type LedgerRowJson, ledgerFor } from '@meridian/local/payment-simulator/test-kit';
 import type { ApiResponse } from './api-gateway';
 import type { EmulatedRegion } from './emulated-region';
 import { EMULATED_REGION } from './synthesize-region';

@@ -5,7 +5,7 @@ import {
   GetShardIteratorCommand,
 } from '@aws-sdk/client-dynamodb-streams';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { compileEventPattern } from '../../packages/adapters-local/src/bus/event-pattern';
+import { compileEventPattern } from '@meridian/adapters-local';
 import type { AwsClients } from './aws-clients';
 import type { LambdaHost } from './lambda-host';
 import type { StreamMapping } from './provision-service';

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FEATURE_FLAGS } from '@meridian/infra';
+import { parseConfig } from '@meridian/infra/config/config-schema';
+import { RegionStage } from '@meridian/infra/stages/region-stage';
 import { App } from 'aws-cdk-lib';
-import { parseConfig } from '../../apps/infra/src/config/config-schema';
-import { FEATURE_FLAGS } from '../../apps/infra/src/meridian-app';
-import { RegionStage } from '../../apps/infra/src/stages/region-stage';
 import type { Template } from './cloudformation';
 
 const INFRA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../apps/infra');

@@ -12,7 +12,7 @@ import {
   type StoredItem,
 } from '@meridian/domain';
 import { createSagaHandlers } from '@meridian/functions/saga';
-import type { LocalRegionOptions } from '../../apps/local/src/region/local-region';
+import type { LocalRegionOptions } from '@meridian/local/region/local-region';
 import type { Prng } from '../kernel/prng';
 
 /**

@@ -1,4 +1,4 @@
-import type { RandomSource, Timers } from '@meridian/adapters-local';
+import type { RandomSource, Timers } from '@meridian/adapters-node';
 import type { Clock } from '@meridian/domain';
 import type { Prng } from './prng';
 import type { Scheduler, SimProcess, Task } from './scheduler';

@@ -1,4 +1,4 @@
-import { HttpTimeoutError } from '@meridian/adapters-local';
+import { HttpTimeoutError } from '@meridian/adapters-node';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { Scheduler, type SimProcess } from '../kernel/scheduler';

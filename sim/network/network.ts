@@ -1,4 +1,4 @@
-import { type HttpAnswer, type HttpCall, type HttpClient, HttpTimeoutError } from '@meridian/adapters-local';
+import { type HttpAnswer, type HttpCall, type HttpClient, HttpTimeoutError } from '@meridian/adapters-node';
 import type { Scheduler, SimProcess } from '../kernel/scheduler';
 import type { Trace } from '../kernel/trace';
 import { SimRequest } from './sim-request';

@@ -1,4 +1,4 @@
-import { LocalCarrier } from '@meridian/adapters-local';
+import { LocalCarrier } from '@meridian/adapters-node';
 import {
   type BookedShipment,
   ShipmentRejectedError,

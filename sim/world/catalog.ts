@@ -1,5 +1,5 @@
 import { addProduct, type DomainContext, restockProduct } from '@meridian/domain';
-import { DEMO_PRODUCTS } from '../../apps/local/src/catalog/demo-catalog';
+import { DEMO_PRODUCTS } from '@meridian/local/catalog/demo-catalog';
 import type { Prng } from '../kernel/prng';
 
 /** A few of the demo products, with little stock, so orders compete for units and some run out. */

@@ -1,5 +1,5 @@
-import { sleep } from '@meridian/adapters-local';
-import { regionKeyHeaders } from '../../apps/local/src/auth/region-key';
+import { sleep } from '@meridian/adapters-node';
+import { regionKeyHeaders } from '@meridian/local/auth/region-key';
 import type { Prng } from '../kernel/prng';
 import type { ProcessRuntime } from '../kernel/process-runtime';
 import type { Trace } from '../kernel/trace';

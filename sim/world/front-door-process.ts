@@ -1,8 +1,8 @@
-import { HttpTimeoutError } from '@meridian/adapters-local';
+import { HttpTimeoutError } from '@meridian/adapters-node';
+import { forwardWithFailover, noRegionProblem } from '@meridian/local/front-door/failover';
+import { HealthChecker } from '@meridian/local/front-door/health-checker';
+import type { RoutingPolicy } from '@meridian/local/front-door/routing-policy';
 import { Hono } from 'hono';
-import { forwardWithFailover, noRegionProblem } from '../../apps/local/src/front-door/failover';
-import { HealthChecker } from '../../apps/local/src/front-door/health-checker';
-import type { RoutingPolicy } from '../../apps/local/src/front-door/routing-policy';
 import type { ProcessRuntime } from '../kernel/process-runtime';
 import type { SimAnswer, SimNetwork } from '../network/network';
 import { simUrl } from '../network/network';

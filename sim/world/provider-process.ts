@@ -1,5 +1,5 @@
+import { createPaymentSimulatorApp } from '@meridian/local/payment-simulator/app';
 import type Database from 'better-sqlite3';
-import { createPaymentSimulatorApp } from '../../apps/local/src/payment-simulator/app';
 import type { ProcessRuntime } from '../kernel/process-runtime';
 import type { SimProcess } from '../kernel/scheduler';
 import type { SimNetwork } from '../network/network';

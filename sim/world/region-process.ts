@@ -1,9 +1,9 @@
-import type { IntegrityLoopOptions } from '../../apps/local/src/region/integrity-loops';
+import type { IntegrityLoopOptions } from '@meridian/local/region/integrity-loops';
 import {
   createLocalRegion,
   type LocalRegion,
   type LocalRegionOptions,
-} from '../../apps/local/src/region/local-region';
+} from '@meridian/local/region/local-region';
 import type { ProcessRuntime } from '../kernel/process-runtime';
 import type { SimProcess } from '../kernel/scheduler';
 import { type SimNetwork, simUrl } from '../network/network';

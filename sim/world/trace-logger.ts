@@ -1,4 +1,4 @@
-import type { RegionLogger } from '../../apps/local/src/region/local-region';
+import type { RegionLogger } from '@meridian/local/region/local-region';
 import type { Trace } from '../kernel/trace';
 
 /** A region's logger in the simulator: warnings and errors go into the trace, the rest nowhere. */

@@ -1,8 +1,8 @@
 import { getRequestListener } from '@hono/node-server';
 import { compileStateMachine, type SqliteItemStore } from '@meridian/adapters-local';
+import { DEFAULT_INTEGRITY_LOOPS } from '@meridian/local/region/integrity-loops';
+import { regionSagaDefinition } from '@meridian/local/region/local-region';
 import type { StateMachine } from 'aws-local-stepfunctions';
-import { DEFAULT_INTEGRITY_LOOPS } from '../../apps/local/src/region/integrity-loops';
-import { regionSagaDefinition } from '../../apps/local/src/region/local-region';
 import { buggyRegionOptions, type KnownBug, skipReplicatedChange } from '../bugs/known-bugs';
 import { injectFaults } from '../faults/fault-injector';
 import { drawFaultPlan, type FaultKind, type FaultPlan } from '../faults/fault-plan';

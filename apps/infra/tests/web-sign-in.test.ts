@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { authorizeUrl, logoutUrl, tokenRequest } from '@meridian/web/auth/cognito';
+import { parseRuntimeConfig } from '@meridian/web/auth/runtime-config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizeUrl, logoutUrl, tokenRequest } from '../../web/src/auth/cognito';
-import { parseRuntimeConfig } from '../../web/src/auth/runtime-config';
 import { meridianConfig } from '../meridian.config';
 import { parseConfig } from '../src/config/config-schema';
 import { REPO_ROOT } from '../src/function-catalog';

@@ -15,6 +15,7 @@ import {
   StepFunctionsExecutions,
   StepFunctionsOrderWorkflow,
 } from '@meridian/adapters-aws';
+import { HttpPaymentProvider, LocalCarrier, UlidSource } from '@meridian/adapters-node';
 import type { Clock, DomainContext, OrderWorkflow, SagaDependencies } from '@meridian/domain';
 import { createRemoteJWKSet } from 'jose';
 import type { ApiDependencies } from '../api/api-env';
@@ -22,7 +23,6 @@ import { JwtTokenVerifier } from '../api/jwt-token-verifier';
 import { createSagaHandlers } from '../saga/saga-handlers';
 import { ConfigurationError, readEnv } from './env';
 import { LazyPaymentProvider } from './lazy-payment-provider';
-import { HttpPaymentProvider, LocalCarrier, UlidSource } from './shared-adapters';
 
 /**
  * The AWS runtime, built once per Lambda container and only as far as the function needs it: each piece

@@ -1,4 +1,4 @@
-import type { HttpCall, HttpClient } from '@meridian/adapters-local';
+import type { HttpCall, HttpClient } from '@meridian/adapters-node';
 import type { MiddlewareHandler } from 'hono';
 import { bearerCredential, secretMatches } from './local-secrets';
 

@@ -4,7 +4,7 @@ import {
   systemTimers,
   type TimerHandle,
   type Timers,
-} from '@meridian/adapters-local';
+} from '@meridian/adapters-node';
 
 export interface RegionTarget {
   name: string;

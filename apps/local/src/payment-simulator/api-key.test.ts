@@ -1,6 +1,5 @@
+import { HttpPaymentProvider, PaymentProviderRequestError } from '@meridian/adapters-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpPaymentProvider } from '../../../../packages/adapters-local/src/payments';
-import { PaymentProviderRequestError } from '../../../../packages/adapters-local/src/payments/payment-provider-request-error';
 import { ledgerFor, postJson, startTestSimulator, type TestSimulator, unique } from './test-kit';
 
 const API_KEY = 'sk_test_api_key_check';

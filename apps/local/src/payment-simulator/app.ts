@@ -1,5 +1,5 @@
-import { sleep, systemTimers, type Timers } from '@meridian/adapters-local/runtime';
 import { GroupCommit } from '@meridian/adapters-local/sqlite';
+import { sleep, systemTimers, type Timers } from '@meridian/adapters-node';
 import type Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { secretMatches } from '../auth/local-secrets';

@@ -1,7 +1,6 @@
+import { HttpPaymentProvider } from '@meridian/adapters-node';
+import { PaymentDeclinedError, TransientError } from '@meridian/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpPaymentProvider } from '../../../../packages/adapters-local/src/payments';
-import { PaymentDeclinedError } from '../../../../packages/domain/src/payments/payment-errors';
-import { TransientError } from '../../../../packages/domain/src/shared/errors';
 import { startTestSimulator, type TestSimulator, unique } from './test-kit';
 
 // GET /v1/authorizations?idempotency_key= tells a client whose answer was lost whether its authorize

@@ -1,6 +1,6 @@
+import { HttpPaymentProvider } from '@meridian/adapters-node';
+import { TransientError } from '@meridian/domain';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { HttpPaymentProvider } from '../../../../packages/adapters-local/src/payments';
-import { TransientError } from '../../../../packages/domain/src/shared/errors';
 import {
   type LedgerRowJson,
   ledgerFor,

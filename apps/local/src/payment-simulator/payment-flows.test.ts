@@ -1,10 +1,6 @@
+import { HttpPaymentProvider, PaymentProviderRequestError } from '@meridian/adapters-node';
+import { PaymentDeclinedError, TransientError } from '@meridian/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  HttpPaymentProvider,
-  PaymentProviderRequestError,
-} from '../../../../packages/adapters-local/src/payments';
-import { PaymentDeclinedError } from '../../../../packages/domain/src/payments/payment-errors';
-import { TransientError } from '../../../../packages/domain/src/shared/errors';
 import { ledgerFor, startTestSimulator, type TestSimulator, unique } from './test-kit';
 
 let simulator: TestSimulator;

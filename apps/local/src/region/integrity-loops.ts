@@ -1,4 +1,4 @@
-import type { Timers } from '@meridian/adapters-local';
+import type { Timers } from '@meridian/adapters-node';
 import {
   countWatches,
   loadReport,

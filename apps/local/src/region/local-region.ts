@@ -3,28 +3,30 @@ import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   compileStateMachine,
-  type HttpClient,
-  HttpPaymentProvider,
   InvalidEventError,
-  LocalCarrier,
   LocalEventBus,
   LocalWorkflowRunner,
   localFunctionArns,
   OutboxRelay,
   openDatabase,
   type Peer,
-  PooledHttpClient,
   placeholderNames,
-  type RandomSource,
   RecoveryQueries,
   SqliteItemStore,
   substituteDefinition,
+  type TaskHandler,
+} from '@meridian/adapters-local';
+import {
+  type HttpClient,
+  HttpPaymentProvider,
+  LocalCarrier,
+  PooledHttpClient,
+  type RandomSource,
   systemRandom,
   systemTimers,
-  type TaskHandler,
   type Timers,
   UlidSource,
-} from '@meridian/adapters-local';
+} from '@meridian/adapters-node';
 import { EVENT_SOURCES } from '@meridian/contracts';
 import {
   type Clock,

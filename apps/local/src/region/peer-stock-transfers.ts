@@ -1,4 +1,5 @@
-import type { HttpClient, LinkState, Peer } from '@meridian/adapters-local';
+import type { LinkState, Peer } from '@meridian/adapters-local';
+import type { HttpClient } from '@meridian/adapters-node';
 import type { IdSource, StockTransfer, StockTransferPort } from '@meridian/domain';
 
 /**

@@ -1,4 +1,4 @@
-import { systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-local';
+import { systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-node';
 
 /**
  * Runs `run` every `intervalMs`, one run at a time, until stopped: the next run is scheduled when the

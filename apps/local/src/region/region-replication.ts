@@ -2,15 +2,14 @@ import {
   type ApplyResult,
   ChangeApplier,
   ChangeFeed,
-  type HttpClient,
   LinkState,
   type LocalEventBus,
   type Peer,
   type RecoveryQueries,
   ReplicationPuller,
   type SqliteItemStore,
-  type Timers,
 } from '@meridian/adapters-local';
+import type { HttpClient, Timers } from '@meridian/adapters-node';
 import { asEntity, type DomainContext, type StockTransfer } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import type { RegionLogger } from './local-region';

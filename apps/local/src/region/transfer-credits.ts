@@ -1,4 +1,4 @@
-import { systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-local';
+import { systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-node';
 import type { DomainContext, StockTransfer } from '@meridian/domain';
 import { receiveStock } from '@meridian/domain';
 

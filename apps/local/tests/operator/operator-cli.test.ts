@@ -2,9 +2,9 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { REPO_ROOT, type RunningPlatform, signIn, startPlatform } from '@meridian/chaos/platform-control';
+import { RegionReader } from '@meridian/chaos/region-reader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, type RunningPlatform, signIn, startPlatform } from '../../../../chaos/platform-control';
-import { RegionReader } from '../../../../chaos/region-reader';
 import { httpRequest, newKey, orderBody, waitFor } from '../support/region-harness';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];

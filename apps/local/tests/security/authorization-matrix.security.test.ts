@@ -1,5 +1,5 @@
+import { type RunningPlatform, signIn, startPlatform } from '@meridian/chaos/platform-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlatform, signIn, startPlatform } from '../../../../chaos/platform-control';
 import { LocalIssuer } from '../../src/auth/local-issuer';
 import { type OpenApiDocument, operationsOf } from './support/openapi-operations';
 import { forgedAuthorizations, placeOrderAndWait, stopAndRemove } from './support/platform-state';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { type RunningPlatform, startPlatform } from '@meridian/chaos/platform-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlatform, startPlatform } from '../../../../chaos/platform-control';
 import { stopAndRemove } from './support/platform-state';
 import { rawRequest } from './support/raw-http';
 

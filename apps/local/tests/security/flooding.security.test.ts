@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { type RunningPlatform, signIn, startPlatform } from '@meridian/chaos/platform-control';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlatform, signIn, startPlatform } from '../../../../chaos/platform-control';
 import { stopAndRemove } from './support/platform-state';
 
 interface Answer {

@@ -1,6 +1,6 @@
+import { type RunningPlatform, startPlatform } from '@meridian/chaos/platform-control';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlatform, startPlatform } from '../../../../chaos/platform-control';
 import { type HostileRequest, hostileRequestsFor } from './support/hostile-requests';
 import { type OpenApiDocument, operationsOf } from './support/openapi-operations';
 import {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
+import { type RunningPlatform, startPlatform } from '@meridian/chaos/platform-control';
 import { importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningPlatform, startPlatform } from '../../../../chaos/platform-control';
 import { LocalIssuer } from '../../src/auth/local-issuer';
 import { stopAndRemove } from './support/platform-state';
 import { rawRequest } from './support/raw-http';

@@ -1,4 +1,4 @@
-import { systemTimers } from '../runtime/timers';
+import { systemTimers } from '@meridian/adapters-node';
 import { BusConfigurationError } from './errors';
 import type { BusClock, BusErrorInfo, BusTimers, LocalEventBusOptions, RetryPolicy } from './types';
 

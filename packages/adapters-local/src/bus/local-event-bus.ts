@@ -1,5 +1,5 @@
+import { type EventEnvelope, eventEnvelopeSchema } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
-import { type EventEnvelope, eventEnvelopeSchema } from '../../../contracts/src/events/envelope';
 import { applyMigrations } from '../sqlite/migrations';
 import { ArchiveStore } from './archive-store';
 import { type ResolvedBusOptions, resolveBusOptions } from './bus-options';

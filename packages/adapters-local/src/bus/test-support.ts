@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { EventEnvelope } from '@meridian/contracts';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
-import type { EventEnvelope } from '../../../contracts/src/events/envelope';
 import { openDatabase } from '../sqlite/open-database';
 import type { BusClock, BusTimers, DeliveredEvent } from './types';
 

@@ -1,5 +1,5 @@
+import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
-import type { EventEnvelope } from '../../../contracts/src/events/envelope';
 
 /** What a target receives: the envelope, plus `replay-name` when a replay re-sent it (as on AWS). */
 export type DeliveredEvent = EventEnvelope & { 'replay-name'?: string };

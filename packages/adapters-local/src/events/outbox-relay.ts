@@ -1,6 +1,6 @@
+import { sleep, systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-node';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
-import { sleep, systemTimers, type TimerHandle, type Timers } from '../runtime/timers';
 import { StatementCache } from '../sqlite/statement-cache';
 
 const RETRY_DELAY_MS = 500;

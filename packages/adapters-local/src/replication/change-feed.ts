@@ -1,6 +1,6 @@
+import { systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-node';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
-import { systemTimers, type TimerHandle, type Timers } from '../runtime/timers';
 import { applyMigrations } from '../sqlite/migrations';
 import { StatementCache } from '../sqlite/statement-cache';
 import { replicationMigrations } from './replication-schema';

@@ -1,6 +1,5 @@
+import { type HttpClient, httpClientFrom, sleep, systemTimers, type Timers } from '@meridian/adapters-node';
 import type { EventEnvelope } from '@meridian/contracts';
-import { type HttpClient, httpClientFrom } from '../http/http-client';
-import { sleep, systemTimers, type Timers } from '../runtime/timers';
 import type { ApplyResult, ChangeApplier, ConflictRecord } from './change-applier';
 import type { EventChange, ItemChange, ReplicationStream } from './change-feed';
 import { LagTracker } from './lag-tracker';

@@ -1,5 +1,5 @@
+import { systemTimers, type Timers } from '@meridian/adapters-node';
 import type { Database, Statement } from 'better-sqlite3';
-import { systemTimers, type Timers } from '../runtime/timers';
 
 interface QueuedWork {
   work: () => unknown;

@@ -1,3 +1,4 @@
+import type { Timers } from '@meridian/adapters-node';
 import type { EventEnvelope } from '@meridian/contracts';
 import {
   applyCounterWrite,
@@ -17,7 +18,6 @@ import {
   type StoredItem,
 } from '@meridian/domain';
 import type { Database, Statement } from 'better-sqlite3';
-import type { Timers } from '../runtime/timers';
 import { GroupCommit } from '../sqlite/group-commit';
 import { applyMigrations } from '../sqlite/migrations';
 import { StatementCache } from '../sqlite/statement-cache';

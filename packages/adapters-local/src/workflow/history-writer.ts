@@ -1,4 +1,4 @@
-import { systemTimers, type Timers } from '../runtime/timers';
+import { systemTimers, type Timers } from '@meridian/adapters-node';
 import type { FinishRow, HistoryRow, WorkflowStore } from './workflow-store';
 
 export interface WorkflowLogger {

@@ -1,9 +1,9 @@
 // aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+) in every Task state; on Node 20 each
 // Task would throw a TypeError that the saga's `States.ALL` Catch silently turns into a compensation.
 import 'core-js/actual/promise/with-resolvers.js';
+import { systemTimers, type Timers } from '@meridian/adapters-node';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Database } from 'better-sqlite3';
-import { systemTimers, type Timers } from '../runtime/timers';
 import { applyMigrations } from '../sqlite/migrations';
 import { type EventLog, toHistoryRow } from './event-log';
 import { assertExecutionName, canonicalJson } from './execution-input';

@@ -1,7 +1,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RunningPlatform } from '@meridian/chaos/platform-control';
 import { exportJWK, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
-import type { RunningPlatform } from '../../../../../chaos/platform-control';
 import { LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer } from '../../../src/auth/local-issuer';
 
 async function allPages(url: string, headers: Record<string, string>): Promise<unknown[]> {

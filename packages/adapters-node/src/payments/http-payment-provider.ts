@@ -1,5 +1,3 @@
-import * as z from 'zod';
-import { PaymentDeclinedError } from '../../../domain/src/payments/payment-errors';
 import type {
   AuthorizationState,
   AuthorizeRequest,
@@ -10,8 +8,9 @@ import type {
   PaymentProvider,
   RefundRequest,
   VoidRequest,
-} from '../../../domain/src/payments/payment-provider';
-import { TransientError } from '../../../domain/src/shared/errors';
+} from '@meridian/domain';
+import { PaymentDeclinedError, TransientError } from '@meridian/domain';
+import * as z from 'zod';
 import { type HttpClient, HttpTimeoutError, httpClientFrom } from '../http/http-client';
 import { PaymentProviderRequestError } from './payment-provider-request-error';
 

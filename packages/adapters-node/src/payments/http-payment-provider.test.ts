@@ -1,6 +1,5 @@
+import { PaymentDeclinedError, TransientError } from '@meridian/domain';
 import { describe, expect, it } from 'vitest';
-import { PaymentDeclinedError } from '../../../domain/src/payments/payment-errors';
-import { TransientError } from '../../../domain/src/shared/errors';
 import { HttpPaymentProvider } from './http-payment-provider';
 import { PaymentProviderRequestError } from './payment-provider-request-error';
 
