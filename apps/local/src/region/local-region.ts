@@ -16,8 +16,8 @@ import {
   PooledHttpClient,
   placeholderNames,
   type RandomSource,
-  RecoveryQueries,
   SqliteItemStore,
+  SqliteRecoveryQueries,
   substituteDefinition,
   systemRandom,
   systemTimers,
@@ -164,7 +164,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   // One keep-alive pool for the region's calls to the payment provider and to its peers.
   const pooled = options.http ? undefined : new PooledHttpClient();
   const http: HttpClient = options.http ?? (pooled as PooledHttpClient);
-  const queries = new RecoveryQueries(db);
+  const queries = new SqliteRecoveryQueries(db);
   const replication = createRegionReplication({
     ...options.replication,
     http: withRegionKey(http, options.internalKey),
@@ -290,7 +290,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   });
 
   const operations = new LocalOperations({
-    db,
+    store,
     bus,
     runner,
     relay,
