@@ -5,6 +5,6 @@ export * from './sqlite/migrations';
 export * from './sqlite/open-database';
 export * from './sqlite/statement-cache';
 export * from './store/item-store-schema';
-export * from './store/recovery-queries';
 export * from './store/sqlite-item-store';
+export * from './store/sqlite-recovery-queries';
 export * from './workflow/index';

@@ -1,15 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import * as z from 'zod';
-
-/** Sort-key prefix of a region's claim on an Idempotency-Key (packages/domain orders/idempotency-claims.ts). */
-export const CLAIM_SK_PREFIX = 'CLAIM#';
-
-const claimSchema = z.object({
-  customerId: z.string().min(1),
-  key: z.string().min(1),
-  region: z.string().min(1),
-});
+import { claimRegionOf, peerClaimOf } from '@meridian/domain';
+import { recordImage, sortKeyOf } from './record-image';
 
 /**
  * The customer and key of another region's claim on an Idempotency-Key that a stream record's new image
@@ -20,11 +12,8 @@ export function peerClaimFromImage(
   image: Readonly<Record<string, unknown>> | undefined,
   region: string,
 ): { customerId: string; key: string } | undefined {
-  if (!image) return undefined;
-  const sk = image.sk as { S?: unknown } | undefined;
-  if (typeof sk?.S !== 'string' || !sk.S.startsWith(CLAIM_SK_PREFIX)) return undefined;
-  if (sk.S === `${CLAIM_SK_PREFIX}${region}`) return undefined;
-  const item = unmarshall(image as Record<string, AttributeValue>);
-  const { customerId, key } = claimSchema.parse(item.data);
-  return { customerId, key };
+  // Most records are not claims: look at the sort key before unmarshalling the whole image.
+  const sk = sortKeyOf(image);
+  if (!image || sk === undefined || claimRegionOf(sk) === undefined) return undefined;
+  return peerClaimOf(recordImage(unmarshall(image as Record<string, AttributeValue>)), region);
 }

@@ -1,4 +1,4 @@
-import { NOTIFYING_EVENT_TYPES } from '@meridian/domain';
+import { NOTIFYING_EVENT_TYPES, sortKeys } from '@meridian/domain';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
@@ -244,7 +244,7 @@ export class ServiceStack extends Stack {
           eventName: lambda.FilterRule.isEqual('INSERT'),
           dynamodb: {
             NewImage: {
-              sk: { S: lambda.FilterRule.beginsWith('TRANSFER#') },
+              sk: { S: lambda.FilterRule.beginsWith(sortKeys.stockTransferPrefix) },
               data: { M: { toRegion: { S: lambda.FilterRule.isEqual(regionName) } } },
             },
           },
@@ -254,7 +254,7 @@ export class ServiceStack extends Stack {
           eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
           dynamodb: {
             NewImage: {
-              sk: { S: lambda.FilterRule.beginsWith('CLAIM#') },
+              sk: { S: lambda.FilterRule.beginsWith(sortKeys.idempotencyClaimPrefix) },
               data: { M: { region: { S: lambda.FilterRule.notEquals(regionName) } } },
             },
           },

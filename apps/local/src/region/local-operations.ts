@@ -4,6 +4,7 @@ import {
   type LocalEventBus,
   type LocalWorkflowRunner,
   type OutboxRelay,
+  type SqliteItemStore,
 } from '@meridian/adapters-local';
 import {
   type DeadLetterView,
@@ -15,20 +16,15 @@ import {
   type Page,
   type PageRequest,
 } from '@meridian/domain';
-import type { Database, Statement } from 'better-sqlite3';
 
 /** Outbox rows older than this mean the relay is stuck: the region reports itself degraded. */
 const STUCK_OUTBOX_MS = 30_000;
 
 /** The operations port over the local bus, workflow runner and outbox. */
 export class LocalOperations implements OperationsPort {
-  // Prepared once: the front door probes every region's health every second.
-  private readonly databaseProbe: Statement<[], { ok: number }>;
-  private readonly oldestUnpublished: Statement<[], { at: number | null }>;
-
   constructor(
     private readonly deps: {
-      db: Database;
+      store: Pick<SqliteItemStore, 'answers'>;
       bus: LocalEventBus;
       runner: LocalWorkflowRunner;
       relay: OutboxRelay;
@@ -36,20 +32,15 @@ export class LocalOperations implements OperationsPort {
       /** Whether the region has caught up with its peers since it started (see ReplicationPuller). */
       replicationCaughtUp?: () => boolean;
     },
-  ) {
-    this.databaseProbe = deps.db.prepare('SELECT 1 AS ok');
-    this.oldestUnpublished = deps.db.prepare(
-      'SELECT MIN(created_at) AS at FROM outbox WHERE published_at IS NULL',
-    );
-  }
+  ) {}
 
   async health(): Promise<Record<string, HealthCheck>> {
-    const database = this.databaseProbe.get();
-    const oldest = this.oldestUnpublished.get();
-    const outboxLagMs = oldest?.at == null ? 0 : this.deps.now() - oldest.at;
+    const databaseAnswers = this.deps.store.answers();
+    const oldest = this.deps.relay.oldestPendingAt();
+    const outboxLagMs = oldest === undefined ? 0 : this.deps.now() - oldest;
     const stats = this.deps.bus.stats();
     return {
-      database: { status: database?.ok === 1 ? 'ok' : 'degraded' },
+      database: { status: databaseAnswers ? 'ok' : 'degraded' },
       outbox: {
         status: outboxLagMs < STUCK_OUTBOX_MS ? 'ok' : 'degraded',
         detail: `${this.deps.relay.pendingCount()} unpublished, oldest ${outboxLagMs} ms`,

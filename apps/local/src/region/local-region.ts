@@ -11,8 +11,8 @@ import {
   openDatabase,
   type Peer,
   placeholderNames,
-  RecoveryQueries,
   SqliteItemStore,
+  SqliteRecoveryQueries,
   substituteDefinition,
   type TaskHandler,
 } from '@meridian/adapters-local';
@@ -166,7 +166,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   // One keep-alive pool for the region's calls to the payment provider and to its peers.
   const pooled = options.http ? undefined : new PooledHttpClient();
   const http: HttpClient = options.http ?? (pooled as PooledHttpClient);
-  const queries = new RecoveryQueries(db);
+  const queries = new SqliteRecoveryQueries(db);
   const replication = createRegionReplication({
     ...options.replication,
     http: withRegionKey(http, options.internalKey),
@@ -292,7 +292,7 @@ export function createLocalRegion(options: LocalRegionOptions) {
   });
 
   const operations = new LocalOperations({
-    db,
+    store,
     bus,
     runner,
     relay,

@@ -1,16 +1,22 @@
 import {
   type ApplyResult,
+  appliedItems,
   ChangeApplier,
   ChangeFeed,
   LinkState,
   type LocalEventBus,
   type Peer,
-  type RecoveryQueries,
   ReplicationPuller,
   type SqliteItemStore,
 } from '@meridian/adapters-local';
 import type { HttpClient, Timers } from '@meridian/adapters-node';
-import { asEntity, type DomainContext, type StockTransfer } from '@meridian/domain';
+import {
+  type DomainContext,
+  peerClaimOf,
+  type RecordImage,
+  type RecoveryQueries,
+  transferAddressedTo,
+} from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
 import type { RegionLogger } from './local-region';
 import { PeerStockTransfers } from './peer-stock-transfers';
@@ -54,23 +60,24 @@ export function createRegionReplication(deps: {
   let stopping = false;
 
   const credits = new TransferCredits({ ctx, logger, timers: deps.timers });
-  const transfersIn = (result: ApplyResult) =>
-    result.applied
-      .filter((change) => change.sk.startsWith('TRANSFER#'))
-      .map((change) => asEntity<StockTransfer>(JSON.parse(change.data) as Record<string, unknown>))
-      .filter((transfer) => transfer.toRegion === ctx.region);
-
-  // A peer's claim on an Idempotency-Key: if this region claimed the same key for another order, two
-  // regions accepted one request, and the domain's duplicate rule decides which order is kept.
-  const claimsIn = (result: ApplyResult) =>
-    result.applied
-      .filter((change) => change.pk.startsWith('IDEMPOTENCY#') && change.sk !== `CLAIM#${ctx.region}`)
-      .map((change) => JSON.parse(change.data) as { customerId?: unknown; key?: unknown })
-      .filter(
-        (claim): claim is { customerId: string; key: string } =>
-          typeof claim.customerId === 'string' && typeof claim.key === 'string',
-      )
-      .map(({ customerId, key }) => ({ customerId, key }));
+  // What a peer's changes brought that this region must act on: stock transfers addressed to it, and
+  // another region's claims on Idempotency-Keys (if this region claimed the same key for another order,
+  // two regions accepted one request, and the domain's duplicate rule decides which order is kept).
+  // An unreadable record is logged and left: it cannot be acted on, and must not stop the rest.
+  const readApplied = <T>(result: ApplyResult, read: (item: RecordImage) => T | undefined): T[] =>
+    appliedItems(result).flatMap((item) => {
+      try {
+        const found = read(item);
+        return found === undefined ? [] : [found];
+      } catch (error) {
+        logger.error('a replicated record could not be read', {
+          pk: item.pk,
+          sk: item.sk,
+          error: String(error),
+        });
+        return [];
+      }
+    });
 
   const puller = new ReplicationPuller({
     http: deps.http,
@@ -84,8 +91,8 @@ export function createRegionReplication(deps: {
     timers: deps.timers,
     publishEvents: (events) => publishReplicatedEvents(deps.bus, events, logger),
     onApplied: async (result) => {
-      await credits.credit(transfersIn(result));
-      const claims = claimsIn(result);
+      await credits.credit(readApplied(result, (item) => transferAddressedTo(item, ctx.region)));
+      const claims = readApplied(result, (item) => peerClaimOf(item, ctx.region));
       if (claims.length > 0) await deps.claimsArrived(claims);
     },
     onConflict: (conflict, peer) =>
@@ -103,9 +110,7 @@ export function createRegionReplication(deps: {
         : undefined,
     /** Credits transfers that replicated here before a crash but were not credited yet, then starts pulling. */
     async start(): Promise<number> {
-      const credited = await credits.credit(
-        deps.queries.transfersTo(ctx.region).map((data) => asEntity<StockTransfer>(data)),
-      );
+      const credited = await credits.credit(deps.queries.transfersTo(ctx.region));
       // Learn what the peers decided while this region was down before resuming its own orders.
       await puller.catchUp(deps.catchUpMs ?? 2_000);
       puller.start();

@@ -1,8 +1,9 @@
-import type { LocalWorkflowRunner, RecoveryQueries } from '@meridian/adapters-local';
+import type { LocalWorkflowRunner } from '@meridian/adapters-local';
 import {
   type DomainContext,
   noteDuplicateKey,
   type OrderWorkflow,
+  type RecoveryQueries,
   sagaExecutionName,
 } from '@meridian/domain';
 import { endedUnfinished } from './close-unfinished-order';

@@ -14,14 +14,14 @@ import {
 
 /**
  * Every branch of statemachines/order-saga.asl.json, driven through the real HTTP API, the saga handlers,
- * the local workflow runner and the payment simulator.
+ * the local workflow runner and the payment simulator. The tests share one region but not its state: a
+ * test that needs an exact stock level makes a product of its own, the others measure against the stock
+ * they found, so they pass in any order and alone.
  */
 
 let harness: TestRegion;
 let alice: string;
 let admin: string;
-/** Units added by restocks in this file, per SKU, for the conservation check. */
-const restocked = new Map<string, number>();
 
 beforeAll(async () => {
   harness = await startTestRegion();
@@ -43,6 +43,26 @@ async function place(overrides: Parameters<typeof orderBody>[0]): Promise<OrderV
 async function run(overrides: Parameters<typeof orderBody>[0]): Promise<OrderView> {
   const placed = await place(overrides);
   return harness.waitForTerminal(placed.orderId, alice);
+}
+
+/** A new product with `stock` units, for a test that needs exact stock levels. */
+async function stockedProduct(stock: number): Promise<string> {
+  const sku = newKey('SKU').toUpperCase();
+  const created = await harness.request('/admin/products', {
+    token: admin,
+    json: { sku, name: 'Limited Print', priceMinor: 9900 },
+  });
+  expect(created.status).toBe(201);
+  await restock(sku, stock);
+  return sku;
+}
+
+async function restock(sku: string, quantity: number): Promise<void> {
+  const response = await harness.request(`/admin/products/${sku}/restock`, {
+    token: admin,
+    json: { quantity },
+  });
+  expect(response.status).toBe(200);
 }
 
 const types = (ledger: LedgerEntry[]) => ledger.map((entry) => entry.type);
@@ -98,26 +118,28 @@ describe('happy path', () => {
 
 describe('out of stock', () => {
   it('fails with a reason naming the SKU, touches no money and no stock', async () => {
-    const before = await harness.stockOf('CLOCK-001');
+    const sku = await stockedProduct(5);
+    const before = await harness.stockOf(sku);
     expect(before.available).toBe(5);
-    const order = await run({ sku: 'CLOCK-001', quantity: 6 });
+    const order = await run({ sku, quantity: 6 });
     expect(order.status).toBe('FAILED');
-    expect(order.failureReason).toContain('CLOCK-001');
+    expect(order.failureReason).toContain(sku);
     expect(order.failureReason).toMatch(/stock/i);
     expect(timeline(order)).toEqual(['PLACED', 'FAILED']);
     expect(order.payment).toBeUndefined();
     expect(await harness.payments.ledger(order.orderId)).toEqual([]);
-    expect(await harness.stockOf('CLOCK-001')).toEqual(before);
+    expect(await harness.stockOf(sku)).toEqual(before);
   });
 
   it('the last units can still be sold exactly, and then the next order fails', async () => {
-    const sold = await run({ sku: 'CLOCK-001', quantity: 5 });
+    const sku = await stockedProduct(5);
+    const sold = await run({ sku, quantity: 5 });
     expect(sold.status).toBe('CONFIRMED');
-    expect(await harness.stockOf('CLOCK-001')).toEqual({ available: 0, reserved: 0, sold: 5 });
-    const next = await run({ sku: 'CLOCK-001', quantity: 1 });
+    expect(await harness.stockOf(sku)).toEqual({ available: 0, reserved: 0, sold: 5 });
+    const next = await run({ sku, quantity: 1 });
     expect(next.status).toBe('FAILED');
-    expect(next.failureReason).toContain('CLOCK-001');
-    expect(await harness.stockOf('CLOCK-001')).toEqual({ available: 0, reserved: 0, sold: 5 });
+    expect(next.failureReason).toContain(sku);
+    expect(await harness.stockOf(sku)).toEqual({ available: 0, reserved: 0, sold: 5 });
   });
 });
 
@@ -258,42 +280,39 @@ describe('cancellation while the saga runs (slow provider)', () => {
 
 describe('stock conservation', () => {
   it('concurrent orders never oversell: exactly the stock is sold, the rest fail as out of stock', async () => {
-    const created = await harness.request('/admin/products', {
-      token: admin,
-      json: { sku: 'RACE-001', name: 'Limited Print', priceMinor: 9900 },
-    });
-    expect(created.status).toBe(201);
-    expect(
-      (await harness.request('/admin/products/RACE-001/restock', { token: admin, json: { quantity: 5 } }))
-        .status,
-    ).toBe(200);
-    const placed = await Promise.all(
-      Array.from({ length: 12 }, () => place({ sku: 'RACE-001', quantity: 1 })),
-    );
+    const sku = await stockedProduct(5);
+    const placed = await Promise.all(Array.from({ length: 12 }, () => place({ sku, quantity: 1 })));
     const finals = await Promise.all(placed.map((order) => harness.waitForTerminal(order.orderId, alice)));
     const statuses = finals.map((order) => order.status);
     expect(statuses.filter((status) => status === 'CONFIRMED')).toHaveLength(5);
     expect(statuses.filter((status) => status === 'FAILED')).toHaveLength(7);
     for (const order of finals.filter((candidate) => candidate.status === 'FAILED')) {
-      expect(order.failureReason).toContain('RACE-001');
+      expect(order.failureReason).toContain(sku);
       expect(await harness.payments.ledger(order.orderId)).toEqual([]);
     }
-    expect(await harness.stockOf('RACE-001')).toEqual({ available: 0, reserved: 0, sold: 5 });
+    expect(await harness.stockOf(sku)).toEqual({ available: 0, reserved: 0, sold: 5 });
   });
 
   it('restocks add up too', async () => {
-    const response = await harness.request('/admin/products/CLOCK-001/restock', {
-      token: admin,
-      json: { quantity: 4 },
-    });
-    expect(response.status).toBe(200);
-    restocked.set('CLOCK-001', (restocked.get('CLOCK-001') ?? 0) + 4);
-    const order = await run({ sku: 'CLOCK-001', quantity: 3 });
+    const sku = await stockedProduct(5);
+    expect((await run({ sku, quantity: 5 })).status).toBe('CONFIRMED');
+    await restock(sku, 4);
+    const order = await run({ sku, quantity: 3 });
     expect(order.status).toBe('CONFIRMED');
-    expect(await harness.stockOf('CLOCK-001')).toEqual({ available: 1, reserved: 0, sold: 8 });
+    expect(await harness.stockOf(sku)).toEqual({ available: 1, reserved: 0, sold: 8 });
   });
 
   it('for every SKU, available + reserved + sold = seeded stock + restocks, with nothing left reserved', async () => {
+    // Orders of every outcome and a restock of its own, whatever else the region has seen.
+    const restocked = new Map([['CLOCK-001', 4]]);
+    await restock('CLOCK-001', 4);
+    await Promise.all([
+      place({ sku: 'CLOCK-001', quantity: 3 }),
+      place({ sku: 'LAMP-001', quantity: 2 }),
+      place({ sku: 'TEE-001', paymentMethod: 'pm_card_chargeDeclined' }),
+      place({ sku: 'PEN-001', country: 'AQ' }),
+      place({ sku: 'CLOCK-001', quantity: 40 }),
+    ]);
     const orders = await listAll<OrderView>(harness, '/admin/orders', admin);
     await Promise.all(orders.map((order) => harness.waitForTerminal(order.orderId, admin)));
     const stocks = new Map<string, Stock>();

@@ -82,6 +82,21 @@ describe('OutboxRelay', () => {
     expect(subject.pendingCount()).toBe(0);
   });
 
+  it('names when the oldest event still waiting for the bus was committed', async () => {
+    const { clock, commit, relay } = setup();
+    const subject = relay();
+    expect(subject.oldestPendingAt()).toBeUndefined();
+    await commit('e1');
+    clock.time += 5_000;
+    await commit('e2');
+
+    expect(subject.oldestPendingAt()).toBe(1_000_000);
+
+    subject.start();
+    await subject.drain();
+    expect(subject.oldestPendingAt()).toBeUndefined();
+  });
+
   it('marks rows published only once publish has resolved', async () => {
     const { commit, outbox, relay } = setup();
     await commit('e1', 'e2');

@@ -95,6 +95,14 @@ export class OutboxRelay {
     await this.running;
   }
 
+  /** When the oldest event not yet handed to the bus was committed (epoch ms); undefined when none waits. */
+  oldestPendingAt(): number | undefined {
+    const row = this.sql
+      .get<[], { at: number | null }>('SELECT MIN(created_at) AS at FROM outbox WHERE published_at IS NULL')
+      .get();
+    return row?.at ?? undefined;
+  }
+
   pendingCount(): number {
     const row = this.sql.get('SELECT COUNT(*) AS n FROM outbox WHERE published_at IS NULL').get() as {
       n: number;

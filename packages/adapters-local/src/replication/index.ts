@@ -1,3 +1,4 @@
+export * from './applied-items';
 export * from './change-applier';
 export * from './change-feed';
 export * from './lag-tracker';

@@ -145,6 +145,13 @@ describe('change log and outbox', () => {
 });
 
 describe('reads', () => {
+  it('answers the health probe while the database is open, and throws once it is closed', () => {
+    expect(store.answers()).toBe(true);
+    const { db: other, store: closed } = openStore();
+    other.close();
+    expect(() => closed.answers()).toThrow();
+  });
+
   it('gets many, skipping missing keys, and queries a partition by sort-key prefix in order', async () => {
     await store.transact(
       ['ALLOTMENT#us', 'ALLOTMENT#eu', 'META', 'ALLOTMENT'].map((sk) => ({

@@ -111,6 +111,11 @@ export class SqliteItemStore implements ItemStore {
     return () => this.writeListeners.delete(listener);
   }
 
+  /** Whether the database file answers a query (the region's health check asks every second). */
+  answers(): boolean {
+    return this.queries.get<[], { ok: number }>('SELECT 1 AS ok').get()?.ok === 1;
+  }
+
   async get(pk: string, sk: string): Promise<StoredItem | undefined> {
     const row = this.statements.get.get(pk, sk);
     return row && toItem(row);

@@ -1,6 +1,7 @@
 import { EVENT_SOURCES } from '@meridian/contracts';
 import { buildEvent, type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import { ConditionFailedError, type CounterWrite, type ItemWrite } from '../store/item-store';
+import { sortKeys } from '../store/keys';
 import { allotmentCredit, allotmentMove, asEntity, loadAllotment } from '../store/repositories';
 import { InvalidStockOperationError } from './allotment';
 
@@ -25,11 +26,11 @@ export interface StockTransfer {
 
 export const transferKey = (sku: string, transferId: string) => ({
   pk: `STOCK#${sku}`,
-  sk: `TRANSFER#${transferId}`,
+  sk: `${sortKeys.stockTransferPrefix}${transferId}`,
 });
 export const creditKey = (sku: string, transferId: string) => ({
   pk: `STOCK#${sku}`,
-  sk: `CREDIT#${transferId}`,
+  sk: `${sortKeys.stockCreditPrefix}${transferId}`,
 });
 
 /** Port: asks a peer region to send units of a SKU to this region (escrow top-up). */

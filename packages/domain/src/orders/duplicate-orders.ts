@@ -1,7 +1,8 @@
 import { type BackoffPolicy, backoffDelayMs } from '../shared/backoff';
 import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import { keys } from '../store/keys';
-import { asEntity, countIndexPartition, loadOrder, orderWrite } from '../store/repositories';
+import { countIndexPartition, loadOrder, orderWrite } from '../store/repositories';
+import { decodeDuplicateKeyWork } from './duplicate-key-record';
 import { claimsOverlap, compareOrderAge, type IdempotencyClaim, loadClaims } from './idempotency-claims';
 import { advance, type Order } from './order';
 import { orderEvent } from './order-events';
@@ -141,7 +142,7 @@ export async function noteDuplicateKey(
   const orderIds = claims.map((claim) => claim.orderId).sort();
   const workKey = keys.duplicateKey(key.customerId, key.key, ctx.region);
   const existing = await ctx.store.get(workKey.pk, workKey.sk);
-  const work = existing && asEntity<DuplicateKeyWork>(existing.data);
+  const work = existing && decodeDuplicateKeyWork(existing);
   if (work && (work.status === 'OPEN' || work.orderIds.join() === orderIds.join())) return false;
   await scheduleWork(ctx, {
     ...key,
@@ -178,9 +179,7 @@ export async function resolveDueDuplicates(
 ): Promise<Array<{ customerId: string; key: string } & DuplicateResolution>> {
   const now = nowIso(ctx);
   const page = await ctx.store.queryIndex('gsi1', `DUPLICATES_DUE#${ctx.region}`, { limit });
-  const due = page.items
-    .map((item) => asEntity<DuplicateKeyWork>(item.data))
-    .filter((work) => work.dueAt <= now);
+  const due = page.items.map(decodeDuplicateKeyWork).filter((work) => work.dueAt <= now);
   const results: Array<{ customerId: string; key: string } & DuplicateResolution> = [];
   for (const work of due) {
     const resolution = await resolveDuplicateKey(ctx, workflow, work);

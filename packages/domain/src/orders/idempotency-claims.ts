@@ -1,7 +1,12 @@
 import type { DomainContext } from '../shared/context';
 import type { ItemWrite, StoredItem } from '../store/item-store';
-import { keys } from '../store/keys';
-import { asEntity } from '../store/repositories';
+import { keys, partitionPrefixes, sortKeys } from '../store/keys';
+import {
+  InvalidStoredRecordError,
+  numberField,
+  type RecordImage,
+  stringField,
+} from '../store/stored-records';
 import { regionOfOrderId } from './order';
 
 /**
@@ -62,25 +67,54 @@ export async function loadClaims(
   });
 }
 
-/** A claim from its stored item; a record of the one-item shape (sk IDEMPOTENCY) is read as its region's claim. */
+/**
+ * A claim from its stored item; a record of the one-item shape (sk IDEMPOTENCY) is read as its region's
+ * claim. Undefined for any other item of the partition and for a record that names no order.
+ */
 export function claimOf(item: StoredItem, customerId: string, key: string): IdempotencyClaim | undefined {
-  if (!item.sk.startsWith('CLAIM#') && item.sk !== 'IDEMPOTENCY') return undefined;
-  const data = asEntity<Partial<IdempotencyClaim>>(item.data);
-  if (typeof data.orderId !== 'string') return undefined;
-  const region = item.sk.startsWith('CLAIM#')
-    ? item.sk.slice('CLAIM#'.length)
-    : regionOfOrderId(data.orderId);
+  const orderId = stringField(item.data, 'orderId');
+  if (!orderId) return undefined;
+  const region =
+    claimRegionOf(item.sk) ??
+    (item.sk === sortKeys.oneItemIdempotency ? regionOfOrderId(orderId) : undefined);
   if (!region) return undefined;
+  const fingerprint = item.data.requestFingerprint;
   return {
     customerId,
     key,
     region,
-    orderId: data.orderId,
-    requestFingerprint: String(data.requestFingerprint ?? ''),
-    createdAt: typeof data.createdAt === 'string' ? data.createdAt : '1970-01-01T00:00:00.000Z',
+    orderId,
+    requestFingerprint: typeof fingerprint === 'string' ? fingerprint : String(fingerprint ?? ''),
+    createdAt: typeof item.data.createdAt === 'string' ? item.data.createdAt : '1970-01-01T00:00:00.000Z',
     // A record without an expiry (older data) never expires.
-    expiresAt: typeof data.expiresAt === 'number' ? data.expiresAt : Number.MAX_SAFE_INTEGER,
+    expiresAt: numberField(item.data, 'expiresAt') ?? Number.MAX_SAFE_INTEGER,
   };
+}
+
+/** The region a claim's sort key (`CLAIM#<region>`) names; undefined for any other sort key. */
+export function claimRegionOf(sk: string): string | undefined {
+  if (!sk.startsWith(sortKeys.idempotencyClaimPrefix)) return undefined;
+  return sk.slice(sortKeys.idempotencyClaimPrefix.length) || undefined;
+}
+
+/**
+ * The customer and key of another region's claim that an item holds, as it is written here or arrives
+ * from a peer (replicated change, stream image). Undefined for any other item and for `region`'s own
+ * claims. Throws InvalidStoredRecordError for a claim without them: a twin order this region would never
+ * decide about.
+ */
+export function peerClaimOf(
+  item: RecordImage,
+  region: string,
+): { customerId: string; key: string } | undefined {
+  const claimRegion = claimRegionOf(item.sk);
+  if (!claimRegion || claimRegion === region || !item.pk.startsWith(partitionPrefixes.idempotency))
+    return undefined;
+  const customerId = stringField(item.data, 'customerId');
+  const key = stringField(item.data, 'key');
+  if (!customerId || !key)
+    throw new InvalidStoredRecordError(item.pk, item.sk, 'a claim names no customer or key');
+  return { customerId, key };
 }
 
 export function isLive(claim: IdempotencyClaim, nowMs: number): boolean {

@@ -1,23 +1,46 @@
 import { type IndexName, InvalidCursorError } from './item-store';
 
+/**
+ * The fixed sort keys and sort-key prefixes that the stores' start-up scans and the stream filters match
+ * on; `keys` below builds every key from them.
+ */
+export const sortKeys = {
+  order: 'ORDER',
+  /** `CLAIM#<region>`: one region's claim on an Idempotency-Key. */
+  idempotencyClaimPrefix: 'CLAIM#',
+  /** The one record per key that per-region claims replaced: still read, never written. */
+  oneItemIdempotency: 'IDEMPOTENCY',
+  /** `TRANSFER#<transferId>`: units moved between two regions' allotments. */
+  stockTransferPrefix: 'TRANSFER#',
+  /** `CREDIT#<transferId>`: the receiving region credited that transfer. */
+  stockCreditPrefix: 'CREDIT#',
+} as const;
+
+/** Partition-key prefixes that readers of changes and stream images match on. */
+export const partitionPrefixes = {
+  /** `IDEMPOTENCY#<customerId>#<key>`: every region's claim on one customer's Idempotency-Key. */
+  idempotency: 'IDEMPOTENCY#',
+} as const;
+
 /** The single-table key layout, in one place (the DynamoDB table and the SQLite table share it). */
 export const keys = {
   product: (sku: string) => ({ pk: `PRODUCT#${sku}`, sk: 'PRODUCT' }),
   productIndex: (sku: string) => ({ pk: 'PRODUCTS', sk: sku }),
   stockPartition: (sku: string) => `STOCK#${sku}`,
   allotment: (sku: string, region: string) => ({ pk: `STOCK#${sku}`, sk: `ALLOTMENT#${region}` }),
-  order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: 'ORDER' }),
+  order: (orderId: string) => ({ pk: `ORDER#${orderId}`, sk: sortKeys.order }),
   customerOrdersIndex: (customerId: string, createdAt: string, orderId: string) => ({
     pk: `CUSTOMER#${customerId}`,
     sk: `${createdAt}#${orderId}`,
   }),
   allOrdersIndex: (createdAt: string, orderId: string) => ({ pk: 'ORDERS', sk: `${createdAt}#${orderId}` }),
   /** Every region's claims on one customer's Idempotency-Key share a partition (see orders/idempotency-claims.ts). */
-  idempotencyPartition: (customerId: string, key: string) => `IDEMPOTENCY#${customerId}#${key}`,
+  idempotencyPartition: (customerId: string, key: string) =>
+    `${partitionPrefixes.idempotency}${customerId}#${key}`,
   /** One region's claim: written only by that region, so two regions never write one item. */
   idempotencyClaim: (customerId: string, key: string, region: string) => ({
-    pk: `IDEMPOTENCY#${customerId}#${key}`,
-    sk: `CLAIM#${region}`,
+    pk: `${partitionPrefixes.idempotency}${customerId}#${key}`,
+    sk: `${sortKeys.idempotencyClaimPrefix}${region}`,
   }),
   /** A region's work on a key two regions accepted: in the due index until its orders are resolved. */
   duplicateKey: (customerId: string, key: string, region: string) => ({

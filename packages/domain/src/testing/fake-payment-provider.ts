@@ -11,6 +11,7 @@ import type {
   VoidRequest,
 } from '../payments/payment-provider';
 import { MeridianError, TransientError } from '../shared/errors';
+import { type LosesAnswers, loseAnswerIfDue } from './answer-loss';
 
 /** The provider refused an operation on an authorization in the wrong state (the simulator's 409). */
 export class FakeProviderConflictError extends MeridianError {
@@ -23,22 +24,26 @@ interface Authorization extends AuthorizationState {
   orderId: string;
 }
 
-type Operation = 'authorize' | 'capture' | 'void' | 'refund';
+export type PaymentOperation = 'authorize' | 'capture' | 'void' | 'refund';
+type Operation = PaymentOperation;
 
 /**
  * An in-memory payment provider for domain tests, faithful to the port and to the simulator's rules:
  * idempotency keys replay the first answer (per operation and authorization), a capture or void needs an
  * authorized payment, refunds add up to the capture, every effect is in the ledger. Faults, as the
  * saga meets them: `down` answers every call with a TransientError before any effect; `loseAnswers`
- * applies the next N writes and then throws as if the answer were lost; `declining` declines new
- * authorizations. `calls` records every call as `<operation> <key or id>`.
+ * (any write) and `loseAnswersOf` (one operation) apply the next N writes and then throw as if the
+ * answer were lost, after `onAnswerLost` ran; `declining` declines new authorizations. `calls` records
+ * every call as `<operation> <key or id>`.
  */
-export class FakePaymentProvider implements PaymentProvider {
+export class FakePaymentProvider implements PaymentProvider, LosesAnswers<PaymentOperation> {
   readonly calls: string[] = [];
   readonly ledger: LedgerEntry[] = [];
   down = false;
   declining = false;
   loseAnswers = 0;
+  readonly loseAnswersOf: Partial<Record<PaymentOperation, number>> = {};
+  onAnswerLost: (operation: PaymentOperation) => Promise<unknown> = async () => undefined;
   private readonly authorizations = new Map<string, Authorization>();
   private readonly answers = new Map<string, PaymentOperationResult | Error>();
   private issued = 0;
@@ -121,6 +126,11 @@ export class FakePaymentProvider implements PaymentProvider {
     return this.view(authorizationId);
   }
 
+  /** Stores an authorization as if earlier calls had made it, without recording a call. */
+  hold(authorization: AuthorizationState & { orderId: string }): void {
+    this.authorizations.set(authorization.authorizationId, { ...authorization });
+  }
+
   /** Every authorization of an order, without recording a call. */
   of(orderId: string): AuthorizationState[] {
     return [...this.authorizations.values()]
@@ -160,10 +170,7 @@ export class FakePaymentProvider implements PaymentProvider {
     const stored = this.answers.get(operation === 'authorize' ? `authorize ${key}` : id);
     const answer = stored ?? apply();
     if (!stored) this.answers.set(operation === 'authorize' ? `authorize ${key}` : id, answer);
-    if (this.loseAnswers > 0) {
-      this.loseAnswers--;
-      throw new TransientError(`${operation}: the answer was lost`);
-    }
+    await loseAnswerIfDue(this, operation, `${operation}: the answer was lost`);
     if (answer instanceof Error) throw answer;
     return { ...answer };
   }

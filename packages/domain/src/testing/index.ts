@@ -1,3 +1,4 @@
+export * from './answer-loss';
 export * from './fake-carrier';
 export * from './fake-payment-provider';
 export * from './in-memory-item-store';

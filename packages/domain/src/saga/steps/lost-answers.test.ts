@@ -1,18 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { cancelOrder } from '../../orders/cancel-order';
 import type { Order } from '../../orders/order';
-import { PaymentDeclinedError } from '../../payments/payment-errors';
-import type {
-  AuthorizationState,
-  PaymentOperationResult,
-  PaymentProvider,
-} from '../../payments/payment-provider';
 import type { DomainContext } from '../../shared/context';
-import { MeridianError, TransientError } from '../../shared/errors';
-import type { BookedShipment, ShippingCarrier } from '../../shipping/shipping-carrier';
+import { TransientError } from '../../shared/errors';
 import { loadOrder } from '../../store/repositories';
+import { FakeCarrier } from '../../testing/fake-carrier';
+import { FakePaymentProvider } from '../../testing/fake-payment-provider';
 import { type InMemoryItemStore, inMemoryContext } from '../../testing/in-memory-item-store';
 import { fixtureProduct, seedOrder as seedFixtureOrder } from '../../testing/order-fixtures';
+import { caughtState, nextState } from '../../testing/order-saga-definition';
 import type { SagaDependencies, SagaStepInput, SagaStepOutput } from '../saga-step';
 import { authorizePayment, voidPayment } from './authorize-payment';
 import { capturePayment, refundPayment } from './capture-payment';
@@ -21,215 +17,30 @@ import { cancelShipment, createShipment } from './create-shipment';
 // A provider call can be applied while its answer never reaches the step: a timeout, or the process dying
 // before the order is written. The order then records nothing, and a cancel may land before the retry, or
 // every retry may lose its answer too. Whatever happened, the compensations must find the effect at the
-// provider and undo it. The fakes below keep state like the payment simulator (one answer per idempotency
-// key, 409 on a wrong state, a lookup by the authorize key) and can apply a call but lose its answer.
-
-type PaymentOperation = 'authorize' | 'capture' | 'void' | 'refund';
-
-/** The simulator's 409 authorization_unexpected_state: a refusal, not worth retrying. */
-class ProviderConflictError extends MeridianError {
-  constructor(message: string) {
-    super('authorization_unexpected_state', message);
-  }
-}
-
-interface Authorization {
-  id: string;
-  status: AuthorizationState['status'];
-  amount: number;
-  captured: number;
-  refunded: number;
-}
-
-class LossyPayments implements PaymentProvider {
-  readonly calls: string[] = [];
-  readonly authorizations = new Map<string, Authorization>();
-  /** How many answers of each operation to lose after applying it (Infinity: all of them). */
-  readonly lose: Partial<Record<PaymentOperation, number>> = {};
-  /** Runs when an answer is lost, before the step sees the timeout (e.g. the customer cancels). */
-  onLost: () => Promise<unknown> = async () => undefined;
-  decline = false;
-  private readonly answers = new Map<string, PaymentOperationResult | Error>();
-
-  // The reconciler's reads; the steps under test never call them.
-  listAuthorizations: PaymentProvider['listAuthorizations'] = async () => {
-    throw new Error('saga steps do not list authorizations');
-  };
-  listLedger: PaymentProvider['listLedger'] = async () => {
-    throw new Error('saga steps do not read the ledger');
-  };
-
-  authorize: PaymentProvider['authorize'] = (request) =>
-    this.once('authorize', request.idempotencyKey, () => {
-      if (this.decline) return new PaymentDeclinedError('card_declined', 'Your card was declined.');
-      const id = `auth_${this.authorizations.size + 1}`;
-      this.authorizations.set(id, {
-        id,
-        status: 'authorized',
-        amount: request.amountMinor,
-        captured: 0,
-        refunded: 0,
-      });
-      return result(id, 'authorized', request.amountMinor);
-    });
-
-  capture: PaymentProvider['capture'] = (request) =>
-    this.once('capture', request.idempotencyKey, () =>
-      this.change(request.authorizationId, 'authorized', 'capture', (auth) => {
-        auth.status = 'captured';
-        auth.captured = request.amountMinor;
-        return result(auth.id, 'captured', request.amountMinor);
-      }),
-    );
-
-  void: PaymentProvider['void'] = (request) =>
-    this.once('void', request.idempotencyKey, () =>
-      this.change(request.authorizationId, 'authorized', 'void', (auth) => {
-        auth.status = 'voided';
-        return result(auth.id, 'voided', auth.amount);
-      }),
-    );
-
-  refund: PaymentProvider['refund'] = (request) =>
-    this.once('refund', request.idempotencyKey, () =>
-      this.change(request.authorizationId, 'captured', 'refund', (auth) => {
-        auth.refunded += request.amountMinor;
-        if (auth.refunded === auth.captured) auth.status = 'refunded';
-        return result(auth.id, 'refunded', request.amountMinor);
-      }),
-    );
-
-  findAuthorization: PaymentProvider['findAuthorization'] = async (request) => {
-    this.calls.push(`find ${request.idempotencyKey}`);
-    const created = this.answers.get(`authorize ${request.idempotencyKey}`);
-    const auth =
-      created instanceof Error ? undefined : this.authorizations.get(created?.authorizationId ?? '');
-    return (
-      auth && {
-        authorizationId: auth.id,
-        status: auth.status,
-        amountMinor: auth.amount,
-        capturedMinor: auth.captured,
-        refundedMinor: auth.refunded,
-        currency: 'USD',
-      }
-    );
-  };
-
-  /** What the provider holds for the order's authorization, for assertions. */
-  state(): Omit<Authorization, 'id'> | undefined {
-    const [auth] = this.authorizations.values();
-    return (
-      auth && { status: auth.status, amount: auth.amount, captured: auth.captured, refunded: auth.refunded }
-    );
-  }
-
-  private async once(
-    operation: PaymentOperation,
-    key: string,
-    apply: () => PaymentOperationResult | Error,
-  ): Promise<PaymentOperationResult> {
-    this.calls.push(operation);
-    const scoped = `${operation} ${key}`;
-    const answer = this.answers.get(scoped) ?? apply();
-    this.answers.set(scoped, answer);
-    if ((this.lose[operation] ?? 0) > 0) {
-      this.lose[operation] = (this.lose[operation] ?? 0) - 1;
-      await this.onLost();
-      throw new TransientError(`Payment provider did not answer ${operation} within 2000 ms`);
-    }
-    if (answer instanceof Error) throw answer;
-    return answer;
-  }
-
-  private change(
-    authorizationId: string,
-    from: Authorization['status'],
-    action: string,
-    apply: (auth: Authorization) => PaymentOperationResult,
-  ): PaymentOperationResult | Error {
-    const auth = this.authorizations.get(authorizationId);
-    if (!auth) return new ProviderConflictError(`No such authorization: '${authorizationId}'`);
-    if (auth.status !== from) {
-      return new ProviderConflictError(`Cannot ${action} authorization '${auth.id}': it is ${auth.status}.`);
-    }
-    return apply(auth);
-  }
-}
-
-function result(
-  authorizationId: string,
-  status: PaymentOperationResult['status'],
-  amountMinor: number,
-): PaymentOperationResult {
-  return {
-    authorizationId,
-    operationId: `op_${status}_${authorizationId}`,
-    status,
-    amountMinor,
-    currency: 'USD',
-  };
-}
-
-class LossyCarrier implements ShippingCarrier {
-  readonly calls: string[] = [];
-  readonly bookings = new Map<string, BookedShipment & { cancelled: boolean }>();
-  lose = 0;
-  onLost: () => Promise<unknown> = async () => undefined;
-
-  createShipment: ShippingCarrier['createShipment'] = async (request) => {
-    this.calls.push('createShipment');
-    const booking = this.bookings.get(request.idempotencyKey) ?? {
-      shipmentId: `shp_${this.bookings.size + 1}`,
-      carrier: 'LocalPost',
-      trackingNumber: `TRK-${this.bookings.size + 1}`,
-      cancelled: false,
-    };
-    this.bookings.set(request.idempotencyKey, booking);
-    if (this.lose > 0) {
-      this.lose--;
-      await this.onLost();
-      throw new TransientError('Carrier did not answer within 2000 ms');
-    }
-    return {
-      shipmentId: booking.shipmentId,
-      carrier: booking.carrier,
-      trackingNumber: booking.trackingNumber,
-    };
-  };
-
-  cancelShipment: ShippingCarrier['cancelShipment'] = async (request) => {
-    this.calls.push(`cancelShipment ${request.shipmentId}`);
-    for (const booking of this.bookings.values()) {
-      if (booking.shipmentId === request.shipmentId) booking.cancelled = true;
-    }
-  };
-
-  findShipment: ShippingCarrier['findShipment'] = async (request) => {
-    this.calls.push(`findShipment ${request.idempotencyKey}`);
-    const booking = this.bookings.get(request.idempotencyKey);
-    return (
-      booking && {
-        shipmentId: booking.shipmentId,
-        carrier: booking.carrier,
-        trackingNumber: booking.trackingNumber,
-      }
-    );
-  };
-
-  state(): string[] {
-    return [...this.bookings.values()].map((b) => `${b.shipmentId} ${b.cancelled ? 'cancelled' : 'booked'}`);
-  }
-}
+// provider and undo it. The fakes keep state like the payment simulator (one answer per idempotency key,
+// 409 on a wrong state, a lookup by the authorize key) and can apply a call but lose its answer.
 
 type Step = (deps: SagaDependencies, input: SagaStepInput) => Promise<SagaStepOutput>;
 
+/** The payment and shipping Tasks of statemachines/order-saga.asl.json, by state name. */
+const providerTasks: Readonly<Record<string, Step>> = {
+  AuthorizePayment: authorizePayment,
+  CreateShipment: createShipment,
+  CapturePayment: capturePayment,
+  RefundPayment: refundPayment,
+  CancelShipment: cancelShipment,
+  VoidPayment: voidPayment,
+};
+
 /**
- * The payment and shipping part of statemachines/order-saga.asl.json: each Task retried on TransientError
- * (3 attempts), a forward failure caught into the compensations, a compensation failure caught and the
- * next compensation run regardless.
+ * The payment and shipping part of the state machine, walked as it is defined: each Task retried on
+ * TransientError (3 attempts), a success going on to its Next, a failure to its Catch (a forward failure
+ * into the compensations, a compensation failure on to the next compensation); it stops at the first
+ * state outside that part.
  */
-async function runSaga(orderId: string) {
+async function runSaga(
+  orderId: string,
+): Promise<{ failedAt?: string; error?: string; compensationErrors?: string[] }> {
   const attempt = async (step: Step) => {
     for (let tries = 1; ; tries++) {
       try {
@@ -239,35 +50,37 @@ async function runSaga(orderId: string) {
       }
     }
   };
-  for (const step of [authorizePayment, createShipment, capturePayment]) {
+  let failure: { failedAt: string; error: string } | undefined;
+  const compensationErrors: string[] = [];
+  let state = nextState('ReserveInventory');
+  while (state) {
+    const current = state;
+    const step = providerTasks[current];
+    if (!step) break;
     try {
       await attempt(step);
+      state = nextState(current);
     } catch (error) {
-      // Every failure enters the whole compensation chain, as the state machine's Catch rules do.
-      const compensationErrors: string[] = [];
-      for (const compensation of [refundPayment, cancelShipment, voidPayment]) {
-        await attempt(compensation).catch((failure: Error) =>
-          compensationErrors.push(`${compensation.name}: ${failure.message}`),
-        );
-      }
-      return { failedAt: step.name, error: (error as Error).name, compensationErrors };
+      if (failure) compensationErrors.push(`${step.name}: ${(error as Error).message}`);
+      else failure = { failedAt: step.name, error: (error as Error).name };
+      state = caughtState(current);
     }
   }
-  return { failedAt: undefined };
+  return failure ? { ...failure, compensationErrors } : { failedAt: undefined };
 }
 
 const product = fixtureProduct({ sku: 'SKU-1', name: 'Kettle', priceMinor: 2_500, category: 'kitchen' });
 
 let ctx: DomainContext;
 let store: InMemoryItemStore;
-let payments: LossyPayments;
-let carrier: LossyCarrier;
+let payments: FakePaymentProvider;
+let carrier: FakeCarrier;
 let deps: SagaDependencies;
 
 beforeEach(() => {
   ({ ctx, store } = inMemoryContext());
-  payments = new LossyPayments();
-  carrier = new LossyCarrier();
+  payments = new FakePaymentProvider();
+  carrier = new FakeCarrier();
   deps = { ctx, payments, carrier };
 });
 
@@ -287,11 +100,32 @@ async function reload(orderId: string) {
   };
 }
 
+/** What the provider holds for the order's authorization. */
+function provider(orderId: string) {
+  const [auth] = payments.of(orderId);
+  return (
+    auth && {
+      status: auth.status,
+      amount: auth.amountMinor,
+      captured: auth.capturedMinor,
+      refunded: auth.refundedMinor,
+    }
+  );
+}
+
+/** What the carrier holds for the order: each booking and whether it was cancelled. */
+const bookings = () =>
+  carrier.bookings().map((booking) => `${booking.shipmentId} ${booking.cancelled ? 'cancelled' : 'booked'}`);
+
+/** The calls made, writes by operation alone (the fakes log their keys too). */
+const operations = (calls: readonly string[]) =>
+  calls.map((call) => (call.startsWith('find') ? call : (call.split(' ')[0] as string)));
+
 describe('an answer lost, then a cancel before the retry', () => {
   it('authorize: the authorization the order never recorded is found and voided', async () => {
     const order = await seedOrder();
-    payments.lose.authorize = 1;
-    payments.onLost = cancel(order.orderId);
+    payments.loseAnswersOf.authorize = 1;
+    payments.onAnswerLost = cancel(order.orderId);
 
     expect(await runSaga(order.orderId)).toEqual({
       failedAt: 'authorizePayment',
@@ -299,7 +133,7 @@ describe('an answer lost, then a cancel before the retry', () => {
       compensationErrors: [],
     });
 
-    expect(payments.state()).toEqual({ status: 'voided', amount: 5_000, captured: 0, refunded: 0 });
+    expect(provider(order.orderId)).toEqual({ status: 'voided', amount: 5_000, captured: 0, refunded: 0 });
     expect(await reload(order.orderId)).toMatchObject({
       cancelRequested: true,
       payment: { authorizationId: 'auth_1', status: 'VOIDED', amountMinor: 5_000, refundedMinor: 0 },
@@ -308,8 +142,8 @@ describe('an answer lost, then a cancel before the retry', () => {
 
   it('capture: the capture the order never recorded is found and refunded, never voided', async () => {
     const order = await seedOrder();
-    payments.lose.capture = 1;
-    payments.onLost = cancel(order.orderId);
+    payments.loseAnswersOf.capture = 1;
+    payments.onAnswerLost = cancel(order.orderId);
 
     expect(await runSaga(order.orderId)).toEqual({
       failedAt: 'capturePayment',
@@ -317,18 +151,23 @@ describe('an answer lost, then a cancel before the retry', () => {
       compensationErrors: [],
     });
 
-    expect(payments.state()).toEqual({ status: 'refunded', amount: 5_000, captured: 5_000, refunded: 5_000 });
+    expect(provider(order.orderId)).toEqual({
+      status: 'refunded',
+      amount: 5_000,
+      captured: 5_000,
+      refunded: 5_000,
+    });
     expect(await reload(order.orderId)).toMatchObject({
       payment: { status: 'REFUNDED', refundedMinor: 5_000 },
       shipment: 'CANCELLED',
     });
-    expect(carrier.state()).toEqual(['shp_1 cancelled']);
+    expect(bookings()).toEqual([`shp_${order.orderId} cancelled`]);
   });
 
   it('createShipment: the shipment the order never recorded is found and cancelled', async () => {
     const order = await seedOrder();
-    carrier.lose = 1;
-    carrier.onLost = cancel(order.orderId);
+    carrier.loseAnswersOf.createShipment = 1;
+    carrier.onAnswerLost = cancel(order.orderId);
 
     expect(await runSaga(order.orderId)).toEqual({
       failedAt: 'createShipment',
@@ -336,8 +175,8 @@ describe('an answer lost, then a cancel before the retry', () => {
       compensationErrors: [],
     });
 
-    expect(carrier.state()).toEqual(['shp_1 cancelled']);
-    expect(payments.state()?.status).toBe('voided');
+    expect(bookings()).toEqual([`shp_${order.orderId} cancelled`]);
+    expect(provider(order.orderId)?.status).toBe('voided');
     expect(await reload(order.orderId)).toMatchObject({
       payment: { status: 'VOIDED' },
       shipment: 'CANCELLED',
@@ -348,7 +187,7 @@ describe('an answer lost, then a cancel before the retry', () => {
 describe('every answer lost, no cancel', () => {
   it('capture: the order fails with the capture refunded, not left captured', async () => {
     const order = await seedOrder();
-    payments.lose.capture = Number.POSITIVE_INFINITY;
+    payments.loseAnswersOf.capture = Number.POSITIVE_INFINITY;
 
     expect(await runSaga(order.orderId)).toEqual({
       failedAt: 'capturePayment',
@@ -356,28 +195,33 @@ describe('every answer lost, no cancel', () => {
       compensationErrors: [],
     });
 
-    expect(payments.state()).toEqual({ status: 'refunded', amount: 5_000, captured: 5_000, refunded: 5_000 });
+    expect(provider(order.orderId)).toEqual({
+      status: 'refunded',
+      amount: 5_000,
+      captured: 5_000,
+      refunded: 5_000,
+    });
     expect((await reload(order.orderId)).payment).toMatchObject({ status: 'REFUNDED', refundedMinor: 5_000 });
-    expect(carrier.state()).toEqual(['shp_1 cancelled']);
+    expect(bookings()).toEqual([`shp_${order.orderId} cancelled`]);
   });
 
   it('authorize: the hold is released', async () => {
     const order = await seedOrder();
-    payments.lose.authorize = Number.POSITIVE_INFINITY;
+    payments.loseAnswersOf.authorize = Number.POSITIVE_INFINITY;
 
     expect((await runSaga(order.orderId)).compensationErrors).toEqual([]);
 
-    expect(payments.state()?.status).toBe('voided');
+    expect(provider(order.orderId)?.status).toBe('voided');
     expect((await reload(order.orderId)).payment?.status).toBe('VOIDED');
   });
 
   it('createShipment: the booking is cancelled', async () => {
     const order = await seedOrder();
-    carrier.lose = Number.POSITIVE_INFINITY;
+    carrier.loseAnswersOf.createShipment = Number.POSITIVE_INFINITY;
 
     expect((await runSaga(order.orderId)).compensationErrors).toEqual([]);
 
-    expect(carrier.state()).toEqual(['shp_1 cancelled']);
+    expect(bookings()).toEqual([`shp_${order.orderId} cancelled`]);
     expect((await reload(order.orderId)).shipment).toBe('CANCELLED');
   });
 });
@@ -396,9 +240,14 @@ describe('compensations follow the provider when the order is behind it', () => 
     const replay = await voidPayment(deps, { orderId: order.orderId });
 
     expect([first.outcome, replay.outcome]).toEqual(['applied', 'skipped']);
-    expect(payments.state()).toEqual({ status: 'refunded', amount: 5_000, captured: 5_000, refunded: 5_000 });
+    expect(provider(order.orderId)).toEqual({
+      status: 'refunded',
+      amount: 5_000,
+      captured: 5_000,
+      refunded: 5_000,
+    });
     expect((await reload(order.orderId)).payment).toMatchObject({ status: 'REFUNDED', refundedMinor: 5_000 });
-    expect(payments.calls).toEqual([
+    expect(operations(payments.calls)).toEqual([
       'authorize',
       'capture',
       'void',
@@ -409,7 +258,7 @@ describe('compensations follow the provider when the order is behind it', () => 
 
   it('running every compensation twice undoes each effect once', async () => {
     const order = await seedOrder();
-    payments.lose.capture = Number.POSITIVE_INFINITY;
+    payments.loseAnswersOf.capture = Number.POSITIVE_INFINITY;
     await runSaga(order.orderId);
     const calls = payments.calls.length;
 
@@ -417,7 +266,12 @@ describe('compensations follow the provider when the order is behind it', () => 
       await compensation(deps, { orderId: order.orderId });
     }
 
-    expect(payments.state()).toEqual({ status: 'refunded', amount: 5_000, captured: 5_000, refunded: 5_000 });
+    expect(provider(order.orderId)).toEqual({
+      status: 'refunded',
+      amount: 5_000,
+      captured: 5_000,
+      refunded: 5_000,
+    });
     expect(payments.calls.slice(calls)).toEqual([]);
   });
 });
@@ -429,7 +283,11 @@ describe('what it costs', () => {
 
     expect(await runSaga(order.orderId)).toEqual({ failedAt: undefined });
 
-    expect([...payments.calls, ...carrier.calls]).toEqual(['authorize', 'capture', 'createShipment']);
+    expect(operations([...payments.calls, ...carrier.calls])).toEqual([
+      'authorize',
+      'capture',
+      'createShipment',
+    ]);
     expect(store.transactions).toHaveLength(committed + 3);
   });
 
@@ -446,12 +304,12 @@ describe('what it costs', () => {
 
   it('a decline: one lookup, nothing found, one write (compensation began)', async () => {
     const order = await seedOrder();
-    payments.decline = true;
+    payments.declining = true;
     const committed = store.transactions.length;
 
     expect((await runSaga(order.orderId)).error).toBe('PaymentDeclinedError');
 
-    expect(payments.calls).toEqual(['authorize', `find ${order.orderId}:authorize`]);
+    expect(operations(payments.calls)).toEqual(['authorize', `find ${order.orderId}:authorize`]);
     expect(store.transactions).toHaveLength(committed + 1);
   });
 
@@ -459,27 +317,31 @@ describe('what it costs', () => {
     const authorized = await seedOrder({
       payment: { authorizationId: 'auth_1', status: 'AUTHORIZED', amountMinor: 5_000, refundedMinor: 0 },
     });
-    payments.authorizations.set('auth_1', {
-      id: 'auth_1',
+    payments.hold({
+      orderId: authorized.orderId,
+      authorizationId: 'auth_1',
       status: 'authorized',
-      amount: 5_000,
-      captured: 0,
-      refunded: 0,
+      amountMinor: 5_000,
+      capturedMinor: 0,
+      refundedMinor: 0,
+      currency: 'USD',
     });
     await voidPayment(deps, { orderId: authorized.orderId });
 
     const captured = await seedOrder({
       payment: { authorizationId: 'auth_2', status: 'CAPTURED', amountMinor: 5_000, refundedMinor: 0 },
     });
-    payments.authorizations.set('auth_2', {
-      id: 'auth_2',
+    payments.hold({
+      orderId: captured.orderId,
+      authorizationId: 'auth_2',
       status: 'captured',
-      amount: 5_000,
-      captured: 5_000,
-      refunded: 0,
+      amountMinor: 5_000,
+      capturedMinor: 5_000,
+      refundedMinor: 0,
+      currency: 'USD',
     });
     await refundPayment(deps, { orderId: captured.orderId });
 
-    expect(payments.calls).toEqual(['void', 'refund']);
+    expect(operations(payments.calls)).toEqual(['void', 'refund']);
   });
 });
