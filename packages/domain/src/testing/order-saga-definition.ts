@@ -1,4 +1,4 @@
-import orderSaga from '../../../../statemachines/order-saga.asl.json';
+import orderSaga from '@meridian/statemachines/order-saga.asl.json';
 
 // The order saga's state machine, the one file both runtimes run: tests walk it instead of copying it.
 
