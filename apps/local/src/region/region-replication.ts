@@ -13,8 +13,8 @@ import {
 } from '@meridian/adapters-local';
 import { asEntity, type DomainContext, type StockTransfer } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
-import type { RegionLogger } from './local-region';
 import { PeerStockTransfers } from './peer-stock-transfers';
+import type { RegionLogger } from './region-options';
 import { publishReplicatedEvents } from './replicated-events';
 import { TransferCredits } from './transfer-credits';
 
