@@ -18,6 +18,7 @@ export default defineConfig({
             'chaos/**/*.test.ts',
             'sim/**/*.test.ts',
             'bench/**/*.test.ts',
+            'tests/**/*.test.ts',
           ],
           exclude: [
             'apps/web/**',

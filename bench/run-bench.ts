@@ -1,12 +1,21 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LocalIssuer } from '@meridian/local/auth/local-issuer';
 import { REPO_ROOT } from '@meridian/local/config/local-config';
-import { fetchJson, fetchText, withTimeout } from './support/bounded';
+import { withBareServer } from './support/bare-server';
+import { fetchText } from './support/bounded';
 import { type LoadResult, loadBareServer, loadOrders, paceOrders } from './support/load';
 import { percentile } from './support/percentile';
 import { startPlatform } from './support/platform';
+import {
+  type BenchTarget,
+  measureFailover,
+  replicationLag,
+  sagaTimings,
+  waitForIdle,
+} from './support/platform-probes';
+import { cpuPerOrder, describeCpu, peakRss, processCpuMs } from './support/process-usage';
 import { type BenchResult, renderSummary } from './support/summary';
 
 /**
@@ -39,7 +48,7 @@ const regions = [
   { name: 'us-east-1', url: `http://127.0.0.1:${PORT + 1}` },
   { name: 'eu-west-1', url: `http://127.0.0.1:${PORT + 2}` },
 ];
-const controlUrl = `http://127.0.0.1:${PORT + 11}`;
+const bench: BenchTarget = { platform, regions, controlUrl: `http://127.0.0.1:${PORT + 11}` };
 
 try {
   say(`platform up at ${platform.url} (data ${platform.dataDir})`);
@@ -59,7 +68,7 @@ try {
   );
   say(`    ${bare} req/s`);
 
-  const cpuBefore = await processCpuMs();
+  const cpuBefore = await processCpuMs(bench);
   say(`(b) order intake through the front door, ${SECONDS} s, ${CONNECTIONS} connections`);
   const intake = await loadOrders({
     url: platform.url,
@@ -74,7 +83,7 @@ try {
   if (intake.non2xx > 0 || intake.errors > 0)
     say(`    warning: ${intake.non2xx} orders were refused (non-2xx) and ${intake.errors} got no answer`);
   if (intake.acknowledged === 0) throw new Error('(b) no order was acknowledged: nothing to measure');
-  await waitForIdle(180_000);
+  await waitForIdle(bench, 180_000);
 
   // Half of the orders (b) acknowledged per second, not of all its answers: refusals are not intake.
   const rate = Math.max(1, Math.floor(intake.acknowledgedPerSecond / 2));
@@ -89,7 +98,7 @@ try {
     `    ${sagas.completedPerSecond} sagas/s, accept→terminal p50 ${sagas.p50} ms, p99 ${sagas.p99} ms (${sagas.confirmed} confirmed, ${sagas.failed} failed)`,
   );
 
-  const cpuAfter = await processCpuMs();
+  const cpuAfter = await processCpuMs(bench);
   const accepted = intake.acknowledged + sagas.accepted;
   const cpuMsPerOrder = cpuPerOrder(cpuBefore, cpuAfter, accepted);
   say(`    CPU per order: ${describeCpu(cpuMsPerOrder)} (${accepted} orders)`);
@@ -103,7 +112,7 @@ try {
     keyPrefix: string,
     homeRegions?: readonly string[],
   ): Promise<BenchResult['sagas']> {
-    const before = await processCpuMs();
+    const before = await processCpuMs(bench);
     const offered = await paceOrders({
       url: platform.url,
       token: customer,
@@ -113,13 +122,13 @@ try {
       ...(homeRegions ? { homeRegions } : {}),
     });
     warnIfNotAllAccepted(offered);
-    await waitForIdle(180_000);
-    const after = await processCpuMs();
+    await waitForIdle(bench, 180_000);
+    const after = await processCpuMs(bench);
     return {
       offeredPerSecond: ratePerSecond,
       accepted: offered.acknowledged,
       cpuMsPerOrder: cpuPerOrder(before, after, offered.acknowledged),
-      ...(await sagaTimings(offered.orderIds, admin)),
+      ...(await sagaTimings(bench, offered.orderIds, admin)),
     };
   }
 
@@ -131,7 +140,7 @@ try {
     );
   }
 
-  const lag = await replicationLag();
+  const lag = await replicationLag(bench);
   say(
     `(d) replication lag over the last minute, read at the end of (c): p50 ${lag.p50} ms, p99 ${lag.p99} ms`,
   );
@@ -167,12 +176,12 @@ try {
     `    ${activeActive.completedPerSecond} sagas/s, accept→terminal p50 ${activeActive.p50} ms, p99 ${activeActive.p99} ms; CPU per order: ${describeCpu(activeActive.cpuMsPerOrder)} ((c): ${describeCpu(sagas.cpuMsPerOrder)})`,
   );
 
-  const rss = await peakRss();
+  const rss = await peakRss(bench);
   say(`(f) peak RSS per region: ${rss.map((r) => `${r.region} ${r.peakMb} MB`).join(', ')}`);
 
   const failovers: number[] = [];
   for (let attempt = 1; attempt <= FAILOVER_TRIES; attempt++) {
-    const ms = await measureFailover(customer, attempt);
+    const ms = await measureFailover(bench, customer, attempt);
     failovers.push(ms);
     say(`(e) failover ${attempt}/${FAILOVER_TRIES}: first successful order ${ms} ms after SIGKILL`);
   }
@@ -214,124 +223,6 @@ try {
   await platform.stop();
 }
 
-async function withBareServer<T>(port: number, run: () => Promise<T>): Promise<T> {
-  const server: ChildProcess = spawn(
-    process.execPath,
-    [
-      '-e',
-      `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => s.end('{}')); }).listen(${port}, '127.0.0.1', () => console.log('up'))`,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const up = new Promise<void>((resolve, reject) => {
-    server.stdout?.once('data', () => resolve());
-    server.once('error', (error) => reject(new Error(`(a) bare server could not start: ${error.message}`)));
-    server.once('exit', (code, signal) =>
-      reject(new Error(`(a) bare server exited before it was up (${signal ?? `code ${code}`})`)),
-    );
-  });
-  try {
-    await withTimeout(up, 10_000, `(a) bare server on port ${port} was not up within 10 s`);
-    return await run();
-  } finally {
-    server.kill();
-  }
-}
-
-/** Waits until no saga runs and nothing waits in an outbox, in every region. */
-async function waitForIdle(timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const statuses = await Promise.all(
-      regions.map((region) =>
-        fetchJson<{ executions: { RUNNING: number }; outbox: { unpublished: number } }>(
-          `${region.url}/internal/status`,
-          { headers: platform.internal },
-        ),
-      ),
-    );
-    if (statuses.every((status) => status.executions.RUNNING === 0 && status.outbox.unpublished === 0))
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error('sagas did not finish in time');
-}
-
-async function sagaTimings(orderIds: string[], token: string) {
-  const regionOf = (id: string) => regions.find((region) => id.endsWith(`_${region.name}`)) ?? regions[0];
-  const orders: Array<{ status: string; timeline: Array<{ at: string }> }> = [];
-  for (let i = 0; i < orderIds.length; i += 32) {
-    const batch = orderIds.slice(i, i + 32);
-    orders.push(
-      ...(await Promise.all(
-        batch.map((id) =>
-          fetchJson<{ status: string; timeline: Array<{ at: string }> }>(
-            `${regionOf(id)?.url}/api/v1/orders/${id}`,
-            { headers: { authorization: `Bearer ${token}` } },
-          ),
-        ),
-      )),
-    );
-  }
-  const spans = orders.map((order) => {
-    const times = order.timeline.map((entry) => Date.parse(entry.at));
-    return { start: Math.min(...times), end: Math.max(...times) };
-  });
-  const durations = spans.map((span) => span.end - span.start);
-  const window = spans.length
-    ? Math.max(...spans.map((s) => s.end)) - Math.min(...spans.map((s) => s.start))
-    : 0;
-  return {
-    completed: orders.length,
-    confirmed: orders.filter((order) => order.status === 'CONFIRMED').length,
-    failed: orders.filter((order) => order.status !== 'CONFIRMED').length,
-    completedPerSecond: window > 0 ? Math.round((orders.length / window) * 1000) : 0,
-    p50: percentile(durations, 50),
-    p99: percentile(durations, 99),
-  };
-}
-
-async function replicationLag() {
-  const statuses = await Promise.all(
-    regions.map((region) =>
-      fetchJson<{ replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }> } }>(
-        `${region.url}/internal/status`,
-        { headers: platform.internal },
-      ),
-    ),
-  );
-  const peers = statuses.flatMap((status) => status.replication.peers);
-  const worst = (key: 'p50' | 'p99') => Math.max(...peers.map((peer) => peer.lagMs[key] ?? 0));
-  return { p50: worst('p50'), p99: worst('p99') };
-}
-
-/** CPU time (user + system, ms) each platform process has used so far, from /proc/<pid>/stat. */
-async function processCpuMs(): Promise<Map<string, number>> {
-  const control = await fetchJson<{ processes: Array<{ name: string; pid: number | null }> }>(
-    `${controlUrl}/status`,
-    { headers: platform.admin },
-  );
-  const ticksPerSecond = 100; // Linux USER_HZ
-  const cpu = new Map<string, number>();
-  for (const { name, pid } of control.processes) {
-    if (!pid) continue;
-    // Fields after the command name (which is in parentheses and may contain spaces): utime is the 14th
-    // field of the line, stime the 15th.
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    } catch {
-      continue; // The process ended since the status was read.
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    cpu.set(name, ((Number(fields[11]) + Number(fields[12])) / ticksPerSecond) * 1000);
-  }
-  // This process: the load tool (autocannon) and the benchmark's own polling.
-  const own = process.cpuUsage();
-  cpu.set('load tool', (own.user + own.system) / 1000);
-  return cpu;
-}
-
 /** The commit measured (with "+changes" when the tree differs from it), so a result names its build. */
 function currentCommit(): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
@@ -340,73 +231,4 @@ function currentCommit(): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** `front-door 0.4 ms, us-east-1 3.1 ms, …` for the progress lines. */
-function describeCpu(perProcess: ReadonlyArray<{ process: string; ms: number }>): string {
-  return perProcess.map((entry) => `${entry.process} ${entry.ms} ms`).join(', ');
-}
-
-/** Each process's CPU time between two readings, per order. */
-function cpuPerOrder(
-  before: ReadonlyMap<string, number>,
-  after: ReadonlyMap<string, number>,
-  orders: number,
-): Array<{ process: string; ms: number }> {
-  return [...after].map(([name, ms]) => ({
-    process: name,
-    ms: Math.round(((ms - (before.get(name) ?? 0)) / Math.max(1, orders)) * 100) / 100,
-  }));
-}
-
-async function peakRss() {
-  const control = await fetchJson<{ regions: Array<{ name: string; pid: number | null }> }>(
-    `${controlUrl}/status`,
-    { headers: platform.admin },
-  );
-  return control.regions.map((region) => {
-    const status = region.pid ? readFileSync(`/proc/${region.pid}/status`, 'utf8') : '';
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { region: region.name, peakMb: Math.round(kb / 1024) };
-  });
-}
-
-async function measureFailover(token: string, attempt: number): Promise<number> {
-  const status = await fetchJson<{ serving: string | null }>(`${platform.url}/frontdoor/status`, {
-    headers: platform.admin,
-  });
-  if (!status.serving) throw new Error(`(e) failover ${attempt}: the front door serves from no region`);
-  const killedAt = Date.now();
-  await fetchText(`${controlUrl}/regions/${status.serving}/kill`, {
-    method: 'POST',
-    headers: platform.admin,
-  });
-  let sequence = 0;
-  for (;;) {
-    const response = await fetch(`${platform.url}/api/v1/orders`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'idempotency-key': `failover-${attempt}-${sequence++}`,
-      },
-      body: JSON.stringify({
-        items: [{ sku: 'MUG-001', quantity: 1 }],
-        paymentMethod: 'pm_card_visa',
-        shippingAddress: { name: 'B', line1: '1', city: 'X', postalCode: '1', country: 'US' },
-      }),
-      signal: AbortSignal.timeout(5000),
-    }).catch(() => undefined);
-    if (response?.status === 202) break;
-    if (Date.now() - killedAt > 60_000) throw new Error('no successful order within 60 s of the kill');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  const elapsed = Date.now() - killedAt;
-  await fetchText(`${controlUrl}/regions/${status.serving}/start`, {
-    method: 'POST',
-    headers: platform.admin,
-  });
-  // Let the health checker see the region again before the next try.
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  return elapsed;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FaultWindow, LinkSwitch, OutageRead, PhaseWindow } from './fault-record';
-import { checkFailover, checkInFlightAtKill, checkLinkSwitches, checkLoad } from './invariants-faults';
+import { checkFailover, checkLinkSwitches, checkLoad } from './invariants-faults';
+import { checkInFlightAtKill } from './invariants-in-flight';
 import type { AcknowledgedOrder, Attempt, UnfinishedOrder } from './load-generator';
 import type { OrderView } from './region-reader';
 

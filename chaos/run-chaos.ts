@@ -1,14 +1,10 @@
 import { rmSync } from 'node:fs';
+import { reportAbortedRun } from './aborted-run';
 import { convergeAndSettle } from './after-load';
 import { ControlPlane, PaymentsChaos } from './control-plane';
 import { planFaults } from './fault-plan';
 import { newTimelineRecord } from './fault-record';
-import { faultRows, providerFaultLengths, timelineFacts } from './fault-rows';
 import { errorMessage } from './http';
-import type { InvariantResult } from './invariant';
-import { checkCompensationKill, checkTimeToSettle } from './invariants-compensation';
-import { checkInFlightAtKill, checkLoad } from './invariants-faults';
-import { checkTwinPairs } from './invariants-provider';
 import { LoadGenerator } from './load-generator';
 import { CUSTOMERS, OrderMix } from './order-mix';
 import { type RunningPlatform, signIn, startPlatform } from './platform-control';
@@ -16,7 +12,8 @@ import { Progress } from './progress';
 import { describeFault } from './provider-faults';
 import { frozenPids } from './region-faults';
 import { RegionReader } from './region-reader';
-import { type ChaosReport, printAbortReport, printReport, writeReport, writeSummary } from './report';
+import { printReport, writeReport, writeSummary } from './report';
+import { chaosReport, judgeRun } from './run-report';
 import { scenarioFromArgs } from './scenario';
 import { StatusSampler } from './status-sampler';
 import { restockAndSettle } from './stock-setup';
@@ -48,53 +45,13 @@ async function shutdown(): Promise<void> {
   if (running) await running.stop();
 }
 
-/** The fault rows that can already be judged from the timeline record (for an aborted run). */
-function rowsJudgedSoFar(): InvariantResult[] {
-  return faultRows({ scenario, record, acknowledged: load?.acknowledged ?? [], soFar: true }).rows;
-}
-
-/** A run that cannot finish still reports what it knows (phase, reason, load so far) and one failed invariant, so CI counts it. */
+/** Ends a run that cannot finish: reports what it knows, lets a frozen region run, stops the platform, exits 1. */
 async function abort(reason: string): Promise<void> {
   if (aborting) return;
   aborting = true;
   progress.warn(`chaos run aborted: ${reason}`);
   const dataDir = platform?.dataDir;
-  try {
-    const failed = [...(load?.failures ?? new Map<string, number>())]
-      .map(([outcome, count]) => `${count} × ${outcome}`)
-      .join(', ');
-    const judged = rowsJudgedSoFar();
-    const run = {
-      reason,
-      phaseReached: progress.phases.at(-1)?.name ?? 'none (before the platform started)',
-      elapsedMs: progress.elapsedMs(),
-      facts: [
-        ['orders acknowledged so far', String(load?.acknowledged.length ?? 0)],
-        [
-          'keys refused (4xx) so far',
-          String(load?.unfinished.filter((o) => o.reason === 'rejected').length ?? 0),
-        ],
-        ['POST attempts', String(load?.attemptsTotal ?? 0)],
-        ['failed attempts', failed || 'none'],
-        ...timelineFacts(record),
-        ['data and logs', dataDir ?? 'n/a'],
-      ] as Array<[string, string]>,
-      invariants: [
-        ...judged,
-        {
-          name: 'run finished',
-          passed: false,
-          summary: `aborted in "${progress.phases.at(-1)?.name ?? 'start'}": ${reason}`,
-        },
-      ],
-    };
-    printAbortReport(run);
-    progress.info(
-      `report written to ${writeReport({ at: new Date().toISOString(), aborted: run, timeline: record })}`,
-    );
-  } catch (error) {
-    progress.warn(`could not print the abort report: ${errorMessage(error)}`);
-  }
+  reportAbortedRun({ reason, scenario, record, load, progress, dataDir });
   // A frozen region would sit out the launcher's clean shutdown; let it run again first.
   for (const pid of frozenPids) {
     try {
@@ -203,113 +160,22 @@ async function main(): Promise<number> {
     restocks: scenario.restocks,
   });
   sampler.stop();
-  const faults = faultRows({ scenario, record, acknowledged: running.acknowledged });
-  const timeToSettle = checkTimeToSettle({
-    providerBackAt: after.providerBackAt,
-    wait: after.settlement,
-    owedWhenBack: after.providerBackAt === null ? null : sampler.owedAt(after.providerBackAt),
-    boundMs: scenario.settleBoundMs,
-    orders: verdict.orders,
-    money: verdict.money,
-    faults: record.providerFaults,
-  });
-  const rows = [
-    after.convergedRow,
-    ...faults.rows,
-    ...checkLoad({
-      acknowledged: running.acknowledged,
-      unfinished: running.unfinished,
-      attemptsByKey: running.attemptsByKey,
-      windows: record.windows,
-      ordersPerSecond: scenario.ordersPerSecond,
-      minAcknowledged: scenario.minAcknowledged,
-      minPhaseShare: scenario.minPhaseShare,
-    }),
-    ...checkInFlightAtKill({
-      kill: record.kill,
-      regions: scenario.regions,
-      acknowledged: running.acknowledged,
-      outageReads: record.outageReads,
-      finalRegions: verdict.state.snapshot.regions,
-      graceMs: scenario.replicationGraceMs,
-    }),
-    checkCompensationKill({
-      kill: record.compensationKill,
-      owedAtKill: record.owedAtCompensationKill,
-      orders: verdict.orders,
-      money: verdict.money,
-    }),
-    checkTwinPairs(record.twins, verdict.orders),
-    timeToSettle.row,
-    ...verdict.rows,
-  ];
+  const finished = { scenario, record, load: running, verdict, after, sampler };
+  const judged = judgeRun(finished);
 
   progress.phase('stop the platform');
   const exits = [...platform.exits];
   await shutdown();
 
-  // INFO rows are counted observations, not checks: they count neither as passed nor as failed.
-  const checks = rows.filter((row) => !row.informational);
-  const passedCount = checks.filter((row) => row.passed).length;
-  const failedCount = checks.length - passedCount;
-  const report: ChaosReport = {
-    at: new Date().toISOString(),
-    command: `npm run chaos -- --regions ${scenario.regions.join(',')} --seed ${scenario.seed} --rate ${scenario.ordersPerSecond} --clients ${scenario.clients}${scenario.freezeMs > 0 ? '' : ' --skip-freeze'}`,
-    passed: failedCount === 0,
-    invariantsPassed: passedCount,
-    invariantsFailed: failedCount,
-    metrics: {
-      ordersAcknowledged: verdict.counts.acknowledged,
-      ordersLost: verdict.counts.lost,
-      ordersDuplicated: verdict.counts.duplicated,
-      ordersStuck: verdict.counts.stuck,
-      keysChargedTwice: verdict.counts.doubleCharged,
-      unitsOversold: verdict.counts.oversold,
-      maxP99ReplicationLagMs: sampler.maxLagMs('p99LagMs'),
-      maxLastReplicationLagMs: sampler.maxLagMs('lastLagMs'),
-      failoverMs: faults.failoverMs,
-      freezeFailoverMs: faults.freezeFailoverMs,
-      restartMs: record.restartMs,
-      convergenceMs: after.convergenceMs,
-      unacknowledgedOrdersInStores: verdict.counts.unacknowledgedInStores,
-      unfinishedKeys: verdict.counts.unfinishedKeys,
-      clientAttempts: running.attemptsTotal,
-      replicationConflicts: Math.max(0, ...sampler.samples.map((sample) => sample.conflicts)),
-      deadLetters: sampler.maxDeadLetters(),
-      providerFaults: providerFaultLengths(record.providerFaults),
-      compensationFailoverMs: faults.compensationFailoverMs,
-      ordersOwedWhenProviderBack: after.providerBackAt === null ? null : sampler.owedAt(after.providerBackAt),
-      mostOrdersOwed: sampler.maxOwed(),
-      timeToSettleMs: timeToSettle.timeToSettleMs,
-      sameKeyPairs: `${record.twins.length} (${alsoAcknowledged.length} orders acknowledged)`,
-    },
-    invariants: rows,
-    context: {
-      scenario: { ...scenario, summaryFile: undefined },
-      runId,
-      dataDir,
-      phases: progress.phases,
-      killedRegion: record.kill?.region ?? null,
-      frozenRegion: record.freeze?.region ?? null,
-      timeline: {
-        ...record,
-        outageReads: record.outageReads.map(({ found, ...read }) => ({
-          ...read,
-          ordersFound: Object.keys(found).length,
-        })),
-      },
-      clientFailures: Object.fromEntries(running.failures),
-      ordersPerKey: verdict.counts.ordersPerKey,
-      unacknowledgedOrders: verdict.unacknowledged.slice(0, 50),
-      unfinished: running.unfinished.slice(0, 20),
-      processExits: exits,
-      statusSamples: sampler.samples,
-      failedStatusSamples: sampler.failedSamples,
-    },
-  };
+  const report = chaosReport({
+    ...finished,
+    judged,
+    run: { runId, dataDir, phases: progress.phases, exits, alsoAcknowledged },
+  });
   printReport(report);
   progress.info(`report written to ${writeReport(report)}`);
-  if (scenario.summaryFile) writeSummary(scenario.summaryFile, passedCount, failedCount);
+  if (scenario.summaryFile)
+    writeSummary(scenario.summaryFile, report.invariantsPassed, report.invariantsFailed);
   if (report.passed && !scenario.keepData) rmSync(dataDir, { recursive: true, force: true });
   else progress.info(`platform data and logs kept in ${dataDir}`);
   return report.passed ? 0 : 1;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { serveInvokeApi } from './lambda-invoke-api';
 
 const WORKER = join(dirname(fileURLToPath(import.meta.url)), 'lambda-worker.mjs');
 
@@ -170,49 +171,12 @@ export class LambdaHost {
 
   /** Serves Lambda's Invoke API (`POST /2015-03-31/functions/<name>/invocations`) on the given port. */
   async listen(port: number): Promise<void> {
-    this.server = createServer((request, response) => {
-      void this.serveInvoke(request, response);
-    });
-    const server = this.server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
+    this.server = await serveInvokeApi((nameOrArn, event) => this.invoke(nameOrArn, event), port);
   }
 
   async close(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     await Promise.all([...this.containers.keys()].map((name) => this.retire(name)));
-  }
-
-  private async serveInvoke(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(request.url ?? '');
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    if (request.method !== 'POST' || !match?.[1]) {
-      response.writeHead(404, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ message: `the emulator's Lambda endpoint has no ${request.url}` }));
-      return;
-    }
-    const body = Buffer.concat(chunks).toString('utf8');
-    let result: InvocationResult;
-    try {
-      result = await this.invoke(decodeURIComponent(match[1]), body === '' ? {} : JSON.parse(body));
-    } catch (error) {
-      response.writeHead(404, {
-        'content-type': 'application/json',
-        'x-amzn-errortype': 'ResourceNotFoundException',
-      });
-      response.end(JSON.stringify({ message: String(error) }));
-      return;
-    }
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-amz-executed-version': '1',
-    };
-    if (!result.ok) headers['x-amz-function-error'] = 'Unhandled';
-    response.writeHead(200, headers);
-    response.end(JSON.stringify(result.ok ? result.payload : result.error));
   }
 
   private container(fn: DeployedFunction): Container {

@@ -8,6 +8,7 @@ export * from './notifications/notification';
 export * from './notifications/notification-service';
 export * from './operations/operations-port';
 export * from './orders/cancel-order';
+export type { DuplicateKeyWork } from './orders/duplicate-key-record';
 export * from './orders/duplicate-orders';
 export * from './orders/idempotency-claims';
 export * from './orders/order';

@@ -2,15 +2,8 @@ import { type Context, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import type { ApiDependencies, ApiEnv } from './api-env';
-import {
-  limitBodySize,
-  problemResponse,
-  refuseLateRequests,
-  requireAdmin,
-  requireAuth,
-  requireJsonBody,
-  unsupportedMediaType,
-} from './middleware';
+import { unsupportedMediaType } from './json-content-type';
+import { limitBodySize, refuseLateRequests, requireAdmin, requireAuth, requireJsonBody } from './middleware';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi/document';
 import {
   createRouteRegistry,
@@ -19,6 +12,7 @@ import {
   type RouteRegistry,
 } from './openapi/route-registry';
 import { problem, problemForError } from './problem';
+import { problemResponse } from './problem-response';
 import { registerAdminRoutes } from './routes/admin-routes';
 import { registerHealthRoutes } from './routes/health-routes';
 import { registerMoneyRoutes } from './routes/money-routes';

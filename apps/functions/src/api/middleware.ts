@@ -2,24 +2,9 @@ import { ForbiddenError, type TokenVerifier, UnauthenticatedError } from '@merid
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ApiEnv } from './api-env';
-import { type Problem, problem } from './problem';
-
-declare const problemBrand: unique symbol;
-/** A problem+json response: route handlers may answer with one besides their documented JSON bodies. */
-export type ProblemResponse = Response & { readonly [problemBrand]: true };
-
-export function problemResponse(
-  c: Context,
-  body: Problem,
-  headers: Record<string, string> = {},
-): ProblemResponse {
-  const response: Response = c.body(JSON.stringify(body), body.status as 400, {
-    'content-type': 'application/problem+json',
-    ...headers,
-  });
-  // The brand exists only in the type system, so handlers cannot pass off any Response as a problem.
-  return response as ProblemResponse;
-}
+import { isJsonContentType, unsupportedMediaType } from './json-content-type';
+import { problem } from './problem';
+import { problemResponse } from './problem-response';
 
 /** Requires a verified bearer token; the principal is then available as c.get('principal'). */
 export function requireAuth(verifier: TokenVerifier): MiddlewareHandler<ApiEnv> {
@@ -64,21 +49,6 @@ export function refuseLateRequests(now: () => number): MiddlewareHandler<ApiEnv>
     await next();
   };
 }
-
-/**
- * Whether a Content-Type header names JSON: application/json or a type with one `+json` structured-syntax
- * suffix (RFC 6839, e.g. application/merge-patch+json), with any parameters. Subtypes with several
- * suffixes (`application/a+b+json`) are not registered types and are refused. The middleware and the
- * route registry's body reader share this test, so they never disagree on what a JSON body is.
- */
-export function isJsonContentType(header: string | undefined): boolean {
-  const mediaType = header?.split(';')[0]?.trim() ?? '';
-  return /^application\/(?:[\w.-]+\+)?json$/i.test(mediaType);
-}
-
-/** The problem for a body that is not JSON, wherever it is found out. */
-export const unsupportedMediaType = (): Problem =>
-  problem(415, 'unsupported_media_type', 'Send the request body as application/json.');
 
 /** Requests with a body must send JSON: anything else is refused before it is parsed (415). */
 export const requireJsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
-import { keyFilesIn } from '../auth/local-keys';
+import { type KeyFiles, keyFilesIn } from '../auth/local-keys';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -70,7 +70,7 @@ export interface LocalConfig {
   /** The simulator's key when MERIDIAN_PAYMENTS_API_KEY sets one; else the key file's (see local-keys.ts). */
   paymentsApiKeyOverride: string | undefined;
   /** Key files created at first start: the payment simulator's API key and the regions' shared key. */
-  keyFiles: { paymentsApiKey: string; region: string };
+  keyFiles: KeyFiles;
   /** One-time admin sign-in links already used (so each opens one session only). */
   signInLinksFile: string;
   /** Front door limits: requests per second per client address and per principal; event streams each. */

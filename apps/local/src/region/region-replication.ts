@@ -18,8 +18,8 @@ import {
   transferAddressedTo,
 } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
-import type { RegionLogger } from './local-region';
 import { PeerStockTransfers } from './peer-stock-transfers';
+import type { RegionLogger } from './region-options';
 import { publishReplicatedEvents } from './replicated-events';
 import { TransferCredits } from './transfer-credits';
 

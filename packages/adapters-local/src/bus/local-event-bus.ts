@@ -1,22 +1,22 @@
-import { type EventEnvelope, eventEnvelopeSchema } from '@meridian/contracts';
+import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
 import { applyMigrations } from '../sqlite/migrations';
 import { ArchiveStore } from './archive-store';
+import { listArchivedEvents, listDeadLetters, listPendingDeliveries } from './bus-inspection';
 import { type ResolvedBusOptions, resolveBusOptions } from './bus-options';
-import { assertLimit, decodeCursor, encodeCursor } from './cursor';
-import { DeliveryStore, type DeliveryTarget } from './delivery-store';
+import { DeliveryStore } from './delivery-store';
 import { Dispatcher } from './dispatcher';
-import { BusConfigurationError, InvalidEventError } from './errors';
+import { BusConfigurationError } from './errors';
+import { prepareEvents } from './prepare-events';
 import { replayArchive } from './replay';
 import { RuleRegistry } from './rule-registry';
 import { busMigrations } from './schema';
-import { parseTimestampMs, requireTimestampMs, toIso } from './timestamps';
+import { requireTimestampMs } from './timestamps';
 import type {
   ArchivedEvent,
   BusRule,
   BusStats,
   DeadLetter,
-  DeliveredEvent,
   LocalEventBusOptions,
   Page,
   PendingDelivery,
@@ -24,13 +24,6 @@ import type {
   ReplayRequest,
   ReplayResult,
 } from './types';
-
-interface PreparedEvent {
-  event: EventEnvelope;
-  timeMs: number;
-  json: string;
-  targets: DeliveryTarget[];
-}
 
 /**
  * A durable, in-process event bus with EventBridge semantics: rule patterns, an archive keyed by event
@@ -76,7 +69,7 @@ export class LocalEventBus {
    * Deliveries only run while the bus is started; before that they wait in the database.
    */
   async putEvents(events: readonly EventEnvelope[]): Promise<PutEventsResult> {
-    const prepared = this.prepare(events);
+    const prepared = prepareEvents(events, this.rules.select());
     const now = this.options.clock.now();
     const accepted: EventEnvelope[] = [];
     this.db.transaction(() => {
@@ -113,41 +106,11 @@ export class LocalEventBus {
   }
 
   listPendingDeliveries(options: { limit: number; cursor?: string }): Page<PendingDelivery> {
-    assertLimit(options.limit);
-    const [afterId = 0] = options.cursor === undefined ? [] : decodeCursor('delivery', options.cursor, 1);
-    const rows = this.deliveries.listPending(afterId, options.limit);
-    const items = rows.map((row) => ({
-      id: String(row.id),
-      ruleName: row.ruleName,
-      targetId: row.targetId,
-      eventId: row.eventId,
-      attempts: row.attempts,
-      nextAttemptAt: toIso(row.nextAttemptAtMs),
-      ...(row.lastError === null ? {} : { lastError: row.lastError }),
-      inFlight: row.claimedAtMs !== null,
-    }));
-    return page(items, options.limit, () => encodeCursor('delivery', [rows.at(-1)?.id ?? afterId]));
+    return listPendingDeliveries(this.deliveries, options);
   }
 
   listDeadLetters(options: { limit: number; cursor?: string }): Page<DeadLetter> {
-    assertLimit(options.limit);
-    const [afterId = 0] = options.cursor === undefined ? [] : decodeCursor('dead-letter', options.cursor, 1);
-    const rows = this.deliveries.listDeadLetters(afterId, options.limit);
-    const items = rows.map((row) => {
-      const event = JSON.parse(row.eventJson) as DeliveredEvent;
-      if (row.replayName !== null) event['replay-name'] = row.replayName;
-      return {
-        id: String(row.id),
-        ruleName: row.ruleName,
-        targetId: row.targetId,
-        eventId: row.eventId,
-        attempts: row.attempts,
-        lastError: row.lastError,
-        failedAt: toIso(row.failedAtMs),
-        event,
-      };
-    });
-    return page(items, options.limit, () => encodeCursor('dead-letter', [rows.at(-1)?.id ?? afterId]));
+    return listDeadLetters(this.deliveries, options);
   }
 
   /** Moves a dead letter back to the pending deliveries with attempts reset; false if no such id. */
@@ -175,25 +138,7 @@ export class LocalEventBus {
     limit: number;
     cursor?: string;
   }): Page<ArchivedEvent> {
-    assertLimit(options.limit);
-    const range = {
-      fromMs: options.from === undefined ? Number.MIN_SAFE_INTEGER : requireTimestampMs(options.from, 'from'),
-      toMs: options.to === undefined ? Number.MAX_SAFE_INTEGER : requireTimestampMs(options.to, 'to'),
-    };
-    let after: [number, number] | undefined;
-    if (options.cursor !== undefined) {
-      const [timeMs = 0, seq = 0] = decodeCursor('archive', options.cursor, 2);
-      after = [timeMs, seq];
-    }
-    const rows = this.archive.page(range, after, options.limit);
-    const items = rows.map((row) => ({
-      event: JSON.parse(row.eventJson) as EventEnvelope,
-      archivedAt: toIso(row.archivedAtMs),
-    }));
-    const last = rows.at(-1);
-    return page(items, options.limit, () =>
-      encodeCursor('archive', last ? [last.eventTimeMs, last.seq] : []),
-    );
+    return listArchivedEvents(this.archive, options);
   }
 
   /**
@@ -234,36 +179,6 @@ export class LocalEventBus {
     };
   }
 
-  private prepare(events: readonly EventEnvelope[]): PreparedEvent[] {
-    if (!Array.isArray(events)) throw new InvalidEventError([{ index: -1, message: 'expected an array' }]);
-    const rules = this.rules.select();
-    const issues: Array<{ index: number; message: string }> = [];
-    const prepared: PreparedEvent[] = [];
-    events.forEach((raw, index) => {
-      const parsed = eventEnvelopeSchema.safeParse(raw);
-      if (!parsed.success) {
-        const message = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-        issues.push({ index, message: message.join(', ') });
-        return;
-      }
-      const timeMs = parseTimestampMs(parsed.data.time);
-      if (timeMs === undefined) {
-        issues.push({ index, message: `time: '${parsed.data.time}' is not an RFC 3339 timestamp` });
-        return;
-      }
-      const json = toJson(parsed.data);
-      if (json === undefined) {
-        issues.push({ index, message: 'detail: not JSON-serializable' });
-        return;
-      }
-      // Match the JSON form, exactly what the archive keeps and what targets and replays will see.
-      const event = JSON.parse(json) as EventEnvelope;
-      prepared.push({ event, timeMs, json, targets: RuleRegistry.targetsMatching(rules, event) });
-    });
-    if (issues.length > 0) throw new InvalidEventError(issues);
-    return prepared;
-  }
-
   private notify(events: readonly EventEnvelope[]): void {
     for (const event of events) {
       for (const listener of this.listeners) {
@@ -274,19 +189,5 @@ export class LocalEventBus {
         }
       }
     }
-  }
-}
-
-function page<T>(items: T[], limit: number, cursor: () => string): Page<T> {
-  // A full page may be followed by more; an extra empty page is cheaper than a second count query.
-  return items.length === limit ? { items, nextCursor: cursor() } : { items };
-}
-
-function toJson(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value);
-  } catch {
-    // BigInt values and cycles cannot travel as JSON; the caller reports the event as invalid.
-    return undefined;
   }
 }

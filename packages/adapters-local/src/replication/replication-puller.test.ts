@@ -377,6 +377,48 @@ describe('ReplicationPuller', () => {
     expect(status?.connected).toBe(true);
   });
 
+  it('refuses a malformed peer answer whole: nothing applied or published, no cursor moved', async () => {
+    const us = source();
+    const eu = target();
+    await us.store.transact([{ pk: 'ITEM', sk: 'A', data: {} }]);
+    const [good] = us.feed.readChanges(0, 10);
+    // A change whose version is not a number, after a well-formed one; an event entry with no envelope.
+    const answers = {
+      changes: { items: [good, { ...good, seq: 2, sk: 'B', version: 'two' }] },
+      events: { items: [{ seq: 1, event: 'not an envelope' }] },
+    };
+    const calls: string[] = [];
+    const malformedPeer = (async (input: string | URL | Request) => {
+      const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
+      const stream = url.pathname.endsWith('/changes') ? 'changes' : 'events';
+      calls.push(stream);
+      return new Response(JSON.stringify(answers[stream]), {
+        headers: { 'content-type': 'application/json' },
+      });
+    }) as typeof fetch;
+    const published: unknown[] = [];
+    const options = {
+      applier: eu.applier,
+      link: new LinkState(true),
+      publishEvents: async (events: EventEnvelope[]) => void published.push(...events),
+      fetch: malformedPeer,
+      waitMs: 50,
+    };
+
+    await createPuller(options).catchUp(1_000);
+    expect(eu.applier.cursor(US, 'changes')).toBe(0);
+
+    const puller = startPuller(options);
+    await until(() => calls.filter((stream) => stream === 'events').length >= 2, 'two pulls of each stream');
+    await until(() => calls.filter((stream) => stream === 'changes').length >= 3, 'catch-up and two pulls');
+    const [status] = puller.status();
+    expect(status).toMatchObject({ connected: false, cursors: { changes: 0, events: 0 }, applied: 0 });
+    expect(status?.lastError).toMatch(/malformed/);
+    expect(await eu.store.get('ITEM', 'A')).toBeUndefined();
+    expect(published).toEqual([]);
+    expect(puller.caughtUp()).toBe(false);
+  });
+
   it('counts conflicts and reports each one', async () => {
     const us = source();
     const eu = target();

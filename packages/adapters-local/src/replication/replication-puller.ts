@@ -2,8 +2,11 @@ import { type HttpClient, httpClientFrom, sleep, systemTimers, type Timers } fro
 import type { EventEnvelope } from '@meridian/contracts';
 import type { ApplyResult, ChangeApplier, ConflictRecord } from './change-applier';
 import type { EventChange, ItemChange, ReplicationStream } from './change-feed';
-import { LagTracker } from './lag-tracker';
 import type { LinkState } from './link-state';
+import { parseChangesAnswer, parseEventsAnswer } from './peer-answer';
+import { answered, newPeerState, type PeerState, type PeerStatus, peerStatus } from './peer-state';
+
+export type { PeerStatus } from './peer-state';
 
 export interface Peer {
   name: string;
@@ -32,38 +35,14 @@ export interface ReplicationPullerOptions {
   waitMs?: number;
 }
 
-export interface PeerStatus {
-  peer: string;
-  connected: boolean;
-  lastError?: string;
-  cursors: Record<ReplicationStream, number>;
-  /** Lag of the item changes applied over the last minute (max: the largest), and of the last one. */
-  lagMs: { last?: number; p50?: number; p99?: number; max?: number };
-  /**
-   * How long ago the peer last answered a pull of its item changes (or, if it never has, since this
-   * region began pulling). A connected peer answers at least once a second (its long-poll ends then);
-   * while the link is cut or the peer is down this grows, and it bounds how stale this region's copy of
-   * the peer's items can be when nothing is being applied.
-   */
-  lastPulledAgoMs?: number;
-  applied: number;
-  conflicts: number;
-}
-
-interface PeerState {
-  connected: boolean;
-  /**
-   * Whether this region has pulled the peer's item changes up to where the peer was at some point since
-   * it started (a batch smaller than the limit), or the peer could not be reached: nothing more to wait for.
-   */
-  caughtUp: boolean;
-  lastError?: string;
-  lag: LagTracker;
-  /** When the peer last answered a pull of its item changes, or when pulling began. */
-  changesPulledAt?: number;
-  applied: number;
-  conflicts: number;
-}
+/** How a pull ended when the peer answered or could not be reached (a malformed answer throws). */
+type Pull =
+  /** A batch applied; `complete` when it was short of a full one (the peer had no more then). */
+  | { kind: 'applied'; complete: boolean }
+  /** The link was cut while the request was in flight: what arrived is dropped. */
+  | { kind: 'dropped' }
+  | { kind: 'refused'; status: number }
+  | { kind: 'unreachable'; error: unknown };
 
 /**
  * The receiving side of replication: for every peer, two long-polling loops (item changes and events)
@@ -81,13 +60,7 @@ export class ReplicationPuller {
     this.now = options.now ?? Date.now;
     this.http = httpClientFrom(options);
     for (const peer of options.peers) {
-      this.state.set(peer.name, {
-        connected: false,
-        caughtUp: false,
-        lag: new LagTracker(),
-        applied: 0,
-        conflicts: 0,
-      });
+      this.state.set(peer.name, newPeerState());
     }
   }
 
@@ -128,30 +101,20 @@ export class ReplicationPuller {
       this.options.peers.map(async (peer) => {
         const state = this.state.get(peer.name) as PeerState;
         while (this.options.link.up && this.now() < deadline) {
+          let pulled: Pull;
           try {
-            const limit = this.options.batchSize ?? 500;
-            const answer = await this.http.call({
-              method: 'GET',
-              url: this.pullUrl(peer, 'changes', 0),
+            pulled = await this.pull(peer, 'changes', {
+              waitMs: 0,
               timeoutMs: Math.max(1, deadline - this.now()),
             });
-            if (answer.status !== 200) {
-              state.caughtUp = true;
-              return;
-            }
-            const { items } = JSON.parse(answer.text) as { items: ItemChange[] };
-            await this.applyChanges(peer, state, items);
-            // The status says so now, not only after the first long-poll returns.
-            answered(state);
-            state.changesPulledAt = this.now();
-            if (items.length < limit) {
-              state.caughtUp = true;
-              return;
-            }
           } catch {
-            // The peer is down or slow: resume without it; the regular loops catch up later.
+            // A malformed answer or a batch that did not apply: the regular loops retry it.
             return;
           }
+          // Down or slow: resume without it; the regular loops catch up later.
+          if (pulled.kind === 'unreachable' || pulled.kind === 'dropped') return;
+          if (pulled.kind === 'refused') state.caughtUp = true;
+          if (pulled.kind === 'refused' || pulled.complete) return;
         }
       }),
     );
@@ -163,33 +126,17 @@ export class ReplicationPuller {
   }
 
   status(): PeerStatus[] {
+    const linkUp = this.options.link.up;
     return this.options.peers.map((peer) => {
-      const state = this.state.get(peer.name) as PeerState;
-      const now = this.now();
-      const [last, p50, p99, max] = [
-        state.lag.last,
-        state.lag.percentile(50, now),
-        state.lag.percentile(99, now),
-        state.lag.max(now),
-      ];
-      return {
-        peer: peer.name,
-        connected: state.connected && this.options.link.up,
-        ...(state.lastError ? { lastError: state.lastError } : {}),
-        cursors: {
-          changes: this.options.applier.cursor(peer.name, 'changes'),
-          events: this.options.applier.cursor(peer.name, 'events'),
-        },
-        lagMs: {
-          ...(last === undefined ? {} : { last }),
-          ...(p50 === undefined ? {} : { p50 }),
-          ...(p99 === undefined ? {} : { p99 }),
-          ...(max === undefined ? {} : { max }),
-        },
-        ...(state.changesPulledAt === undefined ? {} : { lastPulledAgoMs: now - state.changesPulledAt }),
-        applied: state.applied,
-        conflicts: state.conflicts,
+      const cursors = {
+        changes: this.options.applier.cursor(peer.name, 'changes'),
+        events: this.options.applier.cursor(peer.name, 'events'),
       };
+      return peerStatus(peer.name, this.state.get(peer.name) as PeerState, {
+        cursors,
+        linkUp,
+        now: this.now(),
+      });
     });
   }
 
@@ -201,35 +148,22 @@ export class ReplicationPuller {
   private async loop(peer: Peer, stream: ReplicationStream): Promise<void> {
     const signal = this.controller.signal;
     const state = this.state.get(peer.name) as PeerState;
-    const batchSize = this.options.batchSize ?? 500;
     let backoffMs = 100;
     while (!signal.aborted) {
       await this.options.link.whenUp(signal);
       if (signal.aborted) return;
       try {
         const waitMs = this.options.waitMs ?? 1000;
-        const url = this.pullUrl(peer, stream, waitMs);
         // The peer may hold the pull for waitMs before it answers: the budget is on top of that.
-        const answer = await this.http
-          .call({ method: 'GET', url, timeoutMs: waitMs + 10_000, signal })
-          .catch((error) => {
-            // Unreachable: there is nothing to catch up with now.
-            if (stream === 'changes') state.caughtUp = true;
-            throw error;
-          });
-        if (answer.status !== 200) {
+        const pulled = await this.pull(peer, stream, { waitMs, timeoutMs: waitMs + 10_000, signal });
+        if (pulled.kind === 'unreachable' || pulled.kind === 'refused') {
+          // Nothing to catch up with now.
           if (stream === 'changes') state.caughtUp = true;
-          throw new Error(`${peer.name} answered ${answer.status}`);
+          throw pulled.kind === 'refused'
+            ? new Error(`${peer.name} answered ${pulled.status}`)
+            : pulled.error;
         }
-        const body = JSON.parse(answer.text) as { items: Array<ItemChange | EventChange> };
-        // A link cut while the request was in flight: drop what arrived, as a partition would have.
-        if (!this.options.link.up) continue;
-        if (stream === 'changes') {
-          await this.applyChanges(peer, state, body.items as ItemChange[]);
-          state.changesPulledAt = this.now();
-          if (body.items.length < batchSize) state.caughtUp = true;
-        } else await this.applyEvents(peer, body.items as EventChange[]);
-        answered(state);
+        if (pulled.kind === 'dropped') continue;
         backoffMs = 100;
       } catch (error) {
         if (signal.aborted) return;
@@ -241,6 +175,46 @@ export class ReplicationPuller {
         backoffMs = Math.min(backoffMs * 2, 2000);
       }
     }
+  }
+
+  /**
+   * One fetch-and-apply: pulls what follows this region's cursor on a peer's stream, parses it, applies
+   * it and advances the cursor. An answer that is not the stream's shape is refused whole (it throws,
+   * nothing applied); one that arrives after the link was cut is dropped, as a partition would have.
+   */
+  private async pull(
+    peer: Peer,
+    stream: ReplicationStream,
+    request: { waitMs: number; timeoutMs: number; signal?: AbortSignal },
+  ): Promise<Pull> {
+    const state = this.state.get(peer.name) as PeerState;
+    let answer: { status: number; text: string };
+    try {
+      answer = await this.http.call({
+        method: 'GET',
+        url: this.pullUrl(peer, stream, request.waitMs),
+        timeoutMs: request.timeoutMs,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+    } catch (error) {
+      return { kind: 'unreachable', error };
+    }
+    if (answer.status !== 200) return { kind: 'refused', status: answer.status };
+    if (stream === 'changes') {
+      const changes = parseChangesAnswer(answer.text);
+      if (!this.options.link.up) return { kind: 'dropped' };
+      await this.applyChanges(peer, state, changes);
+      state.changesPulledAt = this.now();
+      const complete = changes.length < (this.options.batchSize ?? 500);
+      if (complete) state.caughtUp = true;
+      answered(state);
+      return { kind: 'applied', complete };
+    }
+    const events = parseEventsAnswer(answer.text);
+    if (!this.options.link.up) return { kind: 'dropped' };
+    await this.applyEvents(peer, events);
+    answered(state);
+    return { kind: 'applied', complete: events.length < (this.options.batchSize ?? 500) };
   }
 
   /** The next pull from a peer's stream, after this region's cursor; waitMs 0 answers at once. */
@@ -267,10 +241,4 @@ export class ReplicationPuller {
     await this.options.publishEvents(events.map((entry) => entry.event));
     this.options.applier.saveStreamCursor(peer.name, 'events', last.seq);
   }
-}
-
-/** The peer answered and its batch was applied. */
-function answered(state: PeerState): void {
-  state.connected = true;
-  delete state.lastError;
 }

@@ -2,12 +2,12 @@ export type { EventLog } from './event-log';
 export type { WorkflowLogger } from './history-writer';
 export {
   type Clock,
-  compileStateMachine,
   LocalWorkflowRunner,
   type LocalWorkflowRunnerOptions,
   type StartResult,
   type StopOptions,
 } from './local-workflow-runner';
+export { compileStateMachine } from './prepare-machine';
 export { localFunctionArns, placeholderNames, substituteDefinition } from './substitute-definition';
 export { LocalTaskError, type TaskHandler } from './task-handlers';
 export {

@@ -1,18 +1,15 @@
-// aws-local-stepfunctions 3 calls Promise.withResolvers (Node 22+) in every Task state; on Node 20 each
-// Task would throw a TypeError that the saga's `States.ALL` Catch silently turns into a compensation.
-import 'core-js/actual/promise/with-resolvers.js';
 import { systemTimers, type Timers } from '@meridian/adapters-node';
-import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import type { Database } from 'better-sqlite3';
 import { applyMigrations } from '../sqlite/migrations';
 import { type EventLog, toHistoryRow } from './event-log';
 import { assertExecutionName, canonicalJson } from './execution-input';
 import { failureOf, type Outcome } from './execution-outcome';
-import { FifoQueue } from './fifo-queue';
+import { ExecutionScheduler } from './execution-scheduler';
 import { errorsToConsole, HistoryWriter, type WorkflowLogger } from './history-writer';
-import { placeholderNames } from './substitute-definition';
-import { assertHandlersMatch, collectStates, type TaskHandler, toLocalHandlers } from './task-handlers';
-import { ExecutionAlreadyExistsError, UnresolvedPlaceholderError } from './workflow-errors';
+import { type PreparedMachine, prepareMachine } from './prepare-machine';
+import type { TaskHandler } from './task-handlers';
+import { ExecutionAlreadyExistsError } from './workflow-errors';
 import {
   type ExecutionDescription,
   type ExecutionStatus,
@@ -73,14 +70,6 @@ interface Execution {
 }
 
 /**
- * Validates a definition (placeholders substituted) and builds the library's state machine for it; the
- * clone is because the validator writes QueryLanguage into the states it checks.
- */
-export function compileStateMachine(definition: object): StateMachine {
-  return new StateMachine(structuredClone(definition) as StateMachineDefinition);
-}
-
-/**
  * Runs the order saga's ASL locally with aws-local-stepfunctions and keeps Step Functions' record of
  * it in SQLite: executions (RUNNING → SUCCEEDED | FAILED | TIMED_OUT) and their event history.
  * One runner per database file; a second process on the same file would resume the first's work.
@@ -88,46 +77,26 @@ export function compileStateMachine(definition: object): StateMachine {
 export class LocalWorkflowRunner {
   private readonly store: WorkflowStore;
   private readonly writer: HistoryWriter;
-  private readonly machine: StateMachine;
-  private readonly overrides: NonNullable<RunOptions['overrides']>;
+  private readonly prepared: PreparedMachine;
   private readonly clock: Clock;
   private readonly timers: Timers;
   private readonly logger: WorkflowLogger;
-  private readonly maxConcurrent: number;
   private readonly onExecutionFinished: ((execution: ExecutionDescription) => void) | undefined;
-  private readonly queue = new FifoQueue<Execution>();
-  private readonly running = new Map<number, Execution>();
-  /** Ids queued or running here, so a resume never starts a second run of the same execution. */
-  private readonly scheduled = new Set<number>();
-  private idleWaiters: Array<() => void> = [];
-  private stopped = false;
+  private readonly scheduler: ExecutionScheduler<Execution>;
   private lastStampMs = Number.NaN;
   private lastStamp = '';
 
   constructor(options: LocalWorkflowRunnerOptions) {
-    const { definition, handlers, retryIntervalMs, maxConcurrent = 64 } = options;
-    if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) {
-      throw new RangeError('maxConcurrent must be a positive integer');
-    }
-    const leftover = placeholderNames(JSON.stringify(definition));
-    if (leftover.length > 0) throw new UnresolvedPlaceholderError(leftover);
-    const { taskStates, retryStates } = collectStates(definition);
-    assertHandlersMatch(taskStates, Object.keys(handlers));
-    // Validating costs ~100 ms (asl-validator), so the machine is built once and reused by every run.
-    this.machine = options.machine ?? compileStateMachine(definition);
-    this.overrides = {
-      taskResourceLocalHandlers: toLocalHandlers(handlers),
-      ...(retryIntervalMs === undefined
-        ? {}
-        : { retryIntervalOverrides: Object.fromEntries(retryStates.map((name) => [name, retryIntervalMs])) }),
-    };
+    this.scheduler = new ExecutionScheduler(options.maxConcurrent ?? 64, (execution) =>
+      this.execute(execution),
+    );
+    this.prepared = prepareMachine(options);
     applyMigrations(options.db, workflowMigrations);
     this.store = new WorkflowStore(options.db);
     this.logger = options.logger ?? errorsToConsole;
     this.timers = options.timers ?? systemTimers;
     this.writer = new HistoryWriter(this.store, this.logger, this.timers);
     this.clock = options.clock ?? { now: () => Date.now() };
-    this.maxConcurrent = maxConcurrent;
     this.onExecutionFinished = options.onExecutionFinished;
   }
 
@@ -154,8 +123,8 @@ export class LocalWorkflowRunner {
    * idempotent by order id + step, so steps that completed before the restart replay their results.
    */
   async resumeUnfinished(): Promise<number> {
-    if (this.stopped) return 0;
-    const claimed = this.store.claimUnfinished(this.scheduled);
+    if (this.scheduler.isStopped) return 0;
+    const claimed = this.store.claimUnfinished(this.scheduler.ids);
     for (const row of claimed) {
       this.enqueue({ ...row, run: row.runs, abort: undefined, detached: false });
     }
@@ -183,8 +152,7 @@ export class LocalWorkflowRunner {
 
   /** Resolves when nothing is running or queued and every outcome is committed. */
   idle(): Promise<void> {
-    if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.scheduler.idle();
   }
 
   /**
@@ -194,9 +162,8 @@ export class LocalWorkflowRunner {
    * RUNNING for the next `resumeUnfinished()`. The database may be closed once this resolves.
    */
   async stop(options: StopOptions = {}): Promise<void> {
-    this.stopped = true;
-    for (const execution of this.queue.drain()) this.scheduled.delete(execution.id);
-    if (this.running.size > 0) {
+    this.scheduler.stop();
+    if (this.scheduler.runningNow().length > 0) {
       let timer: unknown;
       const grace = new Promise<void>((resolve) => {
         timer = this.timers.setTimeout(resolve, options.graceMs ?? 2_000);
@@ -204,7 +171,7 @@ export class LocalWorkflowRunner {
       await Promise.race([this.idle(), grace]);
       this.timers.clearTimeout(timer);
     }
-    const detached = [...this.running.values()];
+    const detached = this.scheduler.runningNow();
     for (const execution of detached) {
       execution.detached = true;
       execution.abort?.();
@@ -215,33 +182,22 @@ export class LocalWorkflowRunner {
         executions: detached.map((execution) => execution.name),
       });
     }
-    this.notifyIfIdle();
+    this.scheduler.notifyIfIdle();
   }
 
   private enqueue(execution: Execution): void {
-    if (this.stopped) {
+    if (!this.scheduler.schedule(execution)) {
       this.logger.info('workflow runner stopped; execution left RUNNING for resume', {
         name: execution.name,
       });
-      return;
-    }
-    this.scheduled.add(execution.id);
-    this.queue.push(execution);
-    this.pump();
-  }
-
-  private pump(): void {
-    while (!this.stopped && this.running.size < this.maxConcurrent) {
-      const execution = this.queue.take();
-      if (execution === undefined) return;
-      this.running.set(execution.id, execution);
-      void this.execute(execution);
     }
   }
 
   private async execute(execution: Execution): Promise<void> {
     try {
-      const run = this.machine.run(JSON.parse(execution.input), { overrides: this.overrides });
+      const run = this.prepared.machine.run(JSON.parse(execution.input), {
+        overrides: this.prepared.overrides,
+      });
       execution.abort = run.abort;
       const recorded = this.record(execution, run.eventLogs);
       const outcome = await run.result.then(
@@ -255,11 +211,6 @@ export class LocalWorkflowRunner {
         name: execution.name,
         error: error instanceof Error ? error.message : String(error),
       });
-    } finally {
-      this.running.delete(execution.id);
-      this.scheduled.delete(execution.id);
-      this.pump();
-      this.notifyIfIdle();
     }
   }
 
@@ -304,17 +255,6 @@ export class LocalWorkflowRunner {
     } catch (error) {
       this.logger.error('onExecutionFinished threw', { name: execution.name, error: String(error) });
     }
-  }
-
-  private isIdle(): boolean {
-    return this.running.size === 0 && this.queue.size === 0;
-  }
-
-  private notifyIfIdle(): void {
-    if (!this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
   }
 
   // Cached per millisecond: a saga records ~16 events, mostly within the same millisecond.

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidStoredRecordError } from '../store/stored-records';
-import { decodeDuplicateKeyWork } from './duplicate-key-record';
-import type { DuplicateKeyWork } from './duplicate-orders';
+import { type DuplicateKeyWork, decodeDuplicateKeyWork } from './duplicate-key-record';
 
 const work: DuplicateKeyWork = {
   customerId: 'alice',

@@ -1,6 +1,5 @@
 import type { StoredItem } from '../store/item-store';
 import { InvalidStoredRecordError, numberField, stringField } from '../store/stored-records';
-import type { DuplicateKeyWork } from './duplicate-orders';
 
 /** A region's stored work on a contested key; throws InvalidStoredRecordError for any other shape. */
 export function decodeDuplicateKeyWork(item: StoredItem): DuplicateKeyWork {
@@ -34,4 +33,17 @@ export function decodeDuplicateKeyWork(item: StoredItem): DuplicateKeyWork {
     ...(work as Omit<DuplicateKeyWork, 'reason'>),
     ...(typeof data.reason === 'string' ? { reason: data.reason } : {}),
   };
+}
+
+/** A region's open work on a key several regions claimed; in the due index until resolved. */
+export interface DuplicateKeyWork {
+  customerId: string;
+  key: string;
+  region: string;
+  status: 'OPEN' | 'RESOLVED';
+  /** The orders of the claims it was opened for (a new twin opens it again). */
+  orderIds: string[];
+  checks: number;
+  dueAt: string;
+  reason?: string;
 }

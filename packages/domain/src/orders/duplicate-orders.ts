@@ -2,7 +2,7 @@ import { type BackoffPolicy, backoffDelayMs } from '../shared/backoff';
 import { type DomainContext, nowIso, withConflictRetry } from '../shared/context';
 import { keys } from '../store/keys';
 import { countIndexPartition, loadOrder, orderWrite } from '../store/repositories';
-import { decodeDuplicateKeyWork } from './duplicate-key-record';
+import { type DuplicateKeyWork, decodeDuplicateKeyWork } from './duplicate-key-record';
 import { claimsOverlap, compareOrderAge, type IdempotencyClaim, loadClaims } from './idempotency-claims';
 import { advance, type Order } from './order';
 import { orderEvent } from './order-events';
@@ -108,19 +108,6 @@ export async function cancelDuplicateOrder(
   if (!order) return 'nothing-to-undo';
   if (order.status === 'CONFIRMED') await workflow.startOrderSaga(order.orderId, 'cancel');
   return 'cancelled';
-}
-
-/** A region's open work on a key several regions claimed; in the due index until resolved. */
-export interface DuplicateKeyWork {
-  customerId: string;
-  key: string;
-  region: string;
-  status: 'OPEN' | 'RESOLVED';
-  /** The orders of the claims it was opened for (a new twin opens it again). */
-  orderIds: string[];
-  checks: number;
-  dueAt: string;
-  reason?: string;
 }
 
 /**

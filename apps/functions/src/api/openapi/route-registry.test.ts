@@ -2,8 +2,8 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import { type ProblemResponse, problemResponse } from '../middleware';
 import { problem } from '../problem';
+import { type ProblemResponse, problemResponse } from '../problem-response';
 import { createRouteRegistry, defineRoute, type RequestPart, registerRoute } from './route-registry';
 
 const itemRoute = defineRoute({

@@ -3,7 +3,8 @@ import { HTTPException } from 'hono/http-exception';
 import type { StatusCode } from 'hono/utils/http-status';
 import type { JSONParsed } from 'hono/utils/types';
 import type * as z from 'zod';
-import { isJsonContentType, type ProblemResponse } from '../middleware';
+import { isJsonContentType } from '../json-content-type';
+import type { ProblemResponse } from '../problem-response';
 
 /**
  * Our own replacement for @hono/zod-openapi: a route is a plain object (method, path, zod schemas,

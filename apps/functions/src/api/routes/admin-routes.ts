@@ -22,9 +22,9 @@ import {
 } from '@meridian/domain';
 import * as z from 'zod';
 import type { ApiApp, ApiDependencies } from '../api-env';
-import { problemResponse } from '../middleware';
 import { defineRoute, registerRoute } from '../openapi/route-registry';
 import { problem } from '../problem';
+import { problemResponse } from '../problem-response';
 import { bearerSecurity, jsonContent, problemResponses, toPageRequest } from './route-helpers';
 
 const tags = ['admin'];
