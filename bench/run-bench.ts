@@ -1,11 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { percentile } from '@meridian/contracts/percentile';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
 import { REPO_ROOT } from '../apps/local/src/config/local-config';
 import { fetchJson, fetchText, withTimeout } from './support/bounded';
 import { type LoadResult, loadBareServer, loadOrders, paceOrders } from './support/load';
-import { percentile } from './support/percentile';
 import { startPlatform } from './support/platform';
 import { type BenchResult, renderSummary } from './support/summary';
 
