@@ -5,3 +5,4 @@ export * from './api/products';
 export * from './api/text';
 export * from './events/envelope';
 export * from './events/event-types';
+export * from './json/canonical-json';
