@@ -301,6 +301,26 @@ describe('operator CLI events tail', () => {
     ]);
   });
 
+  it('reads CRLF line ends and data split over several lines, as the SSE standard allows', async () => {
+    // Cut between two members: the line feed the lines are joined by is whitespace to JSON.
+    const [head, tail] = JSON.stringify(event).split(/(?<=,)(?="region")/);
+    const frontDoor = await fakeServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`event: ready\r\ndata: {}\r\n\r\nevent: event\r\ndata: ${head}\r\ndata: ${tail}\r\n\r\n`);
+      // Not JSON: printed as it came, its lines joined by a line feed.
+      res.write('event: event\ndata: first line\ndata: second line\n\n');
+      setTimeout(() => res.end(), 50);
+    });
+    const result = await meridian({ frontDoor }, 'events', 'tail');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^2025-01-01T00:00:00\.000Z\s+us-east-1\s+meridian\.orders\s+OrderPlaced\s+ord_1\nfirst line\nsecond line$/,
+    );
+    expect(result.err[0]).toBe(
+      `tailing events from every region via http://127.0.0.1:${frontDoor}/frontdoor/events (Ctrl-C to stop)`,
+    );
+  });
+
   it('exits 1 saying the stream was lost when the front door dies during the tail', async () => {
     const frontDoor = await fakeServer((_req, res) => {
       stream(res);
