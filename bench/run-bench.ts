@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ControlStatus, RegionReplication } from '@meridian/contracts';
 import { percentile } from '@meridian/contracts/percentile';
 import { LocalIssuer } from '../apps/local/src/auth/local-issuer';
 import { REPO_ROOT } from '../apps/local/src/config/local-config';
@@ -294,10 +295,9 @@ async function sagaTimings(orderIds: string[], token: string) {
 async function replicationLag() {
   const statuses = await Promise.all(
     regions.map((region) =>
-      fetchJson<{ replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }> } }>(
-        `${region.url}/internal/status`,
-        { headers: platform.internal },
-      ),
+      fetchJson<{ replication: RegionReplication }>(`${region.url}/internal/status`, {
+        headers: platform.internal,
+      }),
     ),
   );
   const peers = statuses.flatMap((status) => status.replication.peers);
@@ -307,10 +307,7 @@ async function replicationLag() {
 
 /** CPU time (user + system, ms) each platform process has used so far, from /proc/<pid>/stat. */
 async function processCpuMs(): Promise<Map<string, number>> {
-  const control = await fetchJson<{ processes: Array<{ name: string; pid: number | null }> }>(
-    `${controlUrl}/status`,
-    { headers: platform.admin },
-  );
+  const control = await fetchJson<ControlStatus>(`${controlUrl}/status`, { headers: platform.admin });
   const ticksPerSecond = 100; // Linux USER_HZ
   const cpu = new Map<string, number>();
   for (const { name, pid } of control.processes) {

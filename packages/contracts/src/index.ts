@@ -6,3 +6,4 @@ export * from './api/text';
 export * from './events/envelope';
 export * from './events/event-types';
 export * from './json/canonical-json';
+export * from './status/front-door-status';

@@ -141,11 +141,15 @@ describe('operator CLI against servers that fail', () => {
           name,
           url: 'http://127.0.0.1:1',
           healthy: false,
+          consecutiveFailures: 3,
           link: null,
+          replicationLagMs: null,
           replication: null,
           outboxDepth: null,
           deadLetters: null,
           eventLoop: null,
+          settlement: null,
+          reconciliation: null,
         })),
       }),
     );
@@ -157,6 +161,23 @@ describe('operator CLI against servers that fail', () => {
     expect(rows[3]).toBe('payment provider: unknown (the launcher did not answer)');
     expect(table.stdout).not.toMatch(/\byes\b/);
     expect(table.stderr).toBe('No region is healthy: none serves.');
+  });
+
+  it('refuses a status it cannot read, naming what does not fit', async () => {
+    const frontDoor = await fakeServer((_req, res) =>
+      json(res, 200, {
+        policy: { kind: 'failover', primary: 'us-east-1' },
+        serving: 'us-east-1',
+        regions: [{}],
+      }),
+    );
+    const result = await meridian({ frontDoor }, 'status');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^http://127\\.0\\.0\\.1:${frontDoor}/frontdoor/status answered something this CLI cannot read \\(regions\\.0\\.name: .+\\); is it Meridian's front door, of the same version\\?$`,
+      ),
+    );
   });
 
   it('exits 1 when a running region did not take a link switch, naming it', async () => {
