@@ -22,7 +22,7 @@ import { JwtTokenVerifier } from '../api/jwt-token-verifier';
 import { createSagaHandlers } from '../saga/saga-handlers';
 import { ConfigurationError, readEnv } from './env';
 import { LazyPaymentProvider } from './lazy-payment-provider';
-import { HttpPaymentProvider, LocalCarrier, UlidSource } from './shared-adapters';
+import { HttpPaymentProvider, LocalCarrier, systemClock, UlidSource } from './shared-adapters';
 
 /**
  * The AWS runtime, built once per Lambda container and only as far as the function needs it: each piece
@@ -38,7 +38,7 @@ function lazy<T>(create: () => T): () => T {
   };
 }
 
-const clock: Clock = { now: () => Date.now() };
+const clock: Clock = systemClock;
 
 /** Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL, which the CDK construct sets. */
 export const logger = lazy(() => new Logger());

@@ -25,6 +25,7 @@ import {
   type Timers,
   UlidSource,
 } from '@meridian/adapters-local';
+import { systemClock } from '@meridian/adapters-local/runtime';
 import { EVENT_SOURCES } from '@meridian/contracts';
 import {
   type Clock,
@@ -135,7 +136,7 @@ export interface LocalRegionOptions {
  * workflow runner with the real ASL, the saga handlers, the notification consumer and the HTTP API.
  */
 export function createLocalRegion(options: LocalRegionOptions) {
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? systemClock;
   const timers = options.timers ?? systemTimers;
   const random = options.random ?? systemRandom;
   const logger: RegionLogger =

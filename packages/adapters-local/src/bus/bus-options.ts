@@ -1,3 +1,4 @@
+import { systemClock } from '../runtime/system-clock';
 import { systemTimers } from '../runtime/timers';
 import { BusConfigurationError } from './errors';
 import type { BusClock, BusErrorInfo, BusTimers, LocalEventBusOptions, RetryPolicy } from './types';
@@ -5,8 +6,6 @@ import type { BusClock, BusErrorInfo, BusTimers, LocalEventBusOptions, RetryPoli
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 10_000 };
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
-
-const systemClock: BusClock = { now: () => Date.now() };
 
 export interface ResolvedBusOptions {
   name: string;

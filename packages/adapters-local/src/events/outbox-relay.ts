@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
+import { systemClock } from '../runtime/system-clock';
 import { sleep, systemTimers, type TimerHandle, type Timers } from '../runtime/timers';
 import { StatementCache } from '../sqlite/statement-cache';
 
@@ -44,7 +45,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.sql = new StatementCache(options.db);
     this.batchSize = options.batchSize ?? 500;
-    this.clock = options.clock ?? { now: () => Date.now() };
+    this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? systemTimers;
   }
 

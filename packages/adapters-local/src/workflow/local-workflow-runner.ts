@@ -3,6 +3,7 @@
 import 'core-js/actual/promise/with-resolvers.js';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import type { Database } from 'better-sqlite3';
+import { systemClock } from '../runtime/system-clock';
 import { systemTimers, type Timers } from '../runtime/timers';
 import { applyMigrations } from '../sqlite/migrations';
 import { type EventLog, toHistoryRow } from './event-log';
@@ -126,7 +127,7 @@ export class LocalWorkflowRunner {
     this.logger = options.logger ?? errorsToConsole;
     this.timers = options.timers ?? systemTimers;
     this.writer = new HistoryWriter(this.store, this.logger, this.timers);
-    this.clock = options.clock ?? { now: () => Date.now() };
+    this.clock = options.clock ?? systemClock;
     this.maxConcurrent = maxConcurrent;
     this.onExecutionFinished = options.onExecutionFinished;
   }
