@@ -1,5 +1,4 @@
-import { startPlatform as startLocalPlatform } from '@meridian/local/platform';
-import { regionKeyHeaders } from '../../apps/local/src/auth/region-key';
+import { regionKeyHeaders, startPlatform as startLocalPlatform } from '@meridian/local/platform';
 
 export interface RunningPlatform {
   url: string;

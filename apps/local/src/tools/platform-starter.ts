@@ -21,6 +21,8 @@ const READY_LINE = 'Meridian is running';
 /** How long the launcher may take to stop its processes after SIGTERM (it gives them 5 s). */
 const STOP_GRACE_MS = 15_000;
 
+/** The headers a region's /internal routes need, from `credentials.regionKey`. */
+export { regionKeyHeaders } from '../auth/region-key';
 export { REPO_ROOT };
 
 export interface PlatformUrls {
