@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { percentile } from '@meridian/contracts/percentile';
 import { LocalIssuer } from '@meridian/local/auth/local-issuer';
 import { REPO_ROOT } from '@meridian/local/config/local-config';
 import { withBareServer } from './support/bare-server';
 import { fetchText } from './support/bounded';
 import { type LoadResult, loadBareServer, loadOrders, paceOrders } from './support/load';
-import { percentile } from './support/percentile';
 import { startPlatform } from './support/platform';
 import {
   type BenchTarget,

@@ -1,30 +1,5 @@
-import * as z from 'zod';
+import { type FrontDoorStatus, frontDoorStatusSchema } from '@meridian/contracts';
 import { getJson } from './http';
-
-const lagSchema = z.object({
-  last: z.number().optional(),
-  p50: z.number().optional(),
-  p99: z.number().optional(),
-});
-
-const frontDoorStatusSchema = z.object({
-  serving: z.string().nullable(),
-  regions: z.array(
-    z.object({
-      name: z.string(),
-      healthy: z.boolean(),
-      replicationLagMs: z.number().nullable(),
-      replication: z
-        .object({ peers: z.array(z.object({ peer: z.string(), lagMs: lagSchema })), conflicts: z.number() })
-        .nullable(),
-      outboxDepth: z.number().nullable(),
-      deadLetters: z.number().nullable(),
-      settlement: z.object({ owed: z.number() }).nullable().optional(),
-    }),
-  ),
-});
-
-export type FrontDoorStatus = z.output<typeof frontDoorStatusSchema>;
 
 /** One region as the front door reported it; null lags mean the region's status did not answer in time. */
 export interface RegionSample {

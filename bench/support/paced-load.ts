@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { percentile } from './percentile';
+import { percentile } from '@meridian/contracts/percentile';
 
 export interface PacedCall {
   /** Sent with the request; `index` counts from 0 in send order. */

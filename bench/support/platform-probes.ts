@@ -1,5 +1,6 @@
+import type { RegionReplication } from '@meridian/contracts';
+import { percentile } from '@meridian/contracts/percentile';
 import { fetchJson, fetchText } from './bounded';
-import { percentile } from './percentile';
 import type { RunningPlatform } from './platform';
 
 /** The platform a benchmark runs against: its front door, its regions' direct URLs and its control server. */
@@ -68,10 +69,9 @@ export async function sagaTimings(bench: BenchTarget, orderIds: string[], token:
 export async function replicationLag(bench: BenchTarget) {
   const statuses = await Promise.all(
     bench.regions.map((region) =>
-      fetchJson<{ replication: { peers: Array<{ lagMs: { p50?: number; p99?: number } }> } }>(
-        `${region.url}/internal/status`,
-        { headers: bench.platform.internal },
-      ),
+      fetchJson<{ replication: RegionReplication }>(`${region.url}/internal/status`, {
+        headers: bench.platform.internal,
+      }),
     ),
   );
   const peers = statuses.flatMap((status) => status.replication.peers);

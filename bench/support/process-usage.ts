@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
+import type { ControlStatus } from '@meridian/contracts';
 import { fetchJson } from './bounded';
 import type { BenchTarget } from './platform-probes';
 
 /** CPU time (user + system, ms) each platform process has used so far, from /proc/<pid>/stat. */
 export async function processCpuMs(bench: BenchTarget): Promise<Map<string, number>> {
-  const control = await fetchJson<{ processes: Array<{ name: string; pid: number | null }> }>(
-    `${bench.controlUrl}/status`,
-    { headers: bench.platform.admin },
-  );
+  const control = await fetchJson<ControlStatus>(`${bench.controlUrl}/status`, {
+    headers: bench.platform.admin,
+  });
   const ticksPerSecond = 100; // Linux USER_HZ
   const cpu = new Map<string, number>();
   for (const { name, pid } of control.processes) {

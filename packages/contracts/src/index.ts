@@ -5,3 +5,5 @@ export * from './api/products';
 export * from './api/text';
 export * from './events/envelope';
 export * from './events/event-types';
+export * from './json/canonical-json';
+export * from './status/front-door-status';

@@ -15,7 +15,7 @@ import {
   StepFunctionsExecutions,
   StepFunctionsOrderWorkflow,
 } from '@meridian/adapters-aws';
-import { HttpPaymentProvider, LocalCarrier, UlidSource } from '@meridian/adapters-node';
+import { HttpPaymentProvider, LocalCarrier, systemClock, UlidSource } from '@meridian/adapters-node';
 import type { Clock, DomainContext, OrderWorkflow, SagaDependencies } from '@meridian/domain';
 import { createRemoteJWKSet } from 'jose';
 import type { ApiDependencies } from '../api/api-env';
@@ -38,7 +38,7 @@ function lazy<T>(create: () => T): () => T {
   };
 }
 
-const clock: Clock = { now: () => Date.now() };
+const clock: Clock = systemClock;
 
 /** Powertools reads POWERTOOLS_SERVICE_NAME and POWERTOOLS_LOG_LEVEL, which the CDK construct sets. */
 export const logger = lazy(() => new Logger());

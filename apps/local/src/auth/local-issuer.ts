@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { systemClock } from '@meridian/adapters-node';
 import { ADMIN_GROUP } from '@meridian/domain';
 import {
   createLocalJWKSet,
@@ -73,7 +74,7 @@ export class LocalIssuer {
   static async open(keyFile: string): Promise<LocalIssuer> {
     if (!existsSync(keyFile)) {
       const { privateKey, publicKey } = await generateKeyPair(ALGORITHM, { extractable: true });
-      const kid = `local-${Date.now().toString(36)}`;
+      const kid = `local-${systemClock.now().toString(36)}`;
       const fresh: StoredKeys = {
         kid,
         privateJwk: { ...(await exportJWK(privateKey)), kid, alg: ALGORITHM },

@@ -1,3 +1,4 @@
+import { readEventStream } from '@meridian/contracts/event-stream';
 import { type CliContext, CliError, fetchFailure, shorten, unreachable } from './control-client';
 
 export async function tailEvents({ frontDoor, io, admin }: CliContext): Promise<never> {
@@ -14,32 +15,14 @@ export async function tailEvents({ frontDoor, io, admin }: CliContext): Promise<
     await response.body.cancel();
     throw new CliError(`GET ${url} did not answer with an event stream; is it Meridian's front door?`);
   }
-  const decoder = new TextDecoder();
-  let buffer = '';
   let ready = false;
   try {
-    for await (const chunk of response.body) {
-      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-      let boundary = buffer.indexOf('\n\n');
-      while (boundary >= 0) {
-        const lines = buffer.slice(0, boundary).split('\n');
-        buffer = buffer.slice(boundary + 2);
-        const type =
-          lines
-            .find((line) => line.startsWith('event:'))
-            ?.slice(6)
-            .trim() ?? 'message';
-        const data = lines
-          .filter((line) => line.startsWith('data:'))
-          .map((line) => line.slice(5).trim())
-          .join('');
-        if (type === 'ready') {
-          // Printed once the front door has found where every region's stream is: nothing after is missed.
-          ready = true;
-          io.err(`tailing events from every region via ${url} (Ctrl-C to stop)`);
-        } else if (data) io.out(eventLine(data));
-        boundary = buffer.indexOf('\n\n');
-      }
+    for await (const { event, data } of readEventStream(response.body)) {
+      if (event === 'ready') {
+        // Printed once the front door has found where every region's stream is: nothing after is missed.
+        ready = true;
+        io.err(`tailing events from every region via ${url} (Ctrl-C to stop)`);
+      } else if (data) io.out(eventLine(data));
     }
   } catch (error) {
     throw new CliError(

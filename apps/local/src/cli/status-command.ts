@@ -1,41 +1,28 @@
-import type { EventLoopLoad } from '../region/event-loop-monitor';
-import { type CliContext, call } from './control-client';
+import { controlStatusSchema, frontDoorStatusSchema } from '@meridian/contracts';
+import type * as z from 'zod';
+import { type CliContext, CliError, call } from './control-client';
 import { type RegionStatus, statusTable } from './status-table';
 
-interface FrontDoorStatus {
-  policy: unknown;
-  serving: string | null;
-  regions: Array<{
-    name: string;
-    url: string;
-    healthy: boolean;
-    link: string | null;
-    replication: {
-      peers: Array<{ lagMs: { p50?: number; p99?: number; max?: number }; lastPulledAgoMs?: number }>;
-      conflicts: number;
-    } | null;
-    outboxDepth: number | null;
-    deadLetters: number | null;
-    eventLoop: EventLoopLoad | null;
-    settlement: { owed: number; oldestAgeMs: number | null } | null;
-    reconciliation: { unresolved: unknown[]; fixedTotal: number } | null;
-  }>;
+/** An answer read with its schema: one clear line, naming the first thing that does not fit, if it does not. */
+function readAs<T>(schema: z.ZodType<T>, url: string, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new CliError(
+    `${url} answered something this CLI cannot read (${issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'invalid'}); is it Meridian's front door, of the same version?`,
+  );
 }
 
 export async function status({ config, frontDoor, io, admin }: CliContext, json: boolean): Promise<void> {
-  const front = (await call(
-    `${frontDoor}/frontdoor/status`,
-    await admin(),
-    'GET',
-    config.dataDir,
-  )) as FrontDoorStatus;
-  const control = (await call(`${config.controlUrl}/status`, await admin()).catch(() => undefined)) as
-    | {
-        link: string;
-        regions: Array<{ name: string; running: boolean; pid: number | null }>;
-        provider?: { url: string; running: boolean; pid: number | null };
-      }
-    | undefined;
+  const statusUrl = `${frontDoor}/frontdoor/status`;
+  const front = readAs(
+    frontDoorStatusSchema,
+    statusUrl,
+    await call(statusUrl, await admin(), 'GET', config.dataDir),
+  );
+  // The launcher's view of its processes is extra: without it the table says "unknown".
+  const controlAnswer = await call(`${config.controlUrl}/status`, await admin()).catch(() => undefined);
+  const control = controlStatusSchema.safeParse(controlAnswer).data;
   const regions = front.regions.map((region): RegionStatus => {
     const process = control?.regions.find((candidate) => candidate.name === region.name);
     const lags = region.replication?.peers ?? [];

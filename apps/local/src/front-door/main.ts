@@ -1,3 +1,4 @@
+import { systemClock } from '@meridian/adapters-node';
 import { LocalIssuer } from '../auth/local-issuer';
 import { readRegionKey } from '../auth/local-keys';
 import { SignInRedemptions } from '../auth/sign-in-links';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
         JSON.stringify({
           level: region.healthy ? 'INFO' : 'WARN',
           message: `region ${region.name} is now ${region.healthy ? 'healthy' : 'UNHEALTHY'}`,
-          timestamp: new Date().toISOString(),
+          timestamp: new Date(systemClock.now()).toISOString(),
           service: 'meridian-front-door',
           ...(region.lastError ? { error: region.lastError } : {}),
         }),
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       level: 'INFO',
       message: `front door listening on http://${config.host}:${config.frontDoorPort}`,
-      timestamp: new Date().toISOString(),
+      timestamp: new Date(systemClock.now()).toISOString(),
       service: 'meridian-front-door',
       policy: config.routing,
       regions: regions.map((r) => r.name),
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         level: 'WARN',
         message: `the front door listens on ${config.host}, not only on loopback: other machines can reach the shop, take demo customer tokens and place orders`,
-        timestamp: new Date().toISOString(),
+        timestamp: new Date(systemClock.now()).toISOString(),
         service: 'meridian-front-door',
       }),
     );

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { frontDoorStatusSchema } from '@meridian/contracts';
 import { JwtTokenVerifier } from '@meridian/functions/api/jwt-token-verifier';
 import { Hono } from 'hono';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -227,11 +228,9 @@ describe('GET /frontdoor/status', () => {
     const checker = new HealthChecker({ regions: targets, intervalMs: 1000, failureThreshold: 1 });
     const app = operations(targets, checker);
     const admin = await bearer('admin');
+    // Read with the contract's schema: the answer is the shape the CLI, console and chaos tool read.
     const status = async () =>
-      (await (await app.request('/frontdoor/status', { headers: admin })).json()) as {
-        serving: string | null;
-        regions: Array<{ name: string; healthy: boolean }>;
-      };
+      frontDoorStatusSchema.parse(await (await app.request('/frontdoor/status', { headers: admin })).json());
 
     expect((await status()).serving).toBe('us-east-1');
     checker.reportFailure('us-east-1', 'connection refused');

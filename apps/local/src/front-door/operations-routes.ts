@@ -1,8 +1,15 @@
+import type {
+  EventLoopLoad,
+  FrontDoorStatus,
+  RegionReconciliation,
+  RegionReplication,
+  RegionSettlement,
+  RegionStatus,
+} from '@meridian/contracts';
 import type { TokenVerifier } from '@meridian/domain';
 import type { Hono } from 'hono';
 import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { regionKeyHeaders } from '../auth/region-key';
-import type { EventLoopLoad } from '../region/event-loop-monitor';
 import type { ClientLimits } from './client-limits';
 import type { HealthChecker, RegionTarget } from './health-checker';
 import { type FrontDoorEnv, problemAnswer, requirePrincipal } from './operator-access';
@@ -14,28 +21,15 @@ import {
 } from './region-events';
 import { type RoutingPolicy, servingRegion } from './routing-policy';
 
+/** A region's `/internal/status`, as far as the front door passes it on. */
 interface RegionInternalStatus {
   link: 'up' | 'cut';
-  replication: {
-    peers: Array<{
-      peer: string;
-      connected: boolean;
-      lagMs: { last?: number; p50?: number; p99?: number; max?: number };
-      lastPulledAgoMs?: number;
-    }>;
-    conflicts: number;
-  };
+  replication: RegionReplication;
   outbox: { unpublished: number };
   bus: { pendingDeliveries: number; deadLetters: number; archivedEvents: number };
   eventLoop?: EventLoopLoad | null;
-  settlement?: { owed: number; oldestSince: string | null; oldestAgeMs: number | null };
-  reconciliation?: {
-    lastRunAt: string | null;
-    lastError: string | null;
-    unresolved: Array<{ orderId: string; reason: string }>;
-    fixedTotal: number;
-    watching: number;
-  };
+  settlement?: RegionSettlement;
+  reconciliation?: RegionReconciliation;
 }
 
 async function internalStatus(
@@ -93,7 +87,7 @@ export function registerOperationsRoutes(
     const serving = servingRegion(options.regions, options.policy, (name) => options.checker.isHealthy(name));
     const health = options.checker.snapshot();
     const regions = await Promise.all(
-      health.map(async (region) => {
+      health.map(async (region): Promise<RegionStatus> => {
         const status = await internalStatus(region, options.regionKey);
         const lags =
           status?.replication.peers.map((peer) => peer.lagMs.p99).filter((lag) => lag !== undefined) ?? [];
@@ -110,7 +104,8 @@ export function registerOperationsRoutes(
         };
       }),
     );
-    return c.json({ policy: options.policy, serving: serving?.name ?? null, regions });
+    const answer: FrontDoorStatus = { policy: options.policy, serving: serving?.name ?? null, regions };
+    return c.json(answer);
   });
 
   app.all('/frontdoor/control/*', async (c) => {

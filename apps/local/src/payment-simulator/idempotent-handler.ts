@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { GroupCommit } from '@meridian/adapters-local/sqlite';
+import { canonicalJson } from '@meridian/contracts';
 import type { Context } from 'hono';
 import type { z } from 'zod';
 import { apiError, errorResponse, jsonResponse, type SimulatorOutcome, validationError } from './api-error';
@@ -75,14 +76,4 @@ async function readJson(c: Context): Promise<{ ok: true; value: unknown } | { ok
   } catch {
     return { ok: false };
   }
-}
-
-/** Key order must not make two equal bodies look different. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

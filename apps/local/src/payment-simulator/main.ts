@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemClock } from '@meridian/adapters-node';
 import { keyFilesIn, readPaymentsApiKey } from '../auth/local-keys';
 import { startPaymentSimulator } from './server';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
 
   const simulator = await startPaymentSimulator({
+    clock: systemClock,
     dbPath: join(dataDir, 'payments.sqlite'),
     port,
     chaos: { latencyMs, errorRate },

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { serve } from '@hono/node-server';
+import { systemClock } from '@meridian/adapters-node';
 import Database from 'better-sqlite3';
 import { slowClientLimits } from '../config/server-timeouts';
 import { type ChaosConfig, createPaymentSimulatorApp } from './app';
@@ -34,7 +35,7 @@ export async function startPaymentSimulator(
   const db = new Database(options.dbPath);
   const app = createPaymentSimulatorApp({
     db,
-    clock: options.clock ?? { now: () => Date.now() },
+    clock: options.clock ?? systemClock,
     ids: options.ids ?? { next: () => randomBytes(12).toString('hex') },
     chaos: {
       latencyMs: options.chaos?.latencyMs ?? 0,

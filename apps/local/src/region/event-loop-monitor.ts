@@ -1,13 +1,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import type { EventLoopLoad } from '@meridian/contracts';
 
-/** How busy a process's event loop was over a window: the one thread every request and saga step shares. */
-export interface EventLoopLoad {
-  /** Share of the window the loop spent running code rather than waiting for I/O (0–1). */
-  utilization: number;
-  /** How late timers fired: roughly how long a request waited behind other work. */
-  delayMs: { p50: number; p99: number; max: number };
-  windowMs: number;
-}
+export type { EventLoopLoad };
 
 /** How often Node's delay sampler runs; its histogram records the time between runs. */
 const RESOLUTION_MS = 10;

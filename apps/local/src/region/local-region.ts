@@ -12,6 +12,7 @@ import {
   HttpPaymentProvider,
   LocalCarrier,
   PooledHttpClient,
+  systemClock,
   systemRandom,
   systemTimers,
   UlidSource,
@@ -38,7 +39,7 @@ export { regionSagaDefinition, SAGA_DEFINITION_FILE } from './saga-runtime';
  * workflow runner with the real ASL, the saga handlers, the notification consumer and the HTTP API.
  */
 export function createLocalRegion(options: LocalRegionOptions) {
-  const clock = options.clock ?? { now: () => Date.now() };
+  const clock = options.clock ?? systemClock;
   const timers = options.timers ?? systemTimers;
   const random = options.random ?? systemRandom;
   const logger: RegionLogger =

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { systemClock } from '@meridian/adapters-node';
 import { LocalIssuer } from '../auth/local-issuer';
 import { readPaymentsApiKey, readRegionKey } from '../auth/local-keys';
 import { seedDemoCatalog } from '../catalog/demo-catalog';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const issuer = await LocalIssuer.open(config.issuerKeyFile);
   const eventLoop = new EventLoopMonitor();
   const region = createLocalRegion({
+    clock: systemClock,
     region: regionConfig.name,
     regions: config.regions.map((r) => r.name),
     databaseFile: join(config.dataDir, `${regionConfig.name}.sqlite`),

@@ -141,11 +141,15 @@ describe('operator CLI against servers that fail', () => {
           name,
           url: 'http://127.0.0.1:1',
           healthy: false,
+          consecutiveFailures: 3,
           link: null,
+          replicationLagMs: null,
           replication: null,
           outboxDepth: null,
           deadLetters: null,
           eventLoop: null,
+          settlement: null,
+          reconciliation: null,
         })),
       }),
     );
@@ -157,6 +161,23 @@ describe('operator CLI against servers that fail', () => {
     expect(rows[3]).toBe('payment provider: unknown (the launcher did not answer)');
     expect(table.stdout).not.toMatch(/\byes\b/);
     expect(table.stderr).toBe('No region is healthy: none serves.');
+  });
+
+  it('refuses a status it cannot read, naming what does not fit', async () => {
+    const frontDoor = await fakeServer((_req, res) =>
+      json(res, 200, {
+        policy: { kind: 'failover', primary: 'us-east-1' },
+        serving: 'us-east-1',
+        regions: [{}],
+      }),
+    );
+    const result = await meridian({ frontDoor }, 'status');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^http://127\\.0\\.0\\.1:${frontDoor}/frontdoor/status answered something this CLI cannot read \\(regions\\.0\\.name: .+\\); is it Meridian's front door, of the same version\\?$`,
+      ),
+    );
   });
 
   it('exits 1 when a running region did not take a link switch, naming it', async () => {
@@ -299,6 +320,26 @@ describe('operator CLI events tail', () => {
       `tailing events from every region via http://127.0.0.1:${frontDoor}/frontdoor/events (Ctrl-C to stop)`,
       `the event stream from http://127.0.0.1:${frontDoor} ended; is \`npm start\` still running?`,
     ]);
+  });
+
+  it('reads CRLF line ends and data split over several lines, as the SSE standard allows', async () => {
+    // Cut between two members: the line feed the lines are joined by is whitespace to JSON.
+    const [head, tail] = JSON.stringify(event).split(/(?<=,)(?="region")/);
+    const frontDoor = await fakeServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`event: ready\r\ndata: {}\r\n\r\nevent: event\r\ndata: ${head}\r\ndata: ${tail}\r\n\r\n`);
+      // Not JSON: printed as it came, its lines joined by a line feed.
+      res.write('event: event\ndata: first line\ndata: second line\n\n');
+      setTimeout(() => res.end(), 50);
+    });
+    const result = await meridian({ frontDoor }, 'events', 'tail');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(
+      /^2025-01-01T00:00:00\.000Z\s+us-east-1\s+meridian\.orders\s+OrderPlaced\s+ord_1\nfirst line\nsecond line$/,
+    );
+    expect(result.err[0]).toBe(
+      `tailing events from every region via http://127.0.0.1:${frontDoor}/frontdoor/events (Ctrl-C to stop)`,
+    );
   });
 
   it('exits 1 saying the stream was lost when the front door dies during the tail', async () => {

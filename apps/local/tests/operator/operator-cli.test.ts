@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT, type RunningPlatform, signIn, startPlatform } from '@meridian/chaos/platform-control';
 import { RegionReader } from '@meridian/chaos/region-reader';
+import { frontDoorStatusSchema } from '@meridian/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest, newKey, orderBody, waitFor } from '../support/region-harness';
 
@@ -60,14 +61,13 @@ describe('operator CLI against a running platform', () => {
     return JSON.parse(result.stdout) as StatusJson;
   };
   const frontDoorStatus = async () =>
-    (await (
-      await fetch(`${platform.urls.frontDoor}/frontdoor/status`, {
-        headers: { authorization: `Bearer ${platform.credentials.adminToken}` },
-      })
-    ).json()) as {
-      serving: string | null;
-      regions: Array<{ name: string; healthy: boolean }>;
-    };
+    frontDoorStatusSchema.parse(
+      await (
+        await fetch(`${platform.urls.frontDoor}/frontdoor/status`, {
+          headers: { authorization: `Bearer ${platform.credentials.adminToken}` },
+        })
+      ).json(),
+    );
   const regionStatus = (status: StatusJson, name: string) => {
     const found = status.regions.find((region) => region.region === name);
     if (!found) throw new Error(`status lists no ${name}`);

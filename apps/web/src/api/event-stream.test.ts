@@ -1,17 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { followEventStream, parseSse, type StreamState } from './event-stream';
+import { followEventStream, type StreamState } from './event-stream';
 import type { EventEnvelope } from './types';
-
-describe('Server-Sent Events parsing', () => {
-  it('keeps an unfinished message for the next chunk and joins multi-line data', () => {
-    const first = parseSse('event: event\ndata: {"a":\ndata: 1}\n\nid: 7\ndata: {"b"');
-    expect(first.messages).toEqual([{ event: 'event', data: '{"a":\n1}', id: undefined }]);
-
-    const second = parseSse(`${first.rest}:2}\r\n\r\n: keep-alive comment\n\n`);
-    expect(second.messages).toEqual([{ event: 'message', data: '{"b":2}', id: '7' }]);
-    expect(second.rest).toBe('');
-  });
-});
 
 describe('following the event stream', () => {
   const envelope = {

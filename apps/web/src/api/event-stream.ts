@@ -1,34 +1,5 @@
+import { readEventStream } from '@meridian/contracts/event-stream';
 import type { EventEnvelope } from './types';
-
-export interface SseMessage {
-  event: string;
-  data: string;
-  id: string | undefined;
-}
-
-/** Splits buffered Server-Sent Events text into complete messages and the unfinished remainder. */
-export function parseSse(buffer: string): { messages: SseMessage[]; rest: string } {
-  const normalized = buffer.replace(/\r\n?/g, '\n');
-  const blocks = normalized.split('\n\n');
-  const rest = blocks.pop() ?? '';
-  const messages: SseMessage[] = [];
-  for (const block of blocks) {
-    let event = 'message';
-    let id: string | undefined;
-    const data: string[] = [];
-    for (const line of block.split('\n')) {
-      if (line === '' || line.startsWith(':')) continue;
-      const colon = line.indexOf(':');
-      const field = colon === -1 ? line : line.slice(0, colon);
-      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
-      if (field === 'data') data.push(value);
-      else if (field === 'event') event = value;
-      else if (field === 'id') id = value;
-    }
-    if (data.length > 0) messages.push({ event, data: data.join('\n'), id });
-  }
-  return { messages, rest };
-}
 
 export type StreamState =
   | { kind: 'connecting' }
@@ -76,23 +47,16 @@ export function followEventStream(options: EventStreamOptions): () => void {
     if (!response.ok || !response.body) return `HTTP ${response.status}`;
     options.onState({ kind: 'open' });
     delay = options.retryMs ?? 1000;
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return 'the stream ended';
-      const parsed = parseSse(buffer + value);
-      buffer = parsed.rest;
-      for (const message of parsed.messages) {
-        if (message.id) lastEventId = message.id;
-        try {
-          const envelope: unknown = JSON.parse(message.data);
-          if (isEnvelope(envelope)) options.onEvent(envelope);
-        } catch {
-          // A malformed message is dropped; the stream itself is still good.
-        }
+    for await (const message of readEventStream(response.body)) {
+      if (message.id) lastEventId = message.id;
+      try {
+        const envelope: unknown = JSON.parse(message.data);
+        if (isEnvelope(envelope)) options.onEvent(envelope);
+      } catch {
+        // A malformed message is dropped; the stream itself is still good.
       }
     }
+    return 'the stream ended';
   };
 
   const loop = async () => {

@@ -1,12 +1,18 @@
 import type {
   allotmentSchema,
+  ControlStatus,
   deadLetterSchema,
   EventEnvelope,
   executionEventSchema,
   executionSchema,
+  FrontDoorStatus,
   orderSchema,
   PlaceOrderBody,
   productSchema,
+  RegionReconciliation,
+  RegionSettlement,
+  RegionStatus,
+  RoutingPolicy,
   reconciliationReportSchema,
   settlementSchema,
 } from '@meridian/contracts';
@@ -31,69 +37,21 @@ export interface Reconciliation {
   report: ReconciliationReport | null;
   watching: number;
 }
-export type { EventEnvelope, PlaceOrderBody };
+/** The front door's region status and the launcher's control status, as `@meridian/contracts` describes them. */
+export type {
+  ControlStatus,
+  EventEnvelope,
+  FrontDoorStatus,
+  PlaceOrderBody,
+  RegionReconciliation,
+  RegionSettlement,
+  RegionStatus,
+  RoutingPolicy,
+};
 
 export interface Page<T> {
   items: T[];
   nextCursor?: string;
-}
-
-/** One region as the front door's health checker sees it (apps/local/src/front-door/health-checker.ts). */
-export interface RegionStatus {
-  name: string;
-  url: string;
-  healthy: boolean;
-  consecutiveFailures: number;
-  lastCheckedAt?: number;
-  lastError?: string;
-  lastLatencyMs?: number;
-  /** Added with two-region replication: absent, or null while the region cannot be asked. */
-  replicationLagMs?: number | null;
-  link?: 'up' | 'cut' | null;
-  /** Events committed but not yet published by the region's outbox relay. */
-  outboxDepth?: number | null;
-  deadLetters?: number | null;
-  /** What the region's closed orders still owe (null while the region cannot be asked). */
-  settlement?: RegionSettlement | null;
-  /** The region's payment reconciler (null while the region cannot be asked). */
-  reconciliation?: RegionReconciliation | null;
-}
-
-export interface RegionSettlement {
-  /** Orders owing at least one compensation. */
-  owed: number;
-  oldestSince: string | null;
-  oldestAgeMs: number | null;
-  /** When the settlement sweep last ran. */
-  lastSweepAt?: string | null;
-}
-
-export interface RegionReconciliation {
-  /** When the last pass finished (null before the first). */
-  lastRunAt: string | null;
-  /** Why the last pass failed, if it did (the provider may be down). */
-  lastError: string | null;
-  unresolved: Array<{ orderId: string; reason: string }>;
-  fixedTotal: number;
-  /** Open orders the reconciler looks at again until they close. */
-  watching: number;
-}
-
-export type RoutingPolicy =
-  | { kind: 'failover'; primary: string }
-  | { kind: 'home-region'; defaultRegion: string };
-
-export interface FrontDoorStatus {
-  policy: RoutingPolicy;
-  serving: string | null;
-  regions: RegionStatus[];
-}
-
-/** The launcher's control plane (`GET /frontdoor/control/status`, local mode only). */
-export interface ControlStatus {
-  link: 'up' | 'cut';
-  regions: Array<{ name: string; url: string; running: boolean; pid: number | null }>;
-  provider?: { name: string; url: string; running: boolean; pid: number | null };
 }
 
 export interface DemoUser {

@@ -1,3 +1,4 @@
+import { percentile as nearestRankPercentile } from '@meridian/contracts/percentile';
 import type { Order } from '../api/types';
 
 export interface MetricsWindow {
@@ -45,10 +46,9 @@ export function sagaLatencyMs(order: Order): { finishedAt: number; latencyMs: nu
   return { finishedAt, latencyMs: finishedAt - Date.parse(order.createdAt) };
 }
 
-export function percentile(sorted: readonly number[], p: number): number | undefined {
-  if (sorted.length === 0) return undefined;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
+/** Nearest-rank percentile (the one definition every p50/p99 uses); no value for an empty bucket. */
+export function percentile(values: readonly number[], p: number): number | undefined {
+  return nearestRankPercentile(values, p) ?? undefined;
 }
 
 /** p50 and p95 saga latency per bucket of completion time; buckets with no finished order have no value. */

@@ -17,6 +17,12 @@ const twoRegions: FrontDoorStatus = {
       lastError: 'fetch failed',
       link: 'up',
       replicationLagMs: null,
+      replication: null,
+      outboxDepth: null,
+      deadLetters: null,
+      eventLoop: null,
+      settlement: null,
+      reconciliation: null,
     },
     {
       name: 'eu-west-1',
@@ -26,6 +32,12 @@ const twoRegions: FrontDoorStatus = {
       lastLatencyMs: 4,
       link: 'up',
       replicationLagMs: 120,
+      replication: null,
+      outboxDepth: null,
+      deadLetters: null,
+      eventLoop: null,
+      settlement: null,
+      reconciliation: null,
     },
   ],
 };
@@ -56,6 +68,7 @@ const launcher = (running: boolean): ControlStatus => ({
   link: 'up',
   regions: [],
   provider: { name: 'payments', url: 'http://127.0.0.1:8090', running, pid: running ? 4242 : null },
+  processes: [],
 });
 
 describe('regions panel', () => {

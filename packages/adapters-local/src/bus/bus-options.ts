@@ -1,12 +1,10 @@
-import { systemTimers } from '@meridian/adapters-node';
+import { systemClock, systemTimers } from '@meridian/adapters-node';
 import { BusConfigurationError } from './errors';
 import type { BusClock, BusErrorInfo, BusTimers, LocalEventBusOptions, RetryPolicy } from './types';
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 10_000 };
 export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_DELIVERY_TIMEOUT_MS = 30_000;
-
-const systemClock: BusClock = { now: () => Date.now() };
 
 export interface ResolvedBusOptions {
   name: string;

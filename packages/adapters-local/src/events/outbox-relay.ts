@@ -1,4 +1,4 @@
-import { sleep, systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-node';
+import { sleep, systemClock, systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-node';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
 import { StatementCache } from '../sqlite/statement-cache';
@@ -44,7 +44,7 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.sql = new StatementCache(options.db);
     this.batchSize = options.batchSize ?? 500;
-    this.clock = options.clock ?? { now: () => Date.now() };
+    this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? systemTimers;
   }
 

@@ -1,3 +1,5 @@
+import { nearestRank } from '@meridian/contracts/percentile';
+
 /** Lags up to this many ms are counted to the millisecond; longer ones in steps of 1/16 of their power of two. */
 const EXACT_BELOW = 1024;
 const STEPS_PER_DOUBLING = 16;
@@ -72,7 +74,7 @@ export class LagTracker {
     const total = window.reduce((sum, slot) => sum + slot.counts.reduce((a, b) => a + b, 0), 0);
     if (total === 0) return undefined;
     const max = Math.max(...window.map((slot) => slot.max));
-    const rank = Math.max(1, Math.ceil((p / 100) * total));
+    const rank = nearestRank(p, total);
     let seen = 0;
     for (let bucket = 0; bucket < BUCKETS; bucket++) {
       for (const slot of window) seen += slot.counts[bucket] as number;

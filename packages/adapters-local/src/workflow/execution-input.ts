@@ -13,13 +13,5 @@ export function assertExecutionName(name: string): void {
   }
 }
 
-/** JSON with sorted keys, so the same input compares equal whatever order its keys were written in. */
-export function canonicalJson(value: object): string {
-  const json: string | undefined = JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-  if (json === undefined) throw new TypeError('execution input must be JSON');
-  return json;
-}
+/** Execution inputs are compared as canonical JSON: the same input whatever order its keys were written in. */
+export { canonicalJson } from '@meridian/contracts';

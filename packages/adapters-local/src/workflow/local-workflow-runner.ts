@@ -1,4 +1,4 @@
-import { systemTimers, type Timers } from '@meridian/adapters-node';
+import { systemClock, systemTimers, type Timers } from '@meridian/adapters-node';
 import type { StateMachine } from 'aws-local-stepfunctions';
 import type { Database } from 'better-sqlite3';
 import { applyMigrations } from '../sqlite/migrations';
@@ -96,7 +96,7 @@ export class LocalWorkflowRunner {
     this.logger = options.logger ?? errorsToConsole;
     this.timers = options.timers ?? systemTimers;
     this.writer = new HistoryWriter(this.store, this.logger, this.timers);
-    this.clock = options.clock ?? { now: () => Date.now() };
+    this.clock = options.clock ?? systemClock;
     this.onExecutionFinished = options.onExecutionFinished;
   }
 

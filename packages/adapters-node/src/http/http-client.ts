@@ -47,7 +47,8 @@ export class PooledHttpClient implements HttpClient {
   private readonly tlsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64, maxFreeSockets: 16 });
 
   async call(call: HttpCall): Promise<HttpAnswer> {
-    const deadline = Date.now() + call.timeoutMs;
+    // A budget is elapsed time: the monotonic clock, which a wall-clock step cannot stretch or cut.
+    const deadline = performance.now() + call.timeoutMs;
     try {
       return await this.once(call);
     } catch (error) {
@@ -55,7 +56,7 @@ export class PooledHttpClient implements HttpClient {
       // the request (Node's advice is to send it again on a fresh socket), but it may also have read it
       // and died, so only a call that may be repeated is sent again, within what is left of its budget.
       const repeatable = call.method === 'GET' || call.idempotent === true;
-      const left = deadline - Date.now();
+      const left = deadline - performance.now();
       if (error instanceof StaleSocketError && repeatable && left > 0)
         return this.once({ ...call, timeoutMs: left });
       throw error instanceof StaleSocketError ? error.cause : error;

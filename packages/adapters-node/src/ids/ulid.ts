@@ -1,5 +1,6 @@
 import type { Clock, IdSource } from '@meridian/domain';
 import { type RandomSource, systemRandom } from '../runtime/random';
+import { systemClock } from '../runtime/system-clock';
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 /** Random bytes drawn in blocks: one `randomBytes` call per id cost more than the rest of the id. */
@@ -17,7 +18,7 @@ export class UlidSource implements IdSource {
   private poolOffset = POOL_BYTES;
 
   constructor(
-    private readonly clock: Clock = { now: () => Date.now() },
+    private readonly clock: Clock = systemClock,
     private readonly random: Pick<RandomSource, 'fill'> = systemRandom,
   ) {}
 

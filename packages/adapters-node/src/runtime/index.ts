@@ -1,2 +1,3 @@
 export * from './random';
+export * from './system-clock';
 export * from './timers';

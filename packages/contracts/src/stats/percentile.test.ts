@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile } from './percentile';
+import { nearestRank, percentile } from './percentile';
 
 const oneTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
@@ -47,5 +47,19 @@ describe('percentile (nearest rank)', () => {
     expect(() => percentile([1, 2], -1)).toThrow(RangeError);
     expect(() => percentile([1, 2], 101)).toThrow(RangeError);
     expect(() => percentile([1, 2], Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('nearestRank', () => {
+  it('is the 1-based rank a histogram walks to, at least 1', () => {
+    expect(nearestRank(50, 4)).toBe(2);
+    expect(nearestRank(99, 1000)).toBe(990);
+    expect(nearestRank(29, 100)).toBe(29);
+    expect(nearestRank(0, 10)).toBe(1);
+    expect(nearestRank(100, 10)).toBe(10);
+  });
+
+  it('refuses a p outside 0–100', () => {
+    expect(() => nearestRank(100.5, 10)).toThrow(RangeError);
   });
 });

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { stopProcessGroup } from './platform';
+import { stopProcessGroup } from './process-group';
 
 const started: ChildProcess[] = [];
 
