@@ -27,6 +27,17 @@ import { type BenchResult, renderSummary } from './support/summary';
  * .md. Loads only 127.0.0.1; every phase is bounded: every request and wait has a timeout that fails the
  * run with a message naming what it waited for.
  */
+const USAGE = `usage: npm run bench   (no options; settings from the environment)
+  BENCH_SECONDS=10          length of each load phase
+  BENCH_CONNECTIONS=32      concurrent connections of (a) and (b)
+  BENCH_FAILOVER_TRIES=3    how many times the serving region is killed for (e)
+  BENCH_LIGHT_RATE=50       orders per second of the light-load phase (g)`;
+const args = process.argv.slice(2);
+if (args.length > 0) {
+  const help = args.includes('--help') || args.includes('-h');
+  (help ? console.log : console.error)(help ? USAGE : `unknown argument ${args[0]}\n\n${USAGE}`);
+  process.exit(help ? 0 : 2);
+}
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const FAILOVER_TRIES = Number(process.env.BENCH_FAILOVER_TRIES ?? 3);

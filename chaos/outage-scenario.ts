@@ -21,6 +21,15 @@ export interface OutageScenario {
   keepData: boolean;
 }
 
+export const OUTAGE_USAGE = `usage: npm run chaos:outage -- [options]
+  --regions a,b[,c]   two to five regions (default us-east-1,eu-west-1)
+  --orders N          orders caught by the outage, 1-1000 (default 200)
+  --seconds N         how long the payment provider is out, 3-600 (default 120)
+  --fault kill|errors the provider is killed, or answers 503 to everything (default kill)
+  --summary FILE      also write the result as JSON to FILE
+  --keep-data         keep the platform's data directory after the run
+  --help, -h          this text`;
+
 /** Reads the suite's settings from the command line (`npm run chaos:outage -- --orders 200 --seconds 120`). */
 export function outageScenarioFromArgs(argv: readonly string[]): OutageScenario {
   const { values } = parseArgs({

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { reportAbortedRun } from './aborted-run';
 import { convergeAndSettle } from './after-load';
+import { settingsOrExit } from './command-line';
 import { ControlPlane, PaymentsChaos } from './control-plane';
 import { planFaults } from './fault-plan';
 import { newTimelineRecord } from './fault-record';
@@ -14,7 +15,7 @@ import { frozenPids } from './region-faults';
 import { RegionReader } from './region-reader';
 import { printReport, writeReport, writeSummary } from './report';
 import { chaosReport, judgeRun } from './run-report';
-import { scenarioFromArgs } from './scenario';
+import { CHAOS_USAGE, scenarioFromArgs } from './scenario';
 import { StatusSampler } from './status-sampler';
 import { restockAndSettle } from './stock-setup';
 import { runTimeline } from './timeline';
@@ -30,7 +31,7 @@ import { verify } from './verify';
  * and for every closed order to settle once the provider is back, and checks the invariants. Exits
  * non-zero when any invariant fails. Bounded to five minutes.
  */
-const scenario = scenarioFromArgs(process.argv.slice(2));
+const scenario = settingsOrExit(process.argv.slice(2), scenarioFromArgs, CHAOS_USAGE);
 const RUN_STARTED_AT = Date.now();
 const progress = new Progress();
 let platform: RunningPlatform | undefined;

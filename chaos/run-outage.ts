@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { convergeAndSettle } from './after-load';
+import { settingsOrExit } from './command-line';
 import { ControlPlane, PaymentsChaos } from './control-plane';
 import { takeSnapshot } from './convergence';
 import { errorMessage } from './http';
@@ -9,7 +10,7 @@ import { checkStock } from './invariants-money';
 import { checkNoneStuck } from './invariants-orders';
 import { checkInFlightAtOutage, checkOwedShownDuringOutage, type OutageLook } from './invariants-outage';
 import { checkLedger, finalOrders, moneyByOrder } from './invariants-payments';
-import { outageScenarioFromArgs } from './outage-scenario';
+import { OUTAGE_USAGE, outageScenarioFromArgs } from './outage-scenario';
 import { placeOrdersDirectly } from './place-orders';
 import { type RunningPlatform, signIn, startPlatform } from './platform-control';
 import { Progress, sleep } from './progress';
@@ -35,7 +36,7 @@ const LABELS = [
   ['timeToSettleMs', 'time to settle after the provider was back (ms)'],
 ] as const;
 
-const scenario = outageScenarioFromArgs(process.argv.slice(2));
+const scenario = settingsOrExit(process.argv.slice(2), outageScenarioFromArgs, OUTAGE_USAGE);
 const RUN_STARTED_AT = Date.now();
 const progress = new Progress();
 let platform: RunningPlatform | undefined;

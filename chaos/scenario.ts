@@ -115,6 +115,16 @@ export function regionList(raw: string | undefined): string[] {
   return regions;
 }
 
+export const CHAOS_USAGE = `usage: npm run chaos -- [options]
+  --seed N            the seed that times the faults (default: from the clock; printed at the start)
+  --regions a,b[,c]   two to five regions (default us-east-1,eu-west-1)
+  --rate N            orders per second, 1-40 (default 30)
+  --clients N         concurrent customers, 1-32 (default 12)
+  --summary FILE      also write the result as JSON to FILE
+  --keep-data         keep the platform's data directory after the run
+  --skip-freeze       leave out the phase that freezes the serving region
+  --help, -h          this text`;
+
 /** Reads the scenario from the command line (`npm run chaos -- --seed 7 --rate 30`). */
 export function scenarioFromArgs(argv: readonly string[]): ChaosScenario {
   const { values } = parseArgs({

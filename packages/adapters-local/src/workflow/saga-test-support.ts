@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { onTestFinished } from 'vitest';
 import type { WorkflowLogger } from './history-writer';
 import { localFunctionArns, placeholderNames, substituteDefinition } from './substitute-definition';
@@ -9,8 +9,8 @@ import type { TaskHandler } from './task-handlers';
 
 // Test helpers only: the real saga handlers live with the use cases; these record and fail on demand.
 
-export const sagaAslPath = fileURLToPath(
-  new URL('../../../../statemachines/order-saga.asl.json', import.meta.url),
+export const sagaAslPath = createRequire(import.meta.url).resolve(
+  '@meridian/statemachines/order-saga.asl.json',
 );
 
 export const forwardSteps = [
