@@ -76,7 +76,6 @@ export function checkFailover(
   };
 }
 
-/** Every link cut and heal took effect in every region: the control server's flags and the regions' own status. */
 /** Why one cut or heal did not take effect in every region (empty when it did). */
 export function linkSwitchProblems(regions: readonly string[], entry: LinkSwitch): string[] {
   if (entry.error) return [entry.error];
@@ -94,6 +93,7 @@ export function linkSwitchProblems(regions: readonly string[], entry: LinkSwitch
   return problems;
 }
 
+/** Every link cut and heal took effect in every region: the control server's flags and the regions' own status. */
 export function checkLinkSwitches(
   regions: readonly string[],
   switches: readonly LinkSwitch[],

@@ -70,8 +70,8 @@ export class ReplicationPuller {
    * what it has). A later burst on a peer is replication lag, not a region catching up: it stays true.
    */
   caughtUp(): boolean {
-    // Cut off from its peers a region serves with what it has; after the link heals it is caught up
-    // again once each peer has answered a short batch.
+    // Cut off from its peers a region serves with what it has; after the heal, what the peers wrote
+    // meanwhile arrives as replication lag (the status shows it), not as a region catching up.
     if (!this.options.link.up) return true;
     return [...this.state.values()].every((state) => state.caughtUp);
   }
