@@ -1,12 +1,14 @@
 import { type CliContext, CliError, call, message } from './control-client';
 
-export async function region(
+/** Asks the launcher to kill or start a process; killing one that was not running is a failure. */
+async function switchProcess(
   { config, io, admin }: CliContext,
+  path: string,
   action: 'kill' | 'start',
-  name: string,
+  notRunning: string,
 ): Promise<void> {
   const answer = (await call(
-    `${config.controlUrl}/regions/${encodeURIComponent(name)}/${action}`,
+    `${config.controlUrl}${path}/${action}`,
     await admin(),
     'POST',
     config.dataDir,
@@ -14,22 +16,15 @@ export async function region(
     killed?: boolean;
   };
   io.out(JSON.stringify(answer));
-  if (action === 'kill' && answer.killed === false)
-    throw new CliError(`${name} was not running: nothing was killed.`);
+  if (action === 'kill' && answer.killed === false) throw new CliError(`${notRunning}: nothing was killed.`);
 }
 
-export async function provider({ config, io, admin }: CliContext, action: 'kill' | 'start'): Promise<void> {
-  const answer = (await call(
-    `${config.controlUrl}/provider/${action}`,
-    await admin(),
-    'POST',
-    config.dataDir,
-  )) as {
-    killed?: boolean;
-  };
-  io.out(JSON.stringify(answer));
-  if (action === 'kill' && answer.killed === false)
-    throw new CliError('the payment provider was not running: nothing was killed.');
+export function region(context: CliContext, action: 'kill' | 'start', name: string): Promise<void> {
+  return switchProcess(context, `/regions/${encodeURIComponent(name)}`, action, `${name} was not running`);
+}
+
+export function provider(context: CliContext, action: 'kill' | 'start'): Promise<void> {
+  return switchProcess(context, '/provider', action, 'the payment provider was not running');
 }
 
 interface ReconcileReport {

@@ -6,31 +6,19 @@ import { REPO_ROOT, type RunningPlatform, signIn, startPlatform } from '@meridia
 import { RegionReader } from '@meridian/chaos/region-reader';
 import { frontDoorStatusSchema } from '@meridian/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RegionStatus } from '../../src/cli/status-table';
 import { httpRequest, newKey, orderBody, waitFor } from '../support/region-harness';
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
 const CLI = join(REPO_ROOT, 'apps/local/src/cli/meridian.ts');
 const run = promisify(execFile);
 
+/** What `status --json` prints: the regions as the text table shows them, and the front door's view. */
 interface StatusJson {
   frontDoor: string;
   serving: string | null;
   link: string | null;
-  regions: Array<{
-    region: string;
-    url: string;
-    process: string;
-    healthy: boolean;
-    serving: boolean;
-    link: string;
-    replicationLagMs: { p50: number | null; p99: number | null; max: number | null };
-    lastPulledAgoMs: number | null;
-    eventLoop: {
-      utilization: number;
-      delayMs: { p50: number; p99: number; max: number };
-      windowMs: number;
-    } | null;
-  }>;
+  regions: RegionStatus[];
 }
 
 /**
