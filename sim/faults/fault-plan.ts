@@ -97,10 +97,12 @@ export function drawFaultPlan(options: {
   const { prng, regions, enabled } = options;
   const on = (kind: FaultKind) => enabled.has(kind);
   const workloadMs = prng.int(2, 12) * MINUTE;
-  // Most runs are busy for minutes; some keep a fault going for hours (a provider down for an hour, a
-  // partition that outlasts every retry).
+  // Most runs go on for hours: one fault outlasts the orders by 30 minutes to 4 hours (see `longFault`),
+  // and the platform idles through it at a scheduled function's rhythm. The rest are short and busy, at
+  // any rhythm, local mode's one-second sweeps included.
+  const long = prng.chance(0.8);
   const faultsEndMs =
-    workloadMs + (prng.chance(0.5) ? prng.logUniform(20 * MINUTE, 240 * MINUTE) : prng.int(1, 8) * MINUTE);
+    workloadMs + (long ? prng.logUniform(30 * MINUTE, 240 * MINUTE) : prng.int(1, 8) * MINUTE);
   // Most faults start while orders flow; the rest anywhere until the faults end.
   const window = (minMs: number, maxMs: number): Window => {
     const from = prng.between(0, prng.chance(0.7) ? workloadMs : faultsEndMs);
@@ -110,15 +112,25 @@ export function drawFaultPlan(options: {
   const intensity = prng.pick([0.25, 0.5, 1, 1]);
   const count = (kind: FaultKind, max: number) => (on(kind) ? Math.round(prng.int(0, max) * intensity) : 0);
 
-  const timings: Timings = {
-    // Local mode's defaults (1 s sweeps and pulls, 5 s reconciler) in some runs, a scheduled function's
-    // rhythm in others: the platform must hold with either.
-    healthIntervalMs: prng.pick([2_000, 5_000, 10_000, 10_000, 30_000]),
-    settlementIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
-    duplicateIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
-    reconcilerIntervalMs: prng.pick([5_000, 30_000, 60_000, 60_000]),
-    replicationWaitMs: prng.pick([5_000, 25_000, 25_000]),
-  };
+  // Local mode's defaults (1 s sweeps and pulls, 5 s reconciler) in some short runs, a scheduled
+  // function's rhythm in the others: the platform must hold with either. The long runs keep the slower
+  // rhythms (Route 53's 10 or 30 s health checks, sweeps of a scheduled function), which is what lets an
+  // idle hour cost little.
+  const timings: Timings = long
+    ? {
+        healthIntervalMs: prng.pick([10_000, 30_000, 30_000]),
+        settlementIntervalMs: prng.pick([15_000, 30_000, 60_000]),
+        duplicateIntervalMs: prng.pick([15_000, 30_000, 60_000]),
+        reconcilerIntervalMs: prng.pick([30_000, 60_000]),
+        replicationWaitMs: 30_000,
+      }
+    : {
+        healthIntervalMs: prng.pick([2_000, 5_000, 10_000, 10_000, 30_000]),
+        settlementIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
+        duplicateIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
+        reconcilerIntervalMs: prng.pick([5_000, 30_000, 60_000, 60_000]),
+        replicationWaitMs: prng.pick([5_000, 25_000, 25_000]),
+      };
 
   const skewMs: Record<string, number> = {};
   for (const region of regions) {
@@ -242,6 +254,18 @@ export function drawFaultPlan(options: {
 
   const linkCuts: Window[] = [];
   for (let i = count('link-cut', 1); i > 0; i--) linkCuts.push(window(5_000, 60 * MINUTE));
+  const carrierOutages = outages('carrier-outage', 60 * MINUTE);
+
+  if (long)
+    longFault({
+      prng,
+      on,
+      from: prng.between(0, workloadMs),
+      until: faultsEndMs,
+      regions,
+      provider: options.provider,
+      into: { providerOutages, partitions, linkCuts, carrierOutages, crashes },
+    });
 
   const plan: Omit<FaultPlan, 'healAtMs'> = {
     workloadMs,
@@ -256,7 +280,7 @@ export function drawFaultPlan(options: {
     baseDuplication: on('duplication') ? prng.pick([0, 0.005, 0.02]) : 0,
     providerOutages,
     providerSlow,
-    carrierOutages: outages('carrier-outage', 60 * MINUTE),
+    carrierOutages,
     carrierSlow: slow('carrier-slow'),
     timings,
   };
@@ -265,6 +289,7 @@ export function drawFaultPlan(options: {
     ...crashes.map((crash) => crash.at + crash.downForMs),
     ...freezes.map((freeze) => freeze.at + freeze.forMs),
     ...[
+      ...linkCuts,
       ...partitions,
       ...lossBursts,
       ...plan.providerOutages,
@@ -274,6 +299,77 @@ export function drawFaultPlan(options: {
     ].map((entry) => entry.until),
   ];
   return { ...plan, healAtMs: Math.max(...ends) + 1_000 };
+}
+
+/**
+ * The fault a long run idles through, from while orders flow until the run's faults end: the provider
+ * answering 503 while compensations are owed (and, now and then, a region killed and restarted
+ * meanwhile), a region cut off from the provider or from its peers, the operator's link cut, or the
+ * carrier down. It replaces the shorter faults of its kind it overlaps (each kind is one switch). Its
+ * parameters are drawn whatever kinds are left out, so leaving one out changes nothing else.
+ */
+function longFault(options: {
+  prng: Prng;
+  on: (kind: FaultKind) => boolean;
+  from: number;
+  until: number;
+  regions: readonly string[];
+  provider: string;
+  into: Pick<FaultPlan, 'providerOutages' | 'partitions' | 'linkCuts' | 'carrierOutages' | 'crashes'>;
+}): void {
+  const { prng, on, from, until, regions, into } = options;
+  const drawn = prng.pick([
+    'provider-outage',
+    'provider-outage',
+    'partition',
+    'link-cut',
+    'carrier-outage',
+  ] as const);
+  const errorRate = prng.pick([1, 1, 0.9, 0.7]);
+  const region = prng.pick(regions);
+  const cutFrom = prng.pick(['provider', 'peers'] as const);
+  const crash = {
+    chance: prng.chance(0.5),
+    afterMs: prng.logUniform(1_000, 10 * MINUTE),
+    downForMs: prng.logUniform(500, 30 * MINUTE),
+  };
+  const kinds = ['provider-outage', 'partition', 'link-cut', 'carrier-outage'] as const;
+  const kind = on(drawn) ? drawn : kinds.find(on);
+  const window = { from, until };
+  const apart = (other: Window) => other.until <= from || other.from >= until;
+  switch (kind) {
+    case 'provider-outage': {
+      into.providerOutages.splice(0, Infinity, ...into.providerOutages.filter(apart), {
+        ...window,
+        errorRate,
+      });
+      // A region killed while its compensations retry against the provider, and started again while the
+      // provider is still down: it must pick up what it owes from its database.
+      const at = from + crash.afterMs;
+      const overlaps = into.crashes.some(
+        (other) =>
+          other.process === regions[0] &&
+          at < other.at + other.downForMs + 1_000 &&
+          other.at < at + crash.downForMs + 1_000,
+      );
+      if (on('region-crash') && crash.chance && at + crash.downForMs < until && !overlaps)
+        into.crashes.push({ process: regions[0] as string, at, downForMs: crash.downForMs });
+      return;
+    }
+    case 'partition': {
+      const others = cutFrom === 'peers' ? regions.filter((other) => other !== region) : [options.provider];
+      into.partitions.push({ ...window, between: [[region], others] });
+      return;
+    }
+    case 'link-cut':
+      into.linkCuts.splice(0, Infinity, ...into.linkCuts.filter(apart), window);
+      return;
+    case 'carrier-outage':
+      into.carrierOutages.splice(0, Infinity, ...into.carrierOutages.filter(apart), window);
+      return;
+    default:
+      return;
+  }
 }
 
 export function active(window: Window, at: number): boolean {
