@@ -56,7 +56,11 @@ renameSync(temporary, out);
 
 // A larger young generation: a seed allocates many short-lived objects, and the default one is
 // collected so often that collection cost a fifth of a run.
-const run = spawnSync(process.execPath, ['--max-semi-space-size=32', out, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  process.execPath,
+  ['--max-semi-space-size=32', '--single-threaded-gc', out, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(run.status ?? 1);
