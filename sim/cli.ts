@@ -199,7 +199,7 @@ function spread(lengthsMs: readonly number[]): string {
 async function main(): Promise<void> {
   const { runs, single, values, base, max, from } = parse();
   // Many seeds: no error keeps a stack (nothing reads one, and building them, through source maps, costs
-  // a tenth of a run). A single seed, a replay, keeps them for whoever debugs it.
+  // a few percent of a run). A single seed, a replay, keeps them for whoever debugs it.
   if (!single) Error.stackTraceLimit = 0;
   if (values.teeth) return teeth(base, from, max, values.report, values.rate === true);
   if (single) {
