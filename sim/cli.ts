@@ -186,8 +186,21 @@ async function teeth(
   if (missed > 0) process.exitCode = 1;
 }
 
+/** Median and quartiles of the seeds' simulated lengths, in minutes. */
+function spread(lengthsMs: readonly number[]): string {
+  const sorted = [...lengthsMs].sort((a, b) => a - b);
+  const at = (share: number) => {
+    const value = sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? 0;
+    return `${(value / 60_000).toFixed(0)} min`;
+  };
+  return `median ${at(0.5)}, quartiles ${at(0.25)} and ${at(0.75)}, from ${at(0)} to ${at(1)}`;
+}
+
 async function main(): Promise<void> {
   const { runs, single, values, base, max, from } = parse();
+  // Many seeds: no error keeps a stack (nothing reads one, and building them, through source maps, costs
+  // a few percent of a run). A single seed, a replay, keeps them for whoever debugs it.
+  if (!single) Error.stackTraceLimit = 0;
   if (values.teeth) return teeth(base, from, max, values.report, values.rate === true);
   if (single) {
     const run = runs[0] as Run;
@@ -211,12 +224,14 @@ async function main(): Promise<void> {
   const started = performance.now();
   const cpuStarted = process.cpuUsage();
   let simulatedMs = 0;
+  const lengths: number[] = [];
   const failed: Array<{ seed: number; command: string; violations: string[] }> = [];
   let done = 0;
   for (const run of runs) {
     const result = await runSeed({ ...run, keepTrace: false });
     done++;
     simulatedMs += result.simulatedMs;
+    lengths.push(result.simulatedMs);
     if (result.violations.length > 0) {
       console.log(`seed ${run.seed} FAILED (trace ${result.hash})`);
       await explainFailure(run, result);
@@ -237,6 +252,7 @@ async function main(): Promise<void> {
   console.log(
     `simulated ${(simulatedMs / 3_600_000).toFixed(1)} h in ${seconds.toFixed(1)} s (${Math.round(simulatedPerSecond)} simulated seconds per second, ${(simulatedMs / Math.max(1, done) / 60_000).toFixed(1)} min per seed); ${cpuSeconds.toFixed(1)} s of CPU, ${((done / cpuSeconds) * 60).toFixed(0)} seeds per CPU-minute`,
   );
+  console.log(`simulated per seed: ${spread(lengths)}`);
   if (values.report)
     writeFileSync(
       values.report,

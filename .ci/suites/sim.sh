@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Simulation suite: the whole platform in one process under a seeded scheduler (docs/simulation.md).
-# A fixed set of 300 seeds (200 with two regions, 100 with three), 100 seeds that change with each commit,
+# A fixed set of 300 seeds (200 with two regions, 100 with three), 150 seeds that change with each commit
+# (100 with two regions, 50 with three),
 # every regression seed kept in sim/regression-seeds.json, and the known bugs switched back on one at a
 # time, each of which must be caught within 1,000 seeds. Each seed counts as one test; writes
 # {"passed":N,"failed":M} to $RESULTS_DIR/$SUITE_NAME.json. A failing seed prints its replay command: add
@@ -23,7 +24,8 @@ from=$(( (16#${commit:0:7} % 1000000) * 100 + 100000 ))
 echo "commit $commit: its own seeds start at $from"
 run fixed-two-regions --seeds 200 --from 1
 run fixed-three-regions --seeds 100 --from 1 --regions 3
-run commit --seeds 100 --from "$from"
+run commit-two-regions --seeds 100 --from "$from"
+run commit-three-regions --seeds 50 --from "$from" --regions 3
 run regression --seed-file sim/regression-seeds.json
 run teeth --teeth
 node -e '

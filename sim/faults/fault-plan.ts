@@ -1,89 +1,19 @@
 import type { Prng } from '../kernel/prng';
 
-/** Every kind of fault the scheduler can draw; a run may switch some off (to shrink a failing seed). */
-export const FAULT_KINDS = [
-  'latency',
-  'loss',
-  'duplication',
-  'partition',
-  'region-crash',
-  'region-freeze',
-  'provider-outage',
-  'provider-crash',
-  'provider-slow',
-  'carrier-outage',
-  'carrier-slow',
-  'clock-skew',
-  'link-cut',
-  'admin',
-  'retry-elsewhere',
-] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+import {
+  type Crash,
+  type FaultKind,
+  type FaultPlan,
+  type Freeze,
+  type LossBurst,
+  MINUTE,
+  type Partition,
+  type Timings,
+  type Window,
+} from './fault-types';
+import { longFault } from './long-fault';
 
-export interface Window {
-  from: number;
-  until: number;
-}
-
-/** Two groups of processes that cannot reach each other (in either direction) for a while. */
-export interface Partition extends Window {
-  between: readonly [readonly string[], readonly string[]];
-}
-
-export interface LossBurst extends Window {
-  /** Processes whose links (to or from anyone) lose messages. */
-  process: string;
-  rate: number;
-}
-
-/** A process that stops running (SIGSTOP, a long pause) and then goes on where it was. */
-export interface Freeze {
-  process: string;
-  at: number;
-  forMs: number;
-}
-
-export interface Crash {
-  process: string;
-  at: number;
-  downForMs: number;
-}
-
-/** The timings a region is built with, drawn per seed from values a deployment could use. */
-export interface Timings {
-  healthIntervalMs: number;
-  settlementIntervalMs: number;
-  duplicateIntervalMs: number;
-  reconcilerIntervalMs: number;
-  replicationWaitMs: number;
-}
-
-export interface FaultPlan {
-  /** Orders and admin actions happen in [0, workloadMs). */
-  workloadMs: number;
-  /** Every fault has ended by then: processes up, links whole, provider and carrier answering. */
-  healAtMs: number;
-  skewMs: Record<string, number>;
-  /** A region's clock stepping (an NTP correction): from `at` on it is off by `byMs` more. */
-  clockSteps: Array<{ process: string; at: number; byMs: number }>;
-  /** The operator cuts the link between the regions (`meridian link cut`) and heals it. */
-  linkCuts: Window[];
-  crashes: Crash[];
-  freezes: Freeze[];
-  partitions: Partition[];
-  lossBursts: LossBurst[];
-  /** Loss and duplication on every link until the heal. */
-  baseLoss: number;
-  baseDuplication: number;
-  /** The provider answers 503 (before any effect) to this share of its payment operations. */
-  providerOutages: Array<Window & { errorRate: number }>;
-  providerSlow: Array<Window & { extraMs: number }>;
-  carrierOutages: Window[];
-  carrierSlow: Array<Window & { extraMs: number }>;
-  timings: Timings;
-}
-
-const MINUTE = 60_000;
+export * from './fault-types';
 
 /** Draws a run's faults from its seed. Regions, the provider and the carrier are process names. */
 export function drawFaultPlan(options: {
@@ -97,10 +27,12 @@ export function drawFaultPlan(options: {
   const { prng, regions, enabled } = options;
   const on = (kind: FaultKind) => enabled.has(kind);
   const workloadMs = prng.int(2, 12) * MINUTE;
-  // Most runs are busy for minutes; some keep a fault going for hours (a provider down for an hour, a
-  // partition that outlasts every retry).
+  // Most runs go on for hours: one fault outlasts the orders by 30 minutes to 4 hours (see `longFault`),
+  // and the platform idles through it at a scheduled function's rhythm. The rest are short and busy, at
+  // any rhythm, local mode's one-second sweeps included.
+  const long = prng.chance(0.8);
   const faultsEndMs =
-    workloadMs + (prng.chance(0.5) ? prng.logUniform(20 * MINUTE, 240 * MINUTE) : prng.int(1, 8) * MINUTE);
+    workloadMs + (long ? prng.logUniform(30 * MINUTE, 240 * MINUTE) : prng.int(1, 8) * MINUTE);
   // Most faults start while orders flow; the rest anywhere until the faults end.
   const window = (minMs: number, maxMs: number): Window => {
     const from = prng.between(0, prng.chance(0.7) ? workloadMs : faultsEndMs);
@@ -110,15 +42,25 @@ export function drawFaultPlan(options: {
   const intensity = prng.pick([0.25, 0.5, 1, 1]);
   const count = (kind: FaultKind, max: number) => (on(kind) ? Math.round(prng.int(0, max) * intensity) : 0);
 
-  const timings: Timings = {
-    // Local mode's defaults (1 s sweeps and pulls, 5 s reconciler) in some runs, a scheduled function's
-    // rhythm in others: the platform must hold with either.
-    healthIntervalMs: prng.pick([2_000, 5_000, 10_000, 10_000, 30_000]),
-    settlementIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
-    duplicateIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
-    reconcilerIntervalMs: prng.pick([5_000, 30_000, 60_000, 60_000]),
-    replicationWaitMs: prng.pick([5_000, 25_000, 25_000]),
-  };
+  // Local mode's defaults (1 s sweeps and pulls, 5 s reconciler) in some short runs, a scheduled
+  // function's rhythm in the others: the platform must hold with either. The long runs keep the slower
+  // rhythms (Route 53's 10 or 30 s health checks, sweeps of a scheduled function), which is what lets an
+  // idle hour cost little.
+  const timings: Timings = long
+    ? {
+        healthIntervalMs: prng.pick([10_000, 30_000, 30_000]),
+        settlementIntervalMs: prng.pick([15_000, 30_000, 60_000]),
+        duplicateIntervalMs: prng.pick([15_000, 30_000, 60_000]),
+        reconcilerIntervalMs: prng.pick([30_000, 60_000]),
+        replicationWaitMs: 30_000,
+      }
+    : {
+        healthIntervalMs: prng.pick([2_000, 5_000, 10_000, 10_000, 30_000]),
+        settlementIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
+        duplicateIntervalMs: prng.pick([1_000, 5_000, 15_000, 15_000, 30_000, 30_000, 60_000, 60_000]),
+        reconcilerIntervalMs: prng.pick([5_000, 30_000, 60_000, 60_000]),
+        replicationWaitMs: prng.pick([5_000, 25_000, 25_000]),
+      };
 
   const skewMs: Record<string, number> = {};
   for (const region of regions) {
@@ -242,6 +184,18 @@ export function drawFaultPlan(options: {
 
   const linkCuts: Window[] = [];
   for (let i = count('link-cut', 1); i > 0; i--) linkCuts.push(window(5_000, 60 * MINUTE));
+  const carrierOutages = outages('carrier-outage', 60 * MINUTE);
+
+  if (long)
+    longFault({
+      prng,
+      on,
+      from: prng.between(0, workloadMs),
+      until: faultsEndMs,
+      regions,
+      provider: options.provider,
+      into: { providerOutages, partitions, linkCuts, carrierOutages, crashes },
+    });
 
   const plan: Omit<FaultPlan, 'healAtMs'> = {
     workloadMs,
@@ -256,7 +210,7 @@ export function drawFaultPlan(options: {
     baseDuplication: on('duplication') ? prng.pick([0, 0.005, 0.02]) : 0,
     providerOutages,
     providerSlow,
-    carrierOutages: outages('carrier-outage', 60 * MINUTE),
+    carrierOutages,
     carrierSlow: slow('carrier-slow'),
     timings,
   };
@@ -265,6 +219,7 @@ export function drawFaultPlan(options: {
     ...crashes.map((crash) => crash.at + crash.downForMs),
     ...freezes.map((freeze) => freeze.at + freeze.forMs),
     ...[
+      ...linkCuts,
       ...partitions,
       ...lossBursts,
       ...plan.providerOutages,
@@ -274,8 +229,4 @@ export function drawFaultPlan(options: {
     ].map((entry) => entry.until),
   ];
   return { ...plan, healAtMs: Math.max(...ends) + 1_000 };
-}
-
-export function active(window: Window, at: number): boolean {
-  return at >= window.from && at < window.until;
 }

@@ -36,16 +36,18 @@ export class OrderImageMonitor {
 
   /** Watches one incarnation of a region: reads its change log after each commit, from where it left off. */
   watch(db: Database, onWrite: (listener: () => void) => void): void {
+    // Every new row moves the cursor (only orders carry their image): a cursor left at the last order
+    // would read every later write again after each commit.
     const read = db.prepare(
-      "SELECT seq, data FROM change_log WHERE seq > ? AND sk = 'ORDER' AND pk LIKE 'ORDER#%' ORDER BY seq",
+      "SELECT seq, CASE WHEN sk = 'ORDER' AND pk LIKE 'ORDER#%' THEN data END AS data FROM change_log WHERE seq > ? ORDER BY seq",
     );
     let cursor = (db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM change_log').get() as { seq: number })
       .seq;
     onWrite(() => {
       if (!db.open) return;
-      for (const row of read.all(cursor) as Array<{ seq: number; data: string }>) {
+      for (const row of read.all(cursor) as Array<{ seq: number; data: string | null }>) {
         cursor = row.seq;
-        this.observe(JSON.parse(row.data) as Order);
+        if (row.data !== null) this.observe(JSON.parse(row.data) as Order);
       }
     });
   }

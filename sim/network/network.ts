@@ -62,9 +62,18 @@ export function simUrl(process: string): string {
   return `http://${process}.sim`;
 }
 
-function processOfUrl(url: string): string {
-  const host = /^https?:\/\/([^/:]+)/.exec(url)?.[1] ?? '';
-  return host.endsWith('.sim') ? host.slice(0, -4) : host;
+/** The process a URL names and the path (with its query) it asks for. */
+function splitUrl(url: string): { target: string; path: string } {
+  const scheme = url.indexOf('://');
+  const hostStart = scheme < 0 ? 0 : scheme + 3;
+  const slash = url.indexOf('/', hostStart);
+  const authority = slash < 0 ? url.slice(hostStart) : url.slice(hostStart, slash);
+  const colon = authority.indexOf(':');
+  const host = colon < 0 ? authority : authority.slice(0, colon);
+  return {
+    target: host.endsWith('.sim') ? host.slice(0, -4) : host,
+    path: slash < 0 ? '' : url.slice(slash),
+  };
 }
 
 /**
@@ -109,11 +118,11 @@ export class SimNetwork {
   }
 
   exchange(caller: SimProcess, call: HttpCall): Promise<SimAnswer> {
-    const target = processOfUrl(call.url);
-    const path = call.url.replace(/^https?:\/\/[^/]+/, '');
+    const { target, path } = splitUrl(call.url);
     const id = ++this.exchanges;
     const incarnation = caller.incarnation;
-    const describe = `#${id} ${call.method} ${target}${path.split('?')[0]}`;
+    // Written only when something is recorded (most exchanges record nothing).
+    const describe = () => `#${id} ${call.method} ${target}${path.split('?')[0]}`;
     return new Promise<SimAnswer>((resolve, reject) => {
       let settled = false;
       const serverAborts: Array<{ request: SimRequest; process: SimProcess; incarnation: number }> = [];
@@ -135,7 +144,7 @@ export class SimNetwork {
           });
       };
       const timeout = this.scheduler.schedule(caller, Math.max(1, call.timeoutMs), () => {
-        this.record(caller, `${describe} timed out after ${call.timeoutMs} ms`);
+        this.record(caller, `${describe()} timed out after ${call.timeoutMs} ms`);
         finish({ error: new HttpTimeoutError(call.method, call.url, call.timeoutMs) });
         hangUp();
       });
@@ -152,7 +161,7 @@ export class SimNetwork {
       const answerBack = (answer: SimAnswer | undefined, error?: unknown) => {
         const fate = this.policy(target, caller.name, 'response');
         if (fate.lost) {
-          this.record(caller, `${describe} answer ${answer?.status ?? 'error'} lost`);
+          this.record(caller, `${describe()} answer ${answer?.status ?? 'error'} lost`);
           return;
         }
         // Scheduled as the caller's incarnation: a caller that crashed meanwhile never hears back.
@@ -167,7 +176,7 @@ export class SimNetwork {
         const endpoint = this.endpoints.get(target);
         if (!endpoint?.process.up) {
           if (copy === 'first') {
-            this.record(caller, `${describe} refused (${target} is down)`);
+            this.record(caller, `${describe()} refused (${target} is down)`);
             answerBack(undefined, new ConnectionRefusedError(target));
           }
           return;
@@ -210,12 +219,12 @@ export class SimNetwork {
 
       const fate = this.policy(caller.name, target, 'request');
       if (fate.lost) {
-        this.record(caller, `${describe} lost on the way`);
+        this.record(caller, `${describe()} lost on the way`);
         return;
       }
       this.scheduler.schedule(undefined, fate.latencyMs, () => deliver('first'));
       if (fate.duplicateAfterMs !== undefined) {
-        this.record(caller, `${describe} duplicated`);
+        this.record(caller, `${describe()} duplicated`);
         this.scheduler.schedule(undefined, fate.latencyMs + fate.duplicateAfterMs, () =>
           deliver('duplicate'),
         );
@@ -238,7 +247,7 @@ export class SimNetwork {
   ): Promise<T> {
     const id = ++this.exchanges;
     const incarnation = caller.incarnation;
-    const describe = `#${id} ${what} ${target.name}`;
+    const describe = () => `#${id} ${what} ${target.name}`;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const finish = (settle: () => void) => {
@@ -248,13 +257,13 @@ export class SimNetwork {
         settle();
       };
       const timeout = this.scheduler.schedule(caller, timeoutMs, () => {
-        this.record(caller, `${describe} timed out after ${timeoutMs} ms`);
+        this.record(caller, `${describe()} timed out after ${timeoutMs} ms`);
         finish(() => reject(timeoutError()));
       });
       const back = (settle: () => void, status: string) => {
         const fate = this.policy(target.name, caller.name, 'response');
         if (fate.lost) {
-          this.record(caller, `${describe} answer ${status} lost`);
+          this.record(caller, `${describe()} answer ${status} lost`);
           return;
         }
         this.scheduler.schedule(caller, fate.latencyMs, () => {
@@ -263,7 +272,7 @@ export class SimNetwork {
       };
       const request = this.policy(caller.name, target.name, 'request');
       if (request.lost) {
-        this.record(caller, `${describe} lost on the way`);
+        this.record(caller, `${describe()} lost on the way`);
         return;
       }
       const arrive = () => {

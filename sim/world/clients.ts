@@ -4,7 +4,7 @@ import type { Prng } from '../kernel/prng';
 import type { ProcessRuntime } from '../kernel/process-runtime';
 import type { Trace } from '../kernel/trace';
 import { type SimAnswer, type SimNetwork, simUrl } from '../network/network';
-import { FRONT_DOOR } from './front-door-process';
+import { CLIENT_ADDRESS_HEADER, FRONT_DOOR } from './front-door-process';
 import { adminToken, customerToken } from './identity';
 import type { AdminIntent, OrderIntent, Workload } from './workload';
 
@@ -86,6 +86,7 @@ export class Clients {
     });
     const headers = {
       authorization: `Bearer ${customerToken(intent.customerId)}`,
+      [CLIENT_ADDRESS_HEADER]: addressOf(intent.customerId),
       'content-type': 'application/json',
       'idempotency-key': intent.key,
       ...(this.options.homeRegionRouting ? { 'x-meridian-home-region': home } : {}),
@@ -108,7 +109,9 @@ export class Clients {
       const base = elsewhere ? simUrl(chance.pick(this.options.regions)) : simUrl(FRONT_DOOR);
       const outcome = await this.send(intent, body, headers, base, attempt);
       if (outcome === 'done') return;
-      await sleep(this.options.runtime.timers, chance.between(0.5, 1) * backoffMs);
+      // Over the front door's rate: not before it says (Retry-After), as a well-behaved client.
+      const notBeforeMs = outcome === 'retry' ? 0 : outcome.retryAfterMs;
+      await sleep(this.options.runtime.timers, Math.max(notBeforeMs, chance.between(0.5, 1) * backoffMs));
       backoffMs = Math.min(backoffMs * 2, 60_000);
     }
     this.gaveUp.push(intent.key);
@@ -122,7 +125,7 @@ export class Clients {
     headers: Record<string, string>,
     base: string,
     attempt: number,
-  ): Promise<'done' | 'retry'> {
+  ): Promise<'done' | 'retry' | { retryAfterMs: number }> {
     const answer = await this.call('POST', `${base}/api/v1/orders`, headers, body);
     if (answer && (answer.status === 202 || answer.status === 200)) {
       const order = JSON.parse(answer.text) as { orderId: string };
@@ -144,7 +147,8 @@ export class Clients {
       return 'done';
     }
     this.log(`${intent.key} attempt ${attempt}: ${answer ? answer.status : 'no answer'}`);
-    return 'retry';
+    const retryAfter = answer?.status === 429 ? Number(answer.headers.get('retry-after')) : Number.NaN;
+    return Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : 'retry';
   }
 
   private afterAcknowledged(intent: OrderIntent, orderId: string): void {
@@ -169,6 +173,7 @@ export class Clients {
   private async cancel(intent: OrderIntent, orderId: string, owner: string): Promise<void> {
     const headers = {
       authorization: `Bearer ${customerToken(intent.customerId)}`,
+      [CLIENT_ADDRESS_HEADER]: addressOf(intent.customerId),
       'content-type': 'application/json',
     };
     for (let attempt = 1; attempt <= 6; attempt++) {
@@ -202,6 +207,7 @@ export class Clients {
       this.restockAsked.set(intent.sku, (this.restockAsked.get(intent.sku) ?? 0) + intent.quantity);
     const headers = {
       authorization: `Bearer ${adminToken()}`,
+      [CLIENT_ADDRESS_HEADER]: addressOf('operator'),
       'content-type': 'application/json',
       'idempotency-key': intent.key,
     };
@@ -260,4 +266,9 @@ export class Clients {
   private log(text: string): void {
     this.options.trace.record(this.options.elapsed(), 'clients', text);
   }
+}
+
+/** The address a customer (or the operator) connects to the front door from. */
+function addressOf(who: string): string {
+  return `client-${who}`;
 }

@@ -1,5 +1,6 @@
 import { getRequestListener } from '@hono/node-server';
 import { compileStateMachine, type SqliteItemStore } from '@meridian/adapters-local';
+import { type ClientLimitSettings, DEFAULT_CLIENT_LIMITS } from '@meridian/local/front-door/client-limits';
 import { DEFAULT_INTEGRITY_LOOPS } from '@meridian/local/region/integrity-loops';
 import { regionSagaDefinition } from '@meridian/local/region/local-region';
 import type { StateMachine } from 'aws-local-stepfunctions';
@@ -75,6 +76,9 @@ export class World {
   readonly images: OrderImageMonitor;
   readonly processErrors: Array<{ process: string; error: string; at: number }> = [];
   readonly routing: 'failover' | 'home-region';
+  /** The front door's rate limits: local mode's in most runs, tight enough to refuse bursts in some. */
+  readonly limits: ClientLimitSettings;
+  private readonly verifier = new SimTokenVerifier();
   private readonly runtimes = new Map<string, ProcessRuntime>();
 
   constructor(
@@ -105,6 +109,14 @@ export class World {
       enabled: options.faults,
     });
     this.routing = prng.fork('routing').chance(0.5) ? 'home-region' : 'failover';
+    const limitsPrng = prng.fork('limits');
+    this.limits = limitsPrng.chance(0.2)
+      ? {
+          ...DEFAULT_CLIENT_LIMITS,
+          perAddressPerSecond: limitsPrng.pick([0.5, 1, 2]),
+          perPrincipalPerSecond: limitsPrng.pick([0.2, 0.5, 1]),
+        }
+      : DEFAULT_CLIENT_LIMITS;
     this.monitor = new EventMonitor(() => this.scheduler.elapsed);
     this.images = new OrderImageMonitor(() => this.scheduler.elapsed);
 
@@ -142,7 +154,7 @@ export class World {
     );
     this.provider = new ProviderProcess(providerRuntime, this.network, PROVIDER_API_KEY);
     this.carrier = { process: carrierRuntime.process, service: new SimCarrierService() };
-    const verifier = new SimTokenVerifier();
+    const verifier = this.verifier;
     const bugOptions = buggyRegionOptions(options.bugs);
     const timings = this.plan.timings;
     this.regions = regionNames.map((name) => {
@@ -256,6 +268,12 @@ export class World {
         healthIntervalMs: this.plan.timings.healthIntervalMs,
         failureThreshold: 2,
         timeoutMs: 3_000,
+        limits: this.limits,
+        subjectOf: (token) =>
+          this.verifier.verify(token).then(
+            (principal) => principal.subject,
+            () => undefined,
+          ),
       }),
     );
   }

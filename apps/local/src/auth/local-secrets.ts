@@ -48,10 +48,23 @@ export function openSecretFile(file: string, prefix = ''): string {
  * their contents nor their lengths show in how long the comparison takes.
  */
 export function secretMatches(presented: string | undefined, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-  // A missing secret is still compared, so "absent" and "wrong" take the same time.
-  const matches = timingSafeEqual(digest(presented ?? ''), digest(expected));
-  return presented !== undefined && matches;
+  return secretMatcher(expected)(presented);
+}
+
+/**
+ * `secretMatches` against one expected secret, hashed once (a middleware checks every request with it).
+ */
+export function secretMatcher(expected: string): (presented: string | undefined) => boolean {
+  const expectedDigest = digest(expected);
+  return (presented) => {
+    // A missing secret is still compared, so "absent" and "wrong" take the same time.
+    const matches = timingSafeEqual(digest(presented ?? ''), expectedDigest);
+    return presented !== undefined && matches;
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
 }
 
 /** The bearer credential of an `Authorization` header, or undefined when there is none. */

@@ -1,6 +1,6 @@
 import type { HttpCall, HttpClient } from '@meridian/adapters-node';
 import type { MiddlewareHandler } from 'hono';
-import { bearerCredential, secretMatches } from './local-secrets';
+import { bearerCredential, secretMatcher } from './local-secrets';
 
 /** Headers that authenticate a call to another region's /internal routes. */
 export function regionKeyHeaders(regionKey: string): { authorization: string } {
@@ -12,8 +12,9 @@ export function regionKeyHeaders(regionKey: string): { authorization: string } {
  * constant time; anyone else gets 401 problem+json before any route runs.
  */
 export function requireRegionKey(regionKey: string): MiddlewareHandler {
+  const matches = secretMatcher(regionKey);
   return async (c, next) => {
-    if (secretMatches(bearerCredential(c.req.header('authorization')), regionKey)) return next();
+    if (matches(bearerCredential(c.req.header('authorization')))) return next();
     return c.body(
       JSON.stringify({
         type: 'https://meridian.example/problems/unauthenticated',

@@ -2,7 +2,7 @@ import { GroupCommit } from '@meridian/adapters-local/sqlite';
 import { sleep, systemTimers, type Timers } from '@meridian/adapters-node';
 import type Database from 'better-sqlite3';
 import { Hono } from 'hono';
-import { secretMatches } from '../auth/local-secrets';
+import { secretMatcher } from '../auth/local-secrets';
 import { apiError, errorResponse, jsonResponse, validationError } from './api-error';
 import { IdempotencyStore } from './idempotency-store';
 import { LedgerStore } from './ledger-store';
@@ -52,10 +52,11 @@ export function createPaymentSimulatorApp(options: PaymentSimulatorOptions): Hon
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
+  const apiKeyMatches = options.apiKey === undefined ? undefined : secretMatcher(options.apiKey);
   app.use('/v1/*', async (c, next) => {
-    if (options.apiKey !== undefined) {
+    if (apiKeyMatches !== undefined) {
       const presented = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-      if (!secretMatches(presented, options.apiKey)) {
+      if (!apiKeyMatches(presented)) {
         const message =
           presented === undefined
             ? 'You did not provide an API key: send it as Authorization: Bearer <key>.'

@@ -1,4 +1,4 @@
-import { StatementCache } from '@meridian/adapters-local/sqlite';
+import { limitClause, StatementCache } from '@meridian/adapters-local/sqlite';
 import type Database from 'better-sqlite3';
 
 export type AuthorizationStatus = 'authorized' | 'captured' | 'voided' | 'refunded';
@@ -52,7 +52,6 @@ interface LedgerPageParams {
   orderId: string | null;
   type: LedgerEntryType | null;
   afterSeq: number;
-  limit: number;
 }
 
 interface LedgerRow {
@@ -181,9 +180,9 @@ export class LedgerStore {
       .get<[LedgerPageParams], LedgerRow>(
         `SELECT ${LEDGER_COLUMNS} FROM ledger_entries
          WHERE (@orderId IS NULL OR order_id = @orderId) AND (@type IS NULL OR type = @type) AND seq > @afterSeq
-         ORDER BY seq LIMIT @limit`,
+         ORDER BY seq ${limitClause(query.limit + 1)}`,
       )
-      .all({ orderId: query.orderId ?? null, type: query.type ?? null, afterSeq, limit: query.limit + 1 });
+      .all({ orderId: query.orderId ?? null, type: query.type ?? null, afterSeq });
     return { entries: rows.slice(0, query.limit).map(toLedgerEntry), hasMore: rows.length > query.limit };
   }
 }

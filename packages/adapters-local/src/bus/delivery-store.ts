@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { limitClause } from '../sqlite/limit-clause';
 
 export interface DeliveryTarget {
   ruleName: string;
@@ -48,7 +49,8 @@ type Run<P extends unknown[]> = Statement<P>;
 /** Pending deliveries and dead letters of one bus. Callers wrap batches in one transaction. */
 export class DeliveryStore {
   private readonly insert: Run<[string, number, string, string, string | null, number, number]>;
-  private readonly dueQuery: Statement<[string, number, number], ClaimedDelivery>;
+  /** The due-deliveries query per row limit (see limitClause). */
+  private readonly dueQueries = new Map<number, Statement<[string, number], ClaimedDelivery>>();
   private readonly claim: Run<[number, number]>;
   private readonly nextDueQuery: Statement<[string], { at: number | null }>;
   private readonly release: Run<[string]>;
@@ -72,13 +74,6 @@ export class DeliveryStore {
       `INSERT INTO bus_deliveries
          (bus_name, archive_seq, rule_name, target_id, replay_name, next_attempt_at_ms, created_at_ms)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    );
-    this.dueQuery = db.prepare(
-      `SELECT d.id, d.rule_name AS ruleName, d.target_id AS targetId, d.replay_name AS replayName,
-              d.attempts, a.event_id AS eventId, a.event_json AS eventJson
-       FROM bus_deliveries d JOIN bus_archived_events a ON a.seq = d.archive_seq
-       WHERE d.bus_name = ? AND d.claimed_at_ms IS NULL AND d.next_attempt_at_ms <= ?
-       ORDER BY d.next_attempt_at_ms, d.id LIMIT ?`,
     );
     this.claim = db.prepare('UPDATE bus_deliveries SET claimed_at_ms = ? WHERE id = ?');
     this.nextDueQuery = db.prepare(
@@ -137,10 +132,25 @@ export class DeliveryStore {
   /** Selects the earliest due deliveries and marks them claimed, atomically. */
   claimDue(nowMs: number, limit: number): ClaimedDelivery[] {
     return this.db.transaction(() => {
-      const due = this.dueQuery.all(this.busName, nowMs, limit);
+      const due = this.dueQuery(limit).all(this.busName, nowMs);
       for (const delivery of due) this.claim.run(nowMs, delivery.id);
       return due;
     })();
+  }
+
+  private dueQuery(limit: number): Statement<[string, number], ClaimedDelivery> {
+    let query = this.dueQueries.get(limit);
+    if (!query) {
+      query = this.db.prepare(
+        `SELECT d.id, d.rule_name AS ruleName, d.target_id AS targetId, d.replay_name AS replayName,
+                d.attempts, a.event_id AS eventId, a.event_json AS eventJson
+         FROM bus_deliveries d JOIN bus_archived_events a ON a.seq = d.archive_seq
+         WHERE d.bus_name = ? AND d.claimed_at_ms IS NULL AND d.next_attempt_at_ms <= ?
+         ORDER BY d.next_attempt_at_ms, d.id ${limitClause(limit)}`,
+      );
+      this.dueQueries.set(limit, query);
+    }
+    return query;
   }
 
   /** When the earliest unclaimed delivery becomes due, if there is one. */

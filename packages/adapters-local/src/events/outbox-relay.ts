@@ -1,6 +1,7 @@
 import { sleep, systemClock, systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-node';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
+import { limitClause } from '../sqlite/limit-clause';
 import { StatementCache } from '../sqlite/statement-cache';
 
 const RETRY_DELAY_MS = 500;
@@ -112,13 +113,13 @@ export class OutboxRelay {
 
   private async flushLoop(): Promise<void> {
     const select = this.sql.get(
-      'SELECT seq, event FROM outbox WHERE published_at IS NULL ORDER BY seq LIMIT ?',
+      `SELECT seq, event FROM outbox WHERE published_at IS NULL ORDER BY seq ${limitClause(this.batchSize)}`,
     );
     const markPublished = this.sql.get('UPDATE outbox SET published_at = ? WHERE seq = ?');
     const setAside = this.sql.get('UPDATE outbox SET published_at = ?, rejected_reason = ? WHERE seq = ?');
     for (;;) {
       if (this.stopped) return;
-      const rows = select.all(this.batchSize) as Array<{ seq: number; event: string }>;
+      const rows = select.all() as Array<{ seq: number; event: string }>;
       if (rows.length === 0) break;
       try {
         await this.options.publish(rows.map((row) => JSON.parse(row.event) as EventEnvelope));

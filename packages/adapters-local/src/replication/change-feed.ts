@@ -1,6 +1,7 @@
 import { systemTimers, type TimerHandle, type Timers } from '@meridian/adapters-node';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Database } from 'better-sqlite3';
+import { limitClause } from '../sqlite/limit-clause';
 import { applyMigrations } from '../sqlite/migrations';
 import { StatementCache } from '../sqlite/statement-cache';
 import { replicationMigrations } from './replication-schema';
@@ -96,15 +97,17 @@ export class ChangeFeed {
       .get(
         `SELECT seq, pk, sk, data, version, updated_at AS updatedAt, writer_region AS writerRegion, gsi1pk, gsi1sk,
            gsi2pk, gsi2sk, base_updated_at AS baseUpdatedAt, base_writer_region AS baseWriterRegion
-         FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+         FROM change_log WHERE seq > ? ORDER BY seq ${limitClause(limit)}`,
       )
-      .all(afterSeq, limit) as ItemChange[];
+      .all(afterSeq) as ItemChange[];
   }
 
   readEvents(afterSeq: number, limit: number): EventChange[] {
     const rows = this.sql
-      .get('SELECT seq, event FROM outbox WHERE seq > ? AND rejected_reason IS NULL ORDER BY seq LIMIT ?')
-      .all(afterSeq, limit) as Array<{ seq: number; event: string }>;
+      .get(
+        `SELECT seq, event FROM outbox WHERE seq > ? AND rejected_reason IS NULL ORDER BY seq ${limitClause(limit)}`,
+      )
+      .all(afterSeq) as Array<{ seq: number; event: string }>;
     return rows.map((row) => ({ seq: row.seq, event: JSON.parse(row.event) as EventEnvelope }));
   }
 

@@ -1,2 +1,3 @@
 export { GroupCommit } from './group-commit';
+export { limitClause } from './limit-clause';
 export { StatementCache } from './statement-cache';

@@ -19,6 +19,7 @@ import {
 } from '@meridian/domain';
 import type { Database, Statement } from 'better-sqlite3';
 import { GroupCommit } from '../sqlite/group-commit';
+import { limitClause } from '../sqlite/limit-clause';
 import { applyMigrations } from '../sqlite/migrations';
 import { StatementCache } from '../sqlite/statement-cache';
 import { itemStoreMigrations } from './item-store-schema';
@@ -146,8 +147,8 @@ export class SqliteItemStore implements ItemStore {
     // (index sk, pk, sk) is unique per item, so the cursor never skips or repeats an item on ties.
     const sql = `SELECT pk, sk, data, version, ${index}sk AS indexSk FROM items
       WHERE ${index}pk = ? ${after ? `AND (${index}sk, pk, sk) ${comparison} (?, ?, ?)` : ''}
-      ORDER BY ${index}sk ${direction}, pk ${direction}, sk ${direction} LIMIT ?`;
-    const params = after ? [pk, after.indexSk, after.pk, after.sk, limit + 1] : [pk, limit + 1];
+      ORDER BY ${index}sk ${direction}, pk ${direction}, sk ${direction} ${limitClause(limit + 1)}`;
+    const params = after ? [pk, after.indexSk, after.pk, after.sk] : [pk];
     const rows = this.queries.get<unknown[], ItemRow & { indexSk: string }>(sql).all(...params);
     const page = rows.slice(0, limit);
     const last = page.at(-1);
