@@ -38,7 +38,7 @@ export class LocalOperations implements OperationsPort {
     const databaseAnswers = this.deps.store.answers();
     const oldest = this.deps.relay.oldestPendingAt();
     const outboxLagMs = oldest === undefined ? 0 : this.deps.now() - oldest;
-    const stats = this.deps.bus.stats();
+    const stats = this.deps.bus.deliveryCounts();
     return {
       database: { status: databaseAnswers ? 'ok' : 'degraded' },
       outbox: {
