@@ -14,6 +14,7 @@ import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin, version } from 'esbuild';
 import { REPO_ROOT } from '../config/local-config';
+import { PAYMENTS_ENTRY, REGION_ENTRY } from './control-server';
 
 /**
  * The launcher's processes run from esbuild bundles, not through tsx: tsx compiles with esbuild's
@@ -26,9 +27,9 @@ import { REPO_ROOT } from '../config/local-config';
 
 /** The processes the launcher starts, by the name their bundle takes. */
 export const PROCESS_ENTRIES = {
-  region: join(REPO_ROOT, 'apps/local/src/region/main.ts'),
+  region: REGION_ENTRY,
   'front-door': join(REPO_ROOT, 'apps/local/src/front-door/main.ts'),
-  payments: join(REPO_ROOT, 'apps/local/src/payment-simulator/main.ts'),
+  payments: PAYMENTS_ENTRY,
 } as const;
 
 export const BUNDLE_CACHE_DIR = join(REPO_ROOT, 'node_modules/.cache/meridian-local');
