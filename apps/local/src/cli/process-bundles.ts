@@ -19,8 +19,8 @@ import { PAYMENTS_ENTRY, REGION_ENTRY } from './control-server';
 /**
  * The launcher's processes run from esbuild bundles, not through tsx: tsx compiles with esbuild's
  * keepNames (every function created at run time passes through a helper that defines its name) and
- * resolves every module through loader hooks, which cost the processes about a quarter of their CPU per
- * order. A bundle is the same code compiled by the same compiler without that option. Bundles are built
+ * resolves every module through loader hooks, which cost start-up time and memory (see
+ * docs/performance.md). A bundle is the same code compiled by the same compiler without that option. Bundles are built
  * when their sources changed (a few hundred milliseconds) into node_modules/.cache/meridian-local/;
  * MERIDIAN_RUN_SOURCE=true runs the sources under tsx instead, for debugging.
  */
