@@ -7,6 +7,7 @@ import { formatLogLine } from './log-format';
 
 export interface ManagedProcess {
   name: string;
+  /** A TypeScript source (run under tsx) or a JavaScript bundle (run by Node directly). */
   script: string;
   env: Record<string, string>;
 }
@@ -36,7 +37,9 @@ export class ProcessSupervisor {
     const profile = process.env.MERIDIAN_PROFILE_DIR
       ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.MERIDIAN_PROFILE_DIR, managed.name)}`]
       : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', managed.script], {
+    // A TypeScript source runs under tsx; a bundle (see process-bundles.ts) runs on Node as it is.
+    const loader = /\.[cm]?tsx?$/.test(managed.script) ? ['--import', 'tsx'] : [];
+    const child = spawn(process.execPath, [...profile, ...loader, managed.script], {
       env: { ...process.env, ...managed.env },
       // `--import tsx` resolves from the working directory, so children always start in the repository.
       cwd: REPO_ROOT,

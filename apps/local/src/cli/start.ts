@@ -4,12 +4,11 @@ import { JwtTokenVerifier } from '@meridian/functions/api/jwt-token-verifier';
 import { isKnownPrincipal, LOCAL_AUDIENCE, LOCAL_ISSUER, LocalIssuer } from '../auth/local-issuer';
 import { readPaymentsApiKey, readRegionKey } from '../auth/local-keys';
 import { createSignInLink } from '../auth/sign-in-links';
-import { loadLocalConfig, REPO_ROOT } from '../config/local-config';
+import { loadLocalConfig } from '../config/local-config';
 import { createControlServer, listenControlServer } from './control-server';
+import { processScripts } from './process-bundles';
 import { ProcessSupervisor } from './process-supervisor';
 import { waitForHealthy } from './wait-for';
-
-const src = join(REPO_ROOT, 'apps/local/src');
 
 /**
  * `npm start`: the payment simulator, every region and the front door, each as its own process, with
@@ -49,6 +48,8 @@ async function main(): Promise<void> {
 
   console.log(`Starting Meridian (data: ${config.dataDir}, logs: ${config.logDir})`);
   try {
+    const { scripts, note } = await processScripts(config.runSource);
+    if (note) console.log(note);
     // The control server's port first: when it is taken, nothing has been started yet.
     const control = createControlServer(config, supervisor, {
       verifier: new JwtTokenVerifier({
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
         knownSubject: isKnownPrincipal,
       }),
       regionKey,
+      regionEntry: scripts.region,
+      paymentsEntry: scripts.payments,
     });
     await listenControlServer(control.app, Number(new URL(config.controlUrl).port));
     control.startProvider();
@@ -66,7 +69,7 @@ async function main(): Promise<void> {
     await Promise.all(
       config.regions.map((region) => waitForHealthy(`${region.url}/api/v1/health`, `region ${region.name}`)),
     );
-    supervisor.start({ name: 'front-door', script: join(src, 'front-door/main.ts'), env: {} });
+    supervisor.start({ name: 'front-door', script: scripts['front-door'], env: {} });
     await waitForHealthy(`${config.frontDoorUrl}/api/v1/health`, 'front door');
     control.markReady();
   } catch (error) {

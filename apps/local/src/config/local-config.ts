@@ -48,6 +48,7 @@ const envSchema = z.object({
   MERIDIAN_RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1_000_000).default(50),
   MERIDIAN_EVENT_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(4),
   MERIDIAN_SOURCE_MAPS: z.enum(['true', 'false']).default('false'),
+  MERIDIAN_RUN_SOURCE: z.enum(['true', 'false', '1', '0']).default('false'),
 });
 
 /** Local-mode settings, all from the environment with working defaults (see docs/local-mode.md). */
@@ -77,6 +78,8 @@ export interface LocalConfig {
   limits: { perAddressPerSecond: number; perPrincipalPerSecond: number; eventStreamsPerPrincipal: number };
   /** Whether the web app's source maps are built and served (MERIDIAN_SOURCE_MAPS=true). */
   sourceMaps: boolean;
+  /** Run the processes from their TypeScript sources under tsx instead of bundles (MERIDIAN_RUN_SOURCE=true). */
+  runSource: boolean;
   /** Saga retries wait this long locally instead of the ASL's seconds-long backoff. */
   retryIntervalMs: number;
   /** Sagas a region runs at once; the rest wait, persisted, in order. */
@@ -131,6 +134,7 @@ export function loadLocalConfig(env: NodeJS.ProcessEnv = process.env): LocalConf
       eventStreamsPerPrincipal: e.MERIDIAN_EVENT_STREAMS_PER_PRINCIPAL,
     },
     sourceMaps: e.MERIDIAN_SOURCE_MAPS === 'true',
+    runSource: e.MERIDIAN_RUN_SOURCE === 'true' || e.MERIDIAN_RUN_SOURCE === '1',
     retryIntervalMs: e.MERIDIAN_RETRY_INTERVAL_MS,
     sagaConcurrency: e.MERIDIAN_SAGA_CONCURRENCY,
     issuerKeyFile: join(dataDir, 'issuer-keys.json'),

@@ -4,7 +4,7 @@ import { REPO_ROOT } from '../../src/config/local-config';
 
 export { freePort } from '../support/ports';
 
-/** Starts one of Meridian's process entries (e.g. 'region/main.ts') with tsx, as `npm start` does. */
+/** Starts one of Meridian's process entries (e.g. 'region/main.ts') from source with tsx (`npm start` runs bundles of them). */
 export function startProcess(
   entry: string,
   env: Record<string, string>,
