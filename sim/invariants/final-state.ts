@@ -1,3 +1,4 @@
+import type { ItemChange } from '@meridian/adapters-local';
 import type { EventEnvelope } from '@meridian/contracts';
 import type { Order } from '@meridian/domain';
 import type { Database } from 'better-sqlite3';
@@ -5,18 +6,8 @@ import type { Booking } from '../world/carrier';
 import type { Acknowledgement } from '../world/clients';
 import type { ProviderAuthorization } from '../world/provider-process';
 
-export interface ItemRow {
-  pk: string;
-  sk: string;
-  data: string;
-  version: number;
-  updatedAt: number;
-  writerRegion: string;
-  gsi1pk: string | null;
-  gsi1sk: string | null;
-  gsi2pk: string | null;
-  gsi2sk: string | null;
-}
+/** One item as its region's table holds it: a change-feed row without its sequence and base stamp. */
+export type ItemRow = Omit<ItemChange, 'seq' | 'baseUpdatedAt' | 'baseWriterRegion'>;
 
 /** What one region holds at the end, read straight from its SQLite database. */
 export interface RegionState {

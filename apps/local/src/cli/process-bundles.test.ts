@@ -78,4 +78,17 @@ describe('process bundles', () => {
     const elsewhere = await prepareBundles({ ...options, root: join(root, 'lib') });
     expect(elsewhere.outcome).toBe('built');
   }, 60_000);
+
+  it('lets two launchers build into one cache at once: each gets a whole bundle, and the cache stays usable', async () => {
+    const entry = join(sources, 'main.ts');
+    writeFileSync(entry, 'console.log(JSON.stringify({ answer: 42 as number }));\n');
+    const options = { entries: { main: entry }, cacheDir: join(sources, 'cache'), root: sources };
+
+    const [one, two] = await Promise.all([prepareBundles(options), prepareBundles(options)]);
+    for (const prepared of [one, two])
+      expect(JSON.parse(runOnNode(prepared.scripts.main).stdout)).toEqual({ answer: 42 });
+    const after = await prepareBundles(options);
+    expect(after.outcome).toBe('fresh');
+    expect(JSON.parse(runOnNode(after.scripts.main).stdout)).toEqual({ answer: 42 });
+  }, 60_000);
 });
